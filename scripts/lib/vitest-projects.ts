@@ -1,0 +1,59 @@
+/**
+ * The vitest settings every spec runs with, and the project for each target. Used by
+ * `vitest.config.ts` (so plain `npx vitest` works) and by the runner, which builds the same
+ * projects programmatically.
+ */
+import { existsSync } from "node:fs";
+import { join } from "node:path";
+import type { TestProjectInlineConfiguration } from "vitest/config";
+import { kataPaths, ROOT } from "./paths";
+import { kataTargetPlugin, type Target } from "./targets";
+
+/** Settings shared by every kata project: hermetic, fake credentials, no real time. */
+export const KATA_TEST_SETTINGS = {
+  root: ROOT,
+  setupFiles: [join(ROOT, "fixtures/setup/hermetic.ts")],
+  env: {
+    // No SDK client may resolve real credentials or ask the instance metadata endpoint.
+    AWS_ACCESS_KEY_ID: "AKIAIOSFODNN7EXAMPLE",
+    AWS_SECRET_ACCESS_KEY: "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY",
+    AWS_SESSION_TOKEN: "",
+    AWS_REGION: "us-east-1",
+    AWS_PROFILE: "",
+    AWS_CONFIG_FILE: "/dev/null",
+    AWS_SHARED_CREDENTIALS_FILE: "/dev/null",
+    AWS_EC2_METADATA_DISABLED: "true",
+    AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: "true",
+  },
+  restoreMocks: true,
+  unstubEnvs: true,
+  unstubGlobals: true,
+  // A kata test that takes more than this is using real time somewhere.
+  slowTestThreshold: 100,
+  testTimeout: 10_000,
+} as const;
+
+export const specGlob = (slug = "*") => `katas/${slug}/*.spec.ts`;
+
+export function kataProject(
+  name: string,
+  target: Target,
+  include: string[],
+  shuffle = false,
+): TestProjectInlineConfiguration {
+  return {
+    plugins: [kataTargetPlugin(target)],
+    test: {
+      ...KATA_TEST_SETTINGS,
+      setupFiles: [...KATA_TEST_SETTINGS.setupFiles],
+      name,
+      include,
+      sequence: { shuffle: shuffle ? { files: true, tests: true } : false },
+    },
+  };
+}
+
+/** Katas that have a library-based variant of the reference. */
+export function katasWithLibrary(slugs: string[]): string[] {
+  return slugs.filter((slug) => existsSync(kataPaths(slug).library));
+}
