@@ -10,6 +10,10 @@
  * - `bad-N`     — the N-th known-bad solution in `solutions/<slug>/bad/`.
  *
  * Only imports made by spec files are redirected, so the spec itself is never copied.
+ *
+ * A spec that must run the implementation in a child process (a crash test, say) imports
+ * `kata:implementation-path`: its default export is the absolute path of the file the current
+ * target loads for `katas/<slug>/<slug>.ts`.
  */
 import { existsSync } from "node:fs";
 import { dirname, join, relative, resolve, sep } from "node:path";
@@ -37,6 +41,8 @@ export function targetFile(target: Target, slug: string, moduleName: string): st
   }
 }
 
+export const IMPLEMENTATION_PATH_MODULE = "kata:implementation-path";
+const VIRTUAL_PREFIX = "\0kata-implementation-path:";
 const SPEC_FILE = /\.spec\.ts$/;
 const TS_EXTENSION = /\.(ts|js)$/;
 
@@ -45,17 +51,32 @@ export function kataTargetPlugin(target: Target): Plugin {
     name: `kata-target:${target}`,
     enforce: "pre",
     resolveId(source, importer) {
-      if (target === "stub" || !importer || !source.startsWith(".")) return null;
+      if (!importer) return null;
       const importerPath = importer.split("?")[0] ?? importer;
-      if (!SPEC_FILE.test(importerPath)) return null;
-      const fromKatas = relative(KATAS_DIR, dirname(importerPath));
-      if (fromKatas.startsWith("..") || fromKatas === "" || fromKatas.includes(sep)) return null;
-      const slug = fromKatas;
+      const slug = specSlug(importerPath);
+      if (slug === undefined) return null;
+      if (source === IMPLEMENTATION_PATH_MODULE) return `${VIRTUAL_PREFIX}${slug}`;
+      if (target === "stub" || !source.startsWith(".")) return null;
       const imported = resolve(dirname(importerPath), source).replace(TS_EXTENSION, "");
       if (dirname(imported) !== kataPaths(slug).dir) return null;
       const moduleName = imported.slice(kataPaths(slug).dir.length + 1);
       const file = targetFile(target, slug, moduleName);
       return file !== undefined && existsSync(file) ? file : null;
     },
+    load(id) {
+      if (!id.startsWith(VIRTUAL_PREFIX)) return null;
+      const slug = id.slice(VIRTUAL_PREFIX.length);
+      const file = targetFile(target, slug, slug);
+      const path = file !== undefined && existsSync(file) ? file : kataPaths(slug).stub;
+      return `export default ${JSON.stringify(path)};`;
+    },
   };
+}
+
+/** The kata slug of a spec file directly inside `katas/<slug>/`, else undefined. */
+function specSlug(file: string): string | undefined {
+  if (!SPEC_FILE.test(file)) return undefined;
+  const fromKatas = relative(KATAS_DIR, dirname(file));
+  if (fromKatas.startsWith("..") || fromKatas === "" || fromKatas.includes(sep)) return undefined;
+  return fromKatas;
 }
