@@ -34,11 +34,16 @@ export function badSolutions(slug: string): string[] {
     .map((name) => join(dir, name));
 }
 
-/** Every kata folder, in no particular order (the catalogue orders them). */
+/** Every kata folder with a kata.json, sorted by slug (the catalogue orders them). */
 export function kataSlugsOnDisk(): string[] {
+  return kataDirsOnDisk().filter((slug) => existsSync(kataPaths(slug).meta));
+}
+
+/** Every folder under katas/, kata.json or not (the contract check flags the ones without). */
+export function kataDirsOnDisk(): string[] {
   if (!existsSync(KATAS_DIR)) return [];
   return readdirSync(KATAS_DIR, { withFileTypes: true })
-    .filter((entry) => entry.isDirectory() && existsSync(join(KATAS_DIR, entry.name, "kata.json")))
+    .filter((entry) => entry.isDirectory())
     .map((entry) => entry.name)
     .sort();
 }

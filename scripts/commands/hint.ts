@@ -1,0 +1,37 @@
+import pc from "picocolors";
+import { findKata, loadCatalogue } from "../lib/catalogue";
+import { UserError } from "../lib/errors";
+import { readHints } from "../lib/hints";
+import { readProgress, recordHint } from "../lib/progress";
+
+/** `hint <slug> [--level n]`: the next tier not yet seen, or the one asked for. */
+export async function hintCommand(
+  slug: string | undefined,
+  level: string | undefined,
+): Promise<number> {
+  const kata = findKata(loadCatalogue(), slug);
+  const hints = readHints(kata.slug);
+  const seen = readProgress().katas[kata.slug]?.hintsShown ?? 0;
+  const tier = level === undefined ? Math.min(seen + 1, hints.length) : Number(level);
+  const hint = hints.find((h) => h.tier === tier);
+  if (!hint) {
+    throw new UserError(
+      `--level must be one of ${hints.map((h) => h.tier).join(", ")} (got "${level}").`,
+    );
+  }
+  console.log(showHint(kata.title, hint, hints.length));
+  recordHint(kata.slug, tier);
+  return 0;
+}
+
+export function showHint(
+  title: string,
+  hint: { tier: number; title: string; body: string },
+  tiers: number,
+): string {
+  const more =
+    hint.tier < tiers
+      ? pc.dim(`\n(tier ${hint.tier} of ${tiers}; ask again for the next one)`)
+      : "";
+  return `${pc.bold(`Hint ${hint.tier} — ${hint.title}`)} ${pc.dim(`· ${title}`)}\n\n${hint.body}${more}`;
+}

@@ -1,0 +1,96 @@
+/**
+ * The workbook's command line: `npm run kata -- <command>` (and `npm start` for watch mode).
+ * Every command returns an exit code; a UserError is printed as a plain message, never a stack.
+ */
+import { parseArgs } from "node:util";
+import pc from "picocolors";
+import { hintCommand } from "./commands/hint";
+import { listCommand } from "./commands/list";
+import { newCommand } from "./commands/new";
+import { progressCommand } from "./commands/progress";
+import { resetCommand } from "./commands/reset";
+import { runCommand } from "./commands/run";
+import { solutionCommand } from "./commands/solution";
+import { verifyCommand } from "./commands/verify";
+import { watchCommand } from "./commands/watch";
+import { UserError } from "./lib/errors";
+
+export const USAGE = `Usage: npm run kata -- <command> [options]
+
+  list                          every kata: order, track, difficulty, time, your status
+  run <slug>                    run a kata's spec on your file once (exit 0 when solved)
+  watch [slug]                  re-run on every save (what \`npm start\` does)
+  hint <slug> [--level n]       the next hint tier (1 nudge, 2 approach, 3 near-solution)
+  reset <slug> [--yes]          back up your file, then restore the original stub
+  solution <slug> [--force]     the reference solution and a diff against your file
+  progress                      run every kata on your files and sum up
+  verify                        check the kata contract of every kata (for authors; part of npm test)
+  new <slug>                    scaffold a new kata (for authors)`;
+
+async function main(argv: string[]): Promise<number> {
+  const { positionals, values } = parseArgs({
+    args: argv,
+    allowPositionals: true,
+    options: {
+      level: { type: "string" },
+      yes: { type: "boolean", short: "y" },
+      force: { type: "boolean" },
+      help: { type: "boolean", short: "h" },
+    },
+  });
+  const [command, slug, ...extra] = positionals;
+  if (values.help || command === "help") {
+    console.log(USAGE);
+    return 0;
+  }
+  if (extra.length > 0) throw new UserError(`Unexpected argument "${extra[0]}".\n\n${USAGE}`);
+  switch (command) {
+    case "list":
+      return listCommand();
+    case "run":
+      return runCommand(slug);
+    case "watch":
+    case undefined:
+      return watchCommand(slug);
+    case "hint":
+      return hintCommand(slug, values.level);
+    case "reset":
+      return resetCommand(slug, values.yes);
+    case "solution":
+      return solutionCommand(slug, values.force);
+    case "progress":
+      return progressCommand();
+    case "verify":
+      return verifyCommand();
+    case "new":
+      return newCommand(slug);
+    default:
+      throw new UserError(`Unknown command "${command}".\n\n${USAGE}`);
+  }
+}
+
+main(process.argv.slice(2)).then(
+  (code) => {
+    process.exitCode = code;
+  },
+  (error: unknown) => {
+    if (error instanceof UserError) {
+      console.error(pc.red(error.message));
+      process.exitCode = error.exitCode;
+    } else if (
+      error instanceof Error &&
+      "code" in error &&
+      String(error.code).startsWith("ERR_PARSE_ARGS")
+    ) {
+      console.error(pc.red(`${error.message}\n\n${USAGE}`));
+      process.exitCode = 2;
+    } else {
+      console.error(
+        pc.red(`Unexpected error: ${error instanceof Error ? error.message : String(error)}`),
+      );
+      if (process.env.DEBUG) console.error(error);
+      else console.error(pc.dim("(set DEBUG=1 to see the stack)"));
+      process.exitCode = 1;
+    }
+  },
+);

@@ -1,0 +1,228 @@
+/**
+ * The kata contract, checked for every kata:
+ * - metadata valid, required files and README sections present, three hint tiers;
+ * - the spec's steps match kata.json;
+ * - every test FAILS on the untouched stub (a test that passes there asks nothing of the learner);
+ * - every test PASSES on the reference and on the library variant;
+ * - every known-bad solution fails at least one test;
+ * - stub, spec and solutions type-check.
+ * All targets run in one vitest instance (one project per target), so the check stays fast.
+ */
+import { existsSync, readFileSync } from "node:fs";
+import { relative, sep } from "node:path";
+import ts from "typescript";
+import { createVitest, type TestModule } from "vitest/node";
+import { type Kata, readKataMeta } from "./catalogue";
+import { hintProblems, parseHints } from "./hints";
+import { badSolutions, kataDirsOnDisk, kataPaths, ROOT } from "./paths";
+import { preparePristineStubs } from "./pristine";
+import { type KataResult, toKataResult } from "./results";
+import { formatDiagnostic } from "./typecheck";
+import { kataProject, katasWithLibrary, specGlob } from "./vitest-projects";
+
+export const MIN_BAD_SOLUTIONS = 3;
+export const README_SECTIONS = ["## From Python", "## API", "## Steps", "## Run it"];
+
+export interface KataVerdict {
+  slug: string;
+  problems: string[];
+  summary: string;
+}
+
+type TargetName = "stub" | "reference" | "lib" | `bad-${number}`;
+
+export async function verifyKatas(slugs = kataDirsOnDisk()): Promise<KataVerdict[]> {
+  const katas = new Map<string, Kata>();
+  const problems = new Map<string, string[]>(slugs.map((slug) => [slug, []]));
+  const add = (slug: string, problem: string) => problems.get(slug)?.push(problem);
+
+  for (const slug of slugs) {
+    try {
+      katas.set(slug, readKataMeta(slug));
+    } catch (error) {
+      add(slug, (error as Error).message);
+    }
+    for (const problem of fileProblems(slug)) add(slug, problem);
+  }
+
+  const runnable = slugs.filter(
+    (slug) => existsSync(kataPaths(slug).spec) && existsSync(kataPaths(slug).stub),
+  );
+  const results = await runAllTargets(runnable);
+  const typeErrors = typeErrorsByKata(slugs);
+
+  return slugs.map((slug) => {
+    const byTarget = results.get(slug) ?? new Map<TargetName, KataResult>();
+    const kata = katas.get(slug);
+    const summary: string[] = [];
+    for (const problem of contractProblems(slug, kata, byTarget, summary)) add(slug, problem);
+    for (const error of typeErrors.get(slug) ?? []) add(slug, `type error ${error}`);
+    if ((typeErrors.get(slug) ?? []).length === 0) summary.push("types ok");
+    return { slug, problems: problems.get(slug) ?? [], summary: summary.join(" · ") };
+  });
+}
+
+function fileProblems(slug: string): string[] {
+  const paths = kataPaths(slug);
+  const problems: string[] = [];
+  const required: [string, string][] = [
+    [paths.readme, "README.md"],
+    [paths.stub, `${slug}.ts (the stub)`],
+    [paths.spec, `${slug}.spec.ts`],
+    [paths.hints, "hints.md"],
+    [paths.reference, `solutions/${slug}/${slug}.ts (the reference)`],
+    [paths.notes, `solutions/${slug}/NOTES.md`],
+  ];
+  for (const [file, name] of required) if (!existsSync(file)) problems.push(`missing ${name}`);
+  if (existsSync(paths.readme)) {
+    const readme = readFileSync(paths.readme, "utf8");
+    for (const section of README_SECTIONS) {
+      if (!readme.split(/\r?\n/).includes(section))
+        problems.push(`README.md has no "${section}" section`);
+    }
+  }
+  if (existsSync(paths.hints))
+    problems.push(...hintProblems(parseHints(readFileSync(paths.hints, "utf8"))));
+  if (existsSync(paths.stub) && !readFileSync(paths.stub, "utf8").includes("TODO")) {
+    problems.push("the stub has no TODO marker");
+  }
+  const bad = badSolutions(slug);
+  if (bad.length < MIN_BAD_SOLUTIONS) {
+    problems.push(
+      `only ${bad.length} known-bad solution(s) in solutions/${slug}/bad/ (at least ${MIN_BAD_SOLUTIONS})`,
+    );
+  }
+  for (const file of bad) {
+    if (!/\/\/ Mistake: \S/.test(readFileSync(file, "utf8"))) {
+      problems.push(
+        `${relative(ROOT, file)} does not say its mistake in a "// Mistake: …" comment`,
+      );
+    }
+  }
+  return problems;
+}
+
+function contractProblems(
+  slug: string,
+  kata: Kata | undefined,
+  byTarget: Map<TargetName, KataResult>,
+  summary: string[],
+): string[] {
+  const problems: string[] = [];
+  const stub = byTarget.get("stub");
+  const reference = byTarget.get("reference");
+  if (!stub || !reference) return ["the spec did not run"];
+
+  summary.push(`${reference.total} tests`);
+  if (reference.total === 0) problems.push("the spec has no tests");
+
+  if (kata) {
+    const specSteps = reference.steps
+      .filter((s) => s.number > 0)
+      .map((s) => `step ${s.number} — ${s.title}`);
+    const metaSteps = kata.steps.map((title, i) => `step ${i + 1} — ${title}`);
+    if (specSteps.join("\n") !== metaSteps.join("\n")) {
+      problems.push(
+        `the spec's steps do not match kata.json:\n      spec:      ${specSteps.join(" | ")}\n      kata.json: ${metaSteps.join(" | ")}`,
+      );
+    }
+  }
+  if (reference.steps.some((s) => s.number === 0))
+    problems.push('some tests are outside a "step N — …" describe block');
+
+  if (stub.loadErrors.length > 0) {
+    problems.push(`the stub does not load: ${stub.loadErrors[0]?.message}`);
+  } else {
+    const passingOnStub = stub.steps.flatMap((s) =>
+      s.tests
+        .filter((t) => t.state === "passed")
+        .map((t) => `step ${s.number} — ${s.title} › ${t.name}`),
+    );
+    for (const name of passingOnStub)
+      problems.push(`passes on the untouched stub (asks nothing of the learner): ${name}`);
+    summary.push(`stub ${stub.total - passingOnStub.length}/${stub.total} fail`);
+  }
+
+  for (const target of ["reference", "lib"] as const) {
+    const result = byTarget.get(target);
+    if (!result) continue;
+    const label = target === "lib" ? "the library variant" : "the reference";
+    if (result.loadErrors.length > 0)
+      problems.push(`${label} does not load: ${result.loadErrors[0]?.message}`);
+    for (const step of result.steps) {
+      for (const test of step.tests.filter((t) => t.state !== "passed")) {
+        problems.push(
+          `fails on ${label}: step ${step.number} — ${step.title} › ${test.name}: ${test.failures[0]?.message.split("\n")[0] ?? test.state}`,
+        );
+      }
+    }
+    summary.push(`${target} ${result.passed}/${result.total} pass`);
+  }
+
+  const bad = badSolutions(slug);
+  let rejected = 0;
+  for (const [index, file] of bad.entries()) {
+    const result = byTarget.get(`bad-${index + 1}`);
+    const name = relative(ROOT, file);
+    if (!result) problems.push(`${name} did not run`);
+    else if (result.loadErrors.length > 0)
+      problems.push(`${name} does not load: ${result.loadErrors[0]?.message}`);
+    else if (result.passed === result.total)
+      problems.push(`a known-bad solution passes the whole spec: ${name}`);
+    else rejected += 1;
+  }
+  if (bad.length > 0) summary.push(`${rejected}/${bad.length} bad solutions rejected`);
+  return problems;
+}
+
+async function runAllTargets(slugs: string[]): Promise<Map<string, Map<TargetName, KataResult>>> {
+  const out = new Map<string, Map<TargetName, KataResult>>(slugs.map((slug) => [slug, new Map()]));
+  if (slugs.length === 0) return out;
+  await preparePristineStubs(slugs);
+  const globs = (list: string[]) => list.map(specGlob);
+  const maxBad = Math.max(0, ...slugs.map((slug) => badSolutions(slug).length));
+  const projects = [
+    kataProject("stub", "pristine", globs(slugs), true),
+    kataProject("reference", "reference", globs(slugs), true),
+  ];
+  const withLibrary = katasWithLibrary(slugs);
+  if (withLibrary.length > 0) projects.push(kataProject("lib", "lib", globs(withLibrary), true));
+  for (let n = 1; n <= maxBad; n++) {
+    const withBad = slugs.filter((slug) => badSolutions(slug).length >= n);
+    projects.push(kataProject(`bad-${n}`, `bad-${n}`, globs(withBad), true));
+  }
+  const vitest = await createVitest(
+    "test",
+    { config: false, watch: false, reporters: [{}], root: ROOT },
+    { test: { projects } },
+    { stdout: process.stderr, stderr: process.stderr },
+  );
+  try {
+    const { testModules } = await vitest.start();
+    for (const module of testModules as TestModule[]) {
+      const slug = relative(ROOT, module.moduleId).split(sep)[1] ?? "";
+      out.get(slug)?.set(module.project.name as TargetName, toKataResult(slug, [module]));
+    }
+  } finally {
+    await vitest.close();
+  }
+  return out;
+}
+
+/** Type errors of the whole project, grouped by the kata whose files they are in. */
+function typeErrorsByKata(slugs: string[]): Map<string, string[]> {
+  const configPath = ts.findConfigFile(ROOT, ts.sys.fileExists, "tsconfig.json");
+  const out = new Map<string, string[]>();
+  if (!configPath) return out;
+  const { config } = ts.readConfigFile(configPath, ts.sys.readFile);
+  const parsed = ts.parseJsonConfigFileContent(config, ts.sys, ROOT);
+  const program = ts.createProgram(parsed.fileNames, parsed.options);
+  for (const diagnostic of ts.getPreEmitDiagnostics(program)) {
+    const file = diagnostic.file ? relative(ROOT, diagnostic.file.fileName).split(sep) : [];
+    const slug = ["katas", "solutions", "fixtures"].includes(file[0] ?? "") ? file[1] : undefined;
+    if (slug === undefined || !slugs.includes(slug)) continue;
+    const { location, message } = formatDiagnostic(diagnostic);
+    out.set(slug, [...(out.get(slug) ?? []), `${location}: ${message.split("\n")[0]}`]);
+  }
+  return out;
+}
