@@ -4,11 +4,11 @@ import type { KataSession } from "./kata-session";
 import { kataPaths } from "./paths";
 import { recordRun } from "./progress";
 import { isGreen, type KataResult } from "./results";
-import { TypeChecker, type TypeError } from "./typecheck";
+import { TypeChecker, type CompileError } from "./typecheck";
 
 export interface CheckedRun {
   result: KataResult;
-  typeErrors: TypeError[];
+  typeErrors: CompileError[];
   /** Green tests and a file that type-checks. */
   solved: boolean;
 }

@@ -15,12 +15,12 @@ import {
   type KataResult,
   type StepInfo,
 } from "./results";
-import type { TypeError } from "./typecheck";
+import type { CompileError } from "./typecheck";
 
 export interface StepViewInput {
   kata: Kata;
   result: KataResult;
-  typeErrors: TypeError[];
+  typeErrors: CompileError[];
   solvedCount: number;
   kataCount: number;
   /** Failures shown per failing step; the rest are counted. */
@@ -132,7 +132,7 @@ function renderFailure(failure: FailureInfo, indent: string): string[] {
   return lines;
 }
 
-function renderTypeErrors(errors: TypeError[]): string[] {
+function renderTypeErrors(errors: CompileError[]): string[] {
   if (errors.length === 0) return [];
   const lines = [pc.yellow(`TypeScript errors (${errors.length}):`)];
   for (const error of errors.slice(0, 5))

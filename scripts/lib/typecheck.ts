@@ -8,7 +8,7 @@ import { relative } from "node:path";
 import ts from "typescript";
 import { ROOT } from "./paths";
 
-export interface TypeError {
+export interface CompileError {
   location: string;
   message: string;
 }
@@ -48,7 +48,7 @@ export class TypeChecker {
   }
 
   /** Syntax and type errors in `files` (which must be among the root files or their imports). */
-  errorsIn(files: string[]): TypeError[] {
+  errorsIn(files: string[]): CompileError[] {
     return files
       .flatMap((file) => [
         ...this.service.getSyntacticDiagnostics(file),
@@ -65,7 +65,7 @@ function loadCompilerOptions(): ts.CompilerOptions {
   return ts.parseJsonConfigFileContent(config, ts.sys, ROOT).options;
 }
 
-export function formatDiagnostic(diagnostic: ts.Diagnostic): TypeError {
+export function formatDiagnostic(diagnostic: ts.Diagnostic): CompileError {
   const message = ts.flattenDiagnosticMessageText(diagnostic.messageText, "\n");
   if (!diagnostic.file || diagnostic.start === undefined) return { location: "", message };
   const { line, character } = diagnostic.file.getLineAndCharacterOfPosition(diagnostic.start);
