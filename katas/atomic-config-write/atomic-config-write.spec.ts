@@ -1,0 +1,587 @@
+import implementationPath from "kata:implementation-path";
+import {
+  chmodSync,
+  lstatSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  readlinkSync,
+  realpathSync,
+  rmSync,
+  statSync,
+  symlinkSync,
+  writeFileSync,
+} from "node:fs";
+import { tmpdir } from "node:os";
+import { basename, dirname, join } from "node:path";
+import { fileURLToPath } from "node:url";
+import { execa } from "execa";
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from "vitest";
+import {
+  NEW_CONTENT,
+  OLD_CONTENT,
+  UNDER_WAY,
+} from "../../fixtures/atomic-config-write/crash-payload";
+import {
+  type FailableOp,
+  type FsEvent,
+  systemError,
+  useFsSpy,
+} from "../../fixtures/atomic-config-write/fs-spy";
+import { InvalidConfigError, updateJsonConfig, writeFileAtomic } from "./atomic-config-write";
+
+// Every import of node:fs/promises (yours too) now gets spies that call the real functions.
+// useFsSpy() uses them to record the order of your calls and to make chosen calls fail.
+vi.mock("node:fs/promises", { spy: true });
+const fsSpy = useFsSpy();
+
+// Files are set up and inspected with the synchronous API, which the spy does not record.
+let dir: string;
+let target: string;
+beforeEach(() => {
+  // realpath: on macOS the temp dir is behind a symlink (/var → /private/var).
+  dir = realpathSync(mkdtempSync(join(tmpdir(), "kata-atomic-")));
+  target = join(dir, "app.conf");
+});
+afterEach(() => {
+  rmSync(dir, { recursive: true, force: true });
+});
+
+const read = (path: string) => readFileSync(path, "utf8");
+const modeOf = (path: string) => statSync(path).mode & 0o777;
+const octal = (mode: number | undefined) => `0o${mode?.toString(8)}`;
+const entries = (directory = dir) => readdirSync(directory).sort();
+
+/** The outcome of a promise: its value, or the error it rejected with. */
+const settle = (promise: Promise<unknown>) =>
+  promise.then(
+    (value) => ({ value, error: undefined }),
+    (error: unknown) => ({ value: undefined, error }),
+  );
+
+async function expectTypeError(promise: Promise<unknown>, message: string) {
+  const { error } = await settle(promise);
+  expect(error, `expected a TypeError("${message}")`).toBeInstanceOf(TypeError);
+  expect((error as Error).message).toBe(message);
+}
+
+/** Runs `work` with the process umask set to `mask`, then puts the old umask back. */
+async function withUmask(mask: number, work: () => Promise<unknown>) {
+  const previous = process.umask(mask);
+  try {
+    await work();
+  } finally {
+    process.umask(previous);
+  }
+}
+
+/**
+ * The recorded writes, syncs and renames as short lines, consecutive repeats collapsed:
+ * ["write temp", "sync temp", "rename temp → target", "sync directory"]. "temp" is any other file
+ * in the target's directory.
+ */
+function story(file: string): string[] {
+  const folder = dirname(file);
+  const role = (path = "") => {
+    if (path === file) return "target";
+    if (path === folder) return "directory";
+    return dirname(path) === folder ? "temp" : `file elsewhere (${path})`;
+  };
+  const lines = fsSpy.events
+    .filter((event) => event.op === "write" || event.op === "sync" || event.op === "rename")
+    .map((event) =>
+      event.op === "rename"
+        ? `rename ${role(event.path)} → ${role(event.to)}`
+        : `${event.op} ${role(event.path)}`,
+    );
+  return lines.filter((line, index) => line !== lines[index - 1]);
+}
+
+const renames = () => fsSpy.events.filter((event) => event.op === "rename");
+
+describe("step 1 — write a file", () => {
+  it("creates a new file holding the given text", async () => {
+    await expect(writeFileAtomic(target, "port = 8080\n")).resolves.toBeUndefined();
+    expect(read(target)).toBe("port = 8080\n");
+  });
+
+  it("encodes text as UTF-8", async () => {
+    await writeFileAtomic(target, "name = café ✓\n");
+    expect(readFileSync(target)).toEqual(Buffer.from("name = café ✓\n", "utf8"));
+  });
+
+  it("writes a Uint8Array byte for byte", async () => {
+    const bytes = new Uint8Array([0x00, 0xff, 0x0a, 0x0d, 0x80, 0x7f]);
+    await writeFileAtomic(target, bytes);
+    expect(readFileSync(target)).toEqual(Buffer.from(bytes));
+  });
+
+  it("writes an empty string as an empty file", async () => {
+    writeFileSync(target, "something\n");
+    await writeFileAtomic(target, "");
+    expect(read(target)).toBe("");
+  });
+
+  it("replaces the whole content of an existing file: no tail of the old content survives", async () => {
+    writeFileSync(target, `${"x".repeat(100)}\n`);
+    await writeFileAtomic(target, "short\n");
+    expect(read(target)).toBe("short\n");
+  });
+
+  it.each([
+    ["an empty string", ""],
+    ["a number", 42],
+    ["undefined", undefined],
+  ])("rejects %s as the path with a TypeError", async (_label, path) => {
+    await expectTypeError(writeFileAtomic(path as string, "x"), "path must be a non-empty string");
+  });
+
+  it.each([
+    ["a number", 42],
+    ["null", null],
+    ["a plain object", { port: 8080 }],
+  ])("rejects %s as the data with a TypeError, before creating anything", async (_label, data) => {
+    await expectTypeError(
+      writeFileAtomic(target, data as unknown as string),
+      "data must be a string or a Uint8Array",
+    );
+    expect(entries(), "nothing may be created for invalid data").toEqual([]);
+  });
+});
+
+describe("step 2 — a temp file, renamed over the target", () => {
+  it("writes a temp file next to the target and renames it over the target, once", async () => {
+    writeFileSync(target, "v1\n");
+    await writeFileAtomic(target, "v2\n");
+    expect(read(target)).toBe("v2\n");
+    expect(renames(), "expected exactly one rename: temp file → target").toHaveLength(1);
+    const [publish] = renames() as [FsEvent];
+    expect(publish.to).toBe(target);
+    expect(
+      dirname(publish.path),
+      "the temp file must be in the target's own directory: a rename across file systems fails (EXDEV)",
+    ).toBe(dir);
+    expect(
+      basename(publish.path),
+      "the temp file's name should contain the target's name",
+    ).toContain("app.conf");
+    expect(publish.path).not.toBe(target);
+  });
+
+  it("uses a fresh temp file name for every write", async () => {
+    await writeFileAtomic(target, "v1\n");
+    await writeFileAtomic(target, "v2\n");
+    const [first, second] = renames().map((event) => event.path);
+    expect(first, "expected one rename per write").toBeDefined();
+    expect(second, "two writes must not share a temp file name").not.toBe(first);
+  });
+
+  it("leaves nothing but the target in the directory", async () => {
+    await writeFileAtomic(target, "v1\n");
+    expect(entries()).toEqual(["app.conf"]);
+  });
+
+  it("syncs the temp file after writing it and before renaming it", async () => {
+    await writeFileAtomic(target, "v1\n");
+    const lines = story(target);
+    const published = lines.indexOf("rename temp → target");
+    expect(published, `no "rename temp → target" in [${lines.join(", ")}]`).not.toBe(-1);
+    expect(lines.slice(0, published + 1)).toEqual([
+      "write temp",
+      "sync temp",
+      "rename temp → target",
+    ]);
+  });
+
+  it("syncs the directory after the rename, so the rename itself survives a power cut", async () => {
+    await writeFileAtomic(target, "v1\n");
+    const lines = story(target);
+    const published = lines.indexOf("rename temp → target");
+    expect(published, `no "rename temp → target" in [${lines.join(", ")}]`).not.toBe(-1);
+    expect(lines.slice(published)).toEqual(["rename temp → target", "sync directory"]);
+  });
+
+  it("closes every file it opens", async () => {
+    await expect(writeFileAtomic(target, "v1\n")).resolves.toBeUndefined();
+    expect(fsSpy.openFiles(), "these files were left open").toEqual([]);
+  });
+});
+
+describe("step 3 — modes and symlinks", () => {
+  it("gives a new file mode 0o644, whatever the umask", async () => {
+    await withUmask(0o077, () => writeFileAtomic(target, "v1\n"));
+    expect(octal(modeOf(target))).toBe("0o644");
+  });
+
+  it("applies options.mode exactly: the umask does not narrow it", async () => {
+    await withUmask(0o022, () => writeFileAtomic(target, "v1\n", { mode: 0o666 }));
+    expect(octal(modeOf(target))).toBe("0o666");
+  });
+
+  it.each([
+    ["0o600", 0o600],
+    ["0o666", 0o666],
+    ["0o755", 0o755],
+  ])("keeps an existing file's mode (%s)", async (_label, mode) => {
+    writeFileSync(target, "v1\n");
+    chmodSync(target, mode);
+    await withUmask(0o022, () => writeFileAtomic(target, "v2\n"));
+    expect(read(target)).toBe("v2\n");
+    expect(octal(modeOf(target))).toBe(octal(mode));
+  });
+
+  it("lets options.mode replace an existing file's mode", async () => {
+    writeFileSync(target, "v1\n");
+    chmodSync(target, 0o600);
+    await writeFileAtomic(target, "v2\n", { mode: 0o640 });
+    expect(octal(modeOf(target))).toBe("0o640");
+  });
+
+  it("keeps the temp file as private as a 0o600 target while the data is written into it", async () => {
+    writeFileSync(target, "password = old\n");
+    chmodSync(target, 0o600);
+    await withUmask(0o022, () => writeFileAtomic(target, "password = new\n"));
+    const writes = fsSpy.events.filter((event) => event.op === "write");
+    expect(writes.length, "expected the data to be written to a temp file").toBeGreaterThan(0);
+    for (const write of writes) {
+      expect(octal(write.mode), `mode of ${write.path} while the secret was written`).toBe("0o600");
+    }
+  });
+
+  it("writes through a symlink: the file it points to changes, the link stays a link", async () => {
+    mkdirSync(join(dir, "releases"));
+    const destination = join(dir, "releases", "v2.conf");
+    writeFileSync(destination, "old\n");
+    symlinkSync("releases/v2.conf", target);
+    await writeFileAtomic(target, "new\n");
+    expect(read(destination)).toBe("new\n");
+    expect(lstatSync(target).isSymbolicLink(), "the symlink must survive the write").toBe(true);
+    expect(readlinkSync(target)).toBe("releases/v2.conf");
+  });
+
+  it("puts the temp file next to the link's destination, not next to the link", async () => {
+    mkdirSync(join(dir, "releases"));
+    const destination = join(dir, "releases", "v2.conf");
+    writeFileSync(destination, "old\n");
+    symlinkSync("releases/v2.conf", target);
+    await writeFileAtomic(target, "new\n");
+    const [publish] = renames() as [FsEvent | undefined];
+    expect(publish?.to).toBe(destination);
+    expect(dirname(publish?.path ?? "")).toBe(join(dir, "releases"));
+    expect(story(destination).at(-1), "the directory to sync is the destination's").toBe(
+      "sync directory",
+    );
+  });
+
+  it("rejects a symlink loop with ELOOP and replaces nothing", async () => {
+    symlinkSync("b.conf", join(dir, "a.conf"));
+    symlinkSync("a.conf", join(dir, "b.conf"));
+    await expect(writeFileAtomic(join(dir, "a.conf"), "v1\n")).rejects.toMatchObject({
+      code: "ELOOP",
+    });
+    expect(entries()).toEqual(["a.conf", "b.conf"]);
+    expect(lstatSync(join(dir, "a.conf")).isSymbolicLink(), "a.conf must still be a link").toBe(
+      true,
+    );
+  });
+});
+
+describe("step 4 — a failure leaves the original untouched", () => {
+  const ORIGINAL = Buffer.from("replicas = 3\nimage = web:1.4\n");
+
+  const failures: { op: FailableOp; makeError: (call: FsEvent) => Error }[] = [
+    { op: "open", makeError: (call) => systemError("EACCES", "open", call.path) },
+    { op: "write", makeError: () => systemError("ENOSPC", "write") },
+    { op: "sync", makeError: () => systemError("EIO", "fsync") },
+    { op: "rename", makeError: (call) => systemError("EXDEV", "rename", call.path, call.to) },
+  ];
+
+  it.each(failures)(
+    "when $op fails, rejects with that very error, keeps the original byte for byte and removes the temp file",
+    async ({ op, makeError }) => {
+      writeFileSync(target, ORIGINAL);
+      let injected: Error | undefined;
+      fsSpy.failNext(op, (call) => {
+        injected = makeError(call);
+        return injected;
+      });
+      const { error } = await settle(writeFileAtomic(target, "replicas = 5\n"));
+      expect(injected, `expected a "${op}" call: the one this test makes fail`).toBeDefined();
+      expect(error, "the caller must get the file system's own error").toBe(injected);
+      expect(readFileSync(target).equals(ORIGINAL), "the original must be unchanged").toBe(true);
+      expect(entries(), "the temp file must be removed").toEqual(["app.conf"]);
+      expect(fsSpy.openFiles(), "every file opened must be closed, also on failure").toEqual([]);
+    },
+  );
+
+  it("rejects with ENOENT when the target's directory does not exist, and creates nothing", async () => {
+    await expect(writeFileAtomic(join(dir, "missing", "app.conf"), "v1\n")).rejects.toMatchObject({
+      code: "ENOENT",
+    });
+    expect(entries()).toEqual([]);
+  });
+
+  it("cleans up after a real refused rename (the target is a directory: EISDIR)", async () => {
+    mkdirSync(target);
+    await expect(writeFileAtomic(target, "v1\n")).rejects.toMatchObject({ code: "EISDIR" });
+    expect(entries(), "the temp file must be removed").toEqual(["app.conf"]);
+    expect(statSync(target).isDirectory()).toBe(true);
+  });
+});
+
+describe("step 5 — several writes at once", () => {
+  it("five writes to one path at once all succeed, and the file holds exactly one of them, whole", async () => {
+    writeFileSync(target, "v0\n");
+    const contents = Array.from({ length: 5 }, (_, i) => `writer ${i}\n`.repeat(500 * (i + 1)));
+    const results = await Promise.allSettled(contents.map((text) => writeFileAtomic(target, text)));
+    const failures = results.flatMap((result) =>
+      result.status === "rejected" ? [String(result.reason)] : [],
+    );
+    expect(failures, "every write should succeed").toEqual([]);
+    const final = read(target);
+    const winner = contents.indexOf(final);
+    expect(
+      winner,
+      `the file must hold one whole write, not a mix (${final.length} chars)`,
+    ).not.toBe(-1);
+    expect(entries(), "no temp file may remain").toEqual(["app.conf"]);
+  });
+});
+
+describe("step 6 — updateJsonConfig", () => {
+  it("passes the parsed file to update and writes the result as 2-space JSON with a trailing newline", async () => {
+    writeFileSync(target, '{"replicas":2,"image":"web:1.4"}');
+    const update = vi.fn((current: { replicas: number; image: string }) => ({
+      ...current,
+      replicas: 5,
+    }));
+    await expect(updateJsonConfig(target, update)).resolves.toEqual({
+      replicas: 5,
+      image: "web:1.4",
+    });
+    expect(update).toHaveBeenCalledWith({ replicas: 2, image: "web:1.4" });
+    expect(read(target)).toBe('{\n  "replicas": 5,\n  "image": "web:1.4"\n}\n');
+  });
+
+  it("resolves with the very value update returned", async () => {
+    writeFileSync(target, "{}");
+    const next = { replicas: 1 };
+    await expect(updateJsonConfig(target, () => next)).resolves.toBe(next);
+  });
+
+  it("waits for an async update", async () => {
+    writeFileSync(target, '{"replicas":2}');
+    const result = await updateJsonConfig(target, async (current: { replicas: number }) => ({
+      replicas: current.replicas + 1,
+    }));
+    expect(result).toEqual({ replicas: 3 });
+    expect(read(target)).toBe('{\n  "replicas": 3\n}\n');
+  });
+
+  it("replaces the file atomically (a temp file renamed over it)", async () => {
+    writeFileSync(target, "{}");
+    await updateJsonConfig(target, () => ({ replicas: 1 }));
+    const [publish] = renames() as [FsEvent | undefined];
+    expect(publish?.to, "expected the file to be replaced by a rename").toBe(target);
+    expect(dirname(publish?.path ?? "")).toBe(dir);
+  });
+
+  it("starts from {} when the file does not exist", async () => {
+    const update = vi.fn(() => ({ replicas: 1 }));
+    await updateJsonConfig(target, update);
+    expect(update).toHaveBeenCalledWith({});
+    expect(read(target)).toBe('{\n  "replicas": 1\n}\n');
+  });
+
+  it("starts from a copy of options.defaultValue, which it never changes", async () => {
+    const defaults = { replicas: 1, tags: ["web"] };
+    const result = await updateJsonConfig(
+      target,
+      (current) => {
+        current.tags.push("canary");
+        return current;
+      },
+      { defaultValue: defaults },
+    );
+    expect(result).toEqual({ replicas: 1, tags: ["web", "canary"] });
+    expect(defaults, "the caller's defaultValue must not be mutated").toEqual({
+      replicas: 1,
+      tags: ["web"],
+    });
+  });
+
+  it("passes options.mode on to the write", async () => {
+    await updateJsonConfig(target, () => ({ token: "s3cret" }), { mode: 0o600 });
+    expect(octal(modeOf(target))).toBe("0o600");
+  });
+
+  it.each([
+    ["a truncated file", '{"replicas": 2,'],
+    ["an empty file", ""],
+  ])(
+    "rejects %s with an InvalidConfigError naming the file, and writes nothing",
+    async (_label, text) => {
+      writeFileSync(target, text);
+      const update = vi.fn((current: unknown) => current);
+      const { error } = await settle(updateJsonConfig(target, update));
+      expect(error).toBeInstanceOf(InvalidConfigError);
+      const invalid = error as InvalidConfigError;
+      expect(invalid.name).toBe("InvalidConfigError");
+      expect(invalid.path).toBe(target);
+      expect(invalid.cause, "cause: the SyntaxError from JSON.parse").toBeInstanceOf(SyntaxError);
+      expect(invalid.message).toBe(
+        `${target} is not valid JSON: ${(invalid.cause as Error).message}`,
+      );
+      expect(
+        update,
+        "update must not run on a file that could not be parsed",
+      ).not.toHaveBeenCalled();
+      expect(read(target), "a broken config must be left for a human to see").toBe(text);
+    },
+  );
+
+  it("rejects with the read error, without calling update, when the file cannot be read", async () => {
+    mkdirSync(target); // reading a directory fails with EISDIR
+    const update = vi.fn(() => ({}));
+    await expect(updateJsonConfig(target, update)).rejects.toMatchObject({ code: "EISDIR" });
+    expect(update).not.toHaveBeenCalled();
+  });
+
+  it("when update throws, rejects with that error and writes nothing", async () => {
+    writeFileSync(target, '{"replicas":2}');
+    const failure = new Error("replicas must be positive");
+    await expect(
+      updateJsonConfig(target, () => {
+        throw failure;
+      }),
+    ).rejects.toBe(failure);
+    expect(read(target)).toBe('{"replicas":2}');
+    expect(renames()).toEqual([]);
+  });
+
+  it("rejects with a TypeError when update returns undefined, and writes nothing", async () => {
+    writeFileSync(target, '{"replicas":2}');
+    await expectTypeError(
+      updateJsonConfig(target, () => undefined as unknown as object),
+      `update for ${target} returned undefined: return the new config`,
+    );
+    expect(read(target)).toBe('{"replicas":2}');
+  });
+
+  it("rejects an empty path or a missing update function with a TypeError, before reading", async () => {
+    const update = vi.fn(() => ({}));
+    await expectTypeError(updateJsonConfig("", update), "path must be a non-empty string");
+    await expectTypeError(
+      updateJsonConfig(target, "not a function" as unknown as () => object),
+      "update must be a function",
+    );
+    expect(update).not.toHaveBeenCalled();
+  });
+});
+
+describe("step 7 — a crash part-way through", () => {
+  const CHILD = fileURLToPath(
+    new URL("../../fixtures/atomic-config-write/crash-writer.ts", import.meta.url),
+  );
+  const REPO_ROOT = fileURLToPath(new URL("../..", import.meta.url));
+  /** Starting node with tsx takes about a second at most; this only bounds a child that hangs. */
+  const CHILD_TIMEOUT_MS = 8_000;
+
+  interface Crash {
+    dir: string;
+    target: string;
+    /** Did the child print UNDER_WAY, i.e. freeze with half of its data written? */
+    frozen: boolean;
+    /** What a reader found while the child was frozen (undefined: the file was missing). */
+    seenWhileFrozen: string | undefined;
+    signal: string | undefined;
+    /** What the file held after the child was killed. */
+    after: string | undefined;
+    output: string;
+  }
+  let crash: Crash;
+
+  const readIfPresent = (path: string) => {
+    try {
+      return read(path);
+    } catch {
+      return undefined;
+    }
+  };
+
+  /** Starts the child on a 1.5 MiB write over a 1 MiB file, kills it half-way, records what it saw. */
+  async function crashAWrite(): Promise<Crash> {
+    const crashDir = realpathSync(mkdtempSync(join(tmpdir(), "kata-crash-")));
+    const crashTarget = join(crashDir, "app.conf");
+    writeFileSync(crashTarget, OLD_CONTENT);
+    const child = execa(
+      process.execPath,
+      ["--import", "tsx", CHILD, implementationPath, crashTarget],
+      // timeout: a child that neither freezes nor exits is killed rather than left behind.
+      { cwd: REPO_ROOT, reject: false, stdin: "ignore", timeout: CHILD_TIMEOUT_MS },
+    );
+    let stdout = "";
+    const frozen = await new Promise<boolean>((resolve) => {
+      child.stdout.on("data", (chunk: Buffer) => {
+        stdout += chunk.toString();
+        if (stdout.includes(UNDER_WAY)) resolve(true);
+      });
+      void child.then(() => resolve(false)); // it exited on its own: it never froze
+    });
+    const seenWhileFrozen = frozen ? readIfPresent(crashTarget) : undefined;
+    child.kill("SIGKILL");
+    const result = await child;
+    return {
+      dir: crashDir,
+      target: crashTarget,
+      frozen,
+      seenWhileFrozen,
+      signal: result.signal,
+      after: readIfPresent(crashTarget),
+      output: `${result.timedOut ? "timed out" : `exit code ${result.exitCode}`}\n${stdout}${String(result.stderr)}`,
+    };
+  }
+
+  beforeAll(async () => {
+    crash = await crashAWrite();
+  }, CHILD_TIMEOUT_MS + 5_000);
+  afterAll(() => {
+    if (crash) rmSync(crash.dir, { recursive: true, force: true });
+  });
+
+  const describeContent = (text: string | undefined) => {
+    if (text === undefined) return "no file at all";
+    if (text === OLD_CONTENT) return "the old content";
+    if (text === NEW_CONTENT) return "the new content";
+    return `${text.length} chars: a mix, starting ${JSON.stringify(text.slice(0, 16))}`;
+  };
+
+  function expectFrozenPartWay() {
+    expect(
+      crash.frozen,
+      `the child should have frozen half-way through its write, but it exited:\n${crash.output}`,
+    ).toBe(true);
+  }
+
+  it("the child really is killed part-way through its write", () => {
+    expectFrozenPartWay();
+    expect(crash.signal).toBe("SIGKILL");
+  });
+
+  it("while the write is under way, readers still find the old content, whole", () => {
+    expectFrozenPartWay();
+    expect(describeContent(crash.seenWhileFrozen)).toBe("the old content");
+  });
+
+  it("after the kill, the file holds the old or the new content, never a mix", () => {
+    expectFrozenPartWay();
+    expect(["the old content", "the new content"]).toContain(describeContent(crash.after));
+  });
+
+  it("the next write succeeds, whatever the crash left behind", async () => {
+    expectFrozenPartWay();
+    await writeFileAtomic(crash.target, "after the crash\n");
+    expect(read(crash.target)).toBe("after the crash\n");
+  });
+});

@@ -1,0 +1,50 @@
+// Mistake: creates the temp file in os.tmpdir() instead of the target's directory. It works on a
+// laptop; on a server where /tmp is its own file system (tmpfs) the rename fails with EXDEV, and
+// falling back to a copy would not be atomic.
+import { randomUUID } from "node:crypto";
+import { open, realpath, rename, rm, stat } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { basename, dirname, join } from "node:path";
+import type { FileContent, WriteOptions } from "../atomic-config-write";
+
+export * from "../atomic-config-write";
+
+export async function writeFileAtomic(
+  path: string,
+  data: FileContent,
+  options: WriteOptions = {},
+): Promise<void> {
+  if (typeof path !== "string" || path === "") {
+    throw new TypeError("path must be a non-empty string");
+  }
+  if (typeof data !== "string" && !(data instanceof Uint8Array)) {
+    throw new TypeError("data must be a string or a Uint8Array");
+  }
+  const target = await realpath(path).catch((error: NodeJS.ErrnoException) => {
+    if (error.code === "ENOENT") return path;
+    throw error;
+  });
+  const existing = await stat(target).catch(() => undefined);
+  const mode = options.mode ?? (existing ? existing.mode & 0o7777 : 0o644);
+  const tempPath = join(tmpdir(), `.${basename(target)}.${randomUUID()}.tmp`);
+  try {
+    const handle = await open(tempPath, "wx", mode);
+    try {
+      await handle.writeFile(data);
+      await handle.chmod(mode);
+      await handle.sync();
+    } finally {
+      await handle.close();
+    }
+    await rename(tempPath, target);
+  } catch (error) {
+    await rm(tempPath, { force: true });
+    throw error;
+  }
+  const directory = await open(dirname(target), "r");
+  try {
+    await directory.sync();
+  } finally {
+    await directory.close();
+  }
+}
