@@ -4,16 +4,7 @@
  */
 import { parseArgs } from "node:util";
 import pc from "picocolors";
-import { hintCommand } from "./commands/hint";
-import { listCommand } from "./commands/list";
-import { newCommand } from "./commands/new";
-import { progressCommand } from "./commands/progress";
-import { resetCommand } from "./commands/reset";
-import { runCommand } from "./commands/run";
-import { solutionCommand } from "./commands/solution";
-import { verifyCommand } from "./commands/verify";
-import { watchCommand } from "./commands/watch";
-import { UserError } from "./lib/errors";
+import { UserError } from "./lib/errors.ts";
 
 export const USAGE = `Usage: npm run kata -- <command> [options]
 
@@ -24,7 +15,7 @@ export const USAGE = `Usage: npm run kata -- <command> [options]
   reset <slug> [--yes]          back up your file, then restore the original stub
   solution <slug> [--force]     the reference solution and a diff against your file
   progress                      run every kata on your files and sum up
-  verify                        check the kata contract of every kata (for authors; part of npm test)
+  verify [slug]                 check the kata contract of every kata, or one (for authors; part of npm test)
   new <slug>                    scaffold a new kata (for authors)`;
 
 async function main(argv: string[]): Promise<number> {
@@ -44,26 +35,28 @@ async function main(argv: string[]): Promise<number> {
     return 0;
   }
   if (extra.length > 0) throw new UserError(`Unexpected argument "${extra[0]}".\n\n${USAGE}`);
+  // Commands are imported on demand: `list` or `hint` should not pay for loading vitest and the
+  // TypeScript compiler.
   switch (command) {
     case "list":
-      return listCommand();
+      return (await import("./commands/list.ts")).listCommand();
     case "run":
-      return runCommand(slug);
+      return (await import("./commands/run.ts")).runCommand(slug);
     case "watch":
     case undefined:
-      return watchCommand(slug);
+      return (await import("./commands/watch.ts")).watchCommand(slug);
     case "hint":
-      return hintCommand(slug, values.level);
+      return (await import("./commands/hint.ts")).hintCommand(slug, values.level);
     case "reset":
-      return resetCommand(slug, values.yes);
+      return (await import("./commands/reset.ts")).resetCommand(slug, values.yes);
     case "solution":
-      return solutionCommand(slug, values.force);
+      return (await import("./commands/solution.ts")).solutionCommand(slug, values.force);
     case "progress":
-      return progressCommand();
+      return (await import("./commands/progress.ts")).progressCommand();
     case "verify":
-      return verifyCommand();
+      return (await import("./commands/verify.ts")).verifyCommand(slug);
     case "new":
-      return newCommand(slug);
+      return (await import("./commands/new.ts")).newCommand(slug);
     default:
       throw new UserError(`Unknown command "${command}".\n\n${USAGE}`);
   }
