@@ -1,0 +1,757 @@
+import { getEventListeners } from "node:events";
+import { DescribeInstancesCommand, EC2Client } from "@aws-sdk/client-ec2";
+import { HttpResponse, http } from "msw";
+import { afterEach, beforeAll, beforeEach, describe, expect, expectTypeOf, it, vi } from "vitest";
+import { ec2Errors, useMockedClient } from "../../fixtures/aws";
+import { useMockServer } from "../../fixtures/http";
+import {
+  backoffDelay,
+  isRetryableHttpStatus,
+  type RetryOptions,
+  retry,
+  withRetry,
+} from "./retry-backoff";
+
+// ---------------------------------------------------------------------------------------------
+// Helpers. Time is fake: only setTimeout and clearTimeout are replaced, so the real setImmediate
+// can still let promise callbacks (and msw answering fetch) run without moving the clock.
+// ---------------------------------------------------------------------------------------------
+
+beforeEach(() => {
+  vi.useFakeTimers({ toFake: ["setTimeout", "clearTimeout"] });
+});
+
+afterEach(() => {
+  vi.useRealTimers();
+});
+
+/** Lets every pending promise callback run, without moving the fake clock. */
+const flush = () => new Promise<void>((resolve) => setImmediate(resolve));
+
+/** Moves the fake clock forward, then lets the callbacks it triggered run. */
+async function advance(ms: number): Promise<void> {
+  await vi.advanceTimersByTimeAsync(ms);
+  await flush();
+}
+
+interface Outcome<T> {
+  status: "pending" | "resolved" | "rejected";
+  value?: T;
+  error?: unknown;
+}
+
+/** Follows a promise without awaiting it, so a test can look at its state between clock steps. */
+function track<T>(promise: Promise<T>): Outcome<T> {
+  const outcome: Outcome<T> = { status: "pending" };
+  promise.then(
+    (value) => Object.assign(outcome, { status: "resolved", value }),
+    (error: unknown) => Object.assign(outcome, { status: "rejected", error }),
+  );
+  return outcome;
+}
+
+/** Runs every wait on the fake clock until `promise` settles; returns how it settled. */
+async function runToEnd<T>(promise: Promise<T>): Promise<Outcome<T>> {
+  const outcome = track(promise);
+  for (let round = 0; round < 20 && outcome.status === "pending"; round++) {
+    await vi.runAllTimersAsync();
+    await flush();
+  }
+  return outcome;
+}
+
+/** Lets real callbacks run (on the fake clock) until `condition` holds; fails after 100 rounds. */
+async function until(condition: () => boolean, expectation: string): Promise<void> {
+  for (let round = 0; round < 100 && !condition(); round++) await flush();
+  expect(condition(), expectation).toBe(true);
+}
+
+/** A function that fails `failures` times (Error "failure 1", "failure 2", …), then resolves. */
+function flaky<T>(failures: number, value: T) {
+  const errors: Error[] = [];
+  const fn = vi.fn(async (_attempt: number): Promise<T> => {
+    if (errors.length >= failures) return value;
+    const error = new Error(`failure ${errors.length + 1}`);
+    errors.push(error);
+    throw error;
+  });
+  return { fn, errors };
+}
+
+const alwaysFails = () => flaky(Number.POSITIVE_INFINITY, "never returned");
+
+/** An error as an HTTP client throws it: the response status in `status`. */
+class HttpError extends Error {
+  override name = "HttpError";
+  constructor(
+    readonly status: number,
+    url: string,
+  ) {
+    super(`GET ${url} answered ${status}`);
+  }
+}
+
+const httpError = (status: number) => new HttpError(status, "https://api.example.test/");
+
+// ---------------------------------------------------------------------------------------------
+
+describe("step 1 — the first call", () => {
+  it("resolves with the value of the first call when it succeeds, calling fn once", async () => {
+    const fn = vi.fn(async () => "up");
+    await expect(retry(fn)).resolves.toBe("up");
+    expect(fn).toHaveBeenCalledTimes(1);
+  });
+
+  it("passes the attempt number, 1, to the first call", async () => {
+    const fn = vi.fn(async (attempt: number) => `attempt ${attempt}`);
+    await expect(retry(fn)).resolves.toBe("attempt 1");
+    expect(fn.mock.calls).toEqual([[1]]);
+  });
+
+  it("accepts a function that returns a plain value instead of a promise", async () => {
+    await expect(retry(() => 42)).resolves.toBe(42);
+  });
+
+  it("makes the first call at once, without waiting", async () => {
+    const outcome = track(retry(async () => "up"));
+    await flush();
+    expect(outcome, "no time has passed: the first call must not wait").toEqual({
+      status: "resolved",
+      value: "up",
+    });
+    expect(vi.getTimerCount(), "no timer may be left behind").toBe(0);
+  });
+});
+
+describe("step 2 — retries and the last error", () => {
+  it("retries a failing call and resolves with the first success", async () => {
+    const { fn } = flaky(2, "ok");
+    const outcome = await runToEnd(retry(fn));
+    expect(outcome).toEqual({ status: "resolved", value: "ok" });
+    expect(fn).toHaveBeenCalledTimes(3);
+  });
+
+  it("passes the attempt number to every call: 1, 2, 3", async () => {
+    const { fn } = flaky(2, "ok");
+    await runToEnd(retry(fn));
+    expect(fn.mock.calls).toEqual([[1], [2], [3]]);
+  });
+
+  it("gives up after 4 calls by default (the first + 3 retries), rejecting with the LAST error", async () => {
+    const { fn, errors } = alwaysFails();
+    const outcome = await runToEnd(retry(fn));
+    expect(outcome.status, "retry must reject when every attempt fails").toBe("rejected");
+    expect(outcome.error, "the error of the last attempt, not the first").toBe(errors[3]);
+    expect(fn).toHaveBeenCalledTimes(4);
+  });
+
+  it.each([0, 1, 2, 5])("makes exactly retries + 1 calls with retries: %i", async (retries) => {
+    const { fn, errors } = alwaysFails();
+    const outcome = await runToEnd(retry(fn, { retries }));
+    expect(fn).toHaveBeenCalledTimes(retries + 1);
+    expect(outcome.error).toBe(errors[retries]);
+  });
+
+  it("rethrows what was thrown even when it is not an Error (a string)", async () => {
+    const fn = vi.fn(() => Promise.reject("disk full"));
+    const outcome = await runToEnd(retry(fn, { retries: 2 }));
+    expect(outcome).toEqual({ status: "rejected", error: "disk full" });
+    expect(fn).toHaveBeenCalledTimes(3);
+  });
+
+  it("retries and rethrows a rejection with no reason at all (undefined)", async () => {
+    const fn = vi.fn(() => Promise.reject());
+    const outcome = await runToEnd(retry(fn, { retries: 1 }));
+    expect(outcome.status, "a failure must never turn into a success").toBe("rejected");
+    expect(outcome.error).toBeUndefined();
+    expect(fn).toHaveBeenCalledTimes(2);
+  });
+
+  it("retries a function that throws synchronously", async () => {
+    const error = new Error("config not loaded");
+    const fn = vi.fn((): string => {
+      throw error;
+    });
+    const outcome = await runToEnd(retry(fn, { retries: 2 }));
+    expect(outcome).toEqual({ status: "rejected", error });
+    expect(outcome.error).toBe(error);
+    expect(fn).toHaveBeenCalledTimes(3);
+  });
+});
+
+describe("step 3 — the backoff delay", () => {
+  const none = { jitter: "none" } as const;
+
+  it("starts at baseDelayMs 100 and doubles by default (jitter: none)", () => {
+    expect([1, 2, 3, 4, 5].map((n) => backoffDelay(n, none))).toEqual([100, 200, 400, 800, 1600]);
+  });
+
+  it("grows from baseDelayMs by factor", () => {
+    const options = { ...none, baseDelayMs: 50, factor: 3 };
+    expect([1, 2, 3, 4].map((n) => backoffDelay(n, options))).toEqual([50, 150, 450, 1350]);
+  });
+
+  it("stays constant with factor 1", () => {
+    const options = { ...none, factor: 1 };
+    expect([1, 2, 3, 4].map((n) => backoffDelay(n, options))).toEqual([100, 100, 100, 100]);
+  });
+
+  it("caps every delay at maxDelayMs, 20 000 ms by default", () => {
+    expect(backoffDelay(8, none)).toBe(12_800);
+    expect(backoffDelay(9, none), "100 * 2^8 = 25 600 is over the cap").toBe(20_000);
+    expect(backoffDelay(30, none)).toBe(20_000);
+  });
+
+  it("reaches the cap exactly and stays there", () => {
+    const options = { ...none, maxDelayMs: 400 };
+    expect([1, 2, 3, 4, 5].map((n) => backoffDelay(n, options))).toEqual([100, 200, 400, 400, 400]);
+    expect(backoffDelay(3, { ...none, maxDelayMs: 399 })).toBe(399);
+  });
+
+  it("rounds down to whole milliseconds", () => {
+    const options = { ...none, factor: 1.5 };
+    expect([1, 2, 3, 4].map((n) => backoffDelay(n, options))).toEqual([100, 150, 225, 337]);
+  });
+
+  it("gives no wait at all with baseDelayMs 0 or maxDelayMs 0", () => {
+    expect(backoffDelay(3, { ...none, baseDelayMs: 0 })).toBe(0);
+    expect(backoffDelay(3, { ...none, maxDelayMs: 0 })).toBe(0);
+  });
+
+  it("uses full jitter by default: random() * d, anywhere in [0, d]", () => {
+    expect(backoffDelay(3, { random: () => 0 })).toBe(0);
+    expect(backoffDelay(3, { random: () => 0.5 })).toBe(200);
+    expect(backoffDelay(1, { random: () => 0.999 }), "99.9 rounds down").toBe(99);
+  });
+
+  it("uses equal jitter on request: d / 2 + random() * d / 2", () => {
+    const equal = { jitter: "equal" } as const;
+    expect(backoffDelay(3, { ...equal, random: () => 0 })).toBe(200);
+    expect(backoffDelay(3, { ...equal, random: () => 0.5 })).toBe(300);
+    expect(backoffDelay(3, { ...equal, random: () => 0.999 })).toBe(399);
+    expect(backoffDelay(1, { ...equal, baseDelayMs: 75, random: () => 0 })).toBe(37);
+  });
+
+  it("ignores random() with jitter: none", () => {
+    expect(backoffDelay(3, { ...none, random: () => 0.5 })).toBe(400);
+  });
+
+  it("caps first and jitters after, so a capped delay is still spread over [0, cap]", () => {
+    expect(backoffDelay(10, { random: () => 0.5 })).toBe(10_000);
+    expect(backoffDelay(10, { jitter: "equal", random: () => 0 })).toBe(10_000);
+  });
+
+  it("uses Math.random when no random is given", () => {
+    vi.spyOn(Math, "random").mockReturnValue(0.25);
+    expect(backoffDelay(3)).toBe(100);
+  });
+
+  it.each([0, -1, 1.5, Number.NaN])("throws a RangeError for retry number %s", (retryNumber) => {
+    expect(() => backoffDelay(retryNumber)).toThrow(RangeError);
+    expect(() => backoffDelay(retryNumber)).toThrow(
+      `retryNumber must be a whole number >= 1 (got ${retryNumber})`,
+    );
+  });
+});
+
+describe("step 4 — waiting between attempts", () => {
+  it("waits 100, 200 then 400 ms (the defaults, with jitter: none) and never calls early", async () => {
+    const { fn } = flaky(3, "ok");
+    const outcome = track(retry(fn, { jitter: "none" }));
+    await flush();
+    expect(fn).toHaveBeenCalledTimes(1);
+    for (const [wait, callsBefore] of [
+      [100, 1],
+      [200, 2],
+      [400, 3],
+    ] as const) {
+      await advance(wait - 1);
+      expect(fn, `call ${callsBefore + 1} must wait the full ${wait} ms`).toHaveBeenCalledTimes(
+        callsBefore,
+      );
+      await advance(1);
+      expect(fn, `call ${callsBefore + 1} is due after ${wait} ms`).toHaveBeenCalledTimes(
+        callsBefore + 1,
+      );
+    }
+    expect(outcome).toEqual({ status: "resolved", value: "ok" });
+  });
+
+  it("waits the jittered delay: with random() = 0.5, 50 then 100 ms (full jitter by default)", async () => {
+    const { fn } = flaky(2, "ok");
+    const outcome = track(retry(fn, { random: () => 0.5 }));
+    await advance(49);
+    expect(fn).toHaveBeenCalledTimes(1);
+    await advance(1);
+    expect(fn).toHaveBeenCalledTimes(2);
+    await advance(99);
+    expect(fn).toHaveBeenCalledTimes(2);
+    await advance(1);
+    expect(outcome).toEqual({ status: "resolved", value: "ok" });
+  });
+
+  it("waits according to baseDelayMs, factor and maxDelayMs", async () => {
+    const { fn } = flaky(3, "ok");
+    const options = { jitter: "none", baseDelayMs: 30, factor: 3, maxDelayMs: 200 } as const;
+    const outcome = track(retry(fn, options));
+    for (const [wait, callsBefore] of [
+      [30, 1],
+      [90, 2],
+      [200, 3],
+    ] as const) {
+      await advance(wait - 1);
+      expect(fn, `call ${callsBefore + 1} must wait ${wait} ms`).toHaveBeenCalledTimes(callsBefore);
+      await advance(1);
+    }
+    expect(outcome).toEqual({ status: "resolved", value: "ok" });
+  });
+
+  it("does not wait after the last attempt: rejects as soon as it fails", async () => {
+    const { fn, errors } = alwaysFails();
+    const outcome = track(retry(fn, { retries: 2, jitter: "none" }));
+    await advance(100 + 200);
+    expect(fn).toHaveBeenCalledTimes(3);
+    expect(outcome.status, "nothing comes after the last attempt: reject at once").toBe("rejected");
+    expect(outcome.error).toBe(errors[2]);
+    expect(vi.getTimerCount(), "no timer may be left pending").toBe(0);
+  });
+});
+
+describe("step 5 — which errors are retried", () => {
+  it.each([408, 429, 500, 502, 503, 504, 599])("isRetryableHttpStatus(%i) is true", (status) => {
+    expect(isRetryableHttpStatus(status)).toBe(true);
+  });
+
+  it.each([200, 304, 400, 401, 403, 404, 407, 409, 422, 428, 430, 499, 600])(
+    "isRetryableHttpStatus(%i) is false",
+    (status) => {
+      expect(isRetryableHttpStatus(status)).toBe(false);
+    },
+  );
+
+  it.each([400, 401, 403, 404, 409, 422])(
+    "does not retry an error with status %i",
+    async (status) => {
+      const error = httpError(status);
+      const fn = vi.fn(() => Promise.reject(error));
+      const outcome = await runToEnd(retry(fn));
+      expect(outcome).toEqual({ status: "rejected", error });
+      expect(fn, `a ${status} will not change on a retry`).toHaveBeenCalledTimes(1);
+    },
+  );
+
+  it.each([408, 429, 500, 503])("retries an error with status %i", async (status) => {
+    const error = httpError(status);
+    const fn = vi.fn(() => Promise.reject(error));
+    const outcome = await runToEnd(retry(fn, { retries: 1 }));
+    expect(outcome).toEqual({ status: "rejected", error });
+    expect(fn).toHaveBeenCalledTimes(2);
+  });
+
+  it.each([
+    ["a fetch network failure", new TypeError("fetch failed")],
+    ["a reset connection", Object.assign(new Error("socket hang up"), { code: "ECONNRESET" })],
+    ["an error whose status is not a number", Object.assign(new Error("x"), { status: "failed" })],
+  ])("retries an error with no numeric status: %s", async (_label, error) => {
+    const fn = vi.fn(() => Promise.reject(error));
+    const outcome = await runToEnd(retry(fn, { retries: 1 }));
+    expect(outcome).toEqual({ status: "rejected", error });
+    expect(fn).toHaveBeenCalledTimes(2);
+  });
+
+  describe("AWS SDK errors, whose status is in $metadata.httpStatusCode", () => {
+    const ec2Mock = useMockedClient(EC2Client);
+    // Your own retry around an SDK call should turn the SDK's off, or the attempts multiply.
+    const ec2 = new EC2Client({ maxAttempts: 1 });
+    const describeInstances = () => ec2.send(new DescribeInstancesCommand({}));
+
+    it("retries EC2 throttling (RequestLimitExceeded, 503)", async () => {
+      ec2Mock
+        .on(DescribeInstancesCommand)
+        .rejectsOnce(ec2Errors.requestLimitExceeded())
+        .resolves({ Reservations: [] });
+      const outcome = await runToEnd(retry(describeInstances));
+      expect(outcome.status).toBe("resolved");
+      expect(ec2Mock.commandCalls(DescribeInstancesCommand)).toHaveLength(2);
+    });
+
+    it("does not retry UnauthorizedOperation (403)", async () => {
+      const denied = ec2Errors.unauthorizedOperation();
+      ec2Mock.on(DescribeInstancesCommand).rejects(denied);
+      const outcome = await runToEnd(retry(describeInstances));
+      expect(outcome).toEqual({ status: "rejected", error: denied });
+      expect(ec2Mock.commandCalls(DescribeInstancesCommand)).toHaveLength(1);
+    });
+  });
+
+  it("asks shouldRetry(error, attempt) and stops as soon as it says no", async () => {
+    const { fn, errors } = alwaysFails();
+    const shouldRetry = vi.fn((_error: unknown, attempt: number) => attempt < 2);
+    const outcome = await runToEnd(retry(fn, { shouldRetry }));
+    expect(fn).toHaveBeenCalledTimes(2);
+    expect(shouldRetry.mock.calls).toEqual([
+      [errors[0], 1],
+      [errors[1], 2],
+    ]);
+    expect(outcome.error).toBe(errors[1]);
+  });
+
+  it("lets shouldRetry replace the default: it may retry a 404", async () => {
+    const error = httpError(404);
+    const fn = vi.fn(() => Promise.reject(error));
+    await runToEnd(retry(fn, { retries: 1, shouldRetry: () => true }));
+    expect(fn).toHaveBeenCalledTimes(2);
+  });
+
+  it("does not ask shouldRetry after the last attempt", async () => {
+    const { fn } = alwaysFails();
+    const shouldRetry = vi.fn(() => true);
+    const outcome = await runToEnd(retry(fn, { retries: 2, shouldRetry }));
+    expect(outcome.status).toBe("rejected");
+    expect(shouldRetry).toHaveBeenCalledTimes(2);
+  });
+});
+
+describe("step 6 — telling the caller about retries", () => {
+  it("tells onRetry the failed attempt, the coming delay and the error, once per retry", async () => {
+    const { fn, errors } = flaky(3, "ok");
+    const onRetry = vi.fn();
+    const outcome = await runToEnd(retry(fn, { jitter: "none", onRetry }));
+    expect(outcome.value).toBe("ok");
+    expect(onRetry.mock.calls).toEqual([
+      [{ attempt: 1, delayMs: 100, error: errors[0] }],
+      [{ attempt: 2, delayMs: 200, error: errors[1] }],
+      [{ attempt: 3, delayMs: 400, error: errors[2] }],
+    ]);
+    expect(onRetry.mock.calls[2]?.[0].error).toBe(errors[2]);
+  });
+
+  it("calls onRetry when the wait starts, not when it ends", async () => {
+    const { fn, errors } = flaky(1, "ok");
+    const onRetry = vi.fn();
+    track(retry(fn, { jitter: "none", onRetry }));
+    await flush();
+    expect(onRetry, "no time has passed yet").toHaveBeenCalledWith({
+      attempt: 1,
+      delayMs: 100,
+      error: errors[0],
+    });
+    expect(fn).toHaveBeenCalledTimes(1);
+  });
+
+  it("does not call onRetry when the first call succeeds", async () => {
+    const onRetry = vi.fn();
+    await expect(retry(async () => "up", { onRetry })).resolves.toBe("up");
+    expect(onRetry).not.toHaveBeenCalled();
+  });
+
+  it("does not call onRetry after the last attempt", async () => {
+    const { fn } = alwaysFails();
+    const onRetry = vi.fn();
+    const outcome = await runToEnd(retry(fn, { retries: 2, onRetry }));
+    expect(outcome.status).toBe("rejected");
+    expect(onRetry).toHaveBeenCalledTimes(2);
+  });
+
+  it("does not call onRetry for an error that is not retried", async () => {
+    const error = httpError(403);
+    const onRetry = vi.fn();
+    const outcome = await runToEnd(retry(() => Promise.reject(error), { onRetry }));
+    expect(outcome.error).toBe(error);
+    expect(onRetry).not.toHaveBeenCalled();
+  });
+});
+
+describe("step 7 — cancelling with an AbortSignal", () => {
+  it("rejects with signal.reason and never calls fn when the signal is already aborted", async () => {
+    const controller = new AbortController();
+    const reason = new Error("deploy cancelled");
+    controller.abort(reason);
+    const fn = vi.fn(async () => "up");
+    await expect(retry(fn, { signal: controller.signal })).rejects.toBe(reason);
+    expect(fn).not.toHaveBeenCalled();
+  });
+
+  it("rejects with the platform's AbortError when abort() was given no reason", async () => {
+    const controller = new AbortController();
+    controller.abort();
+    const rejection = retry(async () => "up", { signal: controller.signal });
+    await expect(rejection).rejects.toBe(controller.signal.reason);
+    await expect(rejection).rejects.toMatchObject({ name: "AbortError" });
+  });
+
+  it("cuts a pending wait short at once and makes no more calls", async () => {
+    const { fn } = alwaysFails();
+    const controller = new AbortController();
+    const reason = new Error("shutting down");
+    const outcome = track(retry(fn, { jitter: "none", signal: controller.signal }));
+    await advance(50);
+    expect(fn).toHaveBeenCalledTimes(1);
+    controller.abort(reason);
+    await flush();
+    expect(outcome, "the abort must end the 100 ms wait at once").toEqual({
+      status: "rejected",
+      error: reason,
+    });
+    expect(vi.getTimerCount(), "the timer of the wait must be cleared").toBe(0);
+    await advance(60_000);
+    expect(fn, "no call may happen after the abort").toHaveBeenCalledTimes(1);
+  });
+
+  it("does not start a wait when the signal fired during a failing attempt", async () => {
+    const controller = new AbortController();
+    const reason = new Error("user pressed Ctrl+C");
+    const fn = vi.fn(async () => {
+      controller.abort(reason);
+      throw new Error("connection reset");
+    });
+    const outcome = track(retry(fn, { jitter: "none", signal: controller.signal }));
+    await flush();
+    expect(outcome).toEqual({ status: "rejected", error: reason });
+    expect(vi.getTimerCount(), "no wait may start after the abort").toBe(0);
+    expect(fn).toHaveBeenCalledTimes(1);
+  });
+
+  it("returns the result of an attempt that succeeded although the signal fired meanwhile", async () => {
+    const controller = new AbortController();
+    const fn = vi.fn(async () => {
+      controller.abort();
+      return "i-0abc1234def567890";
+    });
+    await expect(retry(fn, { signal: controller.signal })).resolves.toBe("i-0abc1234def567890");
+  });
+
+  it("leaves no abort listener on the signal once it has settled", async () => {
+    const controller = new AbortController();
+    const { fn } = flaky(2, "ok");
+    const outcome = await runToEnd(retry(fn, { signal: controller.signal }));
+    expect(outcome.value).toBe("ok");
+    expect(getEventListeners(controller.signal, "abort"), "one listener left per wait").toEqual([]);
+  });
+
+  it("leaves no abort listener on the signal after an abort", async () => {
+    const controller = new AbortController();
+    const { fn } = alwaysFails();
+    const outcome = track(retry(fn, { signal: controller.signal }));
+    await flush();
+    controller.abort();
+    await flush();
+    expect(outcome.status).toBe("rejected");
+    expect(getEventListeners(controller.signal, "abort")).toEqual([]);
+  });
+});
+
+describe("step 8 — bad options", () => {
+  const cases: Array<[RetryOptions, string]> = [
+    [{ retries: -1 }, "retries must be a whole number >= 0 (got -1)"],
+    [{ retries: 1.5 }, "retries must be a whole number >= 0 (got 1.5)"],
+    [{ retries: Number.NaN }, "retries must be a whole number >= 0 (got NaN)"],
+    [{ baseDelayMs: -1 }, "baseDelayMs must be a finite number >= 0 (got -1)"],
+    [{ baseDelayMs: Number.NaN }, "baseDelayMs must be a finite number >= 0 (got NaN)"],
+    [
+      { baseDelayMs: Number.POSITIVE_INFINITY },
+      "baseDelayMs must be a finite number >= 0 (got Infinity)",
+    ],
+    [{ maxDelayMs: -5 }, "maxDelayMs must be a finite number >= 0 (got -5)"],
+    [{ maxDelayMs: Number.NaN }, "maxDelayMs must be a finite number >= 0 (got NaN)"],
+    [{ factor: 0.5 }, "factor must be a finite number >= 1 (got 0.5)"],
+    [{ factor: Number.NaN }, "factor must be a finite number >= 1 (got NaN)"],
+    [{ factor: Number.POSITIVE_INFINITY }, "factor must be a finite number >= 1 (got Infinity)"],
+    [
+      { jitter: "random" } as unknown as RetryOptions,
+      'jitter must be "none", "full" or "equal" (got random)',
+    ],
+  ];
+
+  it.each(cases)(
+    "retry rejects %o with a RangeError, without calling fn",
+    async (options, message) => {
+      const fn = vi.fn(async () => "up");
+      const rejection = retry(fn, options);
+      await expect(rejection).rejects.toThrow(RangeError);
+      await expect(rejection).rejects.toThrow(message);
+      expect(fn).not.toHaveBeenCalled();
+    },
+  );
+
+  it.each(cases)("backoffDelay throws for %o", (options, message) => {
+    expect(() => backoffDelay(1, options)).toThrow(RangeError);
+    expect(() => backoffDelay(1, options)).toThrow(message);
+  });
+
+  it.each(cases)("withRetry throws for %o when wrapping, before any call", (options, message) => {
+    const fn = vi.fn(async () => "up");
+    expect(() => withRetry(fn, options)).toThrow(RangeError);
+    expect(() => withRetry(fn, options)).toThrow(message);
+    expect(fn).not.toHaveBeenCalled();
+  });
+
+  it("accepts the boundary values: retries 0, baseDelayMs 0, maxDelayMs 0, factor 1", async () => {
+    const options = { retries: 0, baseDelayMs: 0, maxDelayMs: 0, factor: 1 };
+    await expect(retry(async () => "fine", options)).resolves.toBe("fine");
+  });
+});
+
+describe("step 9 — withRetry, the decorator", () => {
+  it("calls the wrapped function with the same arguments and resolves with its result", async () => {
+    const add = withRetry(async (a: number, b: number) => a + b);
+    await expect(add(2, 3)).resolves.toBe(5);
+  });
+
+  it("retries a failing call with the same arguments", async () => {
+    let failures = 0;
+    const fn = vi.fn(async (host: string, port: number) => {
+      if (failures < 2) {
+        failures += 1;
+        throw new Error("connection refused");
+      }
+      return `${host}:${port} is up`;
+    });
+    const check = withRetry(fn);
+    const outcome = await runToEnd(check("db.internal", 5432));
+    expect(outcome.value).toBe("db.internal:5432 is up");
+    expect(fn.mock.calls).toEqual([
+      ["db.internal", 5432],
+      ["db.internal", 5432],
+      ["db.internal", 5432],
+    ]);
+  });
+
+  it("keeps `this`, so it can wrap a method", async () => {
+    const client = {
+      baseUrl: "https://api.example.test",
+      urlFor: withRetry(async function (this: { baseUrl: string }, path: string) {
+        return `${this.baseUrl}${path}`;
+      }),
+    };
+    await expect(client.urlFor("/health")).resolves.toBe("https://api.example.test/health");
+  });
+
+  it("gives every call its own retry budget", async () => {
+    const { fn, errors } = alwaysFails();
+    const wrapped = withRetry(fn, { retries: 1 });
+    const first = await runToEnd(wrapped(1));
+    const second = await runToEnd(wrapped(2));
+    expect(fn).toHaveBeenCalledTimes(4);
+    expect(first.error).toBe(errors[1]);
+    expect(second.error).toBe(errors[3]);
+  });
+
+  it("applies its options to every call: here a 10 ms wait", async () => {
+    const { fn } = flaky(1, "ok");
+    const wrapped = withRetry(fn, { retries: 1, jitter: "none", baseDelayMs: 10 });
+    const outcome = track(wrapped(1));
+    await advance(9);
+    expect(fn, "the retry must wait the full 10 ms").toHaveBeenCalledTimes(1);
+    await advance(1);
+    expect(outcome).toEqual({ status: "resolved", value: "ok" });
+  });
+
+  it("keeps the parameter and result types of the wrapped function", async () => {
+    const lookup = withRetry(async (name: string, ttl: number) => ({ name, ttl }));
+    expectTypeOf(lookup).toEqualTypeOf<
+      (name: string, ttl: number) => Promise<{ name: string; ttl: number }>
+    >();
+    await expect(lookup("example.test", 300)).resolves.toEqual({ name: "example.test", ttl: 300 });
+  });
+});
+
+describe("step 10 — a flaky HTTP service", () => {
+  const server = useMockServer();
+  const url = "https://inventory.example.test/v1/instances";
+  const instances = { instances: [{ id: "i-0abc1234def567890", state: "running" }] };
+
+  // The first fetch of a process loads undici and msw's interceptor, which takes a few hundred ms
+  // on a busy machine: pay for it once here, so that no test's own time includes it.
+  beforeAll(async () => {
+    const warmUp = "https://warm-up.example.test/";
+    server.use(http.get(warmUp, () => HttpResponse.text("ok"), { once: true }));
+    await (await fetch(warmUp)).text();
+  });
+
+  /** Answers GET `url` with the given responses in turn (the last one repeats). */
+  function respondInTurn(...responses: Array<() => Response>): string[] {
+    const requests: string[] = [];
+    server.use(
+      http.get(url, ({ request }) => {
+        requests.push(`${request.method} ${request.url}`);
+        const respond = responses[Math.min(requests.length, responses.length) - 1];
+        return respond?.();
+      }),
+    );
+    return requests;
+  }
+
+  /** The function under retry: a real fetch that throws an HttpError for a non-2xx answer. */
+  async function getJson(): Promise<unknown> {
+    const response = await fetch(url);
+    if (!response.ok) throw new HttpError(response.status, url);
+    return response.json();
+  }
+
+  it.each([503, 502, 429])(
+    "retries a %i and resolves with the body of the 200 that follows, 100 ms later",
+    async (status) => {
+      const requests = respondInTurn(
+        () => new HttpResponse(null, { status }),
+        () => HttpResponse.json(instances),
+      );
+      const onRetry = vi.fn();
+      const outcome = track(retry(getJson, { jitter: "none", onRetry }));
+      await until(() => onRetry.mock.calls.length === 1, `the ${status} should lead to a retry`);
+      expect(onRetry).toHaveBeenCalledWith({
+        attempt: 1,
+        delayMs: 100,
+        error: expect.objectContaining({ name: "HttpError", status }),
+      });
+      await advance(99);
+      expect(requests, "no second request before the 100 ms wait is over").toHaveLength(1);
+      await advance(1);
+      await until(() => outcome.status !== "pending", "retry should settle after the 2nd request");
+      expect(outcome).toEqual({ status: "resolved", value: instances });
+      expect(requests).toEqual([`GET ${url}`, `GET ${url}`]);
+    },
+  );
+
+  it("does not retry a 404: one request, rejected with its status", async () => {
+    const requests = respondInTurn(() =>
+      HttpResponse.json({ message: "Not Found" }, { status: 404 }),
+    );
+    const outcome = track(retry(getJson, { jitter: "none" }));
+    await until(() => outcome.status !== "pending", "a 404 must end the retries at once");
+    expect(outcome.status).toBe("rejected");
+    expect(outcome.error).toBeInstanceOf(HttpError);
+    expect((outcome.error as HttpError).status).toBe(404);
+    expect(requests).toHaveLength(1);
+    expect(vi.getTimerCount(), "no wait may be scheduled for a 404").toBe(0);
+  });
+
+  it("retries a dropped connection (fetch rejects with a TypeError)", async () => {
+    const requests = respondInTurn(
+      () => HttpResponse.error(),
+      () => HttpResponse.json(instances),
+    );
+    const onRetry = vi.fn();
+    const outcome = track(retry(getJson, { jitter: "none", onRetry }));
+    await until(() => onRetry.mock.calls.length === 1, "a network error should lead to a retry");
+    expect(onRetry.mock.calls[0]?.[0].error).toBeInstanceOf(TypeError);
+    await advance(100);
+    await until(() => outcome.status !== "pending", "retry should settle after the 2nd request");
+    expect(outcome).toEqual({ status: "resolved", value: instances });
+    expect(requests).toHaveLength(2);
+  });
+
+  it("rejects with the last HttpError when the service stays down", async () => {
+    const requests = respondInTurn(() => new HttpResponse("upstream timeout", { status: 504 }));
+    const onRetry = vi.fn();
+    const outcome = track(retry(getJson, { retries: 2, jitter: "none", onRetry }));
+    await until(() => onRetry.mock.calls.length === 1, "the first 504 should lead to a retry");
+    await advance(100);
+    await until(() => onRetry.mock.calls.length === 2, "the second 504 should lead to a retry");
+    await advance(200);
+    await until(() => outcome.status !== "pending", "retry should give up after the 3rd request");
+    expect(outcome.status).toBe("rejected");
+    expect((outcome.error as HttpError).status).toBe(504);
+    expect(requests).toHaveLength(3);
+  });
+});

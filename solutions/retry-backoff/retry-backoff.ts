@@ -1,0 +1,73 @@
+/**
+ * Retry with exponential backoff: the reference solution.
+ *
+ * retry() calls a function until it resolves, waiting longer after each failure, and gives up
+ * by rethrowing the last error. The pieces live in small modules next to this one: the options
+ * and their checks (options.ts), which errors are worth retrying (retryable.ts) and a sleep an
+ * AbortSignal can cut short (abortable-sleep.ts).
+ */
+import { abortableSleep } from "./abortable-sleep";
+import { check, type RetryOptions, resolveOptions } from "./options";
+
+export type { Jitter, RetryOptions } from "./options";
+export { isRetryableHttpStatus } from "./retryable";
+
+/**
+ * The wait before retry number `retryNumber` (1 = the wait after the first failure):
+ * `min(maxDelayMs, baseDelayMs * factor ** (retryNumber - 1))`, then jittered, in whole ms.
+ */
+export function backoffDelay(retryNumber: number, options: RetryOptions = {}): number {
+  check("retryNumber", retryNumber, (n) => Number.isInteger(n) && n >= 1, "a whole number >= 1");
+  const { baseDelayMs, maxDelayMs, factor, jitter, random } = resolveOptions(options);
+  // Cap first, then jitter: capping a jittered value would pile every late retry onto the cap.
+  const capped = Math.min(maxDelayMs, baseDelayMs * factor ** (retryNumber - 1));
+  switch (jitter) {
+    case "none":
+      return Math.floor(capped);
+    case "full":
+      // Anywhere in [0, capped]: spreads a crowd of clients out the most.
+      return Math.floor(random() * capped);
+    case "equal":
+      // At least half the wait is kept, so a retry never comes right back.
+      return Math.floor(capped / 2 + random() * (capped / 2));
+  }
+}
+
+/**
+ * Calls `fn(attempt)` (attempt 1, 2, …) until it resolves. After a failure that may be retried,
+ * waits `backoffDelay(attempt)` and tries again, at most `retries` times; then rethrows the last
+ * error exactly as it was thrown.
+ */
+export async function retry<T>(
+  fn: (attempt: number) => T | Promise<T>,
+  options: RetryOptions = {},
+): Promise<T> {
+  const { retries, shouldRetry, onRetry, signal } = resolveOptions(options);
+  for (let attempt = 1; ; attempt++) {
+    signal?.throwIfAborted();
+    try {
+      return await fn(attempt);
+    } catch (error) {
+      // The last attempt is not followed by a wait: nothing would come after it.
+      if (attempt > retries || !shouldRetry(error, attempt)) throw error;
+      const delayMs = backoffDelay(attempt, options);
+      onRetry?.({ attempt, delayMs, error });
+      await abortableSleep(delayMs, signal);
+    }
+  }
+}
+
+/**
+ * The TypeScript form of a retry decorator: a function with the same parameters (and `this`) as
+ * `fn` whose every call is retried on its own. Options are checked here, once, so a bad setting
+ * fails where the function is defined instead of on its first call in production.
+ */
+export function withRetry<A extends unknown[], R>(
+  fn: (...args: A) => R | Promise<R>,
+  options: RetryOptions = {},
+): (...args: A) => Promise<R> {
+  resolveOptions(options);
+  return function retried(this: unknown, ...args: A): Promise<R> {
+    return retry(() => fn.apply(this, args), options);
+  };
+}

@@ -1,0 +1,33 @@
+/**
+ * Which failures are worth another attempt. A retry only helps when the failure is transient:
+ * the server was overloaded (5xx), asked us to slow down (429) or timed out waiting for us (408).
+ * Any other 4xx says the request itself is wrong, and sending it again gets the same answer.
+ */
+
+/** 408, 429 and every 5xx are worth retrying; nothing else is. */
+export function isRetryableHttpStatus(status: number): boolean {
+  return status === 408 || status === 429 || (status >= 500 && status <= 599);
+}
+
+/** The shapes that carry an HTTP status: fetch-style errors and AWS SDK v3 service exceptions. */
+interface MaybeWithStatus {
+  status?: unknown;
+  $metadata?: { httpStatusCode?: unknown };
+}
+
+/** The numeric HTTP status an error carries, if any. */
+export function httpStatusOf(error: unknown): number | undefined {
+  const candidate = error as MaybeWithStatus | null | undefined;
+  const status = candidate?.status ?? candidate?.$metadata?.httpStatusCode;
+  return typeof status === "number" ? status : undefined;
+}
+
+/**
+ * The default `shouldRetry`: an error without an HTTP status (a reset connection, a timeout, a
+ * fetch "Failed to fetch" TypeError, anything thrown) is retried, because we cannot tell it is
+ * permanent; an error with a status is retried only when that status is retryable.
+ */
+export function isRetryableError(error: unknown): boolean {
+  const status = httpStatusOf(error);
+  return status === undefined || isRetryableHttpStatus(status);
+}
