@@ -6,8 +6,8 @@ import { readFileSync } from "node:fs";
 import { relative } from "node:path";
 import { closest, distance } from "fastest-levenshtein";
 import { z } from "zod";
-import { UserError } from "./errors";
-import { kataPaths, kataSlugsOnDisk, ROOT } from "./paths";
+import { UserError } from "./errors.ts";
+import { kataPaths, kataSlugsOnDisk, ROOT } from "./paths.ts";
 
 export const TRACKS = [
   "reliability",

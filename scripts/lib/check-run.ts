@@ -1,10 +1,10 @@
 /** One real run of a kata for the learner: the spec on their file, the type-check, the progress record. */
-import type { Kata } from "./catalogue";
-import type { KataSession } from "./kata-session";
-import { kataPaths } from "./paths";
-import { recordRun } from "./progress";
-import { isGreen, type KataResult } from "./results";
-import { TypeChecker, type CompileError } from "./typecheck";
+import type { Kata } from "./catalogue.ts";
+import type { KataSession } from "./kata-session.ts";
+import { kataPaths } from "./paths.ts";
+import { recordRun } from "./progress.ts";
+import { isGreen, type KataResult } from "./results.ts";
+import { TypeChecker, type CompileError } from "./typecheck.ts";
 
 export interface CheckedRun {
   result: KataResult;

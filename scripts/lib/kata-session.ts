@@ -4,10 +4,10 @@
  */
 import { Writable } from "node:stream";
 import { createVitest, type TestSpecification, type Vitest } from "vitest/node";
-import { kataPaths } from "./paths";
-import { type KataResult, toKataResult } from "./results";
-import { kataTargetPlugin, type Target } from "./targets";
-import { KATA_TEST_SETTINGS, specGlob } from "./vitest-projects";
+import { kataPaths } from "./paths.ts";
+import { type KataResult, toKataResult } from "./results.ts";
+import { kataTargetPlugin, type Target } from "./targets.ts";
+import { KATA_TEST_SETTINGS, specGlob } from "./vitest-projects.ts";
 
 export class KataSession {
   private specs: TestSpecification[] = [];

@@ -3,11 +3,11 @@
  * untouched stub is read from git (the last commit): `reset` restores it, and `verify` checks the
  * kata contract against it even on a machine where the learner has solved the kata.
  */
-import { mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { dirname, relative } from "node:path";
 import { execa } from "execa";
-import { UserError } from "./errors";
-import { kataPaths, ROOT, STATE_DIR } from "./paths";
+import { UserError } from "./errors.ts";
+import { kataPaths, ROOT, STATE_DIR } from "./paths.ts";
 
 /** The committed content of the stub, or undefined when git or the commit has no such file. */
 export async function committedStub(slug: string): Promise<string | undefined> {
@@ -42,7 +42,7 @@ export async function preparePristineStubs(slugs: string[]): Promise<string[]> {
     const committed = await committedStub(slug);
     if (committed === undefined) continue;
     const paths = kataPaths(slug);
-    if (committed === readFileSync(paths.stub, "utf8")) continue;
+    if (existsSync(paths.stub) && committed === readFileSync(paths.stub, "utf8")) continue;
     mkdirSync(dirname(paths.pristineStub), { recursive: true });
     writeFileSync(paths.pristineStub, committed);
     prepared.push(slug);

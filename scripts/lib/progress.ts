@@ -6,8 +6,8 @@
 import { createHash } from "node:crypto";
 import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from "node:fs";
 import { dirname, join } from "node:path";
-import { kataPaths, STATE_DIR } from "./paths";
-import type { KataResult } from "./results";
+import { kataPaths, STATE_DIR } from "./paths.ts";
+import type { KataResult } from "./results.ts";
 
 export const PROGRESS_FILE = join(STATE_DIR, "progress.json");
 

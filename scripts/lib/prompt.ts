@@ -1,6 +1,6 @@
 /** Yes/no questions for commands run in a terminal; a non-interactive run must pass `--yes`. */
 import { createInterface } from "node:readline/promises";
-import { UserError } from "./errors";
+import { UserError } from "./errors.ts";
 
 export async function confirm(
   question: string,

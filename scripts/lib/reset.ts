@@ -1,8 +1,8 @@
 /** Reset a kata: back up the learner's file, then restore the committed stub. Nothing is lost. */
 import { copyFileSync, existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join, relative } from "node:path";
-import { kataPaths, ROOT, STATE_DIR } from "./paths";
-import { requireCommittedStub } from "./pristine";
+import { kataPaths, ROOT, STATE_DIR } from "./paths.ts";
+import { requireCommittedStub } from "./pristine.ts";
 
 export interface ResetOutcome {
   /** Where the learner's file was copied, or undefined when it already was the stub. */

@@ -4,7 +4,7 @@
  */
 import { relative } from "node:path";
 import type { TestCase, TestModule, TestSuite } from "vitest/node";
-import { ROOT } from "./paths";
+import { ROOT } from "./paths.ts";
 
 export interface FailureInfo {
   message: string;

@@ -3,7 +3,7 @@ import { readFileSync } from "node:fs";
 import { relative } from "node:path";
 import { createTwoFilesPatch } from "diff";
 import pc from "picocolors";
-import { kataPaths, ROOT } from "./paths";
+import { kataPaths, ROOT } from "./paths.ts";
 
 export function referenceWithDiff(slug: string): { reference: string; diff: string } {
   const paths = kataPaths(slug);

@@ -6,16 +6,16 @@
 import { relative } from "node:path";
 import { stripVTControlCharacters } from "node:util";
 import pc from "picocolors";
-import type { Kata } from "./catalogue";
-import { kataPaths, ROOT } from "./paths";
+import type { Kata } from "./catalogue.ts";
+import { kataPaths, ROOT } from "./paths.ts";
 import {
   type FailureInfo,
   firstFailingStep,
   isGreen,
   type KataResult,
   type StepInfo,
-} from "./results";
-import type { CompileError } from "./typecheck";
+} from "./results.ts";
+import type { CompileError } from "./typecheck.ts";
 
 export interface StepViewInput {
   kata: Kata;

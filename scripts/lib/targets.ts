@@ -18,7 +18,7 @@
 import { existsSync } from "node:fs";
 import { dirname, join, relative, resolve, sep } from "node:path";
 import type { Plugin } from "vitest/config";
-import { badSolutions, KATAS_DIR, kataPaths, SOLUTIONS_DIR } from "./paths";
+import { badSolutions, KATAS_DIR, kataPaths, SOLUTIONS_DIR } from "./paths.ts";
 
 export type Target = "stub" | "pristine" | "reference" | "lib" | `bad-${number}`;
 

@@ -6,7 +6,7 @@
 import { readFileSync, statSync } from "node:fs";
 import { relative } from "node:path";
 import ts from "typescript";
-import { ROOT } from "./paths";
+import { ROOT } from "./paths.ts";
 
 export interface CompileError {
   location: string;

@@ -12,13 +12,13 @@ import { existsSync, readFileSync } from "node:fs";
 import { relative, sep } from "node:path";
 import ts from "typescript";
 import { createVitest, type TestModule } from "vitest/node";
-import { type Kata, readKataMeta } from "./catalogue";
-import { hintProblems, parseHints } from "./hints";
-import { badSolutions, kataDirsOnDisk, kataPaths, ROOT } from "./paths";
-import { preparePristineStubs } from "./pristine";
-import { type KataResult, toKataResult } from "./results";
-import { formatDiagnostic } from "./typecheck";
-import { kataProject, katasWithLibrary, specGlob } from "./vitest-projects";
+import { type Kata, readKataMeta } from "./catalogue.ts";
+import { hintProblems, parseHints } from "./hints.ts";
+import { badSolutions, kataDirsOnDisk, kataPaths, ROOT } from "./paths.ts";
+import { preparePristineStubs } from "./pristine.ts";
+import { type KataResult, toKataResult } from "./results.ts";
+import { formatDiagnostic } from "./typecheck.ts";
+import { kataProject, katasWithLibrary, specGlob } from "./vitest-projects.ts";
 
 export const MIN_BAD_SOLUTIONS = 3;
 export const README_SECTIONS = ["## From Python", "## API", "## Steps", "## Run it"];
@@ -32,6 +32,7 @@ export interface KataVerdict {
 type TargetName = "stub" | "reference" | "lib" | `bad-${number}`;
 
 export async function verifyKatas(slugs = kataDirsOnDisk()): Promise<KataVerdict[]> {
+  await preparePristineStubs(slugs);
   const katas = new Map<string, Kata>();
   const problems = new Map<string, string[]>(slugs.map((slug) => [slug, []]));
   const add = (slug: string, problem: string) => problems.get(slug)?.push(problem);
@@ -83,7 +84,9 @@ function fileProblems(slug: string): string[] {
   }
   if (existsSync(paths.hints))
     problems.push(...hintProblems(parseHints(readFileSync(paths.hints, "utf8"))));
-  if (existsSync(paths.stub) && !readFileSync(paths.stub, "utf8").includes("TODO")) {
+  // The committed stub, when the learner has edited theirs (see pristine.ts).
+  const stub = existsSync(paths.pristineStub) ? paths.pristineStub : paths.stub;
+  if (existsSync(stub) && !readFileSync(stub, "utf8").includes("TODO")) {
     problems.push("the stub has no TODO marker");
   }
   const bad = badSolutions(slug);
@@ -178,7 +181,6 @@ function contractProblems(
 async function runAllTargets(slugs: string[]): Promise<Map<string, Map<TargetName, KataResult>>> {
   const out = new Map<string, Map<TargetName, KataResult>>(slugs.map((slug) => [slug, new Map()]));
   if (slugs.length === 0) return out;
-  await preparePristineStubs(slugs);
   const globs = (list: string[]) => list.map(specGlob);
   const maxBad = Math.max(0, ...slugs.map((slug) => badSolutions(slug).length));
   const projects = [

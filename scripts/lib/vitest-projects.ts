@@ -6,8 +6,8 @@
 import { existsSync } from "node:fs";
 import { join } from "node:path";
 import type { TestProjectInlineConfiguration } from "vitest/config";
-import { kataPaths, ROOT } from "./paths";
-import { kataTargetPlugin, type Target } from "./targets";
+import { kataPaths, ROOT } from "./paths.ts";
+import { kataTargetPlugin, type Target } from "./targets.ts";
 
 /** Settings shared by every kata project: hermetic, fake credentials, no real time. */
 export const KATA_TEST_SETTINGS = {
