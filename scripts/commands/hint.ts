@@ -1,8 +1,8 @@
 import pc from "picocolors";
-import { findKata, loadCatalogue } from "../lib/catalogue";
-import { UserError } from "../lib/errors";
-import { readHints } from "../lib/hints";
-import { readProgress, recordHint } from "../lib/progress";
+import { findKata, loadCatalogue } from "../lib/catalogue.ts";
+import { UserError } from "../lib/errors.ts";
+import { readHints } from "../lib/hints.ts";
+import { readProgress, recordHint } from "../lib/progress.ts";
 
 /** `hint <slug> [--level n]`: the next tier not yet seen, or the one asked for. */
 export async function hintCommand(

@@ -1,6 +1,6 @@
 import pc from "picocolors";
-import { loadCatalogue } from "../lib/catalogue";
-import { type KataStatus, readProgress, statusOf } from "../lib/progress";
+import { loadCatalogue } from "../lib/catalogue.ts";
+import { type KataStatus, readProgress, statusOf } from "../lib/progress.ts";
 
 const STATUS_LABEL: Record<KataStatus, string> = {
   new: pc.dim("not started"),

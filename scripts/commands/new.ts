@@ -1,5 +1,5 @@
 import pc from "picocolors";
-import { scaffoldKata } from "../lib/scaffold";
+import { scaffoldKata } from "../lib/scaffold.ts";
 
 /** `new <slug>`: scaffold a kata for an author. */
 export async function newCommand(slug: string | undefined): Promise<number> {

@@ -1,8 +1,8 @@
 import pc from "picocolors";
-import { loadCatalogue } from "../lib/catalogue";
-import { KataChecker } from "../lib/check-run";
-import { KataSession } from "../lib/kata-session";
-import { progressBar } from "../lib/step-view";
+import { loadCatalogue } from "../lib/catalogue.ts";
+import { KataChecker } from "../lib/check-run.ts";
+import { KataSession } from "../lib/kata-session.ts";
+import { progressBar } from "../lib/step-view.ts";
 
 /** `progress`: runs every kata's spec on your files (real runs) and sums up. */
 export async function progressCommand(): Promise<number> {

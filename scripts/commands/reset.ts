@@ -1,7 +1,7 @@
 import pc from "picocolors";
-import { findKata, loadCatalogue } from "../lib/catalogue";
-import { confirm } from "../lib/prompt";
-import { resetKata } from "../lib/reset";
+import { findKata, loadCatalogue } from "../lib/catalogue.ts";
+import { confirm } from "../lib/prompt.ts";
+import { resetKata } from "../lib/reset.ts";
 
 /** `reset <slug> [--yes]`: back up the learner's file, restore the stub. */
 export async function resetCommand(

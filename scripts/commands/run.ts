@@ -1,8 +1,8 @@
-import { findKata, loadCatalogue } from "../lib/catalogue";
-import { KataChecker } from "../lib/check-run";
-import { KataSession } from "../lib/kata-session";
-import { readProgress, statusOf } from "../lib/progress";
-import { renderStepView } from "../lib/step-view";
+import { findKata, loadCatalogue } from "../lib/catalogue.ts";
+import { KataChecker } from "../lib/check-run.ts";
+import { KataSession } from "../lib/kata-session.ts";
+import { readProgress, statusOf } from "../lib/progress.ts";
+import { renderStepView } from "../lib/step-view.ts";
 
 /** `run <slug>`: one run with the step view. Exit 0 when solved, 1 otherwise. */
 export async function runCommand(slug: string | undefined): Promise<number> {

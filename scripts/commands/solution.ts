@@ -1,8 +1,8 @@
 import pc from "picocolors";
-import { findKata, loadCatalogue } from "../lib/catalogue";
-import { UserError } from "../lib/errors";
-import { readProgress, statusOf } from "../lib/progress";
-import { referenceWithDiff } from "../lib/solution";
+import { findKata, loadCatalogue } from "../lib/catalogue.ts";
+import { UserError } from "../lib/errors.ts";
+import { readProgress, statusOf } from "../lib/progress.ts";
+import { referenceWithDiff } from "../lib/solution.ts";
 
 /** `solution <slug> [--force]`: the reference and its diff against your file, once you are green. */
 export async function solutionCommand(

@@ -6,17 +6,17 @@
 import { emitKeypressEvents } from "node:readline";
 import { watch as watchFiles } from "chokidar";
 import pc from "picocolors";
-import { findKata, type Kata, loadCatalogue } from "../lib/catalogue";
-import { type CheckedRun, KataChecker } from "../lib/check-run";
-import { UserError } from "../lib/errors";
-import { readHints } from "../lib/hints";
-import { KataSession } from "../lib/kata-session";
-import { kataPaths } from "../lib/paths";
-import { readProgress, recordHint, statusOf } from "../lib/progress";
-import { resetKata } from "../lib/reset";
-import { referenceWithDiff } from "../lib/solution";
-import { renderStepView } from "../lib/step-view";
-import { showHint } from "./hint";
+import { findKata, type Kata, loadCatalogue } from "../lib/catalogue.ts";
+import { type CheckedRun, KataChecker } from "../lib/check-run.ts";
+import { UserError } from "../lib/errors.ts";
+import { readHints } from "../lib/hints.ts";
+import { KataSession } from "../lib/kata-session.ts";
+import { kataPaths } from "../lib/paths.ts";
+import { readProgress, recordHint, statusOf } from "../lib/progress.ts";
+import { resetKata } from "../lib/reset.ts";
+import { referenceWithDiff } from "../lib/solution.ts";
+import { renderStepView } from "../lib/step-view.ts";
+import { showHint } from "./hint.ts";
 
 const KEYS = "h hint · n next kata · l list · s solution · r reset · q quit";
 

@@ -1,0 +1,109 @@
+/**
+ * `npm run bench [-- --quick]`: the workbook's speed figures on this machine. Benchmarks print
+ * figures; no test asserts on time. `--quick` skips the whole-suite timing (`npm test`).
+ *
+ * - watch mode: save-to-result latency over 20 saves (p50, p95) — target p50 ≤ 300 ms;
+ * - one kata run cold vs an empty vitest run, and their ratio — target ≤ 1.5;
+ * - `npm test` and the contract check alone — target for the contract check ≤ 30 s;
+ * - log aggregation vs awk on 1,000,000 lines (scripts/bench/log-aggregation.ts).
+ */
+import { mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
+import { cpus, tmpdir, totalmem } from "node:os";
+import { join } from "node:path";
+import { execa } from "execa";
+import { ROOT } from "../lib/paths.ts";
+import { makeTempRepo } from "../test-support/temp-repo.ts";
+
+const BENCH_KATA = "retry-backoff";
+const quick = process.argv.includes("--quick");
+
+const seconds = (ms: number) => `${(ms / 1000).toFixed(2)} s`;
+const percentile = (values: number[], p: number) => {
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)] ?? Number.NaN;
+};
+
+async function timed(file: string, args: string[], cwd = ROOT): Promise<number> {
+  const started = performance.now();
+  await execa(file, args, { cwd, reject: false, env: { NO_COLOR: "1" } });
+  return performance.now() - started;
+}
+
+/** Saves the learner's file 20 times and times each save until watch mode has drawn the result. */
+async function watchLatency(saves = 20): Promise<number[]> {
+  const repo = await makeTempRepo({ realKatas: [BENCH_KATA] });
+  const stub = repo.path("katas", BENCH_KATA, `${BENCH_KATA}.ts`);
+  const original = readFileSync(stub, "utf8");
+  const child = execa("npx", ["tsx", "scripts/kata.ts", "watch", BENCH_KATA], { cwd: repo.dir, reject: false, env: { NO_COLOR: "1" }, stdin: "ignore" });
+  let frames = 0;
+  let onFrame: (() => void) | undefined;
+  child.stdout?.on("data", (chunk: Buffer) => {
+    const text = chunk.toString();
+    if (text.includes("tests passing") || text.includes("does not load")) {
+      frames += 1;
+      onFrame?.();
+    }
+  });
+  const nextFrame = (after: number) =>
+    new Promise<void>((resolve) => {
+      onFrame = () => frames > after && resolve();
+      onFrame();
+    });
+  try {
+    await nextFrame(0); // the first run, on start
+    const latencies: number[] = [];
+    for (let save = 1; save <= saves; save++) {
+      const seen = frames;
+      const started = performance.now();
+      writeFileSync(stub, `${original}\n// save ${save}\n`);
+      await nextFrame(seen);
+      latencies.push(performance.now() - started);
+    }
+    return latencies;
+  } finally {
+    child.kill("SIGTERM");
+    await child;
+    repo.remove();
+  }
+}
+
+/** One kata spec run from a cold start vs an empty spec run by the same vitest. */
+async function coldRun(): Promise<{ kata: number; empty: number }> {
+  const empty = mkdtempSync(join(tmpdir(), "kata-bench-empty-"));
+  try {
+    symlinkSync(join(ROOT, "node_modules"), join(empty, "node_modules"), "dir");
+    writeFileSync(join(empty, "package.json"), '{ "type": "module" }\n');
+    writeFileSync(join(empty, "empty.spec.ts"), 'import { it } from "vitest";\nit("does nothing", () => {});\n');
+    const kataTimes: number[] = [];
+    const emptyTimes: number[] = [];
+    for (let i = 0; i < 3; i++) {
+      kataTimes.push(await timed("npx", ["vitest", "run", "--project", "reference", `katas/${BENCH_KATA}`]));
+      emptyTimes.push(await timed("npx", ["vitest", "run"], empty));
+    }
+    return { kata: percentile(kataTimes, 50), empty: percentile(emptyTimes, 50) };
+  } finally {
+    rmSync(empty, { recursive: true, force: true });
+  }
+}
+
+async function main(): Promise<void> {
+  console.log(`machine: ${cpus().length} × ${cpus()[0]?.model.trim()}, ${(totalmem() / 2 ** 30).toFixed(0)} GiB, Node ${process.version}\n`);
+
+  const latencies = await watchLatency();
+  const p50 = percentile(latencies, 50);
+  console.log(`watch mode, save → result (${latencies.length} saves of ${BENCH_KATA}): p50 ${p50.toFixed(0)} ms, p95 ${percentile(latencies, 95).toFixed(0)} ms   (target p50 ≤ 300 ms: ${p50 <= 300 ? "met" : "missed"})`);
+
+  const cold = await coldRun();
+  const ratio = cold.kata / cold.empty;
+  console.log(`cold run: ${BENCH_KATA} spec ${seconds(cold.kata)}, empty vitest run ${seconds(cold.empty)}, ratio ${ratio.toFixed(2)}   (target ≤ 1.5: ${ratio <= 1.5 ? "met" : "missed"})`);
+
+  const verify = await timed("npm", ["run", "-s", "kata", "--", "verify"]);
+  console.log(`contract check (npm run kata -- verify): ${seconds(verify)}   (target ≤ 30 s: ${verify <= 30_000 ? "met" : "missed"})`);
+  if (!quick) console.log(`whole suite (npm test): ${seconds(await timed("npm", ["test"]))}`);
+
+  console.log("");
+  const logs = await execa("npx", ["tsx", "scripts/bench/log-aggregation.ts", "1000000"], { cwd: ROOT, reject: false, all: true });
+  console.log(logs.all);
+}
+
+await main();

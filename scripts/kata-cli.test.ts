@@ -1,0 +1,290 @@
+/**
+ * The runner as a learner meets it: every command driven through `npm run kata`, in a throw-away
+ * copy of the workbook (see test-support/temp-repo.ts), including the bad-input cases.
+ */
+import { copyFileSync, existsSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { execa } from "execa";
+import { afterEach, describe, expect, it } from "vitest";
+import { CLI_ENV, makeTempRepo, runIn, type TempRepo } from "./test-support/temp-repo.ts";
+
+let repo: TempRepo | undefined;
+afterEach(() => {
+  repo?.remove();
+  repo = undefined;
+});
+
+async function tinyRepo(): Promise<TempRepo> {
+  repo = await makeTempRepo();
+  return repo;
+}
+
+const STUB = "katas/tiny-sum/tiny-sum.ts";
+const REFERENCE = "solutions/tiny-sum/tiny-sum.ts";
+
+describe("list", () => {
+  it("shows every kata with its track, level, time and status", async () => {
+    const r = await tinyRepo();
+    const result = await r.kata("list");
+    expect(result.exitCode).toBe(0);
+    expect(result.all).toMatch(/1\s+tiny-sum\s+warm-ups\s+★☆☆☆☆\s+5 min\s+not started/);
+  });
+});
+
+describe("run", () => {
+  it("shows the first failing step with its messages, locks the later ones and exits 1", async () => {
+    const r = await tinyRepo();
+    const result = await r.kata("run", "tiny-sum");
+    expect(result.exitCode).toBe(1);
+    expect(result.all).toContain("✗ step 1 — adding two numbers (0/2)");
+    expect(result.all).toContain("TODO: implement sumOf()");
+    expect(result.all).toContain("🔒 1 more step locked (2 tests)");
+    expect(result.all).toContain("0/4 tests passing");
+  });
+
+  it("collapses solved steps and shows expected vs received for a wrong answer", async () => {
+    const r = await tinyRepo();
+    writeFileSync(r.path(STUB), "export function sumOf(a: number, b: number): number {\n  return a + b;\n}\n");
+    const result = await r.kata("run", "tiny-sum");
+    expect(result.exitCode).toBe(1);
+    expect(result.all).toContain("✓ step 1 — adding two numbers (2/2)");
+    expect(result.all).toContain("✗ step 2 — rejecting bad input (0/2)");
+    expect(result.all).toMatch(/expected .* to throw/i);
+  });
+
+  it("exits 0 and records the kata as solved when every test passes", async () => {
+    const r = await tinyRepo();
+    copyFileSync(r.path(REFERENCE), r.path(STUB));
+    const result = await r.kata("run", "tiny-sum");
+    expect(result.exitCode).toBe(0);
+    expect(result.all).toContain("4/4 tests passing — kata solved!");
+    expect((await r.kata("list")).all).toMatch(/tiny-sum.*✔ solved/);
+  });
+
+  it("names the file and line of a syntax error instead of a stack dump", async () => {
+    const r = await tinyRepo();
+    writeFileSync(r.path(STUB), "export function sumOf(a: number, b: number): number {\n  return a +;\n}\n");
+    const result = await r.kata("run", "tiny-sum");
+    expect(result.exitCode).toBe(1);
+    expect(result.all).toContain("your file does not load");
+    expect(result.all).toContain("katas/tiny-sum/tiny-sum.ts:2:");
+    expect(result.all).not.toMatch(/^\s+at .*node_modules/m);
+  });
+
+  it("does not call a kata solved while the learner's file has type errors", async () => {
+    const r = await tinyRepo();
+    writeFileSync(
+      r.path(STUB),
+      'export function sumOf(a: number, b: number): number {\n  if (!Number.isFinite(a) || !Number.isFinite(b)) throw new TypeError("x");\n  const label: string = 42;\n  return a + b;\n}\n',
+    );
+    const result = await r.kata("run", "tiny-sum");
+    expect(result.exitCode).toBe(1);
+    expect(result.all).toContain("katas/tiny-sum/tiny-sum.ts:3:9 Type 'number' is not assignable to type 'string'.");
+    expect(result.all).toContain("but your file has type errors");
+  });
+
+  it("suggests the closest slug for a typo and exits 2", async () => {
+    const r = await tinyRepo();
+    const result = await r.kata("run", "tiny-summ");
+    expect(result.exitCode).toBe(2);
+    expect(result.all).toContain('No kata called "tiny-summ". Did you mean "tiny-sum"?');
+    expect(result.all).not.toContain("    at ");
+  });
+
+  it("explains a missing slug and an unknown command", async () => {
+    const r = await tinyRepo();
+    const noSlug = await r.kata("run");
+    expect(noSlug.exitCode).toBe(2);
+    expect(noSlug.all).toContain("Which kata?");
+    const unknown = await r.kata("frobnicate");
+    expect(unknown.exitCode).toBe(2);
+    expect(unknown.all).toContain('Unknown command "frobnicate"');
+  });
+});
+
+describe("before npm install", () => {
+  it("says to run npm install instead of failing with a module error", async () => {
+    repo = await makeTempRepo({ withNodeModules: false });
+    const result = await runIn(repo.dir, "npm", ["run", "-s", "kata", "--", "list"]);
+    expect(result.exitCode).toBe(2);
+    expect(result.all).toContain("Dependencies are not installed yet");
+    expect(result.all).toContain("npm install");
+  });
+});
+
+describe("hint", () => {
+  it("gives the tiers in order, then any tier asked for", async () => {
+    const r = await tinyRepo();
+    expect((await r.kata("hint", "tiny-sum")).all).toContain("Hint 1 — nudge");
+    expect((await r.kata("hint", "tiny-sum")).all).toContain("Hint 2 — approach");
+    expect((await r.kata("hint", "tiny-sum", "--level", "3")).all).toContain("Hint 3 — near-solution");
+    expect((await r.kata("hint", "tiny-sum", "--level", "1")).all).toContain("Hint 1 — nudge");
+  });
+
+  it("refuses a tier that does not exist", async () => {
+    const r = await tinyRepo();
+    const result = await r.kata("hint", "tiny-sum", "--level", "7");
+    expect(result.exitCode).toBe(2);
+    expect(result.all).toContain("--level must be one of 1, 2, 3");
+  });
+});
+
+describe("reset", () => {
+  it("backs up the learner's file before restoring the stub", async () => {
+    const r = await tinyRepo();
+    const original = readFileSync(r.path(STUB), "utf8");
+    const work = "export function sumOf(a: number, b: number): number {\n  return a + b; // my work\n}\n";
+    writeFileSync(r.path(STUB), work);
+    const result = await r.kata("reset", "tiny-sum", "--yes");
+    expect(result.exitCode).toBe(0);
+    expect(readFileSync(r.path(STUB), "utf8")).toBe(original);
+    const backups = readdirSync(r.path(".kata/backups/tiny-sum"));
+    expect(backups).toHaveLength(1);
+    expect(readFileSync(r.path(".kata/backups/tiny-sum", backups[0] ?? ""), "utf8")).toBe(work);
+    expect(result.all).toContain(`.kata/backups/tiny-sum/${backups[0]}`);
+  });
+
+  it("changes nothing without a confirmation when not run in a terminal", async () => {
+    const r = await tinyRepo();
+    const work = "export const mine = 1;\n";
+    writeFileSync(r.path(STUB), work);
+    const result = await r.kata("reset", "tiny-sum");
+    expect(result.exitCode).toBe(2);
+    expect(result.all).toContain("add --yes");
+    expect(readFileSync(r.path(STUB), "utf8")).toBe(work);
+    expect(existsSync(r.path(".kata/backups"))).toBe(false);
+  });
+});
+
+describe("solution", () => {
+  it("is kept back until the kata is solved", async () => {
+    const r = await tinyRepo();
+    await r.kata("run", "tiny-sum");
+    const result = await r.kata("solution", "tiny-sum");
+    expect(result.exitCode).toBe(1);
+    expect(result.all).toContain("tiny-sum is not solved yet (last run: 0/4 passing)");
+    expect(result.all).not.toContain("Number.isFinite");
+  });
+
+  it("shows the reference and a diff against the learner's file with --force", async () => {
+    const r = await tinyRepo();
+    const result = await r.kata("solution", "tiny-sum", "--force");
+    expect(result.exitCode).toBe(0);
+    expect(result.all).toContain("Reference solution — Tiny sum");
+    expect(result.all).toContain("+++ solutions/tiny-sum/tiny-sum.ts (reference)");
+    expect(result.all).toContain('-  throw new Error("TODO: implement sumOf()");');
+  });
+});
+
+describe("progress", () => {
+  it("runs every kata on the learner's files and counts the solved ones", async () => {
+    const r = await tinyRepo();
+    copyFileSync(r.path(REFERENCE), r.path(STUB));
+    const result = await r.kata("progress");
+    expect(result.exitCode).toBe(0);
+    expect(result.all).toContain("✔ tiny-sum");
+    expect(result.all).toContain("1/1 katas solved");
+  });
+});
+
+describe("verify", () => {
+  it("accepts a kata that keeps the contract, with the exact closing line", async () => {
+    const r = await tinyRepo();
+    const result = await r.kata("verify");
+    expect(result.all).toContain("✔ tiny-sum: 4 tests · stub 4/4 fail · reference 4/4 pass · 3/3 bad solutions rejected · types ok");
+    expect(result.all.trim().split("\n").at(-1)).toBe("verify: 1 passed, 0 failed");
+    expect(result.exitCode).toBe(0);
+  });
+
+  it("names a test that passes on the untouched stub, and a bad solution that passes", async () => {
+    const r = await tinyRepo();
+    const spec = r.path("katas/tiny-sum/tiny-sum.spec.ts");
+    writeFileSync(spec, `${readFileSync(spec, "utf8")}\ndescribe("step 2 — rejecting bad input", () => {\n  it("asks nothing", () => {\n    expect(1).toBe(1);\n  });\n});\n`);
+    writeFileSync(r.path("solutions/tiny-sum/bad/no-validation.ts"), `// Mistake: none, it is the reference\nexport * from "../tiny-sum.ts";\n`);
+    await execa("git", ["commit", "-qam", "weaken"], { cwd: r.dir, env: CLI_ENV });
+    const result = await r.kata("verify");
+    expect(result.exitCode).toBe(1);
+    expect(result.all).toContain("passes on the untouched stub (asks nothing of the learner): step 2 — rejecting bad input › asks nothing");
+    expect(result.all).toContain("a known-bad solution passes the whole spec: solutions/tiny-sum/bad/no-validation.ts");
+    expect(result.all.trim().split("\n").at(-1)).toBe("verify: 0 passed, 1 failed");
+  });
+
+  it("checks the committed stub even after the learner has solved the kata", async () => {
+    const r = await tinyRepo();
+    copyFileSync(r.path(REFERENCE), r.path(STUB));
+    const result = await r.kata("verify");
+    expect(result.all.trim().split("\n").at(-1)).toBe("verify: 1 passed, 0 failed");
+  });
+
+  it("flags missing files, README sections and hint tiers", async () => {
+    const r = await tinyRepo();
+    rmSync(r.path("solutions/tiny-sum/NOTES.md"));
+    writeFileSync(r.path("katas/tiny-sum/hints.md"), "# Hints\n\n## Tier 1 — nudge\n\nOnly one.\n");
+    const readme = r.path("katas/tiny-sum/README.md");
+    writeFileSync(readme, readFileSync(readme, "utf8").replace("## From Python", "## From Perl"));
+    const result = await r.kata("verify");
+    expect(result.exitCode).toBe(1);
+    expect(result.all).toContain("missing solutions/tiny-sum/NOTES.md");
+    expect(result.all).toContain('README.md has no "## From Python" section');
+    expect(result.all).toContain("found tiers: 1");
+  });
+});
+
+describe("new", () => {
+  it("scaffolds every file of a kata, which verify then checks", async () => {
+    const r = await tinyRepo();
+    const created = await r.kata("new", "rate-limiter");
+    expect(created.exitCode).toBe(0);
+    for (const file of ["kata.json", "README.md", "rate-limiter.ts", "rate-limiter.spec.ts", "hints.md"]) {
+      expect(existsSync(r.path("katas/rate-limiter", file)), file).toBe(true);
+    }
+    const meta = JSON.parse(readFileSync(r.path("katas/rate-limiter/kata.json"), "utf8")) as { order: number };
+    expect(meta.order).toBe(2);
+    const verify = await r.kata("verify");
+    expect(verify.all).toContain("✔ tiny-sum");
+    expect(verify.all).toContain("✘ rate-limiter");
+    expect(verify.all).toContain("fails on the reference");
+    expect(verify.all.trim().split("\n").at(-1)).toBe("verify: 1 passed, 1 failed");
+  });
+
+  it("refuses an invalid or existing slug and writes nothing", async () => {
+    const r = await tinyRepo();
+    const invalid = await r.kata("new", "Rate_Limiter");
+    expect(invalid.exitCode).toBe(2);
+    expect(invalid.all).toContain("is not a valid slug");
+    const existing = await r.kata("new", "tiny-sum");
+    expect(existing.exitCode).toBe(2);
+    expect(existing.all).toContain('A kata called "tiny-sum" already exists');
+  });
+});
+
+describe("watch", () => {
+  it("re-runs the spec when the learner saves, and shows the kata solved", async () => {
+    const r = await tinyRepo();
+    const child = execa("npm", ["start"], { cwd: r.dir, reject: false, env: CLI_ENV, all: true, stdin: "ignore" });
+    let output = "";
+    const waiters: { text: string; resolve: () => void }[] = [];
+    child.all?.on("data", (chunk: Buffer) => {
+      output += chunk.toString();
+      for (const waiter of waiters.filter((w) => output.includes(w.text))) waiter.resolve();
+    });
+    const waitFor = (text: string) =>
+      new Promise<void>((resolve, reject) => {
+        if (output.includes(text)) return resolve();
+        waiters.push({ text, resolve });
+        child.once("exit", () => reject(new Error(`watch exited before showing "${text}":\n${output}`)));
+      });
+    await waitFor("0/4 tests passing");
+    copyFileSync(r.path(REFERENCE), r.path(STUB));
+    await waitFor("kata solved");
+    child.kill("SIGTERM");
+    await child;
+    expect(output).toContain("Watching katas/tiny-sum/");
+  });
+});
+
+describe("the fixture kata itself", () => {
+  it("is what the temp repos are built from", () => {
+    expect(existsSync(join(__dirname, "../fixtures/runner/tiny-kata/katas/tiny-sum/kata.json"))).toBe(true);
+  });
+});

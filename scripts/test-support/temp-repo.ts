@@ -1,0 +1,63 @@
+/**
+ * A throw-away copy of the workbook for the runner's own tests: the tooling, the shared fixtures,
+ * a small fixture kata (fixtures/runner/tiny-kata) and, on request, real katas; node_modules is
+ * linked, and the copy is a git repository with one commit, as a learner's clone would be.
+ */
+import { cpSync, mkdtempSync, rmSync, symlinkSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { execa } from "execa";
+import { ROOT } from "../lib/paths.ts";
+
+const TOP_LEVEL = ["package.json", "tsconfig.json", "vitest.config.ts", "biome.json", ".gitignore", "scripts", "fixtures"];
+
+export interface CliResult {
+  exitCode: number;
+  /** stdout and stderr interleaved, as a terminal would show them. */
+  all: string;
+}
+
+/** Runs a command in the temp repo and never rejects: tests assert on the exit code. */
+export async function runIn(dir: string, file: string, args: string[]): Promise<CliResult> {
+  const result = await execa(file, args, { cwd: dir, reject: false, env: CLI_ENV, all: true });
+  return { exitCode: result.exitCode ?? -1, all: result.all ?? "" };
+}
+
+export interface TempRepo {
+  dir: string;
+  path: (...parts: string[]) => string;
+  /** `npm run -s kata -- <args>`, never rejecting: the test reads the exit code. */
+  kata: (...args: string[]) => Promise<CliResult>;
+  remove: () => void;
+}
+
+export async function makeTempRepo(options: { realKatas?: string[]; withNodeModules?: boolean } = {}): Promise<TempRepo> {
+  const dir = mkdtempSync(join(tmpdir(), "kata-runner-"));
+  for (const entry of TOP_LEVEL) cpSync(join(ROOT, entry), join(dir, entry), { recursive: true });
+  cpSync(join(ROOT, "fixtures/runner/tiny-kata"), dir, { recursive: true });
+  for (const slug of options.realKatas ?? []) {
+    for (const top of ["katas", "solutions"]) {
+      cpSync(join(ROOT, top, slug), join(dir, top, slug), { recursive: true });
+    }
+  }
+  if (options.withNodeModules !== false) symlinkSync(join(ROOT, "node_modules"), join(dir, "node_modules"), "dir");
+  const git = (...args: string[]) => execa("git", args, { cwd: dir, env: GIT_ENV });
+  await git("init", "-q");
+  await git("add", "-A");
+  await git("commit", "-q", "-m", "the workbook as cloned");
+  return {
+    dir,
+    path: (...parts) => join(dir, ...parts),
+    kata: (...args) => runIn(dir, "npm", ["run", "-s", "kata", "--", ...args]),
+    remove: () => rmSync(dir, { recursive: true, force: true }),
+  };
+}
+
+const GIT_ENV = {
+  GIT_AUTHOR_NAME: "Learner",
+  GIT_AUTHOR_EMAIL: "learner@example.invalid",
+  GIT_COMMITTER_NAME: "Learner",
+  GIT_COMMITTER_EMAIL: "learner@example.invalid",
+};
+
+export const CLI_ENV = { ...GIT_ENV, NO_COLOR: "1", FORCE_COLOR: "0", CI: "true" };
