@@ -5,14 +5,14 @@
  * projects programmatically, see scripts/lib/vitest-projects.ts.
  */
 import { defineConfig } from "vitest/config";
-import { kataSlugsOnDisk } from "./scripts/lib/paths";
-import type { Target } from "./scripts/lib/targets";
+import { kataSlugsOnDisk } from "./scripts/lib/paths.ts";
+import type { Target } from "./scripts/lib/targets.ts";
 import {
   KATA_TEST_SETTINGS,
   kataProject,
   katasWithLibrary,
   specGlob,
-} from "./scripts/lib/vitest-projects";
+} from "./scripts/lib/vitest-projects.ts";
 
 const libraryKatas = katasWithLibrary(kataSlugsOnDisk());
 
