@@ -8,8 +8,8 @@
  * - stub, spec and solutions type-check.
  * All targets run in one vitest instance (one project per target), so the check stays fast.
  */
-import { existsSync, readFileSync } from "node:fs";
-import { relative, sep } from "node:path";
+import { existsSync, readdirSync, readFileSync } from "node:fs";
+import { join, relative, sep } from "node:path";
 import ts from "typescript";
 import { createVitest, type TestModule } from "vitest/node";
 import { type Kata, readKataMeta } from "./catalogue.ts";
@@ -211,14 +211,18 @@ async function runAllTargets(slugs: string[]): Promise<Map<string, Map<TargetNam
   return out;
 }
 
-/** Type errors of the whole project, grouped by the kata whose files they are in. */
+/**
+ * Type errors in the katas' own files (stub, spec, solutions, fixtures/<slug>), grouped by kata.
+ * Only those files are roots, so the check does not pay for the tooling's types.
+ */
 function typeErrorsByKata(slugs: string[]): Map<string, string[]> {
-  const configPath = ts.findConfigFile(ROOT, ts.sys.fileExists, "tsconfig.json");
   const out = new Map<string, string[]>();
+  const configPath = ts.findConfigFile(ROOT, ts.sys.fileExists, "tsconfig.json");
   if (!configPath) return out;
   const { config } = ts.readConfigFile(configPath, ts.sys.readFile);
-  const parsed = ts.parseJsonConfigFileContent(config, ts.sys, ROOT);
-  const program = ts.createProgram(parsed.fileNames, parsed.options);
+  const { options } = ts.parseJsonConfigFileContent(config, ts.sys, ROOT);
+  const roots = [join(ROOT, "fixtures/kata-modules.d.ts"), ...slugs.flatMap(kataSourceFiles)];
+  const program = ts.createProgram(roots, options);
   for (const diagnostic of ts.getPreEmitDiagnostics(program)) {
     const file = diagnostic.file ? relative(ROOT, diagnostic.file.fileName).split(sep) : [];
     const slug = ["katas", "solutions", "fixtures"].includes(file[0] ?? "") ? file[1] : undefined;
@@ -227,4 +231,14 @@ function typeErrorsByKata(slugs: string[]): Map<string, string[]> {
     out.set(slug, [...(out.get(slug) ?? []), `${location}: ${message.split("\n")[0]}`]);
   }
   return out;
+}
+
+function kataSourceFiles(slug: string): string[] {
+  return ["katas", "solutions", "fixtures"].flatMap((top) => {
+    const dir = join(ROOT, top, slug);
+    if (!existsSync(dir)) return [];
+    return readdirSync(dir, { recursive: true, encoding: "utf8" })
+      .filter((file) => file.endsWith(".ts"))
+      .map((file) => join(dir, file));
+  });
 }

@@ -3,13 +3,25 @@
  * a small fixture kata (fixtures/runner/tiny-kata) and, on request, real katas; node_modules is
  * linked, and the copy is a git repository with one commit, as a learner's clone would be.
  */
-import { cpSync, mkdtempSync, rmSync, symlinkSync } from "node:fs";
+import { cpSync, existsSync, mkdtempSync, rmSync, symlinkSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { execa } from "execa";
 import { ROOT } from "../lib/paths.ts";
 
-const TOP_LEVEL = ["package.json", "tsconfig.json", "vitest.config.ts", "biome.json", ".gitignore", "scripts", "fixtures"];
+// The tooling and the fixtures every spec needs; kata-specific fixtures come with their katas.
+const TOP_LEVEL = [
+  "package.json",
+  "tsconfig.json",
+  "vitest.config.ts",
+  "biome.json",
+  ".gitignore",
+  "scripts",
+  "fixtures/setup",
+  "fixtures/kata-modules.d.ts",
+  "fixtures/aws.ts",
+  "fixtures/http.ts",
+];
 
 export interface CliResult {
   exitCode: number;
@@ -36,8 +48,8 @@ export async function makeTempRepo(options: { realKatas?: string[]; withNodeModu
   for (const entry of TOP_LEVEL) cpSync(join(ROOT, entry), join(dir, entry), { recursive: true });
   cpSync(join(ROOT, "fixtures/runner/tiny-kata"), dir, { recursive: true });
   for (const slug of options.realKatas ?? []) {
-    for (const top of ["katas", "solutions"]) {
-      cpSync(join(ROOT, top, slug), join(dir, top, slug), { recursive: true });
+    for (const top of ["katas", "solutions", "fixtures"]) {
+      if (existsSync(join(ROOT, top, slug))) cpSync(join(ROOT, top, slug), join(dir, top, slug), { recursive: true });
     }
   }
   if (options.withNodeModules !== false) symlinkSync(join(ROOT, "node_modules"), join(dir, "node_modules"), "dir");
