@@ -20,7 +20,7 @@ export function referenceWithDiff(slug: string): { reference: string; diff: stri
   );
   const diff = patch
     .split("\n")
-    .slice(2) // the "Index:" and "====" lines
+    .slice(1) // the "====" line
     .map((line) => {
       if (line.startsWith("+++") || line.startsWith("---")) return pc.bold(line);
       if (line.startsWith("+")) return pc.green(line);
