@@ -1,0 +1,90 @@
+/**
+ * The kata under the team's hands: a warm KataSession, checked by KataChecker on every save in the
+ * kata's folder (chokidar, as in watch mode). Saves that arrive during a run fold into one more
+ * run after it, so a burst of saves never queues a backlog.
+ */
+import { watch as watchFiles } from "chokidar";
+import type { Kata } from "../lib/catalogue.ts";
+import { type CheckedRun, KataChecker } from "../lib/check-run.ts";
+import { KataSession } from "../lib/kata-session.ts";
+import { kataPaths } from "../lib/paths.ts";
+
+export interface LiveKataListener {
+  onRunStarted(): void;
+  onRun(run: CheckedRun): void;
+  onError(error: unknown): void;
+}
+
+export class LiveKata {
+  private running = false;
+  private queued: string | undefined | null = null;
+  private closed = false;
+
+  private constructor(
+    private readonly checker: KataChecker,
+    private readonly session: KataSession,
+    private readonly fileWatcher: ReturnType<typeof watchFiles>,
+    private readonly listener: LiveKataListener,
+  ) {}
+
+  static async open(kata: Kata, listener: LiveKataListener): Promise<LiveKata> {
+    const session = await withoutNewSignalHandlers(() => KataSession.open(kata.slug));
+    const fileWatcher = watchFiles(kataPaths(kata.slug).dir, {
+      ignoreInitial: true,
+      awaitWriteFinish: { stabilityThreshold: 30, pollInterval: 10 },
+    });
+    const live = new LiveKata(new KataChecker(kata, session), session, fileWatcher, listener);
+    fileWatcher.on("change", (file) => void live.rerun(file));
+    fileWatcher.on("add", (file) => void live.rerun(file));
+    return live;
+  }
+
+  /** Runs the spec now (the first run passes no file: everything is read fresh). */
+  async rerun(changedFile?: string): Promise<void> {
+    if (this.closed) return;
+    if (this.running) {
+      this.queued = changedFile;
+      return;
+    }
+    this.running = true;
+    this.listener.onRunStarted();
+    try {
+      const run = await this.checker.check(changedFile);
+      if (!this.closed) this.listener.onRun(run);
+    } catch (error) {
+      if (!this.closed) this.listener.onError(error);
+    } finally {
+      this.running = false;
+    }
+    if (this.queued !== null) {
+      const next = this.queued;
+      this.queued = null;
+      await this.rerun(next);
+    }
+  }
+
+  async close(): Promise<void> {
+    this.closed = true;
+    await this.fileWatcher.close();
+    await this.session.close();
+  }
+}
+
+const ENDING_SIGNALS = ["SIGINT", "SIGTERM"] as const;
+
+/**
+ * vitest's logger exits the process 1 ms after SIGINT or SIGTERM. The dojo handles those signals
+ * itself (it ends the dojo and writes the retro first), so the handlers vitest adds while the
+ * session opens are taken off again. Nothing else of vitest's is touched.
+ */
+async function withoutNewSignalHandlers<T>(open: () => Promise<T>): Promise<T> {
+  const before = new Map(ENDING_SIGNALS.map((signal) => [signal, process.listeners(signal)]));
+  const opened = await open();
+  for (const signal of ENDING_SIGNALS) {
+    const known = before.get(signal) ?? [];
+    for (const handler of process.listeners(signal)) {
+      if (!known.includes(handler)) process.off(signal, handler as (...args: unknown[]) => void);
+    }
+  }
+  return opened;
+}

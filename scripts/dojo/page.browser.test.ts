@@ -1,0 +1,169 @@
+/**
+ * The projector page end to end, in a real Chromium (Debian's /usr/bin/chromium, driven by
+ * playwright-core): the page follows the dojo over server-sent events without reloading, and a
+ * reload picks the countdown up from the server's time. The browser's clock is Playwright's fake
+ * one, so the countdown is checked to the second without waiting for real seconds.
+ */
+import { existsSync } from "node:fs";
+import { type Browser, chromium, type Page } from "playwright-core";
+import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+import { MINUTE_MS } from "./dojo-state.ts";
+import { makeDojo, specRun } from "./testing.ts";
+import { type ProjectorServer, startProjectorServer } from "./web-server.ts";
+
+const CHROMIUM = "/usr/bin/chromium";
+
+let browser: Browser | undefined;
+let launchError: Error | undefined;
+let server: ProjectorServer | undefined;
+
+beforeAll(async () => {
+  if (!existsSync(CHROMIUM)) {
+    // Never a silent skip: without the browser this test fails and says how to get it.
+    launchError = new Error(
+      `The projector page test needs Chromium at ${CHROMIUM}. Install it with: apt-get install chromium (CI installs it).`,
+    );
+    return;
+  }
+  // chromium.launch starts from a fresh temporary profile (user-data dir) every time.
+  browser = await chromium.launch({
+    executablePath: CHROMIUM,
+    args: [
+      "--no-sandbox",
+      "--headless",
+      "--disable-gpu",
+      "--disable-background-networking",
+      "--disable-component-update",
+      "--disable-sync",
+      "--no-first-run",
+    ],
+  });
+});
+
+afterEach(async () => {
+  await server?.close();
+  server = undefined;
+});
+
+afterAll(async () => {
+  await browser?.close();
+});
+
+/** A dojo on a clock the test moves, served on 127.0.0.1 on a free port, publishing every change. */
+async function servedDojo() {
+  let now = new Date("2026-11-22T10:00:00").getTime();
+  const dojo = makeDojo({}, { now: () => now });
+  server = await startProjectorServer({
+    host: "127.0.0.1",
+    port: 0,
+    current: () => dojo.snapshot(),
+  });
+  const live = server;
+  dojo.subscribe(() => live.publish(dojo.snapshot()));
+  return {
+    dojo,
+    url: server.url,
+    advance: (ms: number) => {
+      now += ms;
+    },
+  };
+}
+
+async function openPage(url: string): Promise<Page> {
+  if (launchError) throw launchError;
+  if (!browser) throw new Error("Chromium did not start");
+  const page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
+  // The page's clock stands still from the start and moves only by runFor: every countdown
+  // value is exact, whatever the load on the machine. (The page needs no timer to load.)
+  const start = Date.now();
+  await page.clock.install({ time: start });
+  await page.clock.pauseAt(start + 1000);
+  await page.goto(url);
+  return page;
+}
+
+/** Polls from Node (the page's own timers are fake) until the element shows the text. */
+async function expectText(page: Page, selector: string, expected: string | RegExp): Promise<void> {
+  const deadline = Date.now() + 10_000; // generous: a loaded CI machine can be slow
+  let actual: string | null = null;
+  for (;;) {
+    actual = await page.locator(selector).textContent();
+    const ok = typeof expected === "string" ? actual === expected : expected.test(actual ?? "");
+    if (ok) return;
+    if (Date.now() > deadline) {
+      throw new Error(`${selector} shows ${JSON.stringify(actual)}, expected ${expected}`);
+    }
+    await new Promise((resolve) => setTimeout(resolve, 25));
+  }
+}
+
+describe("the projector page", () => {
+  it("follows the dojo live over server-sent events, without reloading", async () => {
+    const { dojo, url } = await servedDojo();
+    const page = await openPage(url);
+    let navigations = 0;
+    page.on("framenavigated", () => {
+      navigations += 1;
+    });
+
+    await expectText(page, "h1", "Retry with exponential backoff");
+    await expectText(page, "#rotation-title", /Enter starts turn 1/);
+    await expectText(page, "#rotation-driver", "Ana");
+    await expectText(page, "#rotation-navigator", "Bo");
+
+    dojo.confirm();
+    await expectText(page, "#countdown", "5:00");
+    await expectText(page, "#driver", "Ana");
+    await expectText(page, "#navigator", "Bo");
+    await expectText(page, "#next", "Cy");
+    expect(await page.locator("#rotation").isHidden()).toBe(true);
+
+    dojo.recordRun(specRun([3, 1, 0]));
+    await expectText(page, "#tests", "4/9 tests passing");
+    await expectText(page, "#step", "Step 2 of 3 — retries and the last error");
+    await expectText(page, "#failure", /✗ test 2\.2\s*expected 2 attempts/);
+
+    dojo.showNextHint();
+    await expectText(page, "#panel-title", "Hint 1 of 3 — nudge");
+    await expectText(page, "#panel-body", "What should happen after the first failure?");
+
+    dojo.rotateNow();
+    await expectText(page, "#rotation-title", "Turn 1 is over — rotate");
+    await expectText(page, "#rotation-driver", "Bo");
+    await expectText(page, "#rotation-navigator", "Cy");
+
+    dojo.confirm();
+    dojo.recordRun(specRun([3, 3, 3]));
+    await expectText(page, "#green", /^✔ Green in 0:00 and 2 turns$/);
+    await expectText(page, "#timer-label", "PAUSED");
+
+    expect(navigations, "every update arrived without a reload").toBe(0);
+    await page.close();
+  });
+
+  it("keeps counting down locally, and picks up the server's time after a reload", async () => {
+    const { dojo, url, advance } = await servedDojo();
+    dojo.confirm();
+    advance(100_000); // the turn has been running for 1:40 when the page opens
+    const page = await openPage(url);
+    await expectText(page, "#countdown", "3:20");
+
+    await page.clock.runFor(5000);
+    await expectText(page, "#countdown", "3:15");
+
+    advance(30_000); // 2:10 into the turn on the dojo's clock
+    await page.reload();
+    await expectText(page, "#countdown", "2:50");
+
+    dojo.togglePause();
+    await expectText(page, "#timer-label", "PAUSED");
+    await page.clock.runFor(10_000);
+    await expectText(page, "#countdown", "2:50");
+
+    advance(MINUTE_MS);
+    dojo.togglePause();
+    await page.clock.runFor(1000);
+    await expectText(page, "#countdown", "2:49");
+    await page.close();
+  });
+});
