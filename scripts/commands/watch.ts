@@ -15,7 +15,7 @@ import { kataPaths } from "../lib/paths.ts";
 import { readProgress, recordHint, statusOf } from "../lib/progress.ts";
 import { resetKata } from "../lib/reset.ts";
 import { referenceWithDiff } from "../lib/solution.ts";
-import { renderStepView } from "../lib/step-view.ts";
+import { renderStepViewToFit } from "../lib/step-view.ts";
 import { showHint } from "./hint.ts";
 
 const KEYS = "h hint · n next kata · l list · s solution · r reset · q quit";
@@ -107,13 +107,19 @@ class KataWatcher {
 
   private draw(status?: string): void {
     const progress = readProgress();
+    const panelLines = this.panel ? this.panel.split("\n").length + 1 : 0;
+    const rows = (process.stdout.rows ?? 60) - panelLines - 4;
     const body = this.last
-      ? renderStepView({
-          kata: this.kata,
-          ...this.last,
-          solvedCount: this.catalogue.filter((k) => statusOf(k.slug, progress) === "solved").length,
-          kataCount: this.catalogue.length,
-        })
+      ? renderStepViewToFit(
+          {
+            kata: this.kata,
+            ...this.last,
+            solvedCount: this.catalogue.filter((k) => statusOf(k.slug, progress) === "solved")
+              .length,
+            kataCount: this.catalogue.length,
+          },
+          rows,
+        )
       : (status ?? "");
     const footer = this.confirmation
       ? pc.yellow(`${this.confirmation.question} [y/N]`)

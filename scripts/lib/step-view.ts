@@ -25,6 +25,8 @@ export interface StepViewInput {
   kataCount: number;
   /** Failures shown per failing step; the rest are counted. */
   maxFailures?: number;
+  /** Lines of an expected-vs-received diff shown per failure. */
+  maxDiffLines?: number;
 }
 
 export function progressBar(done: number, total: number, width = 24): string {
@@ -61,7 +63,7 @@ export function renderStepView(input: StepViewInput): string {
     const label = stepLabel(step);
     if (step === failing) {
       lines.push(`${pc.red("✗")} ${pc.bold(label)} ${pc.dim(`(${passed}/${step.tests.length})`)}`);
-      lines.push(...renderFailingStep(step, input.maxFailures ?? 3));
+      lines.push(...renderFailingStep(step, input.maxFailures ?? 3, input.maxDiffLines ?? 16));
       break;
     }
     lines.push(`${pc.green("✓")} ${label} ${pc.dim(`(${passed}/${step.tests.length})`)}`);
@@ -90,12 +92,31 @@ export function renderStepView(input: StepViewInput): string {
   return lines.join("\n");
 }
 
+/**
+ * The step view cut to fit a terminal of `rows` lines: fewer failures and shorter diffs first, so
+ * the header and the summary stay on screen (a full-screen view that scrolls loses its top).
+ */
+export function renderStepViewToFit(input: StepViewInput, rows: number): string {
+  const attempts: [number, number][] = [
+    [3, 16],
+    [2, 10],
+    [1, 10],
+    [1, 4],
+  ];
+  let screen = "";
+  for (const [maxFailures, maxDiffLines] of attempts) {
+    screen = renderStepView({ ...input, maxFailures, maxDiffLines });
+    if (screen.split("\n").length <= rows) return screen;
+  }
+  return screen;
+}
+
 const plural = (n: number, noun: string) => `${n} ${noun}${n === 1 ? "" : "s"}`;
 
 const stepLabel = (step: StepInfo) =>
   step.number > 0 ? `step ${step.number} — ${step.title}` : step.title;
 
-function renderFailingStep(step: StepInfo, maxFailures: number): string[] {
+function renderFailingStep(step: StepInfo, maxFailures: number, maxDiffLines: number): string[] {
   const lines: string[] = [];
   let shown = 0;
   for (const test of step.tests) {
@@ -120,13 +141,16 @@ function renderFailingStep(step: StepInfo, maxFailures: number): string[] {
   return lines;
 }
 
-function renderFailure(failure: FailureInfo, indent: string): string[] {
+function renderFailure(failure: FailureInfo, indent: string, maxDiffLines = 16): string[] {
   const lines = failure.message
     .split("\n")
     .slice(0, 8)
     .map((line) => `${indent}${pc.red(line)}`);
   if (failure.diff) {
-    for (const line of failure.diff.split("\n").slice(0, 16)) lines.push(`${indent}${line}`);
+    const diff = failure.diff.split("\n");
+    for (const line of diff.slice(0, maxDiffLines)) lines.push(`${indent}${line}`);
+    if (diff.length > maxDiffLines)
+      lines.push(`${indent}${pc.dim(`… ${diff.length - maxDiffLines} more diff lines`)}`);
   }
   if (failure.location) lines.push(`${indent}${pc.dim(`at ${failure.location}`)}`);
   return lines;
