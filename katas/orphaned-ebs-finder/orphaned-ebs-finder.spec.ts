@@ -1,0 +1,1182 @@
+import {
+  DeleteVolumeCommand,
+  DescribeImagesCommand,
+  DescribeSnapshotsCommand,
+  DescribeVolumesCommand,
+  EC2Client,
+  type Image,
+  type Snapshot,
+  type Volume,
+} from "@aws-sdk/client-ec2";
+import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
+import {
+  ec2Errors,
+  mockPages,
+  sampleAttachment,
+  sampleImage,
+  sampleSnapshot,
+  sampleVolume,
+  useMockedClient,
+} from "../../fixtures/aws";
+import {
+  buildReport,
+  deleteOrphans,
+  findOrphanedSnapshots,
+  findOrphanedVolumes,
+  formatReport,
+  monthlyCost,
+  type OrphanedSnapshot,
+  type OrphanedVolume,
+  type OrphanReport,
+  ScanError,
+} from "./orphaned-ebs-finder";
+
+const ec2Mock = useMockedClient(EC2Client);
+const ec2 = new EC2Client({ region: "us-east-1" });
+
+const DAY_MS = 24 * 60 * 60 * 1000;
+/** The `now` the scans are given. */
+const NOW = new Date("2026-03-01T00:00:00.000Z");
+/** The machine's clock in these tests: deliberately not NOW, so `now` must be the one used. */
+const CLOCK = new Date("2026-04-15T12:00:00.000Z");
+const daysBefore = (time: Date, days: number) => new Date(time.getTime() - days * DAY_MS);
+const daysAgo = (days: number) => daysBefore(NOW, days);
+
+// The requests a correct solution sends (responses are chosen by input, at call time).
+const AVAILABLE_VOLUMES = { Filters: [{ Name: "status", Values: ["available"] }], MaxResults: 500 };
+const ALL_VOLUMES = { Filters: undefined, MaxResults: 500 };
+const OWN_SNAPSHOTS = { OwnerIds: ["self"], MaxResults: 500 };
+const OWN_IMAGES = { Owners: ["self"], IncludeDisabled: true, MaxResults: 500 };
+
+const throttled = () => ec2Errors.requestLimitExceeded();
+
+/**
+ * For a call awaited only after the fake timers have run: marks its promise as handled now, so a
+ * rejection in the meantime is not reported as unhandled (awaiting it later still throws).
+ */
+function later<T>(promise: Promise<T>): Promise<T> {
+  promise.catch(() => {});
+  return promise;
+}
+const describeCalls = () => ec2Mock.commandCalls(DescribeVolumesCommand).length;
+
+beforeEach(() => {
+  vi.useFakeTimers();
+  vi.setSystemTime(CLOCK);
+  // Any request that does not match a mocked input fails loudly, with the input it was sent.
+  for (const [name, command] of [
+    ["DescribeVolumes", DescribeVolumesCommand],
+    ["DescribeSnapshots", DescribeSnapshotsCommand],
+    ["DescribeImages", DescribeImagesCommand],
+  ] as const) {
+    ec2Mock.on(command).callsFake((input: unknown) => {
+      throw new Error(`unexpected ${name} input: ${JSON.stringify(input)}`);
+    });
+  }
+});
+
+afterEach(() => {
+  vi.useRealTimers();
+});
+
+/** DescribeVolumes with the status=available filter answers these volumes, one page. */
+function availableVolumes(...volumes: Volume[]) {
+  mockPages(ec2Mock, DescribeVolumesCommand, AVAILABLE_VOLUMES, [{ Volumes: volumes }]);
+}
+
+const volumeIds = (found: OrphanedVolume[]) => found.map((volume) => volume.volumeId);
+const snapshotIds = (found: OrphanedSnapshot[]) => found.map((snapshot) => snapshot.snapshotId);
+
+describe("step 1 — pricing a volume", () => {
+  it("prices 100 GiB of gp3 at 8 USD a month", () => {
+    expect(monthlyCost({ sizeGiB: 100, volumeType: "gp3" })).toBe(8);
+  });
+
+  it.each([
+    ["gp2", 100],
+    ["gp3", 80],
+    ["io1", 125],
+    ["io2", 125],
+    ["st1", 45],
+    ["sc1", 15],
+    ["standard", 50],
+  ])("prices 1000 GiB of %s at %d USD with the default us-east-1 table", (volumeType, usd) => {
+    expect(monthlyCost({ sizeGiB: 1000, volumeType })).toBe(usd);
+  });
+
+  it("rounds to 4 decimals, so 3 GiB of gp2 costs exactly 0.3 (not 0.30000000000000004)", () => {
+    expect(monthlyCost({ sizeGiB: 3, volumeType: "gp2" })).toBe(0.3);
+    expect(monthlyCost({ sizeGiB: 1, volumeType: "sc1" })).toBe(0.015);
+  });
+
+  it("rounds half a ten-thousandth up and less than that down", () => {
+    const prices = { gp3: 0.00001 };
+    expect(monthlyCost({ sizeGiB: 7, volumeType: "gp3" }, prices)).toBe(0.0001);
+    expect(monthlyCost({ sizeGiB: 4, volumeType: "gp3" }, prices)).toBe(0);
+  });
+
+  it("uses the price table it is given instead of the default", () => {
+    expect(monthlyCost({ sizeGiB: 50, volumeType: "gp3" }, { gp3: 0.2 })).toBe(10);
+  });
+
+  it("accepts a price of zero (a free type is still a known type)", () => {
+    expect(monthlyCost({ sizeGiB: 50, volumeType: "gp3" }, { gp3: 0 })).toBe(0);
+  });
+
+  it("throws a RangeError naming a volume type the table has no price for", () => {
+    expect(() => monthlyCost({ sizeGiB: 8, volumeType: "gp9" })).toThrow(RangeError);
+    expect(() => monthlyCost({ sizeGiB: 8, volumeType: "gp9" })).toThrow(
+      'no price for volume type "gp9"',
+    );
+    expect(() => monthlyCost({ sizeGiB: 8, volumeType: "gp2" }, { gp3: 0.08 })).toThrow(
+      'no price for volume type "gp2"',
+    );
+  });
+});
+
+describe("step 2 — unattached, old enough, not kept", () => {
+  it("reports an unattached volume with its type, size, zone, age and monthly cost", async () => {
+    availableVolumes(
+      sampleVolume({
+        VolumeId: "vol-0aaa",
+        Size: 100,
+        VolumeType: "gp3",
+        AvailabilityZone: "us-east-1b",
+        CreateTime: daysAgo(30.5),
+      }),
+    );
+
+    await expect(findOrphanedVolumes(ec2, { now: NOW })).resolves.toEqual([
+      {
+        volumeId: "vol-0aaa",
+        volumeType: "gp3",
+        sizeGiB: 100,
+        availabilityZone: "us-east-1b",
+        createTime: daysAgo(30.5),
+        ageDays: 30,
+        monthlyCostUsd: 8,
+      },
+    ]);
+  });
+
+  it("asks for status=available volumes, 500 per page (other requests are not answered)", async () => {
+    availableVolumes(sampleVolume({ VolumeId: "vol-0aaa", CreateTime: daysAgo(10) }));
+
+    const found = await findOrphanedVolumes(ec2, { now: NOW });
+
+    expect(volumeIds(found)).toEqual(["vol-0aaa"]);
+    expect(describeCalls()).toBe(1);
+  });
+
+  it("skips volumes the response shows in another state than available", async () => {
+    availableVolumes(
+      sampleVolume({
+        VolumeId: "vol-0in-use",
+        State: "in-use",
+        Attachments: [sampleAttachment("vol-0in-use")],
+        CreateTime: daysAgo(10),
+      }),
+      sampleVolume({ VolumeId: "vol-0creating", State: "creating", CreateTime: daysAgo(10) }),
+      sampleVolume({ VolumeId: "vol-0orphan", CreateTime: daysAgo(10) }),
+    );
+
+    const found = await findOrphanedVolumes(ec2, { now: NOW });
+
+    expect(volumeIds(found), "only the available volume is an orphan").toEqual(["vol-0orphan"]);
+  });
+
+  it("skips a volume whose Attachments list is not empty, whatever its State says", async () => {
+    availableVolumes(
+      sampleVolume({
+        VolumeId: "vol-0attaching",
+        State: "available",
+        Attachments: [{ ...sampleAttachment("vol-0attaching"), State: "attaching" }],
+        CreateTime: daysAgo(10),
+      }),
+      sampleVolume({ VolumeId: "vol-0orphan", CreateTime: daysAgo(10) }),
+    );
+
+    const found = await findOrphanedVolumes(ec2, { now: NOW });
+
+    expect(volumeIds(found), "the filter ran on the server: check Attachments too").toEqual([
+      "vol-0orphan",
+    ]);
+  });
+
+  it("accepts a volume whose response has no Attachments and no Tags field at all", async () => {
+    const bare = sampleVolume({ VolumeId: "vol-0bare", CreateTime: daysAgo(10) });
+    delete bare.Attachments;
+    delete bare.Tags;
+    availableVolumes(bare);
+
+    const found = await findOrphanedVolumes(ec2, { now: NOW });
+
+    expect(volumeIds(found)).toEqual(["vol-0bare"]);
+  });
+
+  it("never reports a volume tagged keep=true, and only that exact key and value protects", async () => {
+    const tagged = (id: string, Key: string, Value: string) =>
+      sampleVolume({ VolumeId: id, CreateTime: daysAgo(10), Tags: [{ Key, Value }] });
+    availableVolumes(
+      tagged("vol-0kept", "keep", "true"),
+      tagged("vol-0false", "keep", "false"),
+      tagged("vol-0capital", "Keep", "true"),
+      tagged("vol-0other", "owner", "true"),
+      sampleVolume({
+        VolumeId: "vol-0many",
+        CreateTime: daysAgo(10),
+        Tags: [
+          { Key: "Name", Value: "scratch" },
+          { Key: "keep", Value: "true" },
+        ],
+      }),
+    );
+
+    const found = await findOrphanedVolumes(ec2, { now: NOW });
+
+    expect(volumeIds(found)).toEqual(["vol-0false", "vol-0capital", "vol-0other"]);
+  });
+
+  it("uses the keepTag option instead of keep=true when given", async () => {
+    availableVolumes(
+      sampleVolume({
+        VolumeId: "vol-0retained",
+        CreateTime: daysAgo(10),
+        Tags: [{ Key: "lifecycle", Value: "retain" }],
+      }),
+      sampleVolume({
+        VolumeId: "vol-0keep",
+        CreateTime: daysAgo(10),
+        Tags: [{ Key: "keep", Value: "true" }],
+      }),
+    );
+
+    const found = await findOrphanedVolumes(ec2, {
+      now: NOW,
+      keepTag: { key: "lifecycle", value: "retain" },
+    });
+
+    expect(volumeIds(found)).toEqual(["vol-0keep"]);
+  });
+
+  it("by default reports a volume exactly 7 days old but not one a millisecond younger", async () => {
+    availableVolumes(
+      sampleVolume({ VolumeId: "vol-0seven", CreateTime: daysAgo(7) }),
+      sampleVolume({
+        VolumeId: "vol-0almost",
+        CreateTime: new Date(daysAgo(7).getTime() + 1),
+      }),
+      sampleVolume({ VolumeId: "vol-0fresh", CreateTime: daysAgo(1) }),
+    );
+
+    const found = await findOrphanedVolumes(ec2, { now: NOW });
+
+    expect(volumeIds(found), "age ≥ minAgeDays × 24 h").toEqual(["vol-0seven"]);
+    expect(found[0]?.ageDays).toBe(7);
+  });
+
+  it("uses minAgeDays when given, with the same boundary", async () => {
+    availableVolumes(
+      sampleVolume({ VolumeId: "vol-0thirty", CreateTime: daysAgo(30) }),
+      sampleVolume({ VolumeId: "vol-0almost", CreateTime: new Date(daysAgo(30).getTime() + 1) }),
+    );
+
+    const found = await findOrphanedVolumes(ec2, { now: NOW, minAgeDays: 30 });
+
+    expect(volumeIds(found)).toEqual(["vol-0thirty"]);
+  });
+
+  it("with minAgeDays 0 reports a volume created this very moment", async () => {
+    availableVolumes(sampleVolume({ VolumeId: "vol-0new", CreateTime: NOW }));
+
+    const found = await findOrphanedVolumes(ec2, { now: NOW, minAgeDays: 0 });
+
+    expect(found).toMatchObject([{ volumeId: "vol-0new", ageDays: 0 }]);
+  });
+
+  it("measures ages against the given now, not against the machine's clock", async () => {
+    availableVolumes(
+      sampleVolume({ VolumeId: "vol-0young", CreateTime: daysAgo(3) }),
+      sampleVolume({ VolumeId: "vol-0old", CreateTime: daysAgo(8) }),
+    );
+
+    const found = await findOrphanedVolumes(ec2, { now: NOW });
+
+    expect(volumeIds(found), `3 days before now, but weeks before the clock`).toEqual(["vol-0old"]);
+    expect(found[0]?.ageDays).toBe(8);
+  });
+
+  it("measures ages against the current time when no now is given", async () => {
+    availableVolumes(
+      sampleVolume({ VolumeId: "vol-0seven", CreateTime: daysBefore(CLOCK, 7) }),
+      sampleVolume({
+        VolumeId: "vol-0almost",
+        CreateTime: new Date(daysBefore(CLOCK, 7).getTime() + 1),
+      }),
+    );
+
+    const found = await findOrphanedVolumes(ec2);
+
+    expect(volumeIds(found)).toEqual(["vol-0seven"]);
+  });
+
+  it("prices the volumes with the prices option", async () => {
+    availableVolumes(
+      sampleVolume({ VolumeId: "vol-0a", Size: 10, VolumeType: "st1", CreateTime: daysAgo(10) }),
+    );
+
+    const found = await findOrphanedVolumes(ec2, { now: NOW, prices: { st1: 1.5 } });
+
+    expect(found[0]?.monthlyCostUsd).toBe(15);
+  });
+
+  it("rejects with the RangeError of a volume type it has no price for", async () => {
+    availableVolumes(
+      sampleVolume({ VolumeId: "vol-0a", VolumeType: "gp2", CreateTime: daysAgo(10) }),
+    );
+
+    await expect(findOrphanedVolumes(ec2, { now: NOW, prices: { gp3: 0.08 } })).rejects.toThrow(
+      'no price for volume type "gp2"',
+    );
+  });
+
+  it("rejects a malformed response, naming the operation and the missing field", async () => {
+    const broken = sampleVolume({ VolumeId: "vol-0broken" });
+    delete broken.CreateTime;
+    availableVolumes(broken);
+
+    await expect(findOrphanedVolumes(ec2, { now: NOW })).rejects.toThrow(
+      "DescribeVolumes returned an item without CreateTime",
+    );
+  });
+
+  it.each([-1, Number.NaN])(
+    "rejects minAgeDays %s with a RangeError before sending any request",
+    async (minAgeDays) => {
+      await expect(findOrphanedVolumes(ec2, { now: NOW, minAgeDays })).rejects.toThrow(RangeError);
+      await expect(findOrphanedVolumes(ec2, { now: NOW, minAgeDays })).rejects.toThrow(
+        /minAgeDays/,
+      );
+      expect(ec2Mock.calls()).toHaveLength(0);
+    },
+  );
+});
+
+describe("step 3 — every page", () => {
+  it("collects the volumes of every page, in order", async () => {
+    const volume = (id: string) => sampleVolume({ VolumeId: id, CreateTime: daysAgo(10) });
+    mockPages(ec2Mock, DescribeVolumesCommand, AVAILABLE_VOLUMES, [
+      { Volumes: [volume("vol-01"), volume("vol-02")] },
+      { Volumes: [volume("vol-03"), volume("vol-04")] },
+      { Volumes: [volume("vol-05")] },
+    ]);
+
+    const found = await findOrphanedVolumes(ec2, { now: NOW });
+
+    expect(volumeIds(found)).toEqual(["vol-01", "vol-02", "vol-03", "vol-04", "vol-05"]);
+    expect(describeCalls(), "one request per page").toBe(3);
+  });
+
+  it("goes on past an empty page that still carries a NextToken", async () => {
+    const volume = (id: string) => sampleVolume({ VolumeId: id, CreateTime: daysAgo(10) });
+    mockPages(ec2Mock, DescribeVolumesCommand, AVAILABLE_VOLUMES, [
+      { Volumes: [volume("vol-01")] },
+      { Volumes: [] },
+      { Volumes: [volume("vol-03")] },
+    ]);
+
+    const found = await findOrphanedVolumes(ec2, { now: NOW });
+
+    expect(volumeIds(found), "filtered listings may return empty pages").toEqual([
+      "vol-01",
+      "vol-03",
+    ]);
+  });
+
+  it("treats a page without a Volumes field as empty", async () => {
+    mockPages(ec2Mock, DescribeVolumesCommand, AVAILABLE_VOLUMES, [
+      {},
+      { Volumes: [sampleVolume({ VolumeId: "vol-02", CreateTime: daysAgo(10) })] },
+    ]);
+
+    const found = await findOrphanedVolumes(ec2, { now: NOW });
+
+    expect(volumeIds(found)).toEqual(["vol-02"]);
+  });
+
+  it.each([5, 137, 500])("sends pageSize %i as the MaxResults of every page", async (pageSize) => {
+    mockPages(ec2Mock, DescribeVolumesCommand, { ...AVAILABLE_VOLUMES, MaxResults: pageSize }, [
+      { Volumes: [sampleVolume({ VolumeId: "vol-01", CreateTime: daysAgo(10) })] },
+      { Volumes: [sampleVolume({ VolumeId: "vol-02", CreateTime: daysAgo(10) })] },
+    ]);
+
+    const found = await findOrphanedVolumes(ec2, { now: NOW, pageSize });
+
+    expect(volumeIds(found)).toEqual(["vol-01", "vol-02"]);
+  });
+
+  it.each([4, 501, 12.5, 0])(
+    "rejects pageSize %s with a RangeError before sending any request",
+    async (pageSize) => {
+      await expect(findOrphanedVolumes(ec2, { now: NOW, pageSize })).rejects.toThrow(RangeError);
+      await expect(findOrphanedVolumes(ec2, { now: NOW, pageSize })).rejects.toThrow(/pageSize/);
+      expect(ec2Mock.calls()).toHaveLength(0);
+    },
+  );
+});
+
+describe("step 4 — throttling during the scan", () => {
+  const oneVolume = () => [
+    { Volumes: [sampleVolume({ VolumeId: "vol-01", CreateTime: daysAgo(10) })] },
+  ];
+
+  it("asks again for a throttled page after 1 s, then goes on", async () => {
+    mockPages(ec2Mock, DescribeVolumesCommand, AVAILABLE_VOLUMES, oneVolume(), {
+      1: [throttled()],
+    });
+
+    const found = later(findOrphanedVolumes(ec2, { now: NOW }));
+    await vi.advanceTimersByTimeAsync(999);
+    expect(describeCalls(), "no retry before 1000 ms").toBe(1);
+    await vi.advanceTimersByTimeAsync(1);
+    expect(describeCalls(), "the retry is sent at 1000 ms").toBe(2);
+
+    expect(volumeIds(await found)).toEqual(["vol-01"]);
+  });
+
+  it("waits 1 s, then 2 s, then 4 s: the fourth attempt can still succeed", async () => {
+    mockPages(ec2Mock, DescribeVolumesCommand, AVAILABLE_VOLUMES, oneVolume(), {
+      1: [throttled(), throttled(), throttled()],
+    });
+
+    const found = later(findOrphanedVolumes(ec2, { now: NOW }));
+    const callsAt = async (ms: number) => {
+      await vi.advanceTimersByTimeAsync(ms);
+      return describeCalls();
+    };
+    expect(await callsAt(999)).toBe(1);
+    expect(await callsAt(1), "2nd attempt at 1000 ms").toBe(2);
+    expect(await callsAt(1999)).toBe(2);
+    expect(await callsAt(1), "3rd attempt at 3000 ms").toBe(3);
+    expect(await callsAt(3999)).toBe(3);
+    expect(await callsAt(1), "4th attempt at 7000 ms").toBe(4);
+
+    expect(volumeIds(await found)).toEqual(["vol-01"]);
+  });
+
+  it("gives up after 4 attempts with a ScanError naming the operation and the error code", async () => {
+    ec2Mock.on(DescribeVolumesCommand).rejects(throttled());
+
+    const found = later(findOrphanedVolumes(ec2, { now: NOW }));
+    const failed = later(expect(found).rejects.toThrow(ScanError));
+    await vi.runAllTimersAsync();
+    await failed;
+
+    const error = await found.catch((thrown: unknown) => thrown);
+    expect(error).toMatchObject({
+      name: "ScanError",
+      operation: "DescribeVolumes",
+      code: "RequestLimitExceeded",
+      attempts: 4,
+      message:
+        "DescribeVolumes failed after 4 of 4 attempts: RequestLimitExceeded: Request limit exceeded.",
+    });
+    expect((error as Error).cause, "the SDK error is kept as the cause").toMatchObject({
+      name: "RequestLimitExceeded",
+    });
+    expect(describeCalls()).toBe(4);
+  });
+
+  it("resumes at the throttled page: earlier pages are not read again", async () => {
+    const volume = (id: string) => sampleVolume({ VolumeId: id, CreateTime: daysAgo(10) });
+    mockPages(
+      ec2Mock,
+      DescribeVolumesCommand,
+      AVAILABLE_VOLUMES,
+      [
+        { Volumes: [volume("vol-01")] },
+        { Volumes: [volume("vol-02")] },
+        { Volumes: [volume("vol-03")] },
+      ],
+      { 2: [throttled()] },
+    );
+
+    const found = later(findOrphanedVolumes(ec2, { now: NOW }));
+    await vi.runAllTimersAsync();
+
+    expect(volumeIds(await found), "each volume once, in order").toEqual([
+      "vol-01",
+      "vol-02",
+      "vol-03",
+    ]);
+    expect(describeCalls(), "page 1, page 2 (throttled), page 2, page 3").toBe(4);
+  });
+
+  it("counts attempts per page: every page may be throttled three times", async () => {
+    const volume = (id: string) => sampleVolume({ VolumeId: id, CreateTime: daysAgo(10) });
+    mockPages(
+      ec2Mock,
+      DescribeVolumesCommand,
+      AVAILABLE_VOLUMES,
+      [{ Volumes: [volume("vol-01")] }, { Volumes: [volume("vol-02")] }],
+      { 1: [throttled(), throttled(), throttled()], 2: [throttled(), throttled(), throttled()] },
+    );
+
+    const found = later(findOrphanedVolumes(ec2, { now: NOW }));
+    await vi.advanceTimersByTimeAsync(7000);
+    expect(describeCalls(), "page 1 read on its 4th attempt, at 7000 ms").toBe(5);
+    await vi.advanceTimersByTimeAsync(999);
+    expect(describeCalls(), "the delays start again at 1 s for page 2").toBe(5);
+    await vi.advanceTimersByTimeAsync(1);
+    expect(describeCalls()).toBe(6);
+    await vi.runAllTimersAsync();
+
+    expect(volumeIds(await found)).toEqual(["vol-01", "vol-02"]);
+  });
+
+  it.each([
+    ["UnauthorizedOperation", ec2Errors.unauthorizedOperation()],
+    ["InternalError", ec2Errors.internalError()],
+  ])("does not retry %s: a ScanError after 1 attempt", async (code, error) => {
+    ec2Mock.on(DescribeVolumesCommand).rejects(error);
+
+    const found = later(findOrphanedVolumes(ec2, { now: NOW }));
+
+    await expect(found).rejects.toMatchObject({
+      operation: "DescribeVolumes",
+      code,
+      attempts: 1,
+      message: `DescribeVolumes failed after 1 of 4 attempts: ${code}: ${error.message}`,
+    });
+    expect(describeCalls()).toBe(1);
+  });
+
+  it("follows the retry option: attempts and base delay", async () => {
+    ec2Mock.on(DescribeVolumesCommand).rejects(throttled());
+
+    const found = later(
+      findOrphanedVolumes(ec2, { now: NOW, retry: { attempts: 3, baseDelayMs: 50 } }),
+    );
+    const failed = later(
+      expect(found).rejects.toMatchObject({
+        attempts: 3,
+        message: expect.stringMatching(/^DescribeVolumes failed after 3 of 3 attempts/),
+      }),
+    );
+    await vi.advanceTimersByTimeAsync(49);
+    expect(describeCalls()).toBe(1);
+    await vi.advanceTimersByTimeAsync(1);
+    expect(describeCalls(), "2nd attempt after 50 ms").toBe(2);
+    await vi.advanceTimersByTimeAsync(99);
+    expect(describeCalls()).toBe(2);
+    await vi.advanceTimersByTimeAsync(1);
+    expect(describeCalls(), "3rd attempt 100 ms later").toBe(3);
+    await failed;
+  });
+
+  it("with retry.attempts 1 sends one request and does not retry", async () => {
+    ec2Mock.on(DescribeVolumesCommand).rejects(throttled());
+
+    await expect(
+      findOrphanedVolumes(ec2, { now: NOW, retry: { attempts: 1, baseDelayMs: 1000 } }),
+    ).rejects.toMatchObject({ code: "RequestLimitExceeded", attempts: 1 });
+    expect(describeCalls()).toBe(1);
+  });
+
+  it.each([0, 2.5])(
+    "rejects retry.attempts %s with a RangeError before sending any request",
+    async (attempts) => {
+      const options = { now: NOW, retry: { attempts, baseDelayMs: 10 } };
+      await expect(findOrphanedVolumes(ec2, options)).rejects.toThrow(RangeError);
+      await expect(findOrphanedVolumes(ec2, options)).rejects.toThrow(/attempts/);
+      expect(ec2Mock.calls()).toHaveLength(0);
+    },
+  );
+});
+
+describe("step 5 — orphaned snapshots", () => {
+  interface World {
+    snapshots: Snapshot[];
+    volumes: Volume[];
+    images?: Image[];
+  }
+  /** One page of each listing, answered only to the requests a correct solution sends. */
+  function world({ snapshots, volumes, images = [] }: World) {
+    mockPages(ec2Mock, DescribeSnapshotsCommand, OWN_SNAPSHOTS, [{ Snapshots: snapshots }]);
+    mockPages(ec2Mock, DescribeVolumesCommand, ALL_VOLUMES, [{ Volumes: volumes }]);
+    mockPages(ec2Mock, DescribeImagesCommand, OWN_IMAGES, [{ Images: images }]);
+  }
+  const snapshotOf = (SnapshotId: string, VolumeId: string, extra: Snapshot = {}) =>
+    sampleSnapshot({ SnapshotId, VolumeId, ...extra });
+
+  it("reports a snapshot of ours whose volume no longer exists", async () => {
+    const startTime = new Date("2025-11-02T03:04:05.000Z");
+    world({
+      snapshots: [
+        snapshotOf("snap-0gone", "vol-0deleted", { VolumeSize: 100, StartTime: startTime }),
+        snapshotOf("snap-0live", "vol-0live"),
+      ],
+      volumes: [sampleVolume({ VolumeId: "vol-0live" })],
+    });
+
+    await expect(findOrphanedSnapshots(ec2)).resolves.toEqual([
+      {
+        snapshotId: "snap-0gone",
+        volumeId: "vol-0deleted",
+        sizeGiB: 100,
+        startTime,
+        reason: "volume-deleted",
+        monthlyCostUsd: 5,
+      },
+    ]);
+  });
+
+  it("checks the volumes in every state, not only the available ones", async () => {
+    world({
+      snapshots: [snapshotOf("snap-0a", "vol-0in-use"), snapshotOf("snap-0b", "vol-0gone")],
+      volumes: [
+        sampleVolume({
+          VolumeId: "vol-0in-use",
+          State: "in-use",
+          Attachments: [sampleAttachment("vol-0in-use")],
+        }),
+      ],
+    });
+    // A solution that reuses the status=available listing would not see the in-use volume.
+    availableVolumes();
+
+    const found = await findOrphanedSnapshots(ec2);
+
+    expect(snapshotIds(found), "vol-0in-use exists: its snapshot is no orphan").toEqual([
+      "snap-0b",
+    ]);
+  });
+
+  it("keeps the snapshots one of our AMIs is built from", async () => {
+    world({
+      snapshots: [
+        snapshotOf("snap-0root", "vol-0gone1"),
+        snapshotOf("snap-0data", "vol-0gone2"),
+        snapshotOf("snap-0orphan", "vol-0gone3"),
+      ],
+      volumes: [],
+      images: [
+        sampleImage("ami-0aaa", ["snap-0root", "snap-0data"], {
+          BlockDeviceMappings: [
+            { DeviceName: "/dev/xvda", Ebs: { SnapshotId: "snap-0root", VolumeSize: 8 } },
+            { DeviceName: "/dev/xvdb", Ebs: { SnapshotId: "snap-0data", VolumeSize: 8 } },
+            { DeviceName: "/dev/sdc", VirtualName: "ephemeral0" },
+          ],
+        }),
+        sampleImage("ami-0bbb", [], { BlockDeviceMappings: undefined }),
+      ],
+    });
+
+    const found = await findOrphanedSnapshots(ec2);
+
+    expect(snapshotIds(found), "an AMI still needs snap-0root and snap-0data").toEqual([
+      "snap-0orphan",
+    ]);
+  });
+
+  it("counts disabled AMIs too (they are only listed with IncludeDisabled: true)", async () => {
+    world({
+      snapshots: [snapshotOf("snap-0disabled", "vol-0gone1"), snapshotOf("snap-0x", "vol-0gone2")],
+      volumes: [],
+      images: [sampleImage("ami-0off", ["snap-0disabled"], { State: "disabled" })],
+    });
+    // Without IncludeDisabled, EC2 leaves the disabled AMI out.
+    mockPages(ec2Mock, DescribeImagesCommand, { ...OWN_IMAGES, IncludeDisabled: undefined }, [
+      { Images: [] },
+    ]);
+
+    const found = await findOrphanedSnapshots(ec2);
+
+    expect(snapshotIds(found)).toEqual(["snap-0x"]);
+  });
+
+  it("asks for our own snapshots only (OwnerIds: self), not every snapshot we may read", async () => {
+    world({ snapshots: [snapshotOf("snap-0mine", "vol-0gone")], volumes: [] });
+    mockPages(ec2Mock, DescribeSnapshotsCommand, { ...OWN_SNAPSHOTS, OwnerIds: undefined }, [
+      {
+        Snapshots: [
+          snapshotOf("snap-0public", "vol-0theirs", { OwnerId: "999988887777" }),
+          snapshotOf("snap-0mine", "vol-0gone"),
+        ],
+      },
+    ]);
+
+    const found = await findOrphanedSnapshots(ec2);
+
+    expect(snapshotIds(found)).toEqual(["snap-0mine"]);
+  });
+
+  it("reports a copied snapshot (placeholder VolumeId vol-ffffffff) with reason copied", async () => {
+    world({
+      snapshots: [snapshotOf("snap-0copy", "vol-ffffffff"), snapshotOf("snap-0gone", "vol-0gone")],
+      volumes: [],
+    });
+
+    const found = await findOrphanedSnapshots(ec2);
+
+    expect(found.map(({ snapshotId, reason }) => ({ snapshotId, reason }))).toEqual([
+      { snapshotId: "snap-0copy", reason: "copied" },
+      { snapshotId: "snap-0gone", reason: "volume-deleted" },
+    ]);
+  });
+
+  it("prices a snapshot at 0.05 USD per GiB-month of its volume size, rounded to 4 decimals", async () => {
+    world({
+      snapshots: [snapshotOf("snap-0three", "vol-0gone", { VolumeSize: 3 })],
+      volumes: [],
+    });
+
+    const found = await findOrphanedSnapshots(ec2);
+
+    expect(found[0]?.monthlyCostUsd, "3 × 0.05, without floating-point noise").toBe(0.15);
+  });
+
+  it("reads every page of the snapshot, volume and image listings", async () => {
+    mockPages(ec2Mock, DescribeSnapshotsCommand, OWN_SNAPSHOTS, [
+      { Snapshots: [snapshotOf("snap-01", "vol-0live1"), snapshotOf("snap-02", "vol-0gone")] },
+      { Snapshots: [snapshotOf("snap-03", "vol-0live2"), snapshotOf("snap-04", "vol-0gone")] },
+      { Snapshots: [snapshotOf("snap-05", "vol-0gone")] },
+    ]);
+    mockPages(ec2Mock, DescribeVolumesCommand, ALL_VOLUMES, [
+      { Volumes: [sampleVolume({ VolumeId: "vol-0live1" })] },
+      { Volumes: [sampleVolume({ VolumeId: "vol-0live2" })] },
+    ]);
+    mockPages(ec2Mock, DescribeImagesCommand, OWN_IMAGES, [
+      { Images: [sampleImage("ami-01", ["snap-04"])] },
+      { Images: [sampleImage("ami-02", ["snap-05"])] },
+    ]);
+
+    const found = await findOrphanedSnapshots(ec2);
+
+    expect(snapshotIds(found)).toEqual(["snap-02"]);
+  });
+
+  it("treats listing pages without their Snapshots, Volumes or Images field as empty", async () => {
+    mockPages(ec2Mock, DescribeSnapshotsCommand, OWN_SNAPSHOTS, [
+      {},
+      { Snapshots: [snapshotOf("snap-02", "vol-0gone")] },
+    ]);
+    mockPages(ec2Mock, DescribeVolumesCommand, ALL_VOLUMES, [{}]);
+    mockPages(ec2Mock, DescribeImagesCommand, OWN_IMAGES, [{}]);
+
+    const found = await findOrphanedSnapshots(ec2);
+
+    expect(snapshotIds(found)).toEqual(["snap-02"]);
+  });
+
+  it("sends pageSize as MaxResults of all three listings", async () => {
+    mockPages(ec2Mock, DescribeSnapshotsCommand, { ...OWN_SNAPSHOTS, MaxResults: 50 }, [
+      { Snapshots: [snapshotOf("snap-01", "vol-0gone")] },
+    ]);
+    mockPages(ec2Mock, DescribeVolumesCommand, { ...ALL_VOLUMES, MaxResults: 50 }, [
+      { Volumes: [] },
+    ]);
+    mockPages(ec2Mock, DescribeImagesCommand, { ...OWN_IMAGES, MaxResults: 50 }, [{ Images: [] }]);
+
+    const found = await findOrphanedSnapshots(ec2, { pageSize: 50 });
+
+    expect(snapshotIds(found)).toEqual(["snap-01"]);
+  });
+
+  it("retries a throttled listing here too", async () => {
+    world({ snapshots: [snapshotOf("snap-01", "vol-0gone")], volumes: [] });
+    mockPages(ec2Mock, DescribeImagesCommand, OWN_IMAGES, [{ Images: [] }], { 1: [throttled()] });
+
+    const found = later(findOrphanedSnapshots(ec2));
+    await vi.advanceTimersByTimeAsync(1000);
+
+    expect(snapshotIds(await found)).toEqual(["snap-01"]);
+  });
+
+  it("names DescribeSnapshots in the ScanError when the snapshot listing fails", async () => {
+    world({ snapshots: [], volumes: [] });
+    ec2Mock.on(DescribeSnapshotsCommand).rejects(ec2Errors.unauthorizedOperation());
+
+    await expect(findOrphanedSnapshots(ec2)).rejects.toMatchObject({
+      name: "ScanError",
+      operation: "DescribeSnapshots",
+      code: "UnauthorizedOperation",
+    });
+  });
+
+  it("names DescribeImages in the ScanError when the image listing stays throttled", async () => {
+    world({ snapshots: [], volumes: [] });
+    ec2Mock.on(DescribeImagesCommand).rejects(throttled());
+
+    const found = later(findOrphanedSnapshots(ec2));
+    const failed = later(
+      expect(found).rejects.toMatchObject({
+        operation: "DescribeImages",
+        code: "RequestLimitExceeded",
+        attempts: 4,
+      }),
+    );
+    await vi.runAllTimersAsync();
+    await failed;
+  });
+
+  it("names DescribeVolumes in the ScanError when the volume listing fails", async () => {
+    world({ snapshots: [], volumes: [] });
+    ec2Mock.on(DescribeVolumesCommand).rejects(ec2Errors.internalError());
+
+    await expect(findOrphanedSnapshots(ec2)).rejects.toMatchObject({
+      operation: "DescribeVolumes",
+      code: "InternalError",
+    });
+  });
+
+  it("rejects a malformed snapshot, naming the operation and the missing field", async () => {
+    const broken = snapshotOf("snap-0broken", "vol-0gone");
+    delete broken.StartTime;
+    world({ snapshots: [broken], volumes: [] });
+
+    await expect(findOrphanedSnapshots(ec2)).rejects.toThrow(
+      "DescribeSnapshots returned an item without StartTime",
+    );
+  });
+
+  it("rejects a bad pageSize with a RangeError before sending any request", async () => {
+    await expect(findOrphanedSnapshots(ec2, { pageSize: 501 })).rejects.toThrow(RangeError);
+    expect(ec2Mock.calls()).toHaveLength(0);
+  });
+});
+
+describe("step 6 — the report", () => {
+  const volume = (
+    volumeId: string,
+    monthlyCostUsd: number,
+    extra: Partial<OrphanedVolume> = {},
+  ) => ({
+    volumeId,
+    volumeType: "gp3",
+    sizeGiB: 100,
+    availabilityZone: "us-east-1a",
+    createTime: new Date("2026-01-01T00:00:00.000Z"),
+    ageDays: 59,
+    monthlyCostUsd,
+    ...extra,
+  });
+  const snapshot = (
+    snapshotId: string,
+    monthlyCostUsd: number,
+    extra: Partial<OrphanedSnapshot> = {},
+  ): OrphanedSnapshot => ({
+    snapshotId,
+    volumeId: "vol-0gone",
+    sizeGiB: 20,
+    startTime: new Date("2025-12-24T06:30:00.000Z"),
+    reason: "volume-deleted",
+    monthlyCostUsd,
+    ...extra,
+  });
+
+  it("sorts volumes and snapshots by monthly cost, most expensive first", () => {
+    const report = buildReport(
+      [volume("vol-0a", 8), volume("vol-0b", 25), volume("vol-0c", 0.5)],
+      [snapshot("snap-0a", 1), snapshot("snap-0b", 2.5)],
+    );
+
+    expect(volumeIds(report.volumes)).toEqual(["vol-0b", "vol-0a", "vol-0c"]);
+    expect(snapshotIds(report.snapshots)).toEqual(["snap-0b", "snap-0a"]);
+  });
+
+  it("breaks cost ties by id, in ascending order", () => {
+    const report = buildReport(
+      [volume("vol-0c", 8), volume("vol-0a", 8), volume("vol-0b", 9)],
+      [snapshot("snap-0z", 1), snapshot("snap-0y", 1)],
+    );
+
+    expect(volumeIds(report.volumes)).toEqual(["vol-0b", "vol-0a", "vol-0c"]);
+    expect(snapshotIds(report.snapshots)).toEqual(["snap-0y", "snap-0z"]);
+  });
+
+  it("adds up volumes and snapshots into the total, rounded to 4 decimals", () => {
+    const report = buildReport(
+      [volume("vol-0a", 0.1), volume("vol-0b", 0.2)],
+      [snapshot("snap-0a", 0.7)],
+    );
+
+    expect(report.totalMonthlyCostUsd, "0.1 + 0.2 + 0.7, without floating-point noise").toBe(1);
+  });
+
+  it("leaves the lists it is given untouched", () => {
+    const volumes = [volume("vol-0a", 1), volume("vol-0b", 2)];
+    const snapshots = [snapshot("snap-0a", 1), snapshot("snap-0b", 2)];
+
+    const report = buildReport(volumes, snapshots);
+
+    expect(volumeIds(report.volumes)).toEqual(["vol-0b", "vol-0a"]);
+    expect(volumeIds(volumes), "sort a copy, not the caller's array").toEqual(["vol-0a", "vol-0b"]);
+    expect(snapshotIds(snapshots)).toEqual(["snap-0a", "snap-0b"]);
+  });
+
+  it("builds an empty report with a total of 0", () => {
+    expect(buildReport([], [])).toEqual({ volumes: [], snapshots: [], totalMonthlyCostUsd: 0 });
+  });
+
+  const sample: OrphanReport = {
+    volumes: [
+      volume("vol-0123456789abcdef0", 25, {
+        volumeType: "io2",
+        sizeGiB: 200,
+        ageDays: 120,
+        availabilityZone: "us-east-1b",
+      }),
+      volume("vol-0fedcba9876543210", 0.8, { sizeGiB: 10, ageDays: 9 }),
+    ],
+    snapshots: [
+      snapshot("snap-0aaaabbbbccccdddd", 2.5, {
+        volumeId: "vol-ffffffff",
+        sizeGiB: 50,
+        reason: "copied",
+      }),
+    ],
+    totalMonthlyCostUsd: 28.3,
+  };
+
+  it("prints a table: aligned columns two spaces apart, numbers on the right, a total line", () => {
+    expect(formatReport(sample, "table")).toBe(
+      [
+        "VOLUME                 TYPE  SIZE_GIB  AGE_DAYS  ZONE        USD_MONTH",
+        "vol-0123456789abcdef0  io2        200       120  us-east-1b      25.00",
+        "vol-0fedcba9876543210  gp3         10         9  us-east-1a       0.80",
+        "",
+        "SNAPSHOT                VOLUME        SIZE_GIB  REASON  USD_MONTH",
+        "snap-0aaaabbbbccccdddd  vol-ffffffff        50  copied       2.50",
+        "",
+        "Total: 28.30 USD/month",
+        "",
+      ].join("\n"),
+    );
+  });
+
+  it("prints the headers alone when there is nothing to report", () => {
+    expect(formatReport({ volumes: [], snapshots: [], totalMonthlyCostUsd: 0 }, "table")).toBe(
+      [
+        "VOLUME  TYPE  SIZE_GIB  AGE_DAYS  ZONE  USD_MONTH",
+        "",
+        "SNAPSHOT  VOLUME  SIZE_GIB  REASON  USD_MONTH",
+        "",
+        "Total: 0.00 USD/month",
+        "",
+      ].join("\n"),
+    );
+  });
+
+  it("prints JSON: the report with dates as ISO strings, indented by 2, ending with a newline", () => {
+    const json = formatReport(sample, "json");
+
+    expect(JSON.parse(json)).toEqual({
+      volumes: [
+        {
+          volumeId: "vol-0123456789abcdef0",
+          volumeType: "io2",
+          sizeGiB: 200,
+          availabilityZone: "us-east-1b",
+          createTime: "2026-01-01T00:00:00.000Z",
+          ageDays: 120,
+          monthlyCostUsd: 25,
+        },
+        {
+          volumeId: "vol-0fedcba9876543210",
+          volumeType: "gp3",
+          sizeGiB: 10,
+          availabilityZone: "us-east-1a",
+          createTime: "2026-01-01T00:00:00.000Z",
+          ageDays: 9,
+          monthlyCostUsd: 0.8,
+        },
+      ],
+      snapshots: [
+        {
+          snapshotId: "snap-0aaaabbbbccccdddd",
+          volumeId: "vol-ffffffff",
+          sizeGiB: 50,
+          startTime: "2025-12-24T06:30:00.000Z",
+          reason: "copied",
+          monthlyCostUsd: 2.5,
+        },
+      ],
+      totalMonthlyCostUsd: 28.3,
+    });
+    expect(json, "JSON.stringify(report, null, 2) plus a newline").toBe(
+      `${JSON.stringify(JSON.parse(json), null, 2)}\n`,
+    );
+  });
+
+  it("throws a RangeError for a format it does not know", () => {
+    expect(() => formatReport(sample, "xml" as "json")).toThrow(RangeError);
+    expect(() => formatReport(sample, "xml" as "json")).toThrow('unknown report format "xml"');
+  });
+});
+
+describe("step 7 — deleting, dry run first", () => {
+  const reportOf = (...ids: string[]): OrphanReport => ({
+    volumes: ids.map((volumeId) => ({
+      volumeId,
+      volumeType: "gp3",
+      sizeGiB: 8,
+      availabilityZone: "us-east-1a",
+      createTime: daysAgo(30),
+      ageDays: 30,
+      monthlyCostUsd: 0.64,
+    })),
+    snapshots: [],
+    totalMonthlyCostUsd: ids.length * 0.64,
+  });
+  const deleteInputs = () =>
+    ec2Mock.commandCalls(DeleteVolumeCommand).map((call) => call.args[0].input);
+
+  /** EC2's behaviour: a DryRun request fails with DryRunOperation; a real one deletes. */
+  function deletableVolumes() {
+    ec2Mock.on(DeleteVolumeCommand).resolves({});
+    ec2Mock.on(DeleteVolumeCommand, { DryRun: true }).rejects(ec2Errors.dryRunOperation());
+  }
+
+  it("by default sends only DryRun requests and reports would-delete", async () => {
+    deletableVolumes();
+
+    const outcomes = await deleteOrphans(ec2, reportOf("vol-01", "vol-02"));
+
+    expect(outcomes).toEqual([
+      { volumeId: "vol-01", status: "would-delete" },
+      { volumeId: "vol-02", status: "would-delete" },
+    ]);
+    expect(deleteInputs(), "every DeleteVolume request of a dry run has DryRun: true").toEqual([
+      { VolumeId: "vol-01", DryRun: true },
+      { VolumeId: "vol-02", DryRun: true },
+    ]);
+  });
+
+  it("treats { apply: false } as a dry run too", async () => {
+    deletableVolumes();
+
+    const outcomes = await deleteOrphans(ec2, reportOf("vol-01"), { apply: false });
+
+    expect(outcomes).toEqual([{ volumeId: "vol-01", status: "would-delete" }]);
+    expect(deleteInputs()).toEqual([{ VolumeId: "vol-01", DryRun: true }]);
+  });
+
+  it("reports not-permitted when the dry run answers UnauthorizedOperation", async () => {
+    deletableVolumes();
+    ec2Mock
+      .on(DeleteVolumeCommand, { VolumeId: "vol-02", DryRun: true })
+      .rejects(ec2Errors.unauthorizedOperation());
+
+    const outcomes = await deleteOrphans(ec2, reportOf("vol-01", "vol-02", "vol-03"));
+
+    expect(outcomes).toEqual([
+      { volumeId: "vol-01", status: "would-delete" },
+      { volumeId: "vol-02", status: "not-permitted" },
+      { volumeId: "vol-03", status: "would-delete" },
+    ]);
+  });
+
+  it("reports any other dry-run error as failed, with its code and message", async () => {
+    deletableVolumes();
+    const gone = ec2Errors.volumeNotFound("vol-01");
+    ec2Mock.on(DeleteVolumeCommand, { VolumeId: "vol-01", DryRun: true }).rejects(gone);
+
+    const outcomes = await deleteOrphans(ec2, reportOf("vol-01", "vol-02"));
+
+    expect(outcomes).toEqual([
+      {
+        volumeId: "vol-01",
+        status: "failed",
+        code: "InvalidVolume.NotFound",
+        message: gone.message,
+      },
+      { volumeId: "vol-02", status: "would-delete" },
+    ]);
+  });
+
+  it("with apply: true deletes each volume for real, in report order", async () => {
+    deletableVolumes();
+
+    const outcomes = await deleteOrphans(ec2, reportOf("vol-03", "vol-01", "vol-02"), {
+      apply: true,
+    });
+
+    expect(outcomes).toEqual([
+      { volumeId: "vol-03", status: "deleted" },
+      { volumeId: "vol-01", status: "deleted" },
+      { volumeId: "vol-02", status: "deleted" },
+    ]);
+    expect(deleteInputs().map((input) => input.VolumeId)).toEqual(["vol-03", "vol-01", "vol-02"]);
+    expect(
+      deleteInputs().every((input) => input.DryRun !== true),
+      "no DryRun flag when applying",
+    ).toBe(true);
+  });
+
+  it("with apply: true reports a failed volume and goes on with the others", async () => {
+    deletableVolumes();
+    const inUse = ec2Errors.volumeInUse("vol-01");
+    const gone = ec2Errors.volumeNotFound("vol-03");
+    ec2Mock.on(DeleteVolumeCommand, { VolumeId: "vol-01", DryRun: false }).rejects(inUse);
+    ec2Mock.on(DeleteVolumeCommand, { VolumeId: "vol-03", DryRun: false }).rejects(gone);
+    ec2Mock.on(DeleteVolumeCommand, { VolumeId: "vol-01", DryRun: undefined }).rejects(inUse);
+    ec2Mock.on(DeleteVolumeCommand, { VolumeId: "vol-03", DryRun: undefined }).rejects(gone);
+
+    const outcomes = await deleteOrphans(ec2, reportOf("vol-01", "vol-02", "vol-03", "vol-04"), {
+      apply: true,
+    });
+
+    expect(outcomes).toEqual([
+      { volumeId: "vol-01", status: "failed", code: "VolumeInUse", message: inUse.message },
+      { volumeId: "vol-02", status: "deleted" },
+      {
+        volumeId: "vol-03",
+        status: "failed",
+        code: "InvalidVolume.NotFound",
+        message: gone.message,
+      },
+      { volumeId: "vol-04", status: "deleted" },
+    ]);
+  });
+
+  it("with apply: true reports a throttled delete as failed (deletes are not retried)", async () => {
+    deletableVolumes();
+    ec2Mock.on(DeleteVolumeCommand, { VolumeId: "vol-01", DryRun: false }).rejects(throttled());
+    ec2Mock.on(DeleteVolumeCommand, { VolumeId: "vol-01", DryRun: undefined }).rejects(throttled());
+
+    const outcomes = await deleteOrphans(ec2, reportOf("vol-01", "vol-02"), { apply: true });
+
+    expect(outcomes).toEqual([
+      {
+        volumeId: "vol-01",
+        status: "failed",
+        code: "RequestLimitExceeded",
+        message: "Request limit exceeded.",
+      },
+      { volumeId: "vol-02", status: "deleted" },
+    ]);
+    expect(deleteInputs()).toHaveLength(2);
+  });
+
+  it("deletes nothing for a report without volumes (snapshots are never deleted)", async () => {
+    deletableVolumes();
+    const report: OrphanReport = {
+      volumes: [],
+      snapshots: [
+        {
+          snapshotId: "snap-01",
+          volumeId: "vol-0gone",
+          sizeGiB: 8,
+          startTime: daysAgo(40),
+          reason: "volume-deleted",
+          monthlyCostUsd: 0.4,
+        },
+      ],
+      totalMonthlyCostUsd: 0.4,
+    };
+
+    await expect(deleteOrphans(ec2, report, { apply: true })).resolves.toEqual([]);
+    expect(ec2Mock.calls()).toHaveLength(0);
+  });
+});

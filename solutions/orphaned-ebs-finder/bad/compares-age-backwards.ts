@@ -1,0 +1,49 @@
+// Mistake: the age test is the wrong way round ("created after now - minAgeDays" reads like
+// "older than"), so it reports the fresh volumes and skips the long-forgotten ones.
+import { type EC2Client, paginateDescribeVolumes } from "@aws-sdk/client-ec2";
+import {
+  DEFAULT_KEEP_TAG,
+  monthlyCost,
+  type OrphanedVolume,
+  US_EAST_1_PRICES,
+  type VolumeScanOptions,
+} from "../orphaned-ebs-finder";
+
+export * from "../orphaned-ebs-finder";
+
+const DAY_MS = 86_400_000;
+
+export async function findOrphanedVolumes(
+  ec2: EC2Client,
+  options: VolumeScanOptions = {},
+): Promise<OrphanedVolume[]> {
+  const { now = new Date(), minAgeDays = 7, keepTag = DEFAULT_KEEP_TAG, pageSize = 500 } = options;
+  const cutoff = new Date(now.getTime() - minAgeDays * DAY_MS);
+  const orphans: OrphanedVolume[] = [];
+  const pages = paginateDescribeVolumes(
+    { client: ec2, pageSize },
+    { Filters: [{ Name: "status", Values: ["available"] }] },
+  );
+  for await (const page of pages) {
+    for (const volume of page.Volumes ?? []) {
+      if (volume.State !== "available" || volume.Attachments?.length) continue;
+      if (volume.Tags?.some((tag) => tag.Key === keepTag.key && tag.Value === keepTag.value)) {
+        continue;
+      }
+      const createTime = volume.CreateTime ?? now;
+      if (createTime < cutoff) continue;
+      const sizeGiB = volume.Size ?? 0;
+      const volumeType = volume.VolumeType ?? "gp2";
+      orphans.push({
+        volumeId: volume.VolumeId ?? "",
+        volumeType,
+        sizeGiB,
+        availabilityZone: volume.AvailabilityZone ?? "",
+        createTime,
+        ageDays: Math.floor((now.getTime() - createTime.getTime()) / DAY_MS),
+        monthlyCostUsd: monthlyCost({ sizeGiB, volumeType }, options.prices ?? US_EAST_1_PRICES),
+      });
+    }
+  }
+  return orphans;
+}
