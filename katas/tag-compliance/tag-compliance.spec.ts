@@ -1,0 +1,752 @@
+import {
+  CreateTagsCommand,
+  DescribeInstancesCommand,
+  DescribeVolumesCommand,
+  EC2Client,
+  type Instance,
+  type Reservation,
+  type Volume,
+} from "@aws-sdk/client-ec2";
+import { describe, expect, it } from "vitest";
+import { ec2Errors, mockPages, useMockedClient } from "../../fixtures/aws";
+import {
+  instance,
+  reservation,
+  serveInstancePages,
+  serveVolumePages,
+  tagList,
+  volume,
+} from "../../fixtures/tag-compliance/inventory";
+import {
+  type ComplianceReport,
+  checkTags,
+  MAX_RESOURCES_PER_CREATE_TAGS,
+  planRemediation,
+  type RemediationPlan,
+  type ResourceCompliance,
+  remediate,
+  scanCompliance,
+  type TagBatch,
+  type TagPolicy,
+} from "./tag-compliance";
+
+const ec2Mock = useMockedClient(EC2Client);
+
+/** Owner: anything non-blank; CostCenter: CC- and four digits; Environment: one of three. */
+const policy: TagPolicy = [
+  { key: "Owner" },
+  { key: "CostCenter", pattern: /^CC-\d{4}$/ },
+  { key: "Environment", allowed: ["prod", "staging", "dev"] },
+];
+
+const compliant = { Owner: "ana", CostCenter: "CC-1234", Environment: "prod" } as const;
+const withTags = (overrides: Record<string, string>) => tagList({ ...compliant, ...overrides });
+
+/** Serves an inventory of instance pages and volume pages (one empty page each by default). */
+function serveInventory(inventory: { instances?: Reservation[][]; volumes?: Volume[][] }) {
+  serveInstancePages(ec2Mock, inventory.instances ?? [[]]);
+  serveVolumePages(ec2Mock, inventory.volumes ?? [[]]);
+}
+
+const ids = (report: ComplianceReport) => report.resources.map(({ resourceId }) => resourceId);
+
+/** The inputs of every CreateTags request sent, in order. */
+const sentCreateTags = () =>
+  ec2Mock.commandCalls(CreateTagsCommand).map((call) => call.args[0].input);
+
+/** A report built by hand, for the planning step (planRemediation reads only `resources`). */
+function reportOf(resources: ResourceCompliance[]): ComplianceReport {
+  const figures = { total: 0, compliant: 0, percent: 100 };
+  return { resources, summary: { instance: figures, volume: figures, overall: figures } };
+}
+
+const missingOwner = (resourceId: string): ResourceCompliance => ({
+  resourceId,
+  resourceType: resourceId.startsWith("vol-") ? "volume" : "instance",
+  violations: [{ kind: "missing", key: "Owner" }],
+});
+
+const numbered = (prefix: string, count: number) =>
+  Array.from({ length: count }, (_, i) => `${prefix}-${String(i).padStart(5, "0")}`);
+
+const ownerBatch = (resourceIds: string[]): TagBatch => ({
+  resourceIds,
+  tags: [{ Key: "Owner", Value: "platform-team" }],
+});
+
+describe("step 1 — required keys", () => {
+  it("finds nothing wrong when every required key has an acceptable value", () => {
+    expect(checkTags(tagList(compliant), policy)).toEqual([]);
+  });
+
+  it("reports a missing key as { kind: 'missing', key }", () => {
+    const tags = tagList({ CostCenter: "CC-1234", Environment: "prod" });
+    expect(checkTags(tags, policy)).toEqual([{ kind: "missing", key: "Owner" }]);
+  });
+
+  it("reports an empty value as { kind: 'empty', key, value }", () => {
+    expect(checkTags(withTags({ Owner: "" }), policy)).toEqual([
+      { kind: "empty", key: "Owner", value: "" },
+    ]);
+  });
+
+  it("treats a whitespace-only value as empty, and reports it as found (untrimmed)", () => {
+    expect(checkTags(withTags({ Owner: " \t " }), policy)).toEqual([
+      { kind: "empty", key: "Owner", value: " \t " },
+    ]);
+  });
+
+  it("treats a tag without a Value as empty, reported with value ''", () => {
+    const tags = [{ Key: "Owner" }, ...tagList({ CostCenter: "CC-1234", Environment: "dev" })];
+    expect(checkTags(tags, policy)).toEqual([{ kind: "empty", key: "Owner", value: "" }]);
+  });
+
+  it("treats a resource without a Tags field (undefined) as missing every key, in policy order", () => {
+    expect(checkTags(undefined, policy)).toEqual([
+      { kind: "missing", key: "Owner" },
+      { kind: "missing", key: "CostCenter" },
+      { kind: "missing", key: "Environment" },
+    ]);
+  });
+
+  it("lists violations in policy order, whatever the order of the tags", () => {
+    const tags = tagList({ Environment: "", Owner: "" });
+    expect(checkTags(tags, policy)).toEqual([
+      { kind: "empty", key: "Owner", value: "" },
+      { kind: "missing", key: "CostCenter" },
+      { kind: "empty", key: "Environment", value: "" },
+    ]);
+  });
+
+  it("ignores tags the policy does not mention, AWS-managed ones included", () => {
+    const tags = withTags({ Name: "web-1", "aws:cloudformation:stack-name": "web" });
+    expect(checkTags(tags, policy)).toEqual([]);
+  });
+});
+
+describe("step 2 — allowed values and patterns", () => {
+  it("accepts every value in the allowed list", () => {
+    for (const Environment of ["prod", "staging", "dev"]) {
+      expect(checkTags(withTags({ Environment }), policy), Environment).toEqual([]);
+    }
+  });
+
+  it("reports a value outside the list as { kind: 'not-allowed', key, value }", () => {
+    expect(checkTags(withTags({ Environment: "production" }), policy)).toEqual([
+      { kind: "not-allowed", key: "Environment", value: "production" },
+    ]);
+  });
+
+  it("compares values case-sensitively: 'Prod' is not 'prod'", () => {
+    expect(checkTags(withTags({ Environment: "Prod" }), policy)).toEqual([
+      { kind: "not-allowed", key: "Environment", value: "Prod" },
+    ]);
+  });
+
+  it("compares values untrimmed: 'prod ' (trailing space) is not 'prod'", () => {
+    expect(checkTags(withTags({ Environment: "prod " }), policy)).toEqual([
+      { kind: "not-allowed", key: "Environment", value: "prod " },
+    ]);
+  });
+
+  it("accepts a value the pattern matches and reports one it does not", () => {
+    expect(checkTags(withTags({ CostCenter: "CC-0042" }), policy)).toEqual([]);
+    for (const CostCenter of ["CC-12345", "cc-1234", "1234"]) {
+      expect(checkTags(withTags({ CostCenter }), policy), CostCenter).toEqual([
+        { kind: "not-allowed", key: "CostCenter", value: CostCenter },
+      ]);
+    }
+  });
+
+  it("uses the pattern as given, with RegExp.test: an unanchored pattern matches anywhere", () => {
+    const teamPolicy: TagPolicy = [{ key: "Team", pattern: /platform/ }];
+    expect(checkTags(tagList({ Team: "data-platform-eu" }), teamPolicy)).toEqual([]);
+  });
+
+  it("accepts a value that either the list or the pattern accepts, when a rule has both", () => {
+    const envPolicy: TagPolicy = [{ key: "Env", allowed: ["prod"], pattern: /^feature-/ }];
+    expect(checkTags(tagList({ Env: "prod" }), envPolicy), "in the list").toEqual([]);
+    expect(checkTags(tagList({ Env: "feature-login" }), envPolicy), "matches").toEqual([]);
+    expect(checkTags(tagList({ Env: "qa" }), envPolicy), "neither").toEqual([
+      { kind: "not-allowed", key: "Env", value: "qa" },
+    ]);
+  });
+
+  it("reports a blank value as empty, never as not-allowed", () => {
+    expect(checkTags(withTags({ Environment: "  ", CostCenter: "" }), policy)).toEqual([
+      { kind: "empty", key: "CostCenter", value: "" },
+      { kind: "empty", key: "Environment", value: "  " },
+    ]);
+  });
+});
+
+describe("step 3 — letter case and a bad policy", () => {
+  it("reports 'owner' for 'Owner' as wrong-case, with its value and a hint naming the key", () => {
+    const tags = tagList({ owner: "ana", CostCenter: "CC-1234", Environment: "prod" });
+    expect(checkTags(tags, policy)).toEqual([
+      { kind: "wrong-case", key: "Owner", value: "ana", hint: 'rename "owner" to "Owner"' },
+    ]);
+  });
+
+  it("reports a mis-cased key as wrong-case whatever its value", () => {
+    const tags = tagList({ Owner: "ana", COSTCENTER: "", environment: "nonsense" });
+    expect(checkTags(tags, policy)).toEqual([
+      {
+        kind: "wrong-case",
+        key: "CostCenter",
+        value: "",
+        hint: 'rename "COSTCENTER" to "CostCenter"',
+      },
+      {
+        kind: "wrong-case",
+        key: "Environment",
+        value: "nonsense",
+        hint: 'rename "environment" to "Environment"',
+      },
+    ]);
+  });
+
+  it("is satisfied by the exact key even when a mis-cased copy comes first", () => {
+    const tags = tagList({ owner: "bob", Owner: "ana", CostCenter: "CC-1234", Environment: "dev" });
+    expect(checkTags(tags, policy)).toEqual([]);
+  });
+
+  it("rejects an empty or blank policy key with a TypeError", () => {
+    for (const key of ["", "   "]) {
+      expect(() => checkTags([], [{ key }]), JSON.stringify(key)).toThrow(TypeError);
+      expect(() => checkTags([], [{ key }])).toThrow("policy key must be a non-empty string");
+    }
+  });
+
+  it("rejects a policy key with the reserved aws: prefix, in any letter case", () => {
+    for (const key of ["aws:createdBy", "AWS:Owner"]) {
+      expect(() => checkTags([], [{ key }]), key).toThrow(TypeError);
+      expect(() => checkTags([], [{ key }])).toThrow(
+        `policy key "${key}" uses the reserved aws: prefix`,
+      );
+    }
+  });
+
+  it("rejects a policy that lists the same key twice", () => {
+    const twice: TagPolicy = [{ key: "Owner" }, { key: "Team" }, { key: "Owner" }];
+    expect(() => checkTags([], twice)).toThrow(TypeError);
+    expect(() => checkTags([], twice)).toThrow('policy key "Owner" appears more than once');
+  });
+
+  it("rejects an empty allowed list, which no value could ever satisfy", () => {
+    const none: TagPolicy = [{ key: "Env", allowed: [] }];
+    expect(() => checkTags([], none)).toThrow(TypeError);
+    expect(() => checkTags([], none)).toThrow('allowed values for "Env" must not be empty');
+  });
+
+  it("rejects a pattern with the g or y flag (RegExp.test would remember lastIndex)", () => {
+    for (const pattern of [/^CC-/g, /^CC-/y]) {
+      const flagged: TagPolicy = [{ key: "CostCenter", pattern }];
+      expect(() => checkTags([], flagged), String(pattern)).toThrow(TypeError);
+      expect(() => checkTags([], flagged)).toThrow(
+        'pattern for "CostCenter" must not use the g or y flag',
+      );
+    }
+  });
+});
+
+describe("step 4 — scanning every page", () => {
+  it("checks the instances of every DescribeInstances page, reservations flattened, in order", async () => {
+    serveInventory({
+      instances: [
+        [
+          reservation(instance("i-1", compliant), instance("i-2", compliant)),
+          reservation(instance("i-3", compliant)),
+        ],
+        [reservation(instance("i-4", compliant))],
+        [reservation(instance("i-5", compliant))],
+      ],
+    });
+    const report = await scanCompliance(new EC2Client({}), policy);
+    expect(ids(report)).toEqual(["i-1", "i-2", "i-3", "i-4", "i-5"]);
+  });
+
+  it("skips terminated and shutting-down instances, and checks every other state", async () => {
+    serveInventory({
+      instances: [
+        [
+          reservation(
+            instance("i-pending", compliant, "pending"),
+            instance("i-running", compliant, "running"),
+            instance("i-shutting-down", {}, "shutting-down"),
+          ),
+          reservation(
+            instance("i-terminated", {}, "terminated"),
+            instance("i-stopping", compliant, "stopping"),
+          ),
+        ],
+        [reservation(instance("i-stopped", compliant, "stopped"))],
+      ],
+    });
+    const report = await scanCompliance(new EC2Client({}), policy);
+    expect(ids(report)).toEqual(["i-pending", "i-running", "i-stopping", "i-stopped"]);
+  });
+
+  it("checks the volumes of every DescribeVolumes page, after the instances", async () => {
+    serveInventory({
+      instances: [[reservation(instance("i-1", compliant))]],
+      volumes: [
+        [volume("vol-1", compliant), volume("vol-2", compliant)],
+        [volume("vol-3", compliant)],
+      ],
+    });
+    const report = await scanCompliance(new EC2Client({}), policy);
+    expect(ids(report)).toEqual(["i-1", "vol-1", "vol-2", "vol-3"]);
+  });
+
+  it("reports each resource as { resourceId, resourceType, violations }", async () => {
+    serveInventory({
+      instances: [
+        [reservation(instance("i-1", compliant), instance("i-2", { ...compliant, Owner: "" }))],
+      ],
+      volumes: [[volume("vol-1", { owner: "ana", CostCenter: "CC-1234", Environment: "qa" })]],
+    });
+    const report = await scanCompliance(new EC2Client({}), policy);
+    expect(report.resources).toEqual([
+      { resourceId: "i-1", resourceType: "instance", violations: [] },
+      {
+        resourceId: "i-2",
+        resourceType: "instance",
+        violations: [{ kind: "empty", key: "Owner", value: "" }],
+      },
+      {
+        resourceId: "vol-1",
+        resourceType: "volume",
+        violations: [
+          { kind: "wrong-case", key: "Owner", value: "ana", hint: 'rename "owner" to "Owner"' },
+          { kind: "not-allowed", key: "Environment", value: "qa" },
+        ],
+      },
+    ]);
+  });
+
+  it("copes with untagged resources and with empty pages that still carry a NextToken", async () => {
+    // The SDK types every list as optional: a page may come without one at all.
+    const lastInstancePage = { Reservations: [reservation(instance("i-bare", undefined))] };
+    mockPages(ec2Mock, DescribeInstancesCommand, {}, [{}, { Reservations: [] }, lastInstancePage]);
+    mockPages(ec2Mock, DescribeVolumesCommand, {}, [
+      {},
+      { Volumes: [volume("vol-bare", undefined)] },
+    ]);
+    const report = await scanCompliance(new EC2Client({}), [{ key: "Owner" }]);
+    expect(report.resources).toEqual([
+      {
+        resourceId: "i-bare",
+        resourceType: "instance",
+        violations: [{ kind: "missing", key: "Owner" }],
+      },
+      {
+        resourceId: "vol-bare",
+        resourceType: "volume",
+        violations: [{ kind: "missing", key: "Owner" }],
+      },
+    ]);
+  });
+
+  it("rejects with EC2's error when a later page fails, rather than return a partial report", async () => {
+    ec2Mock.on(DescribeInstancesCommand).resolves({
+      Reservations: [reservation(instance("i-1", compliant))],
+      NextToken: "page-2",
+    });
+    ec2Mock
+      .on(DescribeInstancesCommand, { NextToken: "page-2" })
+      .rejects(ec2Errors.requestLimitExceeded());
+    serveVolumePages(ec2Mock, [[volume("vol-1", compliant)]]);
+    await expect(scanCompliance(new EC2Client({}), policy)).rejects.toMatchObject({
+      name: "RequestLimitExceeded",
+    });
+  });
+
+  it("rejects with EC2's error when the volumes cannot be listed", async () => {
+    serveInstancePages(ec2Mock, [[reservation(instance("i-1", compliant))]]);
+    ec2Mock.on(DescribeVolumesCommand).rejects(ec2Errors.unauthorizedOperation());
+    await expect(scanCompliance(new EC2Client({}), policy)).rejects.toMatchObject({
+      name: "UnauthorizedOperation",
+    });
+  });
+
+  it("rejects an invalid policy with a TypeError before sending any request", async () => {
+    serveInventory({ instances: [[reservation(instance("i-1", compliant))]] });
+    await expect(scanCompliance(new EC2Client({}), [{ key: "aws:Owner" }])).rejects.toThrow(
+      TypeError,
+    );
+    expect(
+      ec2Mock.calls(),
+      "no request may be sent for a policy that cannot be right",
+    ).toHaveLength(0);
+  });
+});
+
+describe("step 5 — the compliance summary", () => {
+  const bad = { ...compliant, Owner: "" };
+
+  it("counts total, compliant and percent per resource type and overall", async () => {
+    serveInventory({
+      instances: [
+        [
+          reservation(instance("i-1", compliant), instance("i-2", bad)),
+          reservation(instance("i-3", compliant)),
+        ],
+        [reservation(instance("i-4", compliant))],
+      ],
+      volumes: [[volume("vol-1", compliant)], [volume("vol-2", bad)]],
+    });
+    const { summary } = await scanCompliance(new EC2Client({}), policy);
+    expect(summary).toEqual({
+      instance: { total: 4, compliant: 3, percent: 75 },
+      volume: { total: 2, compliant: 1, percent: 50 },
+      overall: { total: 6, compliant: 4, percent: 66.6 },
+    });
+  });
+
+  it("rounds the percentage down to one decimal: 1 of 3 is 33.3 and 2 of 3 is 66.6", async () => {
+    serveInventory({
+      instances: [
+        [reservation(instance("i-1", compliant), instance("i-2", bad), instance("i-3", bad))],
+      ],
+      volumes: [[volume("vol-1", compliant), volume("vol-2", compliant), volume("vol-3", bad)]],
+    });
+    const { summary } = await scanCompliance(new EC2Client({}), policy);
+    expect(summary.instance).toEqual({ total: 3, compliant: 1, percent: 33.3 });
+    expect(summary.volume).toEqual({ total: 3, compliant: 2, percent: 66.6 });
+  });
+
+  it("never shows 100 while something is out of policy: 1999 of 2000 is 99.9", async () => {
+    const instances: Instance[] = numbered("i", 2000).map((id, i) =>
+      instance(id, i === 1234 ? bad : compliant),
+    );
+    serveInventory({
+      instances: [
+        [reservation(...instances.slice(0, 1000))],
+        [reservation(...instances.slice(1000))],
+      ],
+    });
+    const { summary } = await scanCompliance(new EC2Client({}), policy);
+    expect(summary.instance).toEqual({ total: 2000, compliant: 1999, percent: 99.9 });
+  });
+
+  it("gives 100 for a resource type with nothing to check", async () => {
+    serveInventory({ volumes: [[volume("vol-1", compliant), volume("vol-2", bad)]] });
+    const { summary } = await scanCompliance(new EC2Client({}), policy);
+    expect(summary).toEqual({
+      instance: { total: 0, compliant: 0, percent: 100 },
+      volume: { total: 2, compliant: 1, percent: 50 },
+      overall: { total: 2, compliant: 1, percent: 50 },
+    });
+  });
+
+  it("gives 100 everywhere for an account with no instances and no volumes", async () => {
+    serveInventory({});
+    const report = await scanCompliance(new EC2Client({}), policy);
+    const none = { total: 0, compliant: 0, percent: 100 };
+    expect(report).toEqual({
+      resources: [],
+      summary: { instance: none, volume: none, overall: none },
+    });
+  });
+
+  it("leaves terminated and shutting-down instances out of the figures", async () => {
+    serveInventory({
+      instances: [
+        [
+          reservation(
+            instance("i-live", compliant),
+            instance("i-gone", {}, "terminated"),
+            instance("i-going", {}, "shutting-down"),
+          ),
+        ],
+      ],
+    });
+    const { summary } = await scanCompliance(new EC2Client({}), policy);
+    expect(summary.instance).toEqual({ total: 1, compliant: 1, percent: 100 });
+  });
+});
+
+describe("step 6 — planning the fix", () => {
+  const defaults = { Owner: "platform-team", CostCenter: "CC-0000", Environment: "dev" };
+
+  it("adds the default value for a missing key, as one CreateTags batch", () => {
+    const plan = planRemediation(reportOf([missingOwner("i-1")]), defaults);
+    expect(plan).toEqual({ batches: [ownerBatch(["i-1"])], manual: [] });
+  });
+
+  it("groups resources needing the same tags into one batch, instances and volumes together", () => {
+    const report = reportOf([
+      missingOwner("i-1"),
+      {
+        resourceId: "i-2",
+        resourceType: "instance",
+        violations: [
+          { kind: "missing", key: "Owner" },
+          { kind: "missing", key: "CostCenter" },
+        ],
+      },
+      { resourceId: "i-3", resourceType: "instance", violations: [] },
+      missingOwner("vol-1"),
+      missingOwner("i-4"),
+    ]);
+    expect(planRemediation(report, defaults)).toEqual({
+      batches: [
+        ownerBatch(["i-1", "vol-1", "i-4"]),
+        {
+          resourceIds: ["i-2"],
+          tags: [
+            { Key: "Owner", Value: "platform-team" },
+            { Key: "CostCenter", Value: "CC-0000" },
+          ],
+        },
+      ],
+      manual: [],
+    });
+  });
+
+  it("never overwrites a value: empty, not-allowed and wrong-case keys are left to a human", () => {
+    const violations = [
+      { kind: "wrong-case", key: "Owner", value: "ana", hint: 'rename "owner" to "Owner"' },
+      { kind: "empty", key: "CostCenter", value: "" },
+      { kind: "not-allowed", key: "Environment", value: "qa" },
+    ] as const;
+    const report = reportOf([
+      { resourceId: "vol-1", resourceType: "volume", violations: [...violations] },
+    ]);
+    expect(planRemediation(report, defaults)).toEqual({
+      batches: [],
+      manual: violations.map((violation) => ({
+        resourceId: "vol-1",
+        resourceType: "volume",
+        violation,
+      })),
+    });
+  });
+
+  it("leaves a missing key without a default to a human", () => {
+    const report = reportOf([
+      {
+        resourceId: "i-1",
+        resourceType: "instance",
+        violations: [{ kind: "missing", key: "Team" }],
+      },
+    ]);
+    expect(planRemediation(report, defaults)).toEqual({
+      batches: [],
+      manual: [
+        {
+          resourceId: "i-1",
+          resourceType: "instance",
+          violation: { kind: "missing", key: "Team" },
+        },
+      ],
+    });
+  });
+
+  it("fixes what it can on a resource and hands the rest over, in report order", () => {
+    const report = reportOf([
+      {
+        resourceId: "i-1",
+        resourceType: "instance",
+        violations: [
+          { kind: "missing", key: "Owner" },
+          { kind: "empty", key: "Environment", value: " " },
+        ],
+      },
+      {
+        resourceId: "i-2",
+        resourceType: "instance",
+        violations: [{ kind: "missing", key: "Team" }],
+      },
+    ]);
+    expect(planRemediation(report, defaults)).toEqual({
+      batches: [ownerBatch(["i-1"])],
+      manual: [
+        {
+          resourceId: "i-1",
+          resourceType: "instance",
+          violation: { kind: "empty", key: "Environment", value: " " },
+        },
+        {
+          resourceId: "i-2",
+          resourceType: "instance",
+          violation: { kind: "missing", key: "Team" },
+        },
+      ],
+    });
+  });
+
+  it("puts exactly 1000 resources in one batch", () => {
+    expect(MAX_RESOURCES_PER_CREATE_TAGS).toBe(1000);
+    const resourceIds = numbered("i", 1000);
+    const plan = planRemediation(reportOf(resourceIds.map(missingOwner)), defaults);
+    expect(plan.batches).toEqual([ownerBatch(resourceIds)]);
+  });
+
+  it("splits 1001 resources needing the same tags into batches of 1000 and 1, after earlier groups", () => {
+    const resourceIds = numbered("i", 1001);
+    const costCenterOnly: ResourceCompliance = {
+      resourceId: "vol-first",
+      resourceType: "volume",
+      violations: [{ kind: "missing", key: "CostCenter" }],
+    };
+    const plan = planRemediation(
+      reportOf([costCenterOnly, ...resourceIds.map(missingOwner)]),
+      defaults,
+    );
+    expect(plan.batches).toEqual([
+      { resourceIds: ["vol-first"], tags: [{ Key: "CostCenter", Value: "CC-0000" }] },
+      ownerBatch(resourceIds.slice(0, 1000)),
+      ownerBatch(resourceIds.slice(1000)),
+    ]);
+  });
+
+  it("gives an empty plan for a compliant report", () => {
+    const report = reportOf([{ resourceId: "i-1", resourceType: "instance", violations: [] }]);
+    expect(planRemediation(report, defaults)).toEqual({ batches: [], manual: [] });
+  });
+
+  it("rejects an empty or blank default with a TypeError, since it would create an empty tag", () => {
+    for (const Owner of ["", "  "]) {
+      expect(() => planRemediation(reportOf([]), { Owner }), JSON.stringify(Owner)).toThrow(
+        TypeError,
+      );
+      expect(() => planRemediation(reportOf([]), { Owner })).toThrow(
+        'default for "Owner" must not be empty',
+      );
+    }
+  });
+});
+
+describe("step 7 — applying it, dry run first", () => {
+  const envBatch: TagBatch = {
+    resourceIds: ["vol-1", "vol-2"],
+    tags: [{ Key: "Environment", Value: "dev" }],
+  };
+  const planOf = (...batches: TagBatch[]): RemediationPlan => ({ batches, manual: [] });
+  const input = (batch: TagBatch, DryRun: boolean) => ({
+    Resources: batch.resourceIds,
+    Tags: batch.tags,
+    DryRun,
+  });
+
+  it("is a dry run by default: DryRun: true, and DryRunOperation means would-apply", async () => {
+    ec2Mock.on(CreateTagsCommand).rejects(ec2Errors.dryRunOperation());
+    const batch = ownerBatch(["i-1", "vol-1"]);
+    await expect(remediate(new EC2Client({}), planOf(batch))).resolves.toEqual([
+      { batch, status: "would-apply" },
+    ]);
+    expect(sentCreateTags()).toEqual([input(batch, true)]);
+  });
+
+  it("is a dry run with { apply: false } and with {} too", async () => {
+    ec2Mock.on(CreateTagsCommand).rejects(ec2Errors.dryRunOperation());
+    const batch = ownerBatch(["i-1"]);
+    for (const options of [{ apply: false }, {}]) {
+      await expect(remediate(new EC2Client({}), planOf(batch), options)).resolves.toEqual([
+        { batch, status: "would-apply" },
+      ]);
+    }
+    expect(sentCreateTags()).toEqual([input(batch, true), input(batch, true)]);
+  });
+
+  it("tags for real with { apply: true }: DryRun: false, and success means applied", async () => {
+    ec2Mock.on(CreateTagsCommand).resolves({});
+    const batch = ownerBatch(["i-1"]);
+    await expect(remediate(new EC2Client({}), planOf(batch), { apply: true })).resolves.toEqual([
+      { batch, status: "applied" },
+    ]);
+    expect(sentCreateTags()).toEqual([input(batch, false)]);
+  });
+
+  it("reports UnauthorizedOperation as not-permitted, with EC2's code and message", async () => {
+    ec2Mock.on(CreateTagsCommand).rejects(ec2Errors.unauthorizedOperation());
+    const batch = ownerBatch(["i-1"]);
+    await expect(remediate(new EC2Client({}), planOf(batch))).resolves.toEqual([
+      {
+        batch,
+        status: "not-permitted",
+        error: {
+          code: "UnauthorizedOperation",
+          message: "You are not authorized to perform this operation.",
+        },
+      },
+    ]);
+  });
+
+  it("reports a failed batch and still sends the ones after it", async () => {
+    ec2Mock.on(CreateTagsCommand).resolves({});
+    ec2Mock
+      .on(CreateTagsCommand, { Resources: ["i-2"] })
+      .rejects(ec2Errors.instanceNotFound("i-2"));
+    const [first, second, third] = [ownerBatch(["i-1"]), ownerBatch(["i-2"]), envBatch];
+    const results = await remediate(new EC2Client({}), planOf(first, second, third), {
+      apply: true,
+    });
+    expect(results).toEqual([
+      { batch: first, status: "applied" },
+      {
+        batch: second,
+        status: "failed",
+        error: {
+          code: "InvalidInstanceID.NotFound",
+          message: "The instance ID 'i-2' does not exist",
+        },
+      },
+      { batch: third, status: "applied" },
+    ]);
+    expect(sentCreateTags()).toEqual([
+      input(first, false),
+      input(second, false),
+      input(third, false),
+    ]);
+  });
+
+  it("reports throttling (RequestLimitExceeded) as failed, and dry-runs the next batch", async () => {
+    ec2Mock.on(CreateTagsCommand).rejects(ec2Errors.dryRunOperation());
+    ec2Mock.on(CreateTagsCommand, { Resources: ["i-1"] }).rejects(ec2Errors.requestLimitExceeded());
+    const batch = ownerBatch(["i-1"]);
+    await expect(remediate(new EC2Client({}), planOf(batch, envBatch))).resolves.toEqual([
+      {
+        batch,
+        status: "failed",
+        error: { code: "RequestLimitExceeded", message: "Request limit exceeded." },
+      },
+      { batch: envBatch, status: "would-apply" },
+    ]);
+  });
+
+  it("sends a batch of exactly 1000 ids as one request", async () => {
+    ec2Mock.on(CreateTagsCommand).rejects(ec2Errors.dryRunOperation());
+    const batch = ownerBatch(numbered("i", 1000));
+    await expect(remediate(new EC2Client({}), planOf(batch))).resolves.toEqual([
+      { batch, status: "would-apply" },
+    ]);
+    expect(sentCreateTags()).toEqual([input(batch, true)]);
+  });
+
+  it("rejects a batch of more than 1000 ids with a RangeError before sending anything", async () => {
+    ec2Mock.on(CreateTagsCommand).rejects(ec2Errors.dryRunOperation());
+    const plan = planOf(envBatch, ownerBatch(numbered("i", 1001)));
+    await expect(remediate(new EC2Client({}), plan)).rejects.toThrow(RangeError);
+    await expect(remediate(new EC2Client({}), plan)).rejects.toThrow(
+      "a CreateTags batch takes 1 to 1000 resource ids, got 1001",
+    );
+    expect(sentCreateTags(), "no batch may be sent when the plan is invalid").toEqual([]);
+  });
+
+  it("rejects an empty batch with a RangeError before sending anything", async () => {
+    ec2Mock.on(CreateTagsCommand).rejects(ec2Errors.dryRunOperation());
+    const plan = planOf(envBatch, ownerBatch([]));
+    await expect(remediate(new EC2Client({}), plan)).rejects.toThrow(
+      "a CreateTags batch takes 1 to 1000 resource ids, got 0",
+    );
+    expect(sentCreateTags(), "no batch may be sent when the plan is invalid").toEqual([]);
+  });
+
+  it("sends nothing and returns [] for an empty plan", async () => {
+    await expect(remediate(new EC2Client({}), planOf(), { apply: true })).resolves.toEqual([]);
+    expect(ec2Mock.calls()).toHaveLength(0);
+  });
+});
