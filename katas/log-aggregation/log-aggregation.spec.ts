@@ -1,0 +1,848 @@
+/**
+ * The spec of the log-aggregation kata (read README.md alongside). Steps 1–3 parse one line of
+ * each format, 4–6 count, never throw and rank, 7 reads files: plain, gzipped, broken, and big
+ * enough that reading them whole shows in the heap. Every file it writes lives in a temp dir.
+ */
+import { mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { fileURLToPath } from "node:url";
+import { getHeapSpaceStatistics, setFlagsFromString } from "node:v8";
+import { runInNewContext } from "node:vm";
+import { gzipSync } from "node:zlib";
+import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { aggregateFile, aggregateLines, type LogSummary, parseLine, topN } from "./log-aggregation";
+
+const FIXTURES = fileURLToPath(new URL("../../fixtures/log-aggregation/", import.meta.url));
+const fixture = (name: string) => join(FIXTURES, name);
+
+/** A summary with nothing in it, to spread the interesting parts over. */
+const EMPTY: LogSummary = {
+  totals: { lines: 0, blank: 0, parsed: 0, unparsed: 0, errors: 0 },
+  errors: {},
+  unparsedSamples: [],
+};
+
+/** An application-log line at `level` for `service` with `message`. */
+const app = (level: string, service: string, message: string) =>
+  `2024-05-01T12:00:00.000Z ${level} [${service}] ${message}`;
+
+/** A JSON line made of `fields`. */
+const json = (fields: Record<string, unknown>) => JSON.stringify(fields);
+
+/** A syslog line from `tag` (with a pid) carrying `message`. */
+const syslog = (tag: string, message: string) => `May  1 12:00:00 web-01 ${tag}[4242]: ${message}`;
+
+describe("step 1 — application-log lines", () => {
+  it("reads the service, level and error type of an error line", () => {
+    expect(parseLine(app("ERROR", "billing", "TimeoutError: ledger did not answer"))).toEqual({
+      format: "app",
+      service: "billing",
+      level: "ERROR",
+      isError: true,
+      errorType: "TimeoutError",
+    });
+  });
+
+  it("reads a non-error line, with a null error type", () => {
+    expect(parseLine(app("INFO", "billing", "Export: 42 invoices written"))).toEqual({
+      format: "app",
+      service: "billing",
+      level: "INFO",
+      isError: false,
+      errorType: null,
+    });
+  });
+
+  it.each([
+    ["an ISO timestamp with milliseconds", "2024-05-01T12:00:00.123Z ERROR [api] Boom: x"],
+    ["an ISO timestamp with an offset", "2024-05-01T12:00:00+02:00 ERROR [api] Boom: x"],
+    ["an ISO timestamp with no fraction", "2024-05-01T12:00:00 ERROR [api] Boom: x"],
+    ["Python's asctime (space, comma)", "2024-05-01 12:00:00,123 ERROR [api] Boom: x"],
+    ["a level padded to 8 columns", "2024-05-01 12:00:00,123 ERROR    [api] Boom: x"],
+    ["tabs between the fields", "2024-05-01T12:00:00Z\tERROR\t[api]\tBoom: x"],
+    ["several spaces between the fields", "2024-05-01T12:00:00Z  ERROR  [api]  Boom: x"],
+  ])("accepts %s", (_, line) => {
+    expect(parseLine(line)).toEqual({
+      format: "app",
+      service: "api",
+      level: "ERROR",
+      isError: true,
+      errorType: "Boom",
+    });
+  });
+
+  it.each([
+    "ERROR",
+    "error",
+    "Err",
+    "CRITICAL",
+    "crit",
+    "ALERT",
+    "emerg",
+    "Emergency",
+    "panic",
+    "Fatal",
+  ])("counts level %s as an error, upper-casing it", (level) => {
+    expect(parseLine(app(level, "api", "Boom: x"))).toMatchObject({
+      level: level.toUpperCase(),
+      isError: true,
+      errorType: "Boom",
+    });
+  });
+
+  it.each(["INFO", "info", "Warn", "WARNING", "debug", "NOTICE", "trace", "SEVERE"])(
+    "does not count level %s as an error, and reports no error type",
+    (level) => {
+      expect(parseLine(app(level, "api", "Boom: x"))).toMatchObject({
+        level: level.toUpperCase(),
+        isError: false,
+        errorType: null,
+      });
+    },
+  );
+
+  it.each([
+    [
+      "a dotted (Java, Python) name",
+      "java.net.SocketTimeoutException: Read timed out",
+      "java.net.SocketTimeoutException",
+    ],
+    ["a name with digits and underscores", "_Http2Error_7: stream reset", "_Http2Error_7"],
+    ["a name at the very end of the line", "OutOfMemory:", "OutOfMemory"],
+  ])("takes the error type from %s", (_, message, errorType) => {
+    expect(parseLine(app("ERROR", "api", message))?.errorType).toBe(errorType);
+  });
+
+  it.each([
+    ["a message that does not start with a name and a colon", "could not reach db: timeout"],
+    ["a colon not followed by a space (host:port)", "db:5432 refused the connection"],
+    ["a name starting with a digit", "404: not found"],
+    ["an empty message", ""],
+  ])("leaves the error type null for %s", (_, message) => {
+    expect(parseLine(app("ERROR", "api", message).trim())).toMatchObject({
+      format: "app",
+      isError: true,
+      errorType: null,
+    });
+  });
+
+  it("ignores whitespace, a trailing \\r and a BOM around the line", () => {
+    expect(parseLine(`\uFEFF  ${app("ERROR", "api", "Boom: x")}  \r`)).toEqual({
+      format: "app",
+      service: "api",
+      level: "ERROR",
+      isError: true,
+      errorType: "Boom",
+    });
+  });
+
+  it.each([
+    ["a timestamp that is not at the start", `pod-7 ${app("ERROR", "api", "Boom: x")}`],
+    ["a date with a two-digit year", "24-05-01T12:00:00Z ERROR [api] Boom: x"],
+    ["a time with a one-digit second", "2024-05-01T12:00:0 ERROR [api] Boom: x"],
+    ["no [service]", "2024-05-01T12:00:00Z ERROR api Boom: x"],
+    ["an empty [service]", "2024-05-01T12:00:00Z ERROR [] Boom: x"],
+    ["a service name with a space", "2024-05-01T12:00:00Z ERROR [my api] Boom: x"],
+    ["a level with digits", "2024-05-01T12:00:00Z ERROR2 [api] Boom: x"],
+    ["no level", "2024-05-01T12:00:00Z [api] Boom: x"],
+  ])("returns null for %s", (_, line) => {
+    expect(parseLine(line)).toBeNull();
+  });
+});
+
+describe("step 2 — JSON lines", () => {
+  it("reads service, level and error_type from a JSON object", () => {
+    expect(
+      parseLine(json({ level: "error", service: "auth", error_type: "TokenExpired", msg: "x" })),
+    ).toEqual({
+      format: "json",
+      service: "auth",
+      level: "ERROR",
+      isError: true,
+      errorType: "TokenExpired",
+    });
+  });
+
+  it.each([
+    ["service", { service: "auth" }],
+    ["service.name as a flat key (ECS)", { "service.name": "auth" }],
+    ["service.name as a nested object", { service: { name: "auth" } }],
+    ["app", { app: "auth" }],
+    ["name (pino, bunyan, Python loggers)", { name: "auth" }],
+  ])("finds the service in %s", (_, fields) => {
+    expect(parseLine(json({ level: "error", ...fields }))?.service).toBe("auth");
+  });
+
+  it("prefers service over service.name over app over name", () => {
+    const all = { service: "a", "service.name": "b", app: "c", name: "d", level: "info" };
+    expect(parseLine(json(all))?.service).toBe("a");
+    expect(parseLine(json({ ...all, service: undefined }))?.service).toBe("b");
+    expect(
+      parseLine(json({ ...all, service: undefined, "service.name": undefined }))?.service,
+    ).toBe("c");
+  });
+
+  it.each([
+    ["level", { level: "ERROR" }],
+    ["severity", { severity: "Error" }],
+    ["levelname (Python)", { levelname: "ERROR" }],
+    ["log.level as a flat key (ECS)", { "log.level": "error" }],
+    ["log.level as a nested object", { log: { level: "error" } }],
+  ])("finds the level in %s", (_, fields) => {
+    expect(parseLine(json({ service: "auth", ...fields }))).toMatchObject({
+      level: "ERROR",
+      isError: true,
+    });
+  });
+
+  it("prefers level over severity over levelname over log.level", () => {
+    const all = {
+      service: "auth",
+      level: "info",
+      severity: "warn",
+      levelname: "debug",
+      "log.level": "error",
+    };
+    expect(parseLine(json(all))?.level).toBe("INFO");
+    expect(parseLine(json({ ...all, level: undefined }))?.level).toBe("WARN");
+    expect(parseLine(json({ ...all, level: undefined, severity: undefined }))?.level).toBe("DEBUG");
+  });
+
+  it.each([
+    ["error_type", { error_type: "Boom" }],
+    ["errorType", { errorType: "Boom" }],
+    ["error.type as a flat key (ECS)", { "error.type": "Boom" }],
+    ["error.type as a nested object", { error: { type: "Boom", message: "x" } }],
+    ["err.type (pino's error serializer)", { err: { type: "Boom", message: "x" } }],
+  ])("finds the error type in %s", (_, fields) => {
+    expect(parseLine(json({ service: "auth", level: "error", ...fields }))?.errorType).toBe("Boom");
+  });
+
+  it("prefers error_type over errorType over error.type over err.type", () => {
+    const all = {
+      service: "a",
+      level: "error",
+      error_type: "A",
+      errorType: "B",
+      "error.type": "C",
+      err: { type: "D" },
+    };
+    expect(parseLine(json(all))?.errorType).toBe("A");
+    expect(parseLine(json({ ...all, error_type: undefined }))?.errorType).toBe("B");
+    expect(
+      parseLine(json({ ...all, error_type: undefined, errorType: undefined }))?.errorType,
+    ).toBe("C");
+  });
+
+  it.each([
+    [30, false],
+    [49, false],
+    [50, true],
+    [60, true],
+  ])("treats numeric level %i (pino, bunyan) as an error: %s", (level, isError) => {
+    expect(parseLine(json({ name: "inventory", level, err: { type: "Boom" } }))).toEqual({
+      format: "json",
+      service: "inventory",
+      level: String(level),
+      isError,
+      errorType: isError ? "Boom" : null,
+    });
+  });
+
+  it("reports a null error type on an error line that names none", () => {
+    expect(parseLine(json({ service: "auth", level: "fatal", msg: "boom" }))).toMatchObject({
+      isError: true,
+      errorType: null,
+    });
+  });
+
+  it("reports a null error type on a non-error line, even when it names one", () => {
+    expect(parseLine(json({ service: "auth", level: "warn", error_type: "Boom" }))).toMatchObject({
+      isError: false,
+      errorType: null,
+    });
+  });
+
+  it("trims the values it reads and skips blank or non-string ones", () => {
+    const line = json({
+      service: "   ",
+      app: 42,
+      name: " auth ",
+      level: null,
+      severity: " error ",
+      error_type: "",
+      errorType: " Boom ",
+    });
+    expect(parseLine(line)).toEqual({
+      format: "json",
+      service: "auth",
+      level: "ERROR",
+      isError: true,
+      errorType: "Boom",
+    });
+  });
+
+  it("does not throw on null or scalar values where it expects an object", () => {
+    const line = json({
+      service: null,
+      log: "plain",
+      error: null,
+      err: 7,
+      app: "auth",
+      level: "error",
+    });
+    expect(parseLine(line)).toMatchObject({ service: "auth", errorType: null });
+  });
+
+  it.each([
+    ["no service", { level: "error", error_type: "Boom" }],
+    ["no level", { service: "auth", error_type: "Boom" }],
+    ["a boolean level", { service: "auth", level: true }],
+    ["a service that is an object with no name", { service: { id: 3 }, level: "error" }],
+  ])("returns null for an object with %s", (_, fields) => {
+    expect(parseLine(json(fields))).toBeNull();
+  });
+});
+
+describe("step 3 — syslog lines", () => {
+  it("reads the program as the service, and a level word opening the message", () => {
+    expect(
+      parseLine("May  1 12:00:10 web-01 checkout[881]: error: GatewayTimeout: upstream took 30 s"),
+    ).toEqual({
+      format: "syslog",
+      service: "checkout",
+      level: "ERROR",
+      isError: true,
+      errorType: "GatewayTimeout",
+    });
+  });
+
+  it.each([
+    ["a two-digit day", "May 13 12:00:10 web-01 checkout[881]: error: Boom: x", "checkout"],
+    ["no pid", "May  1 12:00:10 web-01 kernel: error: Boom: x", "kernel"],
+    [
+      "a tag with a slash",
+      "May  1 12:00:10 mx-1 postfix/smtpd[31]: error: Boom: x",
+      "postfix/smtpd",
+    ],
+    [
+      "a fully qualified host",
+      "May  1 12:00:10 web-01.eu.example.com app[1]: error: Boom: x",
+      "app",
+    ],
+    ["no space after the tag's colon", "May  1 12:00:10 web-01 app[1]:error: Boom: x", "app"],
+    [
+      "extra spaces after the level's colon",
+      "May  1 12:00:10 web-01 app[1]: error:   Boom: x",
+      "app",
+    ],
+  ])("accepts %s", (_, line, service) => {
+    expect(parseLine(line)).toEqual({
+      format: "syslog",
+      service,
+      level: "ERROR",
+      isError: true,
+      errorType: "Boom",
+    });
+  });
+
+  it.each([
+    ["error", true],
+    ["err", true],
+    ["crit", true],
+    ["CRITICAL", true],
+    ["alert", true],
+    ["emerg", true],
+    ["emergency", true],
+    ["panic", true],
+    ["fatal", true],
+    ["warning", false],
+    ["warn", false],
+    ["notice", false],
+    ["info", false],
+    ["debug", false],
+    ["trace", false],
+  ])("recognises the level word %s:", (word, isError) => {
+    expect(parseLine(syslog("app", `${word}: Boom: x`))).toEqual({
+      format: "syslog",
+      service: "app",
+      level: word.toUpperCase(),
+      isError,
+      errorType: isError ? "Boom" : null,
+    });
+  });
+
+  it("reads a message with no level word as an INFO line", () => {
+    expect(parseLine("May  1 12:00:11 web-01 kernel: Out of memory: Killed process 4811")).toEqual({
+      format: "syslog",
+      service: "kernel",
+      level: "INFO",
+      isError: false,
+      errorType: null,
+    });
+  });
+
+  it("does not take any word before a colon for a level", () => {
+    expect(parseLine(syslog("sshd", "PAM: Authentication failure for root"))).toMatchObject({
+      level: "INFO",
+      isError: false,
+    });
+  });
+
+  it("only looks for the level word at the start of the message", () => {
+    expect(parseLine(syslog("sshd", "Disconnected from user error: preauth"))).toMatchObject({
+      level: "INFO",
+      isError: false,
+    });
+  });
+
+  it("leaves the error type null when the message after the level names none", () => {
+    expect(parseLine(syslog("sshd", "error: could not load host key"))).toMatchObject({
+      level: "ERROR",
+      isError: true,
+      errorType: null,
+    });
+  });
+
+  it.each([
+    ["no colon after the tag", "May  1 12:00:10 web-01 checkout[881] error: Boom: x"],
+    ["an empty tag", "May  1 12:00:10 web-01 : error: Boom: x"],
+    ["a lower-case month", "may  1 12:00:10 web-01 checkout[881]: error: Boom: x"],
+    ["a timestamp that is not at the start", `pod-7 ${syslog("app", "error: Boom: x")}`],
+  ])("returns null for %s", (_, line) => {
+    expect(parseLine(line)).toBeNull();
+  });
+});
+
+describe("step 4 — aggregating lines", () => {
+  it("counts error lines per service and error type, and every line in the totals", async () => {
+    const summary = await aggregateLines([
+      app("ERROR", "checkout", "PaymentDeclined: card declined"),
+      app("INFO", "checkout", "order accepted"),
+      json({ level: "error", service: "auth", error_type: "TokenExpired" }),
+      app("error", "checkout", "PaymentDeclined: insufficient funds"),
+      syslog("checkout", "error: GatewayTimeout: upstream took 30 s"),
+      "",
+      "not a log line",
+    ]);
+    expect(summary).toEqual({
+      totals: { lines: 7, blank: 1, parsed: 5, unparsed: 1, errors: 4 },
+      errors: {
+        auth: { TokenExpired: 1 },
+        checkout: { GatewayTimeout: 1, PaymentDeclined: 2 },
+      },
+      unparsedSamples: ["not a log line"],
+    });
+  });
+
+  it('counts an error line with no error type under "(none)"', async () => {
+    const summary = await aggregateLines([
+      app("CRITICAL", "payments", "disk usage at 97%"),
+      json({ level: "fatal", app: "payments" }),
+      app("ERROR", "payments", "Deadlock: retrying"),
+    ]);
+    expect(summary.errors).toEqual({ payments: { "(none)": 2, Deadlock: 1 } });
+  });
+
+  it("counts non-error lines as parsed and nothing more", async () => {
+    const summary = await aggregateLines([
+      app("WARN", "api", "Slow: 2 s"),
+      syslog("cron", "started"),
+    ]);
+    expect(summary).toEqual({ ...EMPTY, totals: { ...EMPTY.totals, lines: 2, parsed: 2 } });
+  });
+
+  it("counts blank and whitespace-only lines as blank: neither parsed nor unparsed", async () => {
+    const summary = await aggregateLines(["", "   ", "\t", "\r"]);
+    expect(summary).toEqual({ ...EMPTY, totals: { ...EMPTY.totals, lines: 4, blank: 4 } });
+  });
+
+  it("keeps the first 5 unparsed lines as samples, in order", async () => {
+    const junk = ["one", "two", "three", "four", "five", "six", "seven"];
+    const summary = await aggregateLines(junk);
+    expect(summary.totals).toEqual({ ...EMPTY.totals, lines: 7, unparsed: 7 });
+    expect(summary.unparsedSamples).toEqual(["one", "two", "three", "four", "five"]);
+  });
+
+  it("trims each sample and cuts it to its first 200 characters", async () => {
+    const exactly200 = "y".repeat(200);
+    const summary = await aggregateLines([
+      `  ${"x".repeat(250)}\r`,
+      `\t${exactly200}`,
+      "\uFEFF short junk \t\r",
+    ]);
+    expect(summary.unparsedSamples).toEqual(["x".repeat(200), exactly200, "short junk"]);
+  });
+
+  it("accepts an async iterable of lines", async () => {
+    async function* lines() {
+      yield app("ERROR", "api", "Boom: x");
+      yield json({ level: "error", service: "api", error_type: "Boom" });
+    }
+    const summary = await aggregateLines(lines());
+    expect(summary.errors).toEqual({ api: { Boom: 2 } });
+    expect(summary.totals.lines).toBe(2);
+  });
+
+  it("sorts services and error types in code-unit order (upper case before lower case)", async () => {
+    const summary = await aggregateLines([
+      app("ERROR", "zeta", "b: x"),
+      app("ERROR", "beta", "Zed: x"),
+      app("ERROR", "Alpha", "a: x"),
+      app("ERROR", "beta", "alpha: x"),
+      app("ERROR", "beta", "Beta: x"),
+      app("ERROR", "_jobs", "a: x"),
+    ]);
+    expect(Object.keys(summary.errors)).toEqual(["Alpha", "_jobs", "beta", "zeta"]);
+    expect(Object.keys(summary.errors.beta ?? {})).toEqual(["Beta", "Zed", "alpha"]);
+  });
+
+  it("produces the same JSON text whatever the order of the lines", async () => {
+    const lines = [
+      app("ERROR", "web", "B: x"),
+      app("ERROR", "api", "B: x"),
+      app("ERROR", "web", "A: x"),
+      app("ERROR", "api", "A: x"),
+    ];
+    const forwards = JSON.stringify(await aggregateLines(lines));
+    const backwards = JSON.stringify(await aggregateLines([...lines].reverse()));
+    expect(forwards).toBe(backwards);
+    expect(forwards).toBe(
+      '{"totals":{"lines":4,"blank":0,"parsed":4,"unparsed":0,"errors":4},' +
+        '"errors":{"api":{"A":1,"B":1},"web":{"A":1,"B":1}},"unparsedSamples":[]}',
+    );
+  });
+
+  it("returns a fresh summary on every call", async () => {
+    await aggregateLines([app("ERROR", "api", "Boom: x"), "junk"]);
+    const second = await aggregateLines([app("ERROR", "web", "Other: x")]);
+    expect(second).toEqual({
+      totals: { lines: 1, blank: 0, parsed: 1, unparsed: 0, errors: 1 },
+      errors: { web: { Other: 1 } },
+      unparsedSamples: [],
+    });
+  });
+
+  it("returns an empty summary for no lines", async () => {
+    expect(await aggregateLines([])).toEqual(EMPTY);
+  });
+});
+
+describe("step 5 — bad input never throws", () => {
+  afterEach(() => {
+    // Only a wrong solution writes here; do not let it leak into the other tests.
+    delete (Object.prototype as Record<string, unknown>).polluted;
+  });
+
+  it.each([
+    ["truncated JSON", '{"level":"error","service":"auth","msg":"connection res'],
+    ["a JSON array", '[{"level":"error","service":"auth"}]'],
+    ["a JSON number", "42"],
+    ["a JSON string", '"error"'],
+    ["JSON null", "null"],
+    ["a lone brace", "{"],
+    ["binary junk", "\u0000\u0000\u0000\uFFFD\uFFFD\u001B[31m\u0007"],
+    ["a lone surrogate", "\uD800 error"],
+  ])("treats %s as unparsed", async (_, line) => {
+    expect(() => parseLine(line)).not.toThrow();
+    expect(parseLine(line)).toBeNull();
+    const summary = await aggregateLines([line]);
+    expect(summary.totals).toEqual({ ...EMPTY.totals, lines: 1, unparsed: 1 });
+  });
+
+  it("reads CRLF lines without carrying the \\r into names", async () => {
+    const summary = await aggregateLines([
+      `${app("ERROR", "billing", "TimeoutError: ledger")}\r`,
+      `${json({ level: "error", service: "billing", error_type: "LedgerLocked" })}\r`,
+      `${syslog("billing", "crit: DiskFull:")}\r`,
+      `${app("ERROR", "billing", "")}\r`,
+    ]);
+    expect(summary.errors).toEqual({
+      billing: { "(none)": 1, DiskFull: 1, LedgerLocked: 1, TimeoutError: 1 },
+    });
+  });
+
+  it("reads the first line behind a UTF-8 byte-order mark", async () => {
+    const summary = await aggregateLines([
+      `\uFEFF${json({ level: "error", service: "billing", error_type: "LedgerLocked" })}`,
+      `\uFEFF${app("ERROR", "billing", "TimeoutError: x")}`,
+    ]);
+    expect(summary.errors).toEqual({ billing: { LedgerLocked: 1, TimeoutError: 1 } });
+  });
+
+  it("handles a 1 MB line: a JSON record with a huge message, and a huge junk line", async () => {
+    const huge = "x".repeat(1024 * 1024);
+    const summary = await aggregateLines([
+      json({ level: "error", service: "api", error_type: "Boom", msg: huge }),
+      app("ERROR", "api", `Boom: ${huge}`),
+      huge,
+    ]);
+    expect(summary.errors).toEqual({ api: { Boom: 2 } });
+    expect(summary.totals.unparsed).toBe(1);
+    expect(summary.unparsedSamples).toEqual(["x".repeat(200)]);
+  });
+
+  it("keeps a service called __proto__ as a plain key, and leaves Object.prototype alone", async () => {
+    const summary = await aggregateLines([
+      json({ level: "error", service: "__proto__", error_type: "polluted" }),
+      json({ level: "error", service: "constructor", error_type: "__proto__" }),
+      json({ level: "error", service: "toString", error_type: "polluted" }),
+    ]);
+    expect(JSON.stringify(summary.errors)).toBe(
+      '{"__proto__":{"polluted":1},"constructor":{"__proto__":1},"toString":{"polluted":1}}',
+    );
+    expect(
+      ({} as Record<string, unknown>).polluted,
+      "Object.prototype was modified",
+    ).toBeUndefined();
+  });
+});
+
+describe("step 6 — the top N", () => {
+  /** Built by hand, keys deliberately out of order: topN must sort, not trust the input. */
+  const summary: LogSummary = {
+    ...EMPTY,
+    errors: {
+      web: { Timeout: 3, Crash: 7 },
+      auth: { Zed: 3, Alpha: 3 },
+      api: { Timeout: 3, Boom: 1 },
+    },
+  };
+
+  it("lists (service, error type, count) by count, then service, then error type", () => {
+    expect(topN(summary, 6)).toEqual([
+      { service: "web", errorType: "Crash", count: 7 },
+      { service: "api", errorType: "Timeout", count: 3 },
+      { service: "auth", errorType: "Alpha", count: 3 },
+      { service: "auth", errorType: "Zed", count: 3 },
+      { service: "web", errorType: "Timeout", count: 3 },
+      { service: "api", errorType: "Boom", count: 1 },
+    ]);
+  });
+
+  it("gives the same order whatever the key order of the summary", () => {
+    const expected = topN(summary, 6);
+    const reversed = Object.entries(summary.errors)
+      .reverse()
+      .map(([service, types]) => [service, Object.fromEntries(Object.entries(types).reverse())]);
+    expect(topN({ ...EMPTY, errors: Object.fromEntries(reversed) }, 6)).toEqual(expected);
+    const sorted = Object.entries(summary.errors)
+      .sort(([a], [b]) => (a < b ? -1 : 1))
+      .map(([service, types]) => [service, Object.fromEntries(Object.entries(types).sort())]);
+    expect(topN({ ...EMPTY, errors: Object.fromEntries(sorted) }, 6)).toEqual(expected);
+  });
+
+  it("keeps only the first n", () => {
+    expect(topN(summary, 2)).toEqual([
+      { service: "web", errorType: "Crash", count: 7 },
+      { service: "api", errorType: "Timeout", count: 3 },
+    ]);
+  });
+
+  it("returns 10 entries by default", () => {
+    const types = Object.fromEntries(Array.from({ length: 12 }, (_, i) => [`E${i}`, 100 - i]));
+    const top = topN({ ...EMPTY, errors: { api: types } });
+    expect(top).toHaveLength(10);
+    expect(top.at(-1)).toEqual({ service: "api", errorType: "E9", count: 91 });
+  });
+
+  it("returns everything when n is larger, and nothing when n is 0", () => {
+    expect(topN(summary, 100)).toHaveLength(6);
+    expect(topN(summary, 0)).toEqual([]);
+  });
+
+  it("works on a summary from aggregateLines", async () => {
+    const counted = await aggregateLines([
+      app("ERROR", "api", "Boom: x"),
+      app("ERROR", "web", "Boom: x"),
+      app("ERROR", "web", "Boom: x"),
+    ]);
+    expect(topN(counted, 1)).toEqual([{ service: "web", errorType: "Boom", count: 2 }]);
+  });
+
+  it.each([-1, 1.5, Number.NaN])("throws a RangeError for n = %s", (n) => {
+    expect(() => topN(summary, n)).toThrow(RangeError);
+    expect(() => topN(summary, n)).toThrow(`topN: n must be a non-negative integer, got ${n}`);
+  });
+});
+
+describe("step 7 — reading files", () => {
+  let dir = "";
+  beforeEach(async () => {
+    dir = await mkdtemp(join(tmpdir(), "kata-log-aggregation-"));
+  });
+  afterEach(async () => {
+    await rm(dir, { recursive: true, force: true });
+  });
+
+  /** What fixtures/log-aggregation/mixed.log holds: every format, and the usual junk. */
+  const MIXED: LogSummary = {
+    totals: { lines: 20, blank: 2, parsed: 15, unparsed: 3, errors: 10 },
+    errors: {
+      auth: { LdapBindError: 1, TokenExpired: 1 },
+      checkout: { GatewayTimeout: 1, PaymentDeclined: 2 },
+      inventory: { OutOfMemoryError: 1, TimeoutError: 1 },
+      payments: { "(none)": 1, "psycopg2.OperationalError": 1 },
+      sshd: { kex_exchange_identification: 1 },
+    },
+    unparsedSamples: [
+      '{"level":"error","service":"auth","msg":"connection reset',
+      "Traceback (most recent call last):",
+      "[1,2,3]",
+    ],
+  };
+
+  it("aggregates the mixed sample log", async () => {
+    expect(await aggregateFile(fixture("mixed.log"))).toEqual(MIXED);
+  });
+
+  it("reads a file with CRLF endings, a BOM and no final newline", async () => {
+    expect(await aggregateFile(fixture("crlf-bom.log"))).toEqual({
+      totals: { lines: 4, blank: 0, parsed: 4, unparsed: 0, errors: 3 },
+      errors: { billing: { DiskFull: 1, LedgerLocked: 1, TimeoutError: 1 } },
+      unparsedSamples: [],
+    });
+  });
+
+  it("survives binary junk in the middle of a file", async () => {
+    const summary = await aggregateFile(fixture("binary-junk.log"));
+    expect(summary.totals).toEqual({ lines: 4, blank: 0, parsed: 2, unparsed: 2, errors: 2 });
+    expect(summary.errors).toEqual({ search: { IndexCorrupt: 2 } });
+    expect(summary.unparsedSamples[0]).toBe("\u0000".repeat(48));
+    expect(summary.unparsedSamples[1]).toContain("\uFFFD");
+  });
+
+  it("counts the same lines with or without a final newline", async () => {
+    const lines = [app("ERROR", "api", "Boom: x"), app("INFO", "api", "ok")];
+    await writeFile(join(dir, "with.log"), `${lines.join("\n")}\n`);
+    await writeFile(join(dir, "without.log"), lines.join("\n"));
+    const expected = { ...EMPTY.totals, lines: 2, parsed: 2, errors: 1 };
+    expect((await aggregateFile(join(dir, "with.log"))).totals).toEqual(expected);
+    expect((await aggregateFile(join(dir, "without.log"))).totals).toEqual(expected);
+  });
+
+  it("returns an empty summary for an empty file", async () => {
+    await writeFile(join(dir, "empty.log"), "");
+    expect(await aggregateFile(join(dir, "empty.log"))).toEqual(EMPTY);
+  });
+
+  it("decodes a multi-byte character split across two 64 KiB reads", async () => {
+    // fs streams read 64 KiB at a time; put the 2 bytes of "ï" on both sides of that boundary.
+    const record = json({ level: "error", service: "naïve-search", error_type: "ÜberTimeout" });
+    const before = Buffer.byteLength(record.slice(0, record.indexOf("ï")));
+    const filler = "#".repeat(64 * 1024 - 2 - before);
+    await writeFile(join(dir, "boundary.log"), `${filler}\n${record}\n`);
+    const summary = await aggregateFile(join(dir, "boundary.log"));
+    expect(summary.errors).toEqual({ "naïve-search": { ÜberTimeout: 1 } });
+  });
+
+  it("gunzips a file whose name ends in .gz", async () => {
+    const path = join(dir, "mixed.log.gz");
+    await writeFile(path, gzipSync(await readFile(fixture("mixed.log"))));
+    expect(await aggregateFile(path)).toEqual(MIXED);
+  });
+
+  it("rejects with the ENOENT error for a missing file", { timeout: 1000 }, async () => {
+    const path = join(dir, "missing.log");
+    await expect(aggregateFile(path)).rejects.toMatchObject({ code: "ENOENT", path });
+  });
+
+  it("rejects with the ENOENT error for a missing .gz file", { timeout: 1000 }, async () => {
+    const path = join(dir, "missing.log.gz");
+    await expect(aggregateFile(path)).rejects.toMatchObject({ code: "ENOENT", path });
+  });
+
+  it("rejects with zlib's error for a .gz file that is not gzip", { timeout: 1000 }, async () => {
+    const path = join(dir, "plain.log.gz");
+    await writeFile(path, `${app("ERROR", "api", "Boom: x")}\n`);
+    await expect(aggregateFile(path)).rejects.toMatchObject({ code: "Z_DATA_ERROR" });
+  });
+
+  it("rejects with zlib's error for a truncated .gz file", { timeout: 1000 }, async () => {
+    const path = join(dir, "cut.log.gz");
+    const whole = gzipSync(`${app("ERROR", "api", "Boom: x")}\n`.repeat(100));
+    await writeFile(path, whole.subarray(0, whole.length - 12));
+    await expect(aggregateFile(path)).rejects.toMatchObject({ code: "Z_BUF_ERROR" });
+  });
+
+  describe("with bounded memory", () => {
+    // 2 MiB of 4 KiB lines: 32 times the 64 KiB an fs stream reads at once.
+    const LINES = 512;
+    const bigLog = () =>
+      Array.from({ length: LINES }, (_, i) =>
+        i % 2 === 0
+          ? app("ERROR", `svc-${i % 4}`, `TimeoutError: ${"t".repeat(4000)}`)
+          : json({
+              level: "error",
+              service: `svc-${i % 4}`,
+              error_type: "DbError",
+              msg: "d".repeat(4000),
+            }),
+      ).join("\n");
+    const expected = {
+      "svc-0": { TimeoutError: LINES / 4 },
+      "svc-1": { DbError: LINES / 4 },
+      "svc-2": { TimeoutError: LINES / 4 },
+      "svc-3": { DbError: LINES / 4 },
+    };
+
+    it("streams a plain file: the heap keeps far less than the file", async () => {
+      const text = bigLog();
+      const path = join(dir, "big.log");
+      await writeFile(path, text);
+      const { summary, growth } = await measureRetainedHeap(() => aggregateFile(path));
+      expect(summary.errors).toEqual(expected);
+      expect(
+        growth,
+        `the heap kept ${mib(growth)} MiB after reading a ${mib(text.length)} MiB file: ` +
+          "read it line by line (readline) instead of all at once",
+      ).toBeLessThan(text.length / 4);
+    });
+
+    it("streams a .gz file: the heap keeps far less than the unzipped file", async () => {
+      const text = bigLog();
+      const path = join(dir, "big.log.gz");
+      await writeFile(path, gzipSync(text, { level: 1 }));
+      const { summary, growth } = await measureRetainedHeap(() => aggregateFile(path));
+      expect(summary.errors).toEqual(expected);
+      expect(
+        growth,
+        `the heap kept ${mib(growth)} MiB after reading a ${mib(text.length)} MiB file: ` +
+          "pipe the file through zlib.createGunzip() instead of gunzipping it whole",
+      ).toBeLessThan(text.length / 4);
+    });
+  });
+});
+
+const mib = (bytes: number) => (bytes / 1024 / 1024).toFixed(1);
+
+/**
+ * How much more heap is in use right after `run` than just before it, counting only the spaces
+ * where live data ends up (old and large-object spaces). The nursery (`new_space`) is left out:
+ * short-lived garbage piles up there between collections whatever the implementation, while a
+ * file read whole is one big string that lands in a large-object space and stays there until
+ * the next full collection.
+ */
+async function measureRetainedHeap<T>(run: () => Promise<T>) {
+  const collectGarbage = exposeGc();
+  collectGarbage();
+  const before = retainedHeap();
+  const summary = await run();
+  return { summary, growth: retainedHeap() - before };
+}
+
+function retainedHeap(): number {
+  const spaces = new Set(["old_space", "large_object_space", "new_large_object_space"]);
+  return getHeapSpaceStatistics()
+    .filter((space) => spaces.has(space.space_name))
+    .reduce((total, space) => total + space.space_used_size, 0);
+}
+
+/** V8's `gc()`, without needing node --expose-gc on the command line. */
+function exposeGc(): () => void {
+  const global = globalThis as { gc?: () => void };
+  if (global.gc) return global.gc;
+  setFlagsFromString("--expose-gc");
+  return runInNewContext("gc") as () => void;
+}
