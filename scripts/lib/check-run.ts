@@ -4,7 +4,7 @@ import type { KataSession } from "./kata-session.ts";
 import { kataPaths } from "./paths.ts";
 import { recordRun } from "./progress.ts";
 import { isGreen, type KataResult } from "./results.ts";
-import { TypeChecker, type CompileError } from "./typecheck.ts";
+import { type CompileError, TypeChecker } from "./typecheck.ts";
 
 export interface CheckedRun {
   result: KataResult;

@@ -9,6 +9,7 @@
  * All targets run in one vitest instance (one project per target), so the check stays fast.
  */
 import { existsSync, readdirSync, readFileSync } from "node:fs";
+import { availableParallelism } from "node:os";
 import { join, relative, sep } from "node:path";
 import ts from "typescript";
 import { createVitest, type TestModule } from "vitest/node";
@@ -195,7 +196,14 @@ async function runAllTargets(slugs: string[]): Promise<Map<string, Map<TargetNam
   }
   const vitest = await createVitest(
     "test",
-    { config: false, watch: false, reporters: [{}], root: ROOT },
+    // vitest leaves a core for the main process by default; here it only waits, so use them all.
+    {
+      config: false,
+      watch: false,
+      reporters: [{}],
+      root: ROOT,
+      maxWorkers: availableParallelism(),
+    },
     { test: { projects } },
     { stdout: process.stderr, stderr: process.stderr },
   );
