@@ -17,7 +17,10 @@ const SLOW_TEST_MS = 100;
 interface JsonReport {
   numTotalTests: number;
   numFailedTests: number;
-  testResults: { name: string; assertionResults: { fullName: string; status: string; duration?: number }[] }[];
+  testResults: {
+    name: string;
+    assertionResults: { fullName: string; status: string; duration?: number }[];
+  }[];
 }
 
 async function main(): Promise<number> {
@@ -30,10 +33,21 @@ async function main(): Promise<number> {
     const seed = randomInt(1, 2 ** 31 - 1);
     const output = join(tmpdir(), `kata-flake-${process.pid}-${run}.json`);
     const started = Date.now();
-    await execa("npx", ["vitest", "run", ...projects.flatMap((p) => ["--project", p]), `--sequence.seed=${seed}`, "--reporter=json", `--outputFile=${output}`], {
-      cwd: ROOT,
-      reject: false,
-    });
+    await execa(
+      "npx",
+      [
+        "vitest",
+        "run",
+        ...projects.flatMap((p) => ["--project", p]),
+        `--sequence.seed=${seed}`,
+        "--reporter=json",
+        `--outputFile=${output}`,
+      ],
+      {
+        cwd: ROOT,
+        reject: false,
+      },
+    );
     const report = JSON.parse(readFileSync(output, "utf8")) as JsonReport;
     rmSync(output, { force: true });
     for (const file of report.testResults) {
@@ -43,14 +57,17 @@ async function main(): Promise<number> {
         slowestMs.set(name, Math.max(slowestMs.get(name) ?? 0, test.duration ?? 0));
       }
     }
-    console.log(`run ${String(run).padStart(2)}/${runs}  seed ${String(seed).padStart(10)}  ${report.numTotalTests} tests, ${report.numFailedTests} failed  (${((Date.now() - started) / 1000).toFixed(1)} s)`);
+    console.log(
+      `run ${String(run).padStart(2)}/${runs}  seed ${String(seed).padStart(10)}  ${report.numTotalTests} tests, ${report.numFailedTests} failed  (${((Date.now() - started) / 1000).toFixed(1)} s)`,
+    );
   }
   // No kata test may use real time: anything over the threshold is listed (a figure, not a gate:
   // a loaded machine slows everything down).
   const slow = [...slowestMs].filter(([, ms]) => ms > SLOW_TEST_MS).sort((a, b) => b[1] - a[1]);
   console.log(`\ntests over ${SLOW_TEST_MS} ms in any run: ${slow.length === 0 ? "none" : ""}`);
   for (const [name, ms] of slow) console.log(`  ${ms.toFixed(0).padStart(5)} ms  ${name}`);
-  for (const [name, seeds] of failures) console.log(`FLAKY ${name}\n      failed with seeds ${seeds.join(", ")}`);
+  for (const [name, seeds] of failures)
+    console.log(`FLAKY ${name}\n      failed with seeds ${seeds.join(", ")}`);
   console.log(`flake: ${runs} runs, ${failures.size} test(s) ever failed`);
   return failures.size === 0 ? 0 : 1;
 }

@@ -2,7 +2,14 @@
  * The runner as a learner meets it: every command driven through `npm run kata`, in a throw-away
  * copy of the workbook (see test-support/temp-repo.ts), including the bad-input cases.
  */
-import { copyFileSync, existsSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import {
+  copyFileSync,
+  existsSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  writeFileSync,
+} from "node:fs";
 import { join } from "node:path";
 import { execa } from "execa";
 import { afterEach, describe, expect, it } from "vitest";
@@ -44,7 +51,10 @@ describe("run", () => {
 
   it("collapses solved steps and shows expected vs received for a wrong answer", async () => {
     const r = await tinyRepo();
-    writeFileSync(r.path(STUB), "export function sumOf(a: number, b: number): number {\n  return a + b;\n}\n");
+    writeFileSync(
+      r.path(STUB),
+      "export function sumOf(a: number, b: number): number {\n  return a + b;\n}\n",
+    );
     const result = await r.kata("run", "tiny-sum");
     expect(result.exitCode).toBe(1);
     expect(result.all).toContain("✓ step 1 — adding two numbers (2/2)");
@@ -63,7 +73,10 @@ describe("run", () => {
 
   it("names the file and line of a syntax error instead of a stack dump", async () => {
     const r = await tinyRepo();
-    writeFileSync(r.path(STUB), "export function sumOf(a: number, b: number): number {\n  return a +;\n}\n");
+    writeFileSync(
+      r.path(STUB),
+      "export function sumOf(a: number, b: number): number {\n  return a +;\n}\n",
+    );
     const result = await r.kata("run", "tiny-sum");
     expect(result.exitCode).toBe(1);
     expect(result.all).toContain("your file does not load");
@@ -79,7 +92,9 @@ describe("run", () => {
     );
     const result = await r.kata("run", "tiny-sum");
     expect(result.exitCode).toBe(1);
-    expect(result.all).toContain("katas/tiny-sum/tiny-sum.ts:3:9 Type 'number' is not assignable to type 'string'.");
+    expect(result.all).toContain(
+      "katas/tiny-sum/tiny-sum.ts:3:9 Type 'number' is not assignable to type 'string'.",
+    );
     expect(result.all).toContain("but your file has type errors");
   });
 
@@ -117,7 +132,9 @@ describe("hint", () => {
     const r = await tinyRepo();
     expect((await r.kata("hint", "tiny-sum")).all).toContain("Hint 1 — nudge");
     expect((await r.kata("hint", "tiny-sum")).all).toContain("Hint 2 — approach");
-    expect((await r.kata("hint", "tiny-sum", "--level", "3")).all).toContain("Hint 3 — near-solution");
+    expect((await r.kata("hint", "tiny-sum", "--level", "3")).all).toContain(
+      "Hint 3 — near-solution",
+    );
     expect((await r.kata("hint", "tiny-sum", "--level", "1")).all).toContain("Hint 1 — nudge");
   });
 
@@ -133,7 +150,8 @@ describe("reset", () => {
   it("backs up the learner's file before restoring the stub", async () => {
     const r = await tinyRepo();
     const original = readFileSync(r.path(STUB), "utf8");
-    const work = "export function sumOf(a: number, b: number): number {\n  return a + b; // my work\n}\n";
+    const work =
+      "export function sumOf(a: number, b: number): number {\n  return a + b; // my work\n}\n";
     writeFileSync(r.path(STUB), work);
     const result = await r.kata("reset", "tiny-sum", "--yes");
     expect(result.exitCode).toBe(0);
@@ -191,7 +209,9 @@ describe("verify", () => {
   it("accepts a kata that keeps the contract, with the exact closing line", async () => {
     const r = await tinyRepo();
     const result = await r.kata("verify");
-    expect(result.all).toContain("✔ tiny-sum: 4 tests · stub 4/4 fail · reference 4/4 pass · 3/3 bad solutions rejected · types ok");
+    expect(result.all).toContain(
+      "✔ tiny-sum: 4 tests · stub 4/4 fail · reference 4/4 pass · 3/3 bad solutions rejected · types ok",
+    );
     expect(result.all.trim().split("\n").at(-1)).toBe("verify: 1 passed, 0 failed");
     expect(result.exitCode).toBe(0);
   });
@@ -199,13 +219,23 @@ describe("verify", () => {
   it("names a test that passes on the untouched stub, and a bad solution that passes", async () => {
     const r = await tinyRepo();
     const spec = r.path("katas/tiny-sum/tiny-sum.spec.ts");
-    writeFileSync(spec, `${readFileSync(spec, "utf8")}\ndescribe("step 2 — rejecting bad input", () => {\n  it("asks nothing", () => {\n    expect(1).toBe(1);\n  });\n});\n`);
-    writeFileSync(r.path("solutions/tiny-sum/bad/no-validation.ts"), `// Mistake: none, it is the reference\nexport * from "../tiny-sum.ts";\n`);
+    writeFileSync(
+      spec,
+      `${readFileSync(spec, "utf8")}\ndescribe("step 2 — rejecting bad input", () => {\n  it("asks nothing", () => {\n    expect(1).toBe(1);\n  });\n});\n`,
+    );
+    writeFileSync(
+      r.path("solutions/tiny-sum/bad/no-validation.ts"),
+      `// Mistake: none, it is the reference\nexport * from "../tiny-sum.ts";\n`,
+    );
     await execa("git", ["commit", "-qam", "weaken"], { cwd: r.dir, env: CLI_ENV });
     const result = await r.kata("verify");
     expect(result.exitCode).toBe(1);
-    expect(result.all).toContain("passes on the untouched stub (asks nothing of the learner): step 2 — rejecting bad input › asks nothing");
-    expect(result.all).toContain("a known-bad solution passes the whole spec: solutions/tiny-sum/bad/no-validation.ts");
+    expect(result.all).toContain(
+      "passes on the untouched stub (asks nothing of the learner): step 2 — rejecting bad input › asks nothing",
+    );
+    expect(result.all).toContain(
+      "a known-bad solution passes the whole spec: solutions/tiny-sum/bad/no-validation.ts",
+    );
     expect(result.all.trim().split("\n").at(-1)).toBe("verify: 0 passed, 1 failed");
   });
 
@@ -235,10 +265,18 @@ describe("new", () => {
     const r = await tinyRepo();
     const created = await r.kata("new", "rate-limiter");
     expect(created.exitCode).toBe(0);
-    for (const file of ["kata.json", "README.md", "rate-limiter.ts", "rate-limiter.spec.ts", "hints.md"]) {
+    for (const file of [
+      "kata.json",
+      "README.md",
+      "rate-limiter.ts",
+      "rate-limiter.spec.ts",
+      "hints.md",
+    ]) {
       expect(existsSync(r.path("katas/rate-limiter", file)), file).toBe(true);
     }
-    const meta = JSON.parse(readFileSync(r.path("katas/rate-limiter/kata.json"), "utf8")) as { order: number };
+    const meta = JSON.parse(readFileSync(r.path("katas/rate-limiter/kata.json"), "utf8")) as {
+      order: number;
+    };
     expect(meta.order).toBe(2);
     const verify = await r.kata("verify");
     expect(verify.all).toContain("✔ tiny-sum");
@@ -261,7 +299,13 @@ describe("new", () => {
 describe("watch", () => {
   it("re-runs the spec when the learner saves, and shows the kata solved", async () => {
     const r = await tinyRepo();
-    const child = execa("npm", ["start"], { cwd: r.dir, reject: false, env: CLI_ENV, all: true, stdin: "ignore" });
+    const child = execa("npm", ["start"], {
+      cwd: r.dir,
+      reject: false,
+      env: CLI_ENV,
+      all: true,
+      stdin: "ignore",
+    });
     let output = "";
     const waiters: { text: string; resolve: () => void }[] = [];
     child.all?.on("data", (chunk: Buffer) => {
@@ -272,7 +316,9 @@ describe("watch", () => {
       new Promise<void>((resolve, reject) => {
         if (output.includes(text)) return resolve();
         waiters.push({ text, resolve });
-        child.once("exit", () => reject(new Error(`watch exited before showing "${text}":\n${output}`)));
+        child.once("exit", () =>
+          reject(new Error(`watch exited before showing "${text}":\n${output}`)),
+        );
       });
     await waitFor("0/4 tests passing");
     copyFileSync(r.path(REFERENCE), r.path(STUB));
@@ -285,6 +331,8 @@ describe("watch", () => {
 
 describe("the fixture kata itself", () => {
   it("is what the temp repos are built from", () => {
-    expect(existsSync(join(__dirname, "../fixtures/runner/tiny-kata/katas/tiny-sum/kata.json"))).toBe(true);
+    expect(
+      existsSync(join(__dirname, "../fixtures/runner/tiny-kata/katas/tiny-sum/kata.json")),
+    ).toBe(true);
   });
 });

@@ -20,7 +20,9 @@ const quick = process.argv.includes("--quick");
 const seconds = (ms: number) => `${(ms / 1000).toFixed(2)} s`;
 const percentile = (values: number[], p: number) => {
   const sorted = [...values].sort((a, b) => a - b);
-  return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)] ?? Number.NaN;
+  return (
+    sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)] ?? Number.NaN
+  );
 };
 
 async function timed(file: string, args: string[], cwd = ROOT): Promise<number> {
@@ -34,7 +36,12 @@ async function watchLatency(saves = 20): Promise<number[]> {
   const repo = await makeTempRepo({ realKatas: [BENCH_KATA] });
   const stub = repo.path("katas", BENCH_KATA, `${BENCH_KATA}.ts`);
   const original = readFileSync(stub, "utf8");
-  const child = execa("npx", ["tsx", "scripts/kata.ts", "watch", BENCH_KATA], { cwd: repo.dir, reject: false, env: { NO_COLOR: "1" }, stdin: "ignore" });
+  const child = execa("npx", ["tsx", "scripts/kata.ts", "watch", BENCH_KATA], {
+    cwd: repo.dir,
+    reject: false,
+    env: { NO_COLOR: "1" },
+    stdin: "ignore",
+  });
   let frames = 0;
   let onFrame: (() => void) | undefined;
   child.stdout?.on("data", (chunk: Buffer) => {
@@ -73,11 +80,16 @@ async function coldRun(): Promise<{ kata: number; empty: number }> {
   try {
     symlinkSync(join(ROOT, "node_modules"), join(empty, "node_modules"), "dir");
     writeFileSync(join(empty, "package.json"), '{ "type": "module" }\n');
-    writeFileSync(join(empty, "empty.spec.ts"), 'import { it } from "vitest";\nit("does nothing", () => {});\n');
+    writeFileSync(
+      join(empty, "empty.spec.ts"),
+      'import { it } from "vitest";\nit("does nothing", () => {});\n',
+    );
     const kataTimes: number[] = [];
     const emptyTimes: number[] = [];
     for (let i = 0; i < 3; i++) {
-      kataTimes.push(await timed("npx", ["vitest", "run", "--project", "reference", `katas/${BENCH_KATA}`]));
+      kataTimes.push(
+        await timed("npx", ["vitest", "run", "--project", "reference", `katas/${BENCH_KATA}`]),
+      );
       emptyTimes.push(await timed("npx", ["vitest", "run"], empty));
     }
     return { kata: percentile(kataTimes, 50), empty: percentile(emptyTimes, 50) };
@@ -87,22 +99,34 @@ async function coldRun(): Promise<{ kata: number; empty: number }> {
 }
 
 async function main(): Promise<void> {
-  console.log(`machine: ${cpus().length} × ${cpus()[0]?.model.trim()}, ${(totalmem() / 2 ** 30).toFixed(0)} GiB, Node ${process.version}\n`);
+  console.log(
+    `machine: ${cpus().length} × ${cpus()[0]?.model.trim()}, ${(totalmem() / 2 ** 30).toFixed(0)} GiB, Node ${process.version}\n`,
+  );
 
   const latencies = await watchLatency();
   const p50 = percentile(latencies, 50);
-  console.log(`watch mode, save → result (${latencies.length} saves of ${BENCH_KATA}): p50 ${p50.toFixed(0)} ms, p95 ${percentile(latencies, 95).toFixed(0)} ms   (target p50 ≤ 300 ms: ${p50 <= 300 ? "met" : "missed"})`);
+  console.log(
+    `watch mode, save → result (${latencies.length} saves of ${BENCH_KATA}): p50 ${p50.toFixed(0)} ms, p95 ${percentile(latencies, 95).toFixed(0)} ms   (target p50 ≤ 300 ms: ${p50 <= 300 ? "met" : "missed"})`,
+  );
 
   const cold = await coldRun();
   const ratio = cold.kata / cold.empty;
-  console.log(`cold run: ${BENCH_KATA} spec ${seconds(cold.kata)}, empty vitest run ${seconds(cold.empty)}, ratio ${ratio.toFixed(2)}   (target ≤ 1.5: ${ratio <= 1.5 ? "met" : "missed"})`);
+  console.log(
+    `cold run: ${BENCH_KATA} spec ${seconds(cold.kata)}, empty vitest run ${seconds(cold.empty)}, ratio ${ratio.toFixed(2)}   (target ≤ 1.5: ${ratio <= 1.5 ? "met" : "missed"})`,
+  );
 
   const verify = await timed("npm", ["run", "-s", "kata", "--", "verify"]);
-  console.log(`contract check (npm run kata -- verify): ${seconds(verify)}   (target ≤ 30 s: ${verify <= 30_000 ? "met" : "missed"})`);
+  console.log(
+    `contract check (npm run kata -- verify): ${seconds(verify)}   (target ≤ 30 s: ${verify <= 30_000 ? "met" : "missed"})`,
+  );
   if (!quick) console.log(`whole suite (npm test): ${seconds(await timed("npm", ["test"]))}`);
 
   console.log("");
-  const logs = await execa("npx", ["tsx", "scripts/bench/log-aggregation.ts", "1000000"], { cwd: ROOT, reject: false, all: true });
+  const logs = await execa("npx", ["tsx", "scripts/bench/log-aggregation.ts", "1000000"], {
+    cwd: ROOT,
+    reject: false,
+    all: true,
+  });
   console.log(logs.all);
 }
 

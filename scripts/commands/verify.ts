@@ -5,7 +5,9 @@ import { verifyKatas } from "../lib/verify.ts";
 /** `verify`: the kata contract for every kata; one item per kata and a closing count. */
 export async function verifyCommand(slug?: string): Promise<number> {
   const started = Date.now();
-  const verdicts = await verifyKatas(slug === undefined ? undefined : [findKata(loadCatalogue(), slug).slug]);
+  const verdicts = await verifyKatas(
+    slug === undefined ? undefined : [findKata(loadCatalogue(), slug).slug],
+  );
   for (const verdict of verdicts) {
     if (verdict.problems.length === 0) {
       console.log(`${pc.green("✔")} ${verdict.slug}: ${pc.dim(verdict.summary)}`);

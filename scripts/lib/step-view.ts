@@ -126,8 +126,9 @@ function renderFailingStep(step: StepInfo, maxFailures: number, maxDiffLines: nu
     }
     lines.push(`    ${pc.red("✗")} ${test.name}`);
     if (shown < maxFailures) {
-      for (const failure of test.failures.slice(0, 1))
-        lines.push(...renderFailure(failure, "        "));
+      for (const failure of test.failures.slice(0, 1)) {
+        lines.push(...renderFailure(failure, "        ", maxDiffLines));
+      }
       shown += 1;
     }
   }

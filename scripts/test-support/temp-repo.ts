@@ -43,16 +43,20 @@ export interface TempRepo {
   remove: () => void;
 }
 
-export async function makeTempRepo(options: { realKatas?: string[]; withNodeModules?: boolean } = {}): Promise<TempRepo> {
+export async function makeTempRepo(
+  options: { realKatas?: string[]; withNodeModules?: boolean } = {},
+): Promise<TempRepo> {
   const dir = mkdtempSync(join(tmpdir(), "kata-runner-"));
   for (const entry of TOP_LEVEL) cpSync(join(ROOT, entry), join(dir, entry), { recursive: true });
   cpSync(join(ROOT, "fixtures/runner/tiny-kata"), dir, { recursive: true });
   for (const slug of options.realKatas ?? []) {
     for (const top of ["katas", "solutions", "fixtures"]) {
-      if (existsSync(join(ROOT, top, slug))) cpSync(join(ROOT, top, slug), join(dir, top, slug), { recursive: true });
+      if (existsSync(join(ROOT, top, slug)))
+        cpSync(join(ROOT, top, slug), join(dir, top, slug), { recursive: true });
     }
   }
-  if (options.withNodeModules !== false) symlinkSync(join(ROOT, "node_modules"), join(dir, "node_modules"), "dir");
+  if (options.withNodeModules !== false)
+    symlinkSync(join(ROOT, "node_modules"), join(dir, "node_modules"), "dir");
   const git = (...args: string[]) => execa("git", args, { cwd: dir, env: GIT_ENV });
   await git("init", "-q");
   await git("add", "-A");
