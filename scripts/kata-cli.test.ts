@@ -227,7 +227,11 @@ describe("verify", () => {
       r.path("solutions/tiny-sum/bad/no-validation.ts"),
       `// Mistake: none, it is the reference\nexport * from "../tiny-sum.ts";\n`,
     );
-    await execa("git", ["commit", "-qam", "weaken"], { cwd: r.dir, env: CLI_ENV });
+    await execa("git", ["commit", "-qam", "weaken"], {
+      cwd: r.dir,
+      env: CLI_ENV,
+      extendEnv: false,
+    });
     const result = await r.kata("verify");
     expect(result.exitCode).toBe(1);
     expect(result.all).toContain(
@@ -303,8 +307,12 @@ describe("watch", () => {
       cwd: r.dir,
       reject: false,
       env: CLI_ENV,
+      extendEnv: false,
       all: true,
       stdin: "ignore",
+      // Its own process group, so the test can stop npm, the shell and node at once, as Ctrl-C
+      // does in a terminal.
+      detached: true,
     });
     let output = "";
     const waiters: { text: string; resolve: () => void }[] = [];
@@ -312,10 +320,21 @@ describe("watch", () => {
       output += chunk.toString();
       for (const waiter of waiters.filter((w) => output.includes(w.text))) waiter.resolve();
     });
-    const waitFor = (text: string) =>
+    // A deadline, not a sleep: it only fires when the expected screen never comes.
+    const waitFor = (text: string, deadlineMs = 60_000) =>
       new Promise<void>((resolve, reject) => {
         if (output.includes(text)) return resolve();
-        waiters.push({ text, resolve });
+        const timer = setTimeout(
+          () => reject(new Error(`watch never showed "${text}"; it showed:\n${output}`)),
+          deadlineMs,
+        );
+        waiters.push({
+          text,
+          resolve: () => {
+            clearTimeout(timer);
+            resolve();
+          },
+        });
         child.once("exit", () =>
           reject(new Error(`watch exited before showing "${text}":\n${output}`)),
         );
@@ -323,16 +342,9 @@ describe("watch", () => {
     await waitFor("0/4 tests passing");
     copyFileSync(r.path(REFERENCE), r.path(STUB));
     await waitFor("kata solved");
-    child.kill("SIGTERM");
+    process.kill(-(child.pid ?? 0), "SIGTERM");
     await child;
     expect(output).toContain("Watching katas/tiny-sum/");
-  });
-});
-
-describe("the fixture kata itself", () => {
-  it("is what the temp repos are built from", () => {
-    expect(
-      existsSync(join(__dirname, "../fixtures/runner/tiny-kata/katas/tiny-sum/kata.json")),
-    ).toBe(true);
+    expect(output).toContain("✓ step 2 — rejecting bad input (2/2)");
   });
 });

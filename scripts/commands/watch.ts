@@ -63,6 +63,20 @@ class KataWatcher {
     this.listenToKeys();
   }
 
+  /**
+   * Ctrl-C in a terminal arrives as a key; a signal (a closed terminal, `kill`, a test harness)
+   * ends the watch the same way. Registered after vitest starts, whose own handlers do not always
+   * end the process.
+   */
+  private listenToSignals(): void {
+    for (const signal of ["SIGINT", "SIGTERM", "SIGHUP"] as const) {
+      process.removeAllListeners(signal);
+      process.once(signal, () => {
+        void this.quit().finally(() => process.exit(0));
+      });
+    }
+  }
+
   async open(kata: Kata): Promise<void> {
     await this.closeKata();
     this.kata = kata;
@@ -70,6 +84,7 @@ class KataWatcher {
     this.panel = "";
     this.draw(pc.dim(`Starting ${kata.slug}…`));
     this.session = await KataSession.open(kata.slug);
+    this.listenToSignals();
     this.checker = new KataChecker(kata, this.session);
     this.fileWatcher = watchFiles(kataPaths(kata.slug).dir, {
       ignoreInitial: true,

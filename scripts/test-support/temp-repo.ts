@@ -31,7 +31,13 @@ export interface CliResult {
 
 /** Runs a command in the temp repo and never rejects: tests assert on the exit code. */
 export async function runIn(dir: string, file: string, args: string[]): Promise<CliResult> {
-  const result = await execa(file, args, { cwd: dir, reject: false, env: CLI_ENV, all: true });
+  const result = await execa(file, args, {
+    cwd: dir,
+    reject: false,
+    env: CLI_ENV,
+    extendEnv: false,
+    all: true,
+  });
   return { exitCode: result.exitCode ?? -1, all: result.all ?? "" };
 }
 
@@ -76,4 +82,23 @@ const GIT_ENV = {
   GIT_COMMITTER_EMAIL: "learner@example.invalid",
 };
 
-export const CLI_ENV = { ...GIT_ENV, NO_COLOR: "1", FORCE_COLOR: "0", CI: "true" };
+/**
+ * The environment of a learner's shell: this process's, without what vitest sets for its workers
+ * (VITEST, VITEST_WORKER_ID, NODE_ENV=test…), which would change how the runner's own vitest
+ * behaves. Use with `extendEnv: false`.
+ */
+export const CLI_ENV: Record<string, string> = {
+  ...Object.fromEntries(
+    Object.entries(process.env).filter(
+      (entry): entry is [string, string] =>
+        entry[1] !== undefined &&
+        !entry[0].startsWith("VITEST") &&
+        entry[0] !== "NODE_ENV" &&
+        entry[0] !== "TEST",
+    ),
+  ),
+  ...GIT_ENV,
+  NO_COLOR: "1",
+  FORCE_COLOR: "0",
+  CI: "true",
+};
