@@ -10,7 +10,6 @@ import {
   rmSync,
   writeFileSync,
 } from "node:fs";
-import { join } from "node:path";
 import { execa } from "execa";
 import { afterEach, describe, expect, it } from "vitest";
 import { CLI_ENV, makeTempRepo, runIn, type TempRepo } from "./test-support/temp-repo.ts";
