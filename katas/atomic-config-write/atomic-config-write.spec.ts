@@ -16,6 +16,7 @@ import {
 import { tmpdir } from "node:os";
 import { basename, dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
+import { isMainThread } from "node:worker_threads";
 import { execa } from "execa";
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from "vitest";
 import {
@@ -65,6 +66,13 @@ async function expectTypeError(promise: Promise<unknown>, message: string) {
   expect(error, `expected a TypeError("${message}")`).toBeInstanceOf(TypeError);
   expect((error as Error).message).toBe(message);
 }
+
+/**
+ * Tests that set the process umask. Node allows that only on a process's main thread: vitest runs
+ * specs in child processes (forks), but a worker-thread pool (Stryker's mutation runs use one)
+ * skips these tests rather than failing them.
+ */
+const umaskTest = isMainThread ? it : it.skip;
 
 /** Runs `work` with the process umask set to `mask`, then puts the old umask back. */
 async function withUmask(mask: number, work: () => Promise<unknown>) {
@@ -209,17 +217,17 @@ describe("step 2 — a temp file, renamed over the target", () => {
 });
 
 describe("step 3 — modes and symlinks", () => {
-  it("gives a new file mode 0o644, whatever the umask", async () => {
+  umaskTest("gives a new file mode 0o644, whatever the umask", async () => {
     await withUmask(0o077, () => writeFileAtomic(target, "v1\n"));
     expect(octal(modeOf(target))).toBe("0o644");
   });
 
-  it("applies options.mode exactly: the umask does not narrow it", async () => {
+  umaskTest("applies options.mode exactly: the umask does not narrow it", async () => {
     await withUmask(0o022, () => writeFileAtomic(target, "v1\n", { mode: 0o666 }));
     expect(octal(modeOf(target))).toBe("0o666");
   });
 
-  it.each([
+  umaskTest.each([
     ["0o600", 0o600],
     ["0o666", 0o666],
     ["0o755", 0o755],
@@ -238,16 +246,21 @@ describe("step 3 — modes and symlinks", () => {
     expect(octal(modeOf(target))).toBe("0o640");
   });
 
-  it("keeps the temp file as private as a 0o600 target while the data is written into it", async () => {
-    writeFileSync(target, "password = old\n");
-    chmodSync(target, 0o600);
-    await withUmask(0o022, () => writeFileAtomic(target, "password = new\n"));
-    const writes = fsSpy.events.filter((event) => event.op === "write");
-    expect(writes.length, "expected the data to be written to a temp file").toBeGreaterThan(0);
-    for (const write of writes) {
-      expect(octal(write.mode), `mode of ${write.path} while the secret was written`).toBe("0o600");
-    }
-  });
+  umaskTest(
+    "keeps the temp file as private as a 0o600 target while the data is written into it",
+    async () => {
+      writeFileSync(target, "password = old\n");
+      chmodSync(target, 0o600);
+      await withUmask(0o022, () => writeFileAtomic(target, "password = new\n"));
+      const writes = fsSpy.events.filter((event) => event.op === "write");
+      expect(writes.length, "expected the data to be written to a temp file").toBeGreaterThan(0);
+      for (const write of writes) {
+        expect(octal(write.mode), `mode of ${write.path} while the secret was written`).toBe(
+          "0o600",
+        );
+      }
+    },
+  );
 
   it("writes through a symlink: the file it points to changes, the link stays a link", async () => {
     mkdirSync(join(dir, "releases"));
