@@ -83,10 +83,9 @@ async function main(): Promise<number> {
     cwd: ROOT,
     env: { KATA_MUTATE: slugs.join(",") },
     reject: false,
-    all: true,
+    stdio: "inherit", // Stryker's progress, live
   });
   if (stryker.exitCode !== 0) {
-    console.error(stryker.all);
     console.error("mutate: Stryker failed before scoring; see its output above.");
     return 1;
   }
