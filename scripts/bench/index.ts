@@ -42,14 +42,14 @@ async function watchLatency(saves = 20): Promise<number[]> {
     env: { NO_COLOR: "1" },
     stdin: "ignore",
   });
+  // A frame is one drawn result; chunks of output can split a line, so count in the whole output.
+  let output = "";
   let frames = 0;
   let onFrame: (() => void) | undefined;
   child.stdout?.on("data", (chunk: Buffer) => {
-    const text = chunk.toString();
-    if (text.includes("tests passing") || text.includes("does not load")) {
-      frames += 1;
-      onFrame?.();
-    }
+    output += chunk.toString();
+    frames = output.split("(last run ").length - 1;
+    onFrame?.();
   });
   const nextFrame = (after: number) =>
     new Promise<void>((resolve) => {
