@@ -41,6 +41,7 @@ async function watchLatency(saves = 20): Promise<number[]> {
     reject: false,
     env: { NO_COLOR: "1" },
     stdin: "ignore",
+    detached: true, // its own process group: npx, tsx and node stop together
   });
   // A frame is one drawn result; chunks of output can split a line, so count in the whole output.
   let output = "";
@@ -68,7 +69,7 @@ async function watchLatency(saves = 20): Promise<number[]> {
     }
     return latencies;
   } finally {
-    child.kill("SIGTERM");
+    process.kill(-(child.pid ?? 0), "SIGTERM");
     await child;
     repo.remove();
   }
