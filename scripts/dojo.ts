@@ -7,7 +7,7 @@ import pc from "picocolors";
 import { parseDojoArgs, USAGE } from "./dojo/options.ts";
 import { askTeam, chooseKata, processTerminal } from "./dojo/prompts.ts";
 import { findKata, loadCatalogue } from "./lib/catalogue.ts";
-import { UserError } from "./lib/errors.ts";
+import { runCommandLine } from "./lib/errors.ts";
 
 async function main(argv: string[]): Promise<number> {
   const options = parseDojoArgs(argv);
@@ -34,21 +34,4 @@ async function main(argv: string[]): Promise<number> {
   return runDojo(kata, team, options);
 }
 
-main(process.argv.slice(2)).then(
-  (code) => {
-    process.exitCode = code;
-  },
-  (error: unknown) => {
-    if (error instanceof UserError) {
-      console.error(pc.red(error.message));
-      process.exitCode = error.exitCode;
-    } else {
-      console.error(
-        pc.red(`Unexpected error: ${error instanceof Error ? error.message : String(error)}`),
-      );
-      if (process.env.DEBUG) console.error(error);
-      else console.error(pc.dim("(set DEBUG=1 to see the stack)"));
-      process.exitCode = 1;
-    }
-  },
-);
+runCommandLine(() => main(process.argv.slice(2)));

@@ -3,8 +3,7 @@
  * Every command returns an exit code; a UserError is printed as a plain message, never a stack.
  */
 import { parseArgs } from "node:util";
-import pc from "picocolors";
-import { UserError } from "./lib/errors.ts";
+import { runCommandLine, UserError } from "./lib/errors.ts";
 
 export const USAGE = `Usage: npm run kata -- <command> [options]
 
@@ -18,17 +17,26 @@ export const USAGE = `Usage: npm run kata -- <command> [options]
   verify [slug]                 check the kata contract of every kata, or one (for authors; part of npm test)
   new <slug>                    scaffold a new kata (for authors)`;
 
+function parseCommandLine(argv: string[]) {
+  try {
+    return parseArgs({
+      args: argv,
+      allowPositionals: true,
+      options: {
+        level: { type: "string" },
+        yes: { type: "boolean", short: "y" },
+        force: { type: "boolean" },
+        help: { type: "boolean", short: "h" },
+      },
+    });
+  } catch (error) {
+    // util.parseArgs explains an unknown or malformed option well; add the usage.
+    throw new UserError(`${(error as Error).message}\n\n${USAGE}`);
+  }
+}
+
 async function main(argv: string[]): Promise<number> {
-  const { positionals, values } = parseArgs({
-    args: argv,
-    allowPositionals: true,
-    options: {
-      level: { type: "string" },
-      yes: { type: "boolean", short: "y" },
-      force: { type: "boolean" },
-      help: { type: "boolean", short: "h" },
-    },
-  });
+  const { positionals, values } = parseCommandLine(argv);
   const [command, slug, ...extra] = positionals;
   if (values.help || command === "help") {
     console.log(USAGE);
@@ -62,28 +70,4 @@ async function main(argv: string[]): Promise<number> {
   }
 }
 
-main(process.argv.slice(2)).then(
-  (code) => {
-    process.exitCode = code;
-  },
-  (error: unknown) => {
-    if (error instanceof UserError) {
-      console.error(pc.red(error.message));
-      process.exitCode = error.exitCode;
-    } else if (
-      error instanceof Error &&
-      "code" in error &&
-      String(error.code).startsWith("ERR_PARSE_ARGS")
-    ) {
-      console.error(pc.red(`${error.message}\n\n${USAGE}`));
-      process.exitCode = 2;
-    } else {
-      console.error(
-        pc.red(`Unexpected error: ${error instanceof Error ? error.message : String(error)}`),
-      );
-      if (process.env.DEBUG) console.error(error);
-      else console.error(pc.dim("(set DEBUG=1 to see the stack)"));
-      process.exitCode = 1;
-    }
-  },
-);
+runCommandLine(() => main(process.argv.slice(2)));

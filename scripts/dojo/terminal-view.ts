@@ -4,6 +4,7 @@
  * fits the terminal's width; the app only writes the string.
  */
 import pc from "picocolors";
+import { colorDiffLine } from "../lib/solution.ts";
 import { bigText, formatCountdown, formatElapsed, GLYPH_HEIGHT } from "./big-digits.ts";
 import type { DojoSnapshot, Panel } from "./dojo-state.ts";
 import { KEY_HELP } from "./keys.ts";
@@ -241,13 +242,7 @@ function panelBody(panel: Panel, width: number): string[] {
     ...panel.diff
       .split("\n")
       .filter((line) => line !== "")
-      .map((line) => {
-        if (line.startsWith("+++") || line.startsWith("---")) return pc.bold(line);
-        if (line.startsWith("+")) return pc.green(line);
-        if (line.startsWith("-")) return pc.red(line);
-        if (line.startsWith("@@")) return pc.cyan(line);
-        return line;
-      }),
+      .map(colorDiffLine),
   ];
 }
 

@@ -21,13 +21,16 @@ export function referenceWithDiff(slug: string): { reference: string; diff: stri
   const diff = patch
     .split("\n")
     .slice(1) // the "====" line
-    .map((line) => {
-      if (line.startsWith("+++") || line.startsWith("---")) return pc.bold(line);
-      if (line.startsWith("+")) return pc.green(line);
-      if (line.startsWith("-")) return pc.red(line);
-      if (line.startsWith("@@")) return pc.cyan(line);
-      return line;
-    })
+    .map(colorDiffLine)
     .join("\n");
   return { reference, diff };
+}
+
+/** One line of a unified diff in the terminal's colours: headers bold, additions green, removals red. */
+export function colorDiffLine(line: string): string {
+  if (line.startsWith("+++") || line.startsWith("---")) return pc.bold(line);
+  if (line.startsWith("+")) return pc.green(line);
+  if (line.startsWith("-")) return pc.red(line);
+  if (line.startsWith("@@")) return pc.cyan(line);
+  return line;
 }
