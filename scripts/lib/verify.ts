@@ -6,7 +6,8 @@
  * - every test PASSES on the reference and on the library variant;
  * - every known-bad solution fails at least one test;
  * - stub, spec and solutions type-check.
- * All targets run in one vitest instance (one project per target), so the check stays fast.
+ * All targets run in one vitest instance (one project per target) on a pool of reused processes,
+ * so the check stays fast.
  */
 import { existsSync, readdirSync, readFileSync } from "node:fs";
 import { availableParallelism } from "node:os";
@@ -18,8 +19,10 @@ import { hintProblems, parseHints } from "./hints.ts";
 import { badSolutions, kataDirsOnDisk, kataPaths, ROOT } from "./paths.ts";
 import { preparePristineStubs } from "./pristine.ts";
 import { type KataResult, toKataResult } from "./results.ts";
+import type { Target } from "./targets.ts";
 import { formatDiagnostic } from "./typecheck.ts";
 import { kataProject, katasWithLibrary, specGlob } from "./vitest-projects.ts";
+import { closeWarmPool, warmPool } from "./warm-pool/warm-pool.ts";
 
 export const MIN_BAD_SOLUTIONS = 3;
 export const README_SECTIONS = ["## From Python", "## API", "## Steps", "## Run it"];
@@ -184,15 +187,17 @@ async function runAllTargets(slugs: string[]): Promise<Map<string, Map<TargetNam
   if (slugs.length === 0) return out;
   const globs = (list: string[]) => list.map(specGlob);
   const maxBad = Math.max(0, ...slugs.map((slug) => badSolutions(slug).length));
-  const projects = [
-    kataProject("stub", "pristine", globs(slugs), true),
-    kataProject("reference", "reference", globs(slugs), true),
-  ];
+  // Only the workbook's own code runs here, so one process may serve run after run (see
+  // warm-pool.ts): the specs' dependencies load once per process, not once per target.
+  const pool = warmPool("reuse");
+  const project = (name: string, target: Target, katas: string[]) =>
+    kataProject(name, target, globs(katas), true, pool);
+  const projects = [project("stub", "pristine", slugs), project("reference", "reference", slugs)];
   const withLibrary = katasWithLibrary(slugs);
-  if (withLibrary.length > 0) projects.push(kataProject("lib", "lib", globs(withLibrary), true));
+  if (withLibrary.length > 0) projects.push(project("lib", "lib", withLibrary));
   for (let n = 1; n <= maxBad; n++) {
     const withBad = slugs.filter((slug) => badSolutions(slug).length >= n);
-    projects.push(kataProject(`bad-${n}`, `bad-${n}`, globs(withBad), true));
+    projects.push(project(`bad-${n}`, `bad-${n}`, withBad));
   }
   const vitest = await createVitest(
     "test",
@@ -215,6 +220,7 @@ async function runAllTargets(slugs: string[]): Promise<Map<string, Map<TargetNam
     }
   } finally {
     await vitest.close();
+    await closeWarmPool();
   }
   return out;
 }

@@ -6,6 +6,7 @@
 import { existsSync } from "node:fs";
 import { join } from "node:path";
 import type { TestProjectInlineConfiguration } from "vitest/config";
+import type { PoolRunnerInitializer } from "vitest/node";
 import { kataPaths, ROOT } from "./paths.ts";
 import { kataTargetPlugin, type Target } from "./targets.ts";
 
@@ -40,6 +41,7 @@ export function kataProject(
   target: Target,
   include: string[],
   shuffle = false,
+  pool?: PoolRunnerInitializer,
 ): TestProjectInlineConfiguration {
   return {
     plugins: [kataTargetPlugin(target)],
@@ -49,6 +51,7 @@ export function kataProject(
       name,
       include,
       sequence: { shuffle: shuffle ? { files: true, tests: true } : false },
+      ...(pool ? { pool } : {}),
     },
   };
 }

@@ -1,0 +1,273 @@
+/**
+ * A vitest pool that does not pay for the same imports twice.
+ *
+ * vitest's forks pool starts a new Node process for every spec run, and a kata spec's first
+ * second goes on importing its dependencies (the EC2 client alone is 2 MB of JavaScript, msw
+ * another few hundred ms). The spec itself runs in a tenth of that. This pool keeps the cost off
+ * the path between a save and its result, in one of two modes:
+ *
+ * - `fresh` (watch mode and the dojo — the learner's code runs): every run still gets a process of
+ *   its own, as with vitest's forks pool, so nothing a half-written solution leaves behind (a
+ *   timer, a patched global) can reach the next run. But the next process is started as soon as
+ *   a run ends, and imports the dependencies the last run used while the learner is typing.
+ * - `reuse` (the contract check — only the workbook's own code runs): a process serves one spec
+ *   run after another, across targets, forgetting the spec and implementation modules between
+ *   runs but keeping the dependencies loaded. A process retires after RETIRE_AFTER_RUNS runs.
+ *
+ * The child side is ./worker.mjs. Both speak vitest's worker protocol unchanged.
+ */
+import { type ChildProcess, fork } from "node:child_process";
+import { fileURLToPath } from "node:url";
+import type { PoolOptions, PoolRunnerInitializer, PoolWorker } from "vitest/node";
+
+export type WarmPoolMode = "fresh" | "reuse";
+
+const WORKER_ENTRY = fileURLToPath(new URL("./worker.mjs", import.meta.url));
+const PRIVATE = "__kataWarmPool__";
+const RETIRE_AFTER_RUNS = 50;
+const SIGKILL_AFTER_MS = 2_000;
+
+interface WarmChild {
+  process: ChildProcess;
+  mode: WarmPoolMode;
+  key: string;
+  runs: number;
+  /** vitest has told it to stop; it is parked (reuse) or ended once it has. */
+  stopping: boolean;
+}
+
+/** Processes not serving a run: parked (reuse) or spare (fresh), by the env they were made for. */
+const idle = new Map<string, WarmChild[]>();
+/** The dependencies the last run loaded, by the same key: what a spare preloads. */
+const dependencies = new Map<string, string[]>();
+const everyChild = new Set<ChildProcess>();
+let spawned = 0;
+/**
+ * Reuse mode: processes told to stop but not yet parked, by key. vitest asks for the next
+ * worker before the last one has finished stopping; waiting a few ms for it beats starting one.
+ */
+const stopping = new Map<string, number>();
+const waitingForPark = new Map<string, ((child: WarmChild | undefined) => void)[]>();
+const STOPPING_WAIT_MS = 2_000;
+
+process.once("exit", () => {
+  for (const child of everyChild) child.kill("SIGKILL");
+});
+
+export function warmPool(mode: WarmPoolMode): PoolRunnerInitializer {
+  return {
+    name: `kata-warm-${mode}`,
+    createPoolWorker: (options) => new WarmWorker(mode, options),
+  };
+}
+
+/** How many processes the pool has started, and how many wait idle (for tests and benchmarks). */
+export function warmPoolStats(): { spawned: number; idle: number } {
+  return { spawned, idle: [...idle.values()].flat().length };
+}
+
+/** Stops every idle process (the runner calls it when it closes its vitest instance). */
+export async function closeWarmPool(): Promise<void> {
+  const children = [...idle.values()].flat();
+  idle.clear();
+  await Promise.all(children.map((child) => terminate(child.process)));
+}
+
+class WarmWorker implements PoolWorker {
+  readonly name: string;
+  readonly cacheFs = true;
+  private child: WarmChild | undefined;
+  /** Listeners vitest added through `on`, so none outlives this worker on a reused process. */
+  private readonly listeners: { event: string; original: Listener; attached: Listener }[] = [];
+  private readonly key: string;
+
+  constructor(
+    private readonly mode: WarmPoolMode,
+    private readonly options: PoolOptions,
+  ) {
+    this.name = `kata-warm-${mode}`;
+    this.key = JSON.stringify([mode, options.execArgv, options.env]);
+  }
+
+  async start(): Promise<void> {
+    if (this.child) return;
+    this.child =
+      takeIdle(this.key) ??
+      (await nextParked(this.key)) ??
+      spawnChild(this.mode, this.key, this.options);
+    this.child.runs += 1;
+    this.child.process.ref();
+    this.child.process.channel?.ref();
+    this.child.process.on("message", this.rememberDependencies);
+    const logger = this.options.project.vitest.logger;
+    this.child.process.stdout?.pipe(logger.outputStream, { end: false });
+    this.child.process.stderr?.pipe(logger.errorStream, { end: false });
+  }
+
+  async stop(): Promise<void> {
+    const child = this.child;
+    if (!child) return;
+    this.child = undefined;
+    for (const { event, attached } of this.listeners.splice(0)) child.process.off(event, attached);
+    child.process.off("message", this.rememberDependencies);
+    const logger = this.options.project.vitest.logger;
+    child.process.stdout?.unpipe(logger.outputStream);
+    child.process.stderr?.unpipe(logger.errorStream);
+
+    const healthy = child.process.exitCode === null && child.process.connected;
+    const wasStopping = child.stopping;
+    child.stopping = false;
+    if (wasStopping) stopping.set(this.key, (stopping.get(this.key) ?? 1) - 1);
+    if (this.mode === "reuse" && healthy && child.runs < RETIRE_AFTER_RUNS) {
+      park(child);
+      return;
+    }
+    if (wasStopping) handOver(this.key, undefined);
+    await terminate(child.process);
+    if (this.mode === "fresh") {
+      // One spare is enough: a spare made for other settings (env, flags) will not be asked for.
+      await Promise.all(takeAllIdle("fresh").map((spare) => terminate(spare.process)));
+      park(spawnChild("fresh", this.key, this.options));
+    }
+  }
+
+  on(event: string, callback: Listener): void {
+    // The pool's private messages are not vitest's: keep them away from its RPC channel.
+    const attached: Listener =
+      event === "message" ? (message) => isPrivate(message) || callback(message) : callback;
+    this.listeners.push({ event, original: callback, attached });
+    this.current.on(event, attached);
+  }
+
+  off(event: string, callback: Listener): void {
+    const index = this.listeners.findIndex((l) => l.event === event && l.original === callback);
+    if (index === -1) return;
+    const [entry] = this.listeners.splice(index, 1);
+    if (entry) this.current.off(event, entry.attached);
+  }
+
+  send(message: unknown): void {
+    if (this.mode === "reuse" && this.child && isStopRequest(message)) {
+      this.child.stopping = true;
+      stopping.set(this.key, (stopping.get(this.key) ?? 0) + 1);
+    }
+    this.current.send(message as Parameters<ChildProcess["send"]>[0]);
+  }
+
+  deserialize(data: unknown): unknown {
+    return data;
+  }
+
+  private get current(): ChildProcess {
+    if (!this.child) throw new Error("warm pool: the worker process is not started");
+    return this.child.process;
+  }
+
+  private readonly rememberDependencies = (message: unknown) => {
+    if (!isPrivate(message)) return;
+    const { urls } = message as { urls?: unknown };
+    if (Array.isArray(urls)) dependencies.set(this.key, urls.map(String));
+  };
+}
+
+type Listener = (arg: unknown) => void;
+
+function isStopRequest(message: unknown): boolean {
+  return (
+    typeof message === "object" &&
+    message !== null &&
+    (message as { type?: unknown }).type === "stop"
+  );
+}
+
+/** A process of this key that is stopping now, once parked; undefined if none is coming. */
+function nextParked(key: string): Promise<WarmChild | undefined> | undefined {
+  if ((stopping.get(key) ?? 0) <= (waitingForPark.get(key)?.length ?? 0)) return undefined;
+  return new Promise((resolve) => {
+    const timer = setTimeout(() => settle(undefined), STOPPING_WAIT_MS);
+    const settle = (child: WarmChild | undefined) => {
+      clearTimeout(timer);
+      const list = waitingForPark.get(key) ?? [];
+      const index = list.indexOf(settle);
+      if (index !== -1) list.splice(index, 1);
+      resolve(child);
+    };
+    waitingForPark.set(key, [...(waitingForPark.get(key) ?? []), settle]);
+  });
+}
+
+/** Gives a process that just stopped to whoever waits for one; false if nobody does. */
+function handOver(key: string, child: WarmChild | undefined): boolean {
+  const waiter = waitingForPark.get(key)?.[0];
+  if (!waiter) return false;
+  waiter(child);
+  return true;
+}
+
+function isPrivate(message: unknown): boolean {
+  return typeof message === "object" && message !== null && PRIVATE in message;
+}
+
+function spawnChild(mode: WarmPoolMode, key: string, options: PoolOptions): WarmChild {
+  const child = fork(WORKER_ENTRY, [], {
+    env: options.env,
+    execArgv: options.execArgv,
+    stdio: "pipe",
+    serialization: "advanced",
+  });
+  everyChild.add(child);
+  spawned += 1;
+  child.once("exit", () => {
+    everyChild.delete(child);
+    forgetIdle(child);
+  });
+  const urls = dependencies.get(key);
+  if (urls && urls.length > 0) child.send({ [PRIVATE]: "preload", urls });
+  return { process: child, mode, key, runs: 0, stopping: false };
+}
+
+/** An idle process must not keep the runner alive, nor be waited for. */
+function park(child: WarmChild): void {
+  if (handOver(child.key, child)) return;
+  child.process.unref();
+  child.process.channel?.unref();
+  const list = idle.get(child.key) ?? [];
+  list.push(child);
+  idle.set(child.key, list);
+}
+
+function takeIdle(key: string): WarmChild | undefined {
+  const list = idle.get(key);
+  while (list && list.length > 0) {
+    const child = list.shift();
+    if (child && child.process.exitCode === null && child.process.connected) return child;
+  }
+  return undefined;
+}
+
+function takeAllIdle(mode: WarmPoolMode): WarmChild[] {
+  const taken: WarmChild[] = [];
+  for (const list of idle.values()) {
+    for (const child of list.filter((c) => c.mode === mode)) {
+      list.splice(list.indexOf(child), 1);
+      taken.push(child);
+    }
+  }
+  return taken;
+}
+
+function forgetIdle(process: ChildProcess): void {
+  for (const list of idle.values()) {
+    const index = list.findIndex((child) => child.process === process);
+    if (index !== -1) list.splice(index, 1);
+  }
+}
+
+async function terminate(child: ChildProcess): Promise<void> {
+  if (child.exitCode !== null || child.signalCode !== null) return;
+  const exited = new Promise<void>((resolve) => child.once("exit", () => resolve()));
+  const killer = setTimeout(() => child.kill("SIGKILL"), SIGKILL_AFTER_MS);
+  child.kill();
+  await exited;
+  clearTimeout(killer);
+}

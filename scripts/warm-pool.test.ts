@@ -1,0 +1,150 @@
+/**
+ * The warm pool's promises: a fresh process per run in `fresh` mode, one process for many runs in
+ * `reuse` mode, and in both the code of the current run — never a module left from the last one.
+ * Each test drives a small vitest instance over specs written to a temp dir; the specs log the
+ * process they ran in and the value they imported.
+ */
+import { mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
+import { createVitest, type Vitest } from "vitest/node";
+import { ROOT } from "./lib/paths.ts";
+import {
+  closeWarmPool,
+  type WarmPoolMode,
+  warmPool,
+  warmPoolStats,
+} from "./lib/warm-pool/warm-pool.ts";
+
+let dir: string;
+let vitest: Vitest | undefined;
+
+beforeEach(() => {
+  dir = mkdtempSync(join(tmpdir(), "kata-warm-pool-"));
+  symlinkSync(join(ROOT, "node_modules"), join(dir, "node_modules"), "dir");
+  writeFileSync(join(dir, "package.json"), '{ "type": "module" }\n');
+});
+
+afterEach(async () => {
+  await vitest?.close();
+  vitest = undefined;
+  await closeWarmPool();
+  rmSync(dir, { recursive: true, force: true });
+});
+
+const write = (name: string, text: string) => writeFileSync(join(dir, name), text);
+
+/** A spec that logs `<pid> <project> <value>` and imports `value` from `./impl-<suffix>`. */
+function writeSpec(name: string, implementation = "./impl") {
+  write(
+    name,
+    [
+      'import { appendFileSync } from "node:fs";',
+      'import { it } from "vitest";',
+      `import { value } from "${implementation}";`,
+      `it("logs", () => { appendFileSync(${JSON.stringify(join(dir, "log"))}, \`\${process.pid} \${value}\\n\`); });`,
+    ].join("\n"),
+  );
+}
+
+function log(): { pid: string; value: string }[] {
+  return readFileSync(join(dir, "log"), "utf8")
+    .trim()
+    .split("\n")
+    .map((line) => {
+      const [pid = "", value = ""] = line.split(" ");
+      return { pid, value };
+    });
+}
+
+async function open(mode: WarmPoolMode, projects: { name: string; impl: string }[]) {
+  vitest = await createVitest(
+    "test",
+    { config: false, watch: false, reporters: [{}], root: dir, maxWorkers: 1 },
+    {
+      test: {
+        projects: projects.map(({ name, impl }) => ({
+          resolve: { alias: { "#impl": join(dir, impl) } },
+          test: { name, root: dir, include: ["*.spec.ts"], pool: warmPool(mode) },
+        })),
+      },
+      logLevel: "silent",
+      server: { watch: null },
+    },
+  );
+  return vitest;
+}
+
+async function runAll(v: Vitest) {
+  const specs = await v.globTestSpecifications();
+  const { testModules } = await v.runTestSpecifications(specs, true);
+  return testModules.map((module) => module.state());
+}
+
+describe("fresh mode (watch and dojo)", () => {
+  it("runs every spec run in a new process, on the code as it is now", async () => {
+    write("impl.ts", "export const value = 1;\n");
+    writeSpec("a.spec.ts", "#impl");
+    const v = await open("fresh", [{ name: "only", impl: "impl.ts" }]);
+
+    expect(await runAll(v)).toEqual(["passed"]);
+    write("impl.ts", "export const value = 2;\n");
+    v.invalidateFile(join(dir, "impl.ts"));
+    expect(await runAll(v)).toEqual(["passed"]);
+
+    const [first, second] = log();
+    expect(second?.value, "the second run must load the edited module").toBe("2");
+    expect(first?.value).toBe("1");
+    expect(second?.pid, "each run gets a process of its own").not.toBe(first?.pid);
+  });
+
+  it("keeps one spare process ready after a run, and no more", async () => {
+    write("impl.ts", "export const value = 1;\n");
+    writeSpec("a.spec.ts", "#impl");
+    const before = warmPoolStats().spawned;
+    const v = await open("fresh", [{ name: "only", impl: "impl.ts" }]);
+    await runAll(v);
+    // The spare is started as the used process stops, just after the run reports.
+    await vi.waitFor(() => expect(warmPoolStats().idle).toBe(1));
+    await runAll(v); // on the spare
+    await vi.waitFor(() => expect(warmPoolStats().spawned - before).toBe(3));
+    expect(warmPoolStats().idle, "the spare made for the first run is the one used").toBe(1);
+    expect(new Set(log().map((e) => e.pid)).size).toBe(2);
+  });
+});
+
+describe("reuse mode (the contract check)", () => {
+  it("serves several projects from one process, each with its own implementation", async () => {
+    write("impl-a.ts", 'export const value = "a";\n');
+    write("impl-b.ts", 'export const value = "b";\n');
+    writeSpec("one.spec.ts", "#impl");
+    writeSpec("two.spec.ts", "#impl");
+    const before = warmPoolStats().spawned;
+    const v = await open("reuse", [
+      { name: "a", impl: "impl-a.ts" },
+      { name: "b", impl: "impl-b.ts" },
+    ]);
+
+    expect(await runAll(v)).toEqual(["passed", "passed", "passed", "passed"]);
+
+    const entries = log();
+    expect(entries.map((e) => e.value).sort()).toEqual(["a", "a", "b", "b"]);
+    expect(new Set(entries.map((e) => e.pid)).size, "one process for all four runs").toBe(1);
+    expect(warmPoolStats().spawned - before).toBe(1);
+  });
+
+  it("loads an edited module in a reused process, not the one it loaded before", async () => {
+    write("impl.ts", "export const value = 1;\n");
+    writeSpec("a.spec.ts", "#impl");
+    const v = await open("reuse", [{ name: "only", impl: "impl.ts" }]);
+    await runAll(v);
+    write("impl.ts", "export const value = 2;\n");
+    v.invalidateFile(join(dir, "impl.ts"));
+    await runAll(v);
+
+    const [first, second] = log();
+    expect(second?.pid, "the same process served both runs").toBe(first?.pid);
+    expect(second?.value).toBe("2");
+  });
+});
