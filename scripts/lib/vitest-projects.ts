@@ -3,12 +3,27 @@
  * `vitest.config.ts` (so plain `npx vitest` works) and by the runner, which builds the same
  * projects programmatically.
  */
-import { existsSync } from "node:fs";
+import { accessSync, constants, existsSync } from "node:fs";
 import { join } from "node:path";
 import type { TestProjectInlineConfiguration } from "vitest/config";
 import type { PoolRunnerInitializer } from "vitest/node";
 import { kataPaths, ROOT } from "./paths.ts";
 import { kataTargetPlugin, type Target } from "./targets.ts";
+
+/**
+ * Where specs make their temp dirs: memory (/dev/shm) where the system has it. A spec that writes
+ * files then never waits on a busy disk: an fsync under load took up to 440 ms, real time that
+ * the flake runs reported as slow tests. Renames, permissions and crashes behave as on disk.
+ */
+const RAM_TEMP_DIR = "/dev/shm";
+const tempDirEnv = (): { TMPDIR?: string } => {
+  try {
+    accessSync(RAM_TEMP_DIR, constants.W_OK);
+    return { TMPDIR: RAM_TEMP_DIR };
+  } catch {
+    return {};
+  }
+};
 
 /** Settings shared by every kata project: hermetic, fake credentials, no real time. */
 export const KATA_TEST_SETTINGS = {
@@ -25,6 +40,7 @@ export const KATA_TEST_SETTINGS = {
     AWS_SHARED_CREDENTIALS_FILE: "/dev/null",
     AWS_EC2_METADATA_DISABLED: "true",
     AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: "true",
+    ...tempDirEnv(),
   },
   restoreMocks: true,
   unstubEnvs: true,
