@@ -242,6 +242,39 @@ describe("verify", () => {
     expect(result.all.trim().split("\n").at(-1)).toBe("verify: 0 passed, 1 failed");
   });
 
+  it("runs a bad solution written as a patch, and names a patch that no longer applies", async () => {
+    const r = await tinyRepo();
+    const patch = (name: string, from: string, to: string) =>
+      writeFileSync(
+        r.path(`solutions/tiny-sum/bad/${name}.patch`),
+        [
+          "--- tiny-sum.ts",
+          `+++ bad/${name}.ts`,
+          "@@ -2,6 +2,7 @@",
+          " export function sumOf(a: number, b: number): number {",
+          "   if (!Number.isFinite(a) || !Number.isFinite(b)) {",
+          // biome-ignore lint/suspicious/noTemplateCurlyInString: a line of the reference, quoted
+          "     throw new TypeError(`sumOf needs finite numbers, got ${a} and ${b}`);",
+          "   }",
+          `-  ${from}`,
+          "+  // Mistake: drops the sign of the sum.",
+          `+  ${to}`,
+          " }",
+          "",
+        ].join("\n"),
+      );
+    patch("unsigned", "return a + b;", "return Math.abs(a + b);");
+    patch("stale", "return a - b;", "return 0;"); // the reference never said `a - b`
+
+    const result = await r.kata("verify");
+    // The three whole-file bad solutions and `unsigned` are rejected; `stale` never ran.
+    expect(result.all).toContain("4/5 bad solutions rejected");
+    expect(result.all).toContain(
+      "solutions/tiny-sum/bad/stale.patch does not load: solutions/tiny-sum/bad/stale.patch no longer applies to solutions/tiny-sum/tiny-sum.ts",
+    );
+    expect(result.all.trim().split("\n").at(-1)).toBe("verify: 0 passed, 1 failed");
+  });
+
   it("checks the committed stub even after the learner has solved the kata", async () => {
     const r = await tinyRepo();
     copyFileSync(r.path(REFERENCE), r.path(STUB));

@@ -24,15 +24,20 @@ export const kataPaths = (slug: string) => ({
   pristineStub: join(STATE_DIR, "pristine", "katas", slug, `${slug}.ts`),
 });
 
-/** The known-bad solutions of a kata, sorted by file name (so `bad-1` is always the same file). */
+/**
+ * The known-bad solutions of a kata, sorted by file name (so `bad-1` is always the same file):
+ * whole files (`bad/<name>.ts`) and patches to the reference (`bad/<name>.patch`, see targets.ts).
+ */
 export function badSolutions(slug: string): string[] {
   const dir = kataPaths(slug).badDir;
   if (!existsSync(dir)) return [];
   return readdirSync(dir)
-    .filter((name) => name.endsWith(".ts"))
+    .filter((name) => name.endsWith(".ts") || name.endsWith(BAD_PATCH_EXTENSION))
     .sort()
     .map((name) => join(dir, name));
 }
+
+export const BAD_PATCH_EXTENSION = ".patch";
 
 /** Every kata folder with a kata.json, sorted by slug (the catalogue orders them). */
 export function kataSlugsOnDisk(): string[] {

@@ -7,7 +7,10 @@
  *                 already edited the stub (see `pristine.ts`);
  * - `reference` — its twin under `solutions/`;
  * - `lib`       — `solutions/<slug>/<slug>.lib.ts`, the variant built on a production library;
- * - `bad-N`     — the N-th known-bad solution in `solutions/<slug>/bad/`.
+ * - `bad-N`     — the N-th known-bad solution in `solutions/<slug>/bad/`: a whole file
+ *                 (`<name>.ts`), or a patch to the reference (`<name>.patch`, a unified diff),
+ *                 applied when the spec imports it. A patch keeps a one-line mistake one line
+ *                 long, and fails loudly once the reference has moved on from it.
  *
  * Only imports made by spec files are redirected, so the spec itself is never copied.
  *
@@ -15,10 +18,18 @@
  * `kata:implementation-path`: its default export is the absolute path of the file the current
  * target loads for `katas/<slug>/<slug>.ts`.
  */
-import { existsSync } from "node:fs";
-import { dirname, join, relative, resolve, sep } from "node:path";
+import { existsSync, readFileSync } from "node:fs";
+import { basename, dirname, join, relative, resolve, sep } from "node:path";
+import { applyPatch } from "diff";
 import type { Plugin } from "vitest/config";
-import { badSolutions, KATAS_DIR, kataPaths, SOLUTIONS_DIR } from "./paths.ts";
+import {
+  BAD_PATCH_EXTENSION,
+  badSolutions,
+  KATAS_DIR,
+  kataPaths,
+  ROOT,
+  SOLUTIONS_DIR,
+} from "./paths.ts";
 
 export type Target = "stub" | "pristine" | "reference" | "lib" | `bad-${number}`;
 
@@ -36,9 +47,35 @@ export function targetFile(target: Target, slug: string, moduleName: string): st
       return isMain ? kataPaths(slug).library : join(SOLUTIONS_DIR, slug, `${moduleName}.ts`);
     default: {
       const index = Number(target.slice("bad-".length)) - 1;
-      return isMain ? badSolutions(slug)[index] : join(SOLUTIONS_DIR, slug, `${moduleName}.ts`);
+      const bad = badSolutions(slug)[index];
+      if (!isMain || bad === undefined) return join(SOLUTIONS_DIR, slug, `${moduleName}.ts`);
+      return bad.endsWith(BAD_PATCH_EXTENSION) ? patchedReferenceId(slug, bad) : bad;
     }
   }
+}
+
+/**
+ * A patched reference is served under the reference's own path, so its relative imports resolve
+ * as the reference's do, with a query naming the patch, so it is a module of its own. The id
+ * ends in `&lang.ts` so that Vite still transforms it as TypeScript.
+ */
+const PATCH_QUERY = "?kata-bad-patch=";
+const PATCH_QUERY_END = "&lang.ts";
+
+function patchedReferenceId(slug: string, patchFile: string): string {
+  return `${kataPaths(slug).reference}${PATCH_QUERY}${basename(patchFile)}${PATCH_QUERY_END}`;
+}
+
+/** The reference with the patch applied; throws, naming the patch, when it no longer applies. */
+export function applyBadPatch(reference: string, patchFile: string): string {
+  const patched = applyPatch(readFileSync(reference, "utf8"), readFileSync(patchFile, "utf8"));
+  if (patched === false) {
+    throw new Error(
+      `${relative(ROOT, patchFile)} no longer applies to ${relative(ROOT, reference)}: ` +
+        "make the mistake again on the current reference and regenerate the patch (CONTRIBUTING.md).",
+    );
+  }
+  return patched;
 }
 
 export const IMPLEMENTATION_PATH_MODULE = "kata:implementation-path";
@@ -61,12 +98,22 @@ export function kataTargetPlugin(target: Target): Plugin {
       if (dirname(imported) !== kataPaths(slug).dir) return null;
       const moduleName = imported.slice(kataPaths(slug).dir.length + 1);
       const file = targetFile(target, slug, moduleName);
-      return file !== undefined && existsSync(file) ? file : null;
+      return file !== undefined && existsSync(file.split(PATCH_QUERY)[0] ?? file) ? file : null;
     },
     load(id) {
+      if (id.includes(PATCH_QUERY)) {
+        const [reference = "", query = ""] = id.split(PATCH_QUERY);
+        const patchName = query.replace(PATCH_QUERY_END, "");
+        return applyBadPatch(reference, join(dirname(reference), "bad", patchName));
+      }
       if (!id.startsWith(VIRTUAL_PREFIX)) return null;
       const slug = id.slice(VIRTUAL_PREFIX.length);
       const file = targetFile(target, slug, slug);
+      if (file?.includes(PATCH_QUERY)) {
+        throw new Error(
+          `${IMPLEMENTATION_PATH_MODULE} needs a file: make ${file.split(PATCH_QUERY)[1]?.replace(PATCH_QUERY_END, "")} a whole .ts bad solution`,
+        );
+      }
       const path = file !== undefined && existsSync(file) ? file : kataPaths(slug).stub;
       return `export default ${JSON.stringify(path)};`;
     },
