@@ -4,13 +4,14 @@
  * the re-run. The screen is a pure function of the state below; keys only change the state.
  */
 import { emitKeypressEvents } from "node:readline";
-import { watch as watchFiles } from "chokidar";
+import type { FSWatcher } from "chokidar";
 import pc from "picocolors";
 import { findKata, type Kata, loadCatalogue } from "../lib/catalogue.ts";
 import { type CheckedRun, KataChecker } from "../lib/check-run.ts";
 import { UserError } from "../lib/errors.ts";
 import { readHints } from "../lib/hints.ts";
 import { KataSession } from "../lib/kata-session.ts";
+import { watchKataFolder } from "../lib/kata-watcher.ts";
 import { kataPaths } from "../lib/paths.ts";
 import { readProgress, recordHint, statusOf } from "../lib/progress.ts";
 import { resetKata } from "../lib/reset.ts";
@@ -47,7 +48,7 @@ class KataWatcher {
   private kata!: Kata;
   private session?: KataSession;
   private checker?: KataChecker;
-  private fileWatcher?: ReturnType<typeof watchFiles>;
+  private fileWatcher?: FSWatcher;
   private last?: CheckedRun;
   private lastDurationMs = 0;
   private running = false;
@@ -86,10 +87,7 @@ class KataWatcher {
     this.session = await KataSession.open(kata.slug);
     this.listenToSignals();
     this.checker = new KataChecker(kata, this.session);
-    this.fileWatcher = watchFiles(kataPaths(kata.slug).dir, {
-      ignoreInitial: true,
-      awaitWriteFinish: { stabilityThreshold: 30, pollInterval: 10 },
-    });
+    this.fileWatcher = watchKataFolder(kata.slug);
     this.fileWatcher.on("change", (file) => void this.rerun(file));
     this.fileWatcher.on("add", (file) => void this.rerun(file));
     await this.rerun(undefined);

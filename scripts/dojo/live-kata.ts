@@ -3,11 +3,11 @@
  * kata's folder (chokidar, as in watch mode). Saves that arrive during a run fold into one more
  * run after it, so a burst of saves never queues a backlog.
  */
-import { watch as watchFiles } from "chokidar";
+import type { FSWatcher } from "chokidar";
 import type { Kata } from "../lib/catalogue.ts";
 import { type CheckedRun, KataChecker } from "../lib/check-run.ts";
 import { KataSession } from "../lib/kata-session.ts";
-import { kataPaths } from "../lib/paths.ts";
+import { watchKataFolder } from "../lib/kata-watcher.ts";
 
 export interface LiveKataListener {
   onRunStarted(): void;
@@ -23,16 +23,13 @@ export class LiveKata {
   private constructor(
     private readonly checker: KataChecker,
     private readonly session: KataSession,
-    private readonly fileWatcher: ReturnType<typeof watchFiles>,
+    private readonly fileWatcher: FSWatcher,
     private readonly listener: LiveKataListener,
   ) {}
 
   static async open(kata: Kata, listener: LiveKataListener): Promise<LiveKata> {
     const session = await withoutNewSignalHandlers(() => KataSession.open(kata.slug));
-    const fileWatcher = watchFiles(kataPaths(kata.slug).dir, {
-      ignoreInitial: true,
-      awaitWriteFinish: { stabilityThreshold: 30, pollInterval: 10 },
-    });
+    const fileWatcher = watchKataFolder(kata.slug);
     const live = new LiveKata(new KataChecker(kata, session), session, fileWatcher, listener);
     fileWatcher.on("change", (file) => void live.rerun(file));
     fileWatcher.on("add", (file) => void live.rerun(file));
