@@ -275,6 +275,17 @@ describe("verify", () => {
     expect(result.all.trim().split("\n").at(-1)).toBe("verify: 0 passed, 1 failed");
   });
 
+  it("names a type error in a solution, with its file and line", async () => {
+    const r = await tinyRepo();
+    const reference = r.path(REFERENCE);
+    writeFileSync(reference, `${readFileSync(reference, "utf8")}export const total: number = "4";\n`);
+    const result = await r.kata("verify");
+    expect(result.all).toContain(
+      "type error solutions/tiny-sum/tiny-sum.ts:8:14: Type 'string' is not assignable to type 'number'.",
+    );
+    expect(result.all.trim().split("\n").at(-1)).toBe("verify: 0 passed, 1 failed");
+  });
+
   it("checks the committed stub even after the learner has solved the kata", async () => {
     const r = await tinyRepo();
     copyFileSync(r.path(REFERENCE), r.path(STUB));

@@ -9,18 +9,17 @@
  * All targets run in one vitest instance (one project per target) on a pool of reused processes,
  * so the check stays fast.
  */
-import { existsSync, readdirSync, readFileSync } from "node:fs";
+import { existsSync, readFileSync } from "node:fs";
 import { availableParallelism } from "node:os";
-import { join, relative, sep } from "node:path";
-import ts from "typescript";
+import { relative, sep } from "node:path";
 import { createVitest, type TestModule } from "vitest/node";
 import { type Kata, readKataMeta } from "./catalogue.ts";
 import { hintProblems, parseHints } from "./hints.ts";
+import { typeErrorsInChild } from "./kata-types.ts";
 import { badSolutions, kataDirsOnDisk, kataPaths, ROOT } from "./paths.ts";
 import { preparePristineStubs } from "./pristine.ts";
 import { type KataResult, toKataResult } from "./results.ts";
 import type { Target } from "./targets.ts";
-import { formatDiagnostic } from "./typecheck.ts";
 import { kataProject, katasWithLibrary, specGlob } from "./vitest-projects.ts";
 import { closeWarmPool, warmPool } from "./warm-pool/warm-pool.ts";
 
@@ -53,8 +52,11 @@ export async function verifyKatas(slugs = kataDirsOnDisk()): Promise<KataVerdict
   const runnable = slugs.filter(
     (slug) => existsSync(kataPaths(slug).spec) && existsSync(kataPaths(slug).stub),
   );
+  // The type-check runs in a process of its own while the specs run: it needs a core for a few
+  // seconds, and the main process would otherwise keep the spec workers waiting on it.
+  const typeCheck = typeErrorsInChild(slugs);
   const results = await runAllTargets(runnable);
-  const typeErrors = typeErrorsByKata(slugs);
+  const typeErrors = await typeCheck;
 
   return slugs.map((slug) => {
     const byTarget = results.get(slug) ?? new Map<TargetName, KataResult>();
@@ -223,36 +225,4 @@ async function runAllTargets(slugs: string[]): Promise<Map<string, Map<TargetNam
     await closeWarmPool();
   }
   return out;
-}
-
-/**
- * Type errors in the katas' own files (stub, spec, solutions, fixtures/<slug>), grouped by kata.
- * Only those files are roots, so the check does not pay for the tooling's types.
- */
-function typeErrorsByKata(slugs: string[]): Map<string, string[]> {
-  const out = new Map<string, string[]>();
-  const configPath = ts.findConfigFile(ROOT, ts.sys.fileExists, "tsconfig.json");
-  if (!configPath) return out;
-  const { config } = ts.readConfigFile(configPath, ts.sys.readFile);
-  const { options } = ts.parseJsonConfigFileContent(config, ts.sys, ROOT);
-  const roots = [join(ROOT, "fixtures/kata-modules.d.ts"), ...slugs.flatMap(kataSourceFiles)];
-  const program = ts.createProgram(roots, options);
-  for (const diagnostic of ts.getPreEmitDiagnostics(program)) {
-    const file = diagnostic.file ? relative(ROOT, diagnostic.file.fileName).split(sep) : [];
-    const slug = ["katas", "solutions", "fixtures"].includes(file[0] ?? "") ? file[1] : undefined;
-    if (slug === undefined || !slugs.includes(slug)) continue;
-    const { location, message } = formatDiagnostic(diagnostic);
-    out.set(slug, [...(out.get(slug) ?? []), `${location}: ${message.split("\n")[0]}`]);
-  }
-  return out;
-}
-
-function kataSourceFiles(slug: string): string[] {
-  return ["katas", "solutions", "fixtures"].flatMap((top) => {
-    const dir = join(ROOT, top, slug);
-    if (!existsSync(dir)) return [];
-    return readdirSync(dir, { recursive: true, encoding: "utf8" })
-      .filter((file) => file.endsWith(".ts"))
-      .map((file) => join(dir, file));
-  });
 }
