@@ -278,7 +278,10 @@ describe("verify", () => {
   it("names a type error in a solution, with its file and line", async () => {
     const r = await tinyRepo();
     const reference = r.path(REFERENCE);
-    writeFileSync(reference, `${readFileSync(reference, "utf8")}export const total: number = "4";\n`);
+    writeFileSync(
+      reference,
+      `${readFileSync(reference, "utf8")}export const total: number = "4";\n`,
+    );
     const result = await r.kata("verify");
     expect(result.all).toContain(
       "type error solutions/tiny-sum/tiny-sum.ts:8:14: Type 'string' is not assignable to type 'number'.",
