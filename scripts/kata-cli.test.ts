@@ -12,6 +12,7 @@ import {
 } from "node:fs";
 import { execa } from "execa";
 import { afterEach, describe, expect, it } from "vitest";
+import { waitOnOutput } from "./test-support/output-waiter.ts";
 import { CLI_ENV, makeTempRepo, runIn, type TempRepo } from "./test-support/temp-repo.ts";
 
 let repo: TempRepo | undefined;
@@ -360,37 +361,14 @@ describe("watch", () => {
       // does in a terminal.
       detached: true,
     });
-    let output = "";
-    const waiters: { text: string; resolve: () => void }[] = [];
-    child.all?.on("data", (chunk: Buffer) => {
-      output += chunk.toString();
-      for (const waiter of waiters.filter((w) => output.includes(w.text))) waiter.resolve();
-    });
-    // A deadline, not a sleep: it only fires when the expected screen never comes.
-    const waitFor = (text: string, deadlineMs = 60_000) =>
-      new Promise<void>((resolve, reject) => {
-        if (output.includes(text)) return resolve();
-        const timer = setTimeout(
-          () => reject(new Error(`watch never showed "${text}"; it showed:\n${output}`)),
-          deadlineMs,
-        );
-        waiters.push({
-          text,
-          resolve: () => {
-            clearTimeout(timer);
-            resolve();
-          },
-        });
-        child.once("exit", () =>
-          reject(new Error(`watch exited before showing "${text}":\n${output}`)),
-        );
-      });
+    const output = waitOnOutput(child, "watch");
+    const { waitFor } = output;
     await waitFor("0/4 tests passing");
     copyFileSync(r.path(REFERENCE), r.path(STUB));
     await waitFor("kata solved");
     process.kill(-(child.pid ?? 0), "SIGTERM");
     await child;
-    expect(output).toContain("Watching katas/tiny-sum/");
-    expect(output).toContain("✓ step 2 — rejecting bad input (2/2)");
+    expect(output.text).toContain("Watching katas/tiny-sum/");
+    expect(output.text).toContain("✓ step 2 — rejecting bad input (2/2)");
   });
 });

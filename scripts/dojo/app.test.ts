@@ -7,6 +7,7 @@
 import { copyFileSync, readFileSync } from "node:fs";
 import { execa } from "execa";
 import { afterEach, describe, expect, it } from "vitest";
+import { waitOnOutput } from "../test-support/output-waiter.ts";
 import { CLI_ENV, makeTempRepo, type TempRepo } from "../test-support/temp-repo.ts";
 import type { DojoSnapshot } from "./dojo-state.ts";
 
@@ -16,37 +17,6 @@ afterEach(() => {
   repo?.remove();
   repo = undefined;
 });
-
-/** Waits for text in a growing output; a deadline, not a sleep: it fires only on a hang. */
-function watchOutput(stream: NodeJS.ReadableStream | null | undefined) {
-  let output = "";
-  const waiters: { text: string; resolve: () => void }[] = [];
-  stream?.on("data", (chunk: Buffer) => {
-    output += chunk.toString();
-    for (const waiter of waiters.filter((w) => output.includes(w.text))) waiter.resolve();
-  });
-  return {
-    get text() {
-      return output;
-    },
-    waitFor(text: string, deadlineMs = 60_000) {
-      return new Promise<void>((resolve, reject) => {
-        if (output.includes(text)) return resolve();
-        const timer = setTimeout(
-          () => reject(new Error(`the dojo never printed "${text}"; it printed:\n${output}`)),
-          deadlineMs,
-        );
-        waiters.push({
-          text,
-          resolve: () => {
-            clearTimeout(timer);
-            resolve();
-          },
-        });
-      });
-    },
-  };
-}
 
 async function pageState(url: string): Promise<DojoSnapshot> {
   const response = await fetch(new URL("/state", url));
@@ -71,7 +41,7 @@ describe("a dojo from start to retro (not a terminal)", () => {
         stdin: "ignore",
       },
     );
-    const output = watchOutput(child.all);
+    const output = waitOnOutput(child, "the dojo");
     try {
       await output.waitFor("Projector page: http://127.0.0.1:");
       const url = /Projector page: (http:\/\/127\.0\.0\.1:\d+)/.exec(output.text)?.[1] ?? "";
