@@ -4,7 +4,8 @@
  * - the spec's steps match kata.json;
  * - every test FAILS on the untouched stub (a test that passes there asks nothing of the learner);
  * - every test PASSES on the reference and on the library variant;
- * - every known-bad solution fails at least one test;
+ * - every known-bad solution fails at least one test (its run stops at the first failure, see
+ *   first-failure-only.ts);
  * - stub, spec and solutions type-check.
  * All targets run in one vitest instance (one project per target) on a pool of reused processes,
  * so the check stays fast.
@@ -12,6 +13,7 @@
 import { existsSync, readFileSync } from "node:fs";
 import { availableParallelism } from "node:os";
 import { relative, sep } from "node:path";
+import { fileURLToPath } from "node:url";
 import { createVitest, type TestModule } from "vitest/node";
 import { type Kata, readKataMeta } from "./catalogue.ts";
 import { hintProblems, parseHints } from "./hints.ts";
@@ -20,10 +22,11 @@ import { badSolutions, kataDirsOnDisk, kataPaths, ROOT } from "./paths.ts";
 import { preparePristineStubs } from "./pristine.ts";
 import { type KataResult, toKataResult } from "./results.ts";
 import type { Target } from "./targets.ts";
-import { kataProject, katasWithLibrary, specGlob } from "./vitest-projects.ts";
+import { KATA_TEST_SETTINGS, kataProject, katasWithLibrary, specGlob } from "./vitest-projects.ts";
 import { closeWarmPool, warmPool } from "./warm-pool/warm-pool.ts";
 
 export const MIN_BAD_SOLUTIONS = 3;
+const FIRST_FAILURE_ONLY = fileURLToPath(new URL("./first-failure-only.ts", import.meta.url));
 export const README_SECTIONS = ["## From Python", "## API", "## Steps", "## Run it"];
 
 export interface KataVerdict {
@@ -194,12 +197,20 @@ async function runAllTargets(slugs: string[]): Promise<Map<string, Map<TargetNam
   const pool = warmPool("reuse");
   const project = (name: string, target: Target, katas: string[]) =>
     kataProject(name, target, globs(katas), true, pool);
+  // A known-bad solution needs one failing test to be rejected: stop its spec there.
+  const badProject = (name: string, target: Target, katas: string[]) => {
+    const config = project(name, target, katas);
+    return {
+      ...config,
+      test: { ...config.test, setupFiles: [...KATA_TEST_SETTINGS.setupFiles, FIRST_FAILURE_ONLY] },
+    };
+  };
   const projects = [project("stub", "pristine", slugs), project("reference", "reference", slugs)];
   const withLibrary = katasWithLibrary(slugs);
   if (withLibrary.length > 0) projects.push(project("lib", "lib", withLibrary));
   for (let n = 1; n <= maxBad; n++) {
     const withBad = slugs.filter((slug) => badSolutions(slug).length >= n);
-    projects.push(project(`bad-${n}`, `bad-${n}`, withBad));
+    projects.push(badProject(`bad-${n}`, `bad-${n}`, withBad));
   }
   const vitest = await createVitest(
     "test",
