@@ -4,48 +4,33 @@
  * serves one spec file after another, a file that passes must still pass whole, or a bad solution
  * the spec lets through would be counted as rejected.
  */
-import { mkdtempSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { afterEach, beforeEach, expect, it } from "vitest";
-import { createVitest, type TestModule, type Vitest } from "vitest/node";
+import { expect, it } from "vitest";
+import { createVitest, type TestModule } from "vitest/node";
 import { ROOT } from "./lib/paths.ts";
-import { closeWarmPool, warmPool } from "./lib/warm-pool/warm-pool.ts";
+import { warmPool } from "./lib/warm-pool/warm-pool.ts";
+import { useVitestSandbox } from "./test-support/vitest-sandbox.ts";
 
 const FIRST_FAILURE_ONLY = join(ROOT, "scripts/lib/first-failure-only.ts");
 
-let dir: string;
-let vitest: Vitest | undefined;
-
-beforeEach(() => {
-  dir = mkdtempSync(join(tmpdir(), "kata-first-failure-"));
-  symlinkSync(join(ROOT, "node_modules"), join(dir, "node_modules"), "dir");
-  writeFileSync(join(dir, "package.json"), '{ "type": "module" }\n');
-});
-
-afterEach(async () => {
-  await vitest?.close();
-  vitest = undefined;
-  await closeWarmPool();
-  rmSync(dir, { recursive: true, force: true });
-});
+const sandbox = useVitestSandbox("kata-first-failure-");
 
 /** A spec file whose tests pass or fail as listed, in that order. */
 function writeSpec(name: string, outcomes: ("pass" | "fail")[]) {
   const tests = outcomes.map(
     (outcome, i) => `it("test ${i + 1}", () => { expect("${outcome}").toBe("pass"); });`,
   );
-  writeFileSync(join(dir, name), ['import { expect, it } from "vitest";', ...tests].join("\n"));
+  sandbox.write(name, ['import { expect, it } from "vitest";', ...tests].join("\n"));
 }
 
 /** Runs the specs one file after another in ONE reused process; returns each test's state. */
 async function run(): Promise<Map<string, string[]>> {
-  vitest = await createVitest(
+  const vitest = await createVitest(
     "test",
-    { config: false, watch: false, reporters: [{}], root: dir, maxWorkers: 1 },
+    { config: false, watch: false, reporters: [{}], root: sandbox.dir, maxWorkers: 1 },
     {
       test: {
-        root: dir,
+        root: sandbox.dir,
         include: ["*.spec.ts"],
         setupFiles: [FIRST_FAILURE_ONLY],
         pool: warmPool("reuse"),
@@ -55,10 +40,11 @@ async function run(): Promise<Map<string, string[]>> {
       server: { watch: null },
     },
   );
+  sandbox.vitest = vitest;
   const { testModules } = await vitest.start();
   return new Map(
     (testModules as TestModule[]).map((module) => [
-      module.moduleId.slice(dir.length + 1),
+      module.moduleId.slice(sandbox.dir.length + 1),
       [...module.children.allTests()].map((test) => test.result().state),
     ]),
   );

@@ -4,36 +4,15 @@
  * Each test drives a small vitest instance over specs written to a temp dir; the specs log the
  * process they ran in and the value they imported.
  */
-import { mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { readFileSync } from "node:fs";
 import { join } from "node:path";
-import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
+import { describe, expect, it, vi } from "vitest";
 import { createVitest, type Vitest } from "vitest/node";
-import { ROOT } from "./lib/paths.ts";
-import {
-  closeWarmPool,
-  type WarmPoolMode,
-  warmPool,
-  warmPoolStats,
-} from "./lib/warm-pool/warm-pool.ts";
+import { type WarmPoolMode, warmPool, warmPoolStats } from "./lib/warm-pool/warm-pool.ts";
+import { useVitestSandbox } from "./test-support/vitest-sandbox.ts";
 
-let dir: string;
-let vitest: Vitest | undefined;
-
-beforeEach(() => {
-  dir = mkdtempSync(join(tmpdir(), "kata-warm-pool-"));
-  symlinkSync(join(ROOT, "node_modules"), join(dir, "node_modules"), "dir");
-  writeFileSync(join(dir, "package.json"), '{ "type": "module" }\n');
-});
-
-afterEach(async () => {
-  await vitest?.close();
-  vitest = undefined;
-  await closeWarmPool();
-  rmSync(dir, { recursive: true, force: true });
-});
-
-const write = (name: string, text: string) => writeFileSync(join(dir, name), text);
+const sandbox = useVitestSandbox("kata-warm-pool-");
+const { write } = sandbox;
 
 /** A spec that logs `<pid> <project> <value>` and imports `value` from `./impl-<suffix>`. */
 function writeSpec(name: string, implementation = "./impl") {
@@ -43,13 +22,13 @@ function writeSpec(name: string, implementation = "./impl") {
       'import { appendFileSync } from "node:fs";',
       'import { it } from "vitest";',
       `import { value } from "${implementation}";`,
-      `it("logs", () => { appendFileSync(${JSON.stringify(join(dir, "log"))}, \`\${process.pid} \${value}\\n\`); });`,
+      `it("logs", () => { appendFileSync(${JSON.stringify(join(sandbox.dir, "log"))}, \`\${process.pid} \${value}\\n\`); });`,
     ].join("\n"),
   );
 }
 
 function log(): { pid: string; value: string }[] {
-  return readFileSync(join(dir, "log"), "utf8")
+  return readFileSync(join(sandbox.dir, "log"), "utf8")
     .trim()
     .split("\n")
     .map((line) => {
@@ -59,20 +38,21 @@ function log(): { pid: string; value: string }[] {
 }
 
 async function open(mode: WarmPoolMode, projects: { name: string; impl: string }[]) {
-  vitest = await createVitest(
+  const vitest = await createVitest(
     "test",
-    { config: false, watch: false, reporters: [{}], root: dir, maxWorkers: 1 },
+    { config: false, watch: false, reporters: [{}], root: sandbox.dir, maxWorkers: 1 },
     {
       test: {
         projects: projects.map(({ name, impl }) => ({
-          resolve: { alias: { "#impl": join(dir, impl) } },
-          test: { name, root: dir, include: ["*.spec.ts"], pool: warmPool(mode) },
+          resolve: { alias: { "#impl": join(sandbox.dir, impl) } },
+          test: { name, root: sandbox.dir, include: ["*.spec.ts"], pool: warmPool(mode) },
         })),
       },
       logLevel: "silent",
       server: { watch: null },
     },
   );
+  sandbox.vitest = vitest;
   return vitest;
 }
 
@@ -90,7 +70,7 @@ describe("fresh mode (watch and dojo)", () => {
 
     expect(await runAll(v)).toEqual(["passed"]);
     write("impl.ts", "export const value = 2;\n");
-    v.invalidateFile(join(dir, "impl.ts"));
+    v.invalidateFile(join(sandbox.dir, "impl.ts"));
     expect(await runAll(v)).toEqual(["passed"]);
 
     const [first, second] = log();
@@ -140,7 +120,7 @@ describe("reuse mode (the contract check)", () => {
     const v = await open("reuse", [{ name: "only", impl: "impl.ts" }]);
     await runAll(v);
     write("impl.ts", "export const value = 2;\n");
-    v.invalidateFile(join(dir, "impl.ts"));
+    v.invalidateFile(join(sandbox.dir, "impl.ts"));
     await runAll(v);
 
     const [first, second] = log();
