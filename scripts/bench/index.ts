@@ -36,7 +36,9 @@ const percentile = (values: number[], p: number) => {
 
 async function timed(file: string, args: string[], cwd = ROOT): Promise<number> {
   const started = performance.now();
-  await execa(file, args, { cwd, reject: false, env: { NO_COLOR: "1" } });
+  const { exitCode } = await execa(file, args, { cwd, reject: false, env: { NO_COLOR: "1" } });
+  // A command that failed stopped early: its time would read as a figure it never earned.
+  if (exitCode !== 0) throw new Error(`${[file, ...args].join(" ")} failed (exit ${exitCode})`);
   return performance.now() - started;
 }
 
@@ -118,46 +120,65 @@ async function main(): Promise<void> {
     `machine: ${cpus().length} × ${cpus()[0]?.model.trim()}, ${(totalmem() / 2 ** 30).toFixed(0)} GiB, Node ${process.version}\n`,
   );
 
-  if (runs("watch")) {
-    const latencies = await watchLatency();
-    const p50 = percentile(latencies, 50);
+  if (runs("watch")) await part("watch", benchWatch);
+  if (runs("cold")) await part("cold", benchCold);
+  if (runs("verify")) await part("verify", benchVerify);
+  if (runs("suite") && !quick) await part("suite", benchSuite);
+  if (runs("logs")) await part("logs", benchLogs);
+}
+
+/** One part of the bench; a part that fails says so and the others still run. */
+async function part(name: string, bench: () => Promise<void>): Promise<void> {
+  try {
+    await bench();
+  } catch (error) {
+    console.log(`${name}: no figure, ${(error as Error).message}`);
+    process.exitCode = 1;
+  }
+}
+
+async function benchWatch(): Promise<void> {
+  const latencies = await watchLatency();
+  const p50 = percentile(latencies, 50);
+  console.log(
+    `watch mode, save → result (${latencies.length} saves of ${BENCH_KATA}, ${THINK_TIME_MS / 1000} s apart): p50 ${p50.toFixed(0)} ms, p95 ${percentile(latencies, 95).toFixed(0)} ms   (target p50 ≤ 300 ms: ${p50 <= 300 ? "met" : "missed"})`,
+  );
+}
+
+async function benchCold(): Promise<void> {
+  const cold = await coldRuns();
+  console.log(
+    `cold runs (npx vitest run --project reference katas/<slug>, median of 3), empty vitest run ${seconds(cold.empty)}:`,
+  );
+  for (const [slug, time] of cold.katas) {
+    const ratio = time / cold.empty;
     console.log(
-      `watch mode, save → result (${latencies.length} saves of ${BENCH_KATA}, ${THINK_TIME_MS / 1000} s apart): p50 ${p50.toFixed(0)} ms, p95 ${percentile(latencies, 95).toFixed(0)} ms   (target p50 ≤ 300 ms: ${p50 <= 300 ? "met" : "missed"})`,
+      `  ${slug.padEnd(22)} ${seconds(time)}  ratio ${ratio.toFixed(2)}   (target ≤ 1.5: ${ratio <= 1.5 ? "met" : "missed"})`,
     );
   }
+}
 
-  if (runs("cold")) {
-    const cold = await coldRuns();
-    console.log(
-      `cold runs (npx vitest run --project reference katas/<slug>, median of 3), empty vitest run ${seconds(cold.empty)}:`,
-    );
-    for (const [slug, time] of cold.katas) {
-      const ratio = time / cold.empty;
-      console.log(
-        `  ${slug.padEnd(22)} ${seconds(time)}  ratio ${ratio.toFixed(2)}   (target ≤ 1.5: ${ratio <= 1.5 ? "met" : "missed"})`,
-      );
-    }
-  }
+async function benchVerify(): Promise<void> {
+  const verify = await timed("npm", ["run", "-s", "kata", "--", "verify"]);
+  console.log(
+    `contract check (npm run kata -- verify): ${seconds(verify)}   (target ≤ 30 s: ${verify <= 30_000 ? "met" : "missed"})`,
+  );
+}
 
-  if (runs("verify")) {
-    const verify = await timed("npm", ["run", "-s", "kata", "--", "verify"]);
-    console.log(
-      `contract check (npm run kata -- verify): ${seconds(verify)}   (target ≤ 30 s: ${verify <= 30_000 ? "met" : "missed"})`,
-    );
-  }
-  if (runs("suite") && !quick) {
-    console.log(`whole suite (npm test): ${seconds(await timed("npm", ["test"]))}`);
-  }
+async function benchSuite(): Promise<void> {
+  console.log(`whole suite (npm test): ${seconds(await timed("npm", ["test"]))}`);
+}
 
-  if (runs("logs")) {
-    console.log("");
-    const logs = await execa("npx", ["tsx", "scripts/bench/log-aggregation.ts", "1000000"], {
-      cwd: ROOT,
-      reject: false,
-      all: true,
-    });
-    console.log(logs.all);
-  }
+async function benchLogs(): Promise<void> {
+  console.log("");
+  const logs = await execa("npx", ["tsx", "scripts/bench/log-aggregation.ts", "1000000"], {
+    cwd: ROOT,
+    reject: false,
+    all: true,
+  });
+  console.log(logs.all);
+  if (logs.exitCode !== 0)
+    throw new Error(`the log-aggregation bench failed (exit ${logs.exitCode})`);
 }
 
 await main();
