@@ -18,7 +18,7 @@ import { basename, dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { isMainThread } from "node:worker_threads";
 import { execa } from "execa";
-import { afterAll, afterEach, beforeEach, describe, expect, it, vi } from "vitest";
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from "vitest";
 import {
   NEW_CONTENT,
   OLD_CONTENT,
@@ -556,17 +556,11 @@ describe("step 7 — a crash part-way through", () => {
     };
   }
 
-  // One crash serves every test of this step. It starts with the first test that runs rather than
-  // in a beforeAll, so a run that skips the whole step (the contract check stops a known-bad
-  // solution at its first failure) never starts a child at all.
-  let crashing: Promise<Crash> | undefined;
-  beforeEach(async () => {
-    crashing ??= crashAWrite();
-    crash = await crashing;
+  beforeAll(async () => {
+    crash = await crashAWrite();
   }, CHILD_TIMEOUT_MS + 5_000);
-  afterAll(async () => {
-    const finished = await crashing;
-    if (finished) rmSync(finished.dir, { recursive: true, force: true });
+  afterAll(() => {
+    if (crash) rmSync(crash.dir, { recursive: true, force: true });
   });
 
   const describeContent = (text: string | undefined) => {
