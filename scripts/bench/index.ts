@@ -113,7 +113,8 @@ const EMPTY_SPEC = 'import { it } from "vitest";\nit("does nothing", () => {});\
 /**
  * Each kata's spec run from a cold start; an empty spec run by plain vitest (the baseline); and an
  * empty spec run through the workbook's own config and setup, in a temp copy of the workbook, which
- * shows what the workbook adds before any kata's code. Medians of 3, runs interleaved.
+ * shows what the workbook adds before any kata's code. Runs interleaved; each kata's figure is the
+ * median of 3, the baselines' the median of all their runs.
  */
 async function coldRuns(): Promise<{
   katas: Map<string, ColdRun>;
