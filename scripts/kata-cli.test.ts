@@ -214,6 +214,24 @@ describe("verify", () => {
     );
     expect(result.all.trim().split("\n").at(-1)).toBe("verify: 1 passed, 0 failed");
     expect(result.exitCode).toBe(0);
+    expect(result.all, "which test caught each bad solution: only for one kata").not.toContain(
+      "failed first",
+    );
+  });
+
+  it("for one kata, names the test that failed first on each bad solution, in spec order", async () => {
+    const r = await tinyRepo();
+    const result = await r.kata("verify", "tiny-sum");
+    expect(result.exitCode).toBe(0);
+    expect(result.all).toContain(
+      "✔ solutions/tiny-sum/bad/no-validation.ts — failed first: step 2 — rejecting bad input › throws a TypeError for NaN",
+    );
+    expect(result.all).toContain(
+      "✔ solutions/tiny-sum/bad/subtracts-negatives.ts — failed first: step 1 — adding two numbers › adds negative numbers",
+    );
+    expect(result.all).toContain(
+      "✔ solutions/tiny-sum/bad/wrong-error-type.ts — failed first: step 2 — rejecting bad input › throws a TypeError for NaN",
+    );
   });
 
   it("names a test that passes on the untouched stub, and a bad solution that passes", async () => {

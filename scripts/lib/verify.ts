@@ -33,6 +33,8 @@ export interface KataVerdict {
   slug: string;
   problems: string[];
   summary: string;
+  /** Each rejected known-bad solution and the first test (in spec order) that failed on it. */
+  rejections: string[];
 }
 
 type TargetName = "stub" | "reference" | "lib" | `bad-${number}`;
@@ -65,10 +67,18 @@ export async function verifyKatas(slugs = kataDirsOnDisk()): Promise<KataVerdict
     const byTarget = results.get(slug) ?? new Map<TargetName, KataResult>();
     const kata = katas.get(slug);
     const summary: string[] = [];
-    for (const problem of contractProblems(slug, kata, byTarget, summary)) add(slug, problem);
+    for (const problem of contractProblems(kata, byTarget, summary)) add(slug, problem);
+    const bad = badSolutionVerdict(slug, byTarget);
+    for (const problem of bad.problems) add(slug, problem);
+    if (bad.summary) summary.push(bad.summary);
     for (const error of typeErrors.get(slug) ?? []) add(slug, `type error ${error}`);
     if ((typeErrors.get(slug) ?? []).length === 0) summary.push("types ok");
-    return { slug, problems: problems.get(slug) ?? [], summary: summary.join(" · ") };
+    return {
+      slug,
+      problems: problems.get(slug) ?? [],
+      summary: summary.join(" · "),
+      rejections: bad.rejections,
+    };
   });
 }
 
@@ -115,7 +125,6 @@ function fileProblems(slug: string): string[] {
 }
 
 function contractProblems(
-  slug: string,
   kata: Kata | undefined,
   byTarget: Map<TargetName, KataResult>,
   summary: string[],
@@ -170,9 +179,17 @@ function contractProblems(
     }
     summary.push(`${target} ${result.passed}/${result.total} pass`);
   }
+  return problems;
+}
 
+/** Every known-bad solution must fail a test; a rejected one is named with the test that failed. */
+function badSolutionVerdict(
+  slug: string,
+  byTarget: Map<TargetName, KataResult>,
+): { problems: string[]; rejections: string[]; summary: string | undefined } {
+  const problems: string[] = [];
+  const rejections: string[] = [];
   const bad = badSolutions(slug);
-  let rejected = 0;
   for (const [index, file] of bad.entries()) {
     const result = byTarget.get(`bad-${index + 1}`);
     const name = relative(ROOT, file);
@@ -181,10 +198,19 @@ function contractProblems(
       problems.push(`${name} does not load: ${result.loadErrors[0]?.message}`);
     else if (result.passed === result.total)
       problems.push(`a known-bad solution passes the whole spec: ${name}`);
-    else rejected += 1;
+    else rejections.push(`${name} — failed first: ${firstFailure(result)}`);
   }
-  if (bad.length > 0) summary.push(`${rejected}/${bad.length} bad solutions rejected`);
-  return problems;
+  const summary =
+    bad.length > 0 ? `${rejections.length}/${bad.length} bad solutions rejected` : undefined;
+  return { problems, rejections, summary };
+}
+
+function firstFailure(result: KataResult): string {
+  for (const step of result.steps) {
+    const test = step.tests.find((t) => t.state === "failed");
+    if (test) return `step ${step.number} — ${step.title} › ${test.name}`;
+  }
+  return "a hook, outside any test";
 }
 
 async function runAllTargets(slugs: string[]): Promise<Map<string, Map<TargetName, KataResult>>> {
@@ -197,9 +223,10 @@ async function runAllTargets(slugs: string[]): Promise<Map<string, Map<TargetNam
   const pool = warmPool("reuse");
   const project = (name: string, target: Target, katas: string[]) =>
     kataProject(name, target, globs(katas), true, pool);
-  // A known-bad solution needs one failing test to be rejected: stop its spec there.
+  // A known-bad solution needs one failing test to be rejected: stop its spec there. In spec
+  // order, so that the test named as the one that caught it is the earliest step that does.
   const badProject = (name: string, target: Target, katas: string[]) => {
-    const config = project(name, target, katas);
+    const config = kataProject(name, target, globs(katas), false, pool);
     return {
       ...config,
       test: { ...config.test, setupFiles: [...KATA_TEST_SETTINGS.setupFiles, FIRST_FAILURE_ONLY] },
