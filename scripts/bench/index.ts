@@ -9,12 +9,13 @@
  *   whole catalogue exists, so the bench also projects it to the catalogue's size;
  * - log aggregation vs awk on 1,000,000 lines (scripts/bench/log-aggregation.ts).
  */
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
-import { cpus, tmpdir, totalmem } from "node:os";
+import { mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { cpus, totalmem } from "node:os";
 import { join } from "node:path";
 import { execa } from "execa";
 import { kataDirsOnDisk, ROOT } from "../lib/paths.ts";
 import { makeTempRepo } from "../test-support/temp-repo.ts";
+import { makeVitestDir } from "../test-support/vitest-sandbox.ts";
 
 const BENCH_KATA = "retry-backoff";
 /**
@@ -121,11 +122,9 @@ async function coldRuns(): Promise<{
   empty: number;
   emptyInWorkbook: number;
 }> {
-  const empty = mkdtempSync(join(tmpdir(), "kata-bench-empty-"));
+  const empty = makeVitestDir("kata-bench-empty-");
   const workbook = await makeTempRepo();
   try {
-    symlinkSync(join(ROOT, "node_modules"), join(empty, "node_modules"), "dir");
-    writeFileSync(join(empty, "package.json"), '{ "type": "module" }\n');
     writeFileSync(join(empty, "empty.spec.ts"), EMPTY_SPEC);
     mkdirSync(workbook.path("katas", "empty"));
     writeFileSync(workbook.path("katas", "empty", "empty.spec.ts"), EMPTY_SPEC);

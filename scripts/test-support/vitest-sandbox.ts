@@ -1,7 +1,7 @@
 /**
- * A temp dir in which a test drives a small vitest instance of its own: an ESM package with the
- * workbook's node_modules linked. `useVitestSandbox` makes a new one before each test and, after
- * it, closes the test's vitest instance and the warm pool, then removes the dir.
+ * A temp dir in which a test (or the bench) drives a small vitest instance of its own: an ESM
+ * package with the workbook's node_modules linked. `useVitestSandbox` makes a new one before each
+ * test and, after it, closes the test's vitest instance and the warm pool, then removes the dir.
  */
 import { mkdtempSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -20,6 +20,14 @@ export interface VitestSandbox {
   write(name: string, text: string): void;
 }
 
+/** Makes such a dir; the caller removes it. */
+export function makeVitestDir(prefix: string): string {
+  const dir = mkdtempSync(join(tmpdir(), prefix));
+  symlinkSync(join(ROOT, "node_modules"), join(dir, "node_modules"), "dir");
+  writeFileSync(join(dir, "package.json"), '{ "type": "module" }\n');
+  return dir;
+}
+
 export function useVitestSandbox(prefix: string): VitestSandbox {
   const sandbox: VitestSandbox = {
     dir: "",
@@ -27,9 +35,7 @@ export function useVitestSandbox(prefix: string): VitestSandbox {
     write: (name, text) => writeFileSync(join(sandbox.dir, name), text),
   };
   beforeEach(() => {
-    sandbox.dir = mkdtempSync(join(tmpdir(), prefix));
-    symlinkSync(join(ROOT, "node_modules"), join(sandbox.dir, "node_modules"), "dir");
-    sandbox.write("package.json", '{ "type": "module" }\n');
+    sandbox.dir = makeVitestDir(prefix);
   });
   afterEach(async () => {
     await sandbox.vitest?.close();
