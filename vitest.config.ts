@@ -6,7 +6,7 @@
  */
 import { defineConfig } from "vitest/config";
 import { kataSlugsOnDisk } from "./scripts/lib/paths.ts";
-import type { Target } from "./scripts/lib/targets.ts";
+import { parseTarget } from "./scripts/lib/targets.ts";
 import {
   KATA_TEST_SETTINGS,
   kataProject,
@@ -27,8 +27,8 @@ export default defineConfig({
         libraryKatas.length > 0 ? libraryKatas.map(specGlob) : ["no-library-variant-yet"],
         true,
       ),
-      // For kata authors: KATA_TARGET=bad-2 npx vitest run --project target katas/<slug>
-      kataProject("target", (process.env.KATA_TARGET ?? "reference") as Target, [specGlob()]),
+      // For kata authors: KATA_TARGET=bad:<name> npx vitest run --project target katas/<slug>
+      kataProject("target", parseTarget(process.env.KATA_TARGET), [specGlob()]),
       {
         test: {
           name: "runner",

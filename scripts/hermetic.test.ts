@@ -11,7 +11,7 @@ const PROBES = `
 import net from "node:net";
 import { DescribeVolumesCommand, EC2Client } from "@aws-sdk/client-ec2";
 import { describe, expect, it } from "vitest";
-import { useMockServer } from "../../fixtures/http";
+import { useMockServer } from "../../fixtures/helpers/http";
 
 describe("probes", () => {
   it("swallows a fetch to a public host", async () => {

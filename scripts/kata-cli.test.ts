@@ -4,9 +4,12 @@
  */
 import {
   copyFileSync,
+  cpSync,
   existsSync,
+  mkdirSync,
   readdirSync,
   readFileSync,
+  renameSync,
   rmSync,
   writeFileSync,
 } from "node:fs";
@@ -21,8 +24,8 @@ afterEach(() => {
   repo = undefined;
 });
 
-async function tinyRepo(): Promise<TempRepo> {
-  repo = await makeTempRepo();
+async function tinyRepo(realKatas: string[] = []): Promise<TempRepo> {
+  repo = await makeTempRepo({ realKatas });
   return repo;
 }
 
@@ -30,11 +33,32 @@ const STUB = "katas/tiny-sum/tiny-sum.ts";
 const REFERENCE = "solutions/tiny-sum/tiny-sum.ts";
 
 describe("list", () => {
-  it("shows every kata with its track, level, time and status", async () => {
-    const r = await tinyRepo();
+  it("shows the katas by track, each track with its solved count, and filters them", async () => {
+    const r = await tinyRepo(["circuit-breaker"]);
     const result = await r.kata("list");
     expect(result.exitCode).toBe(0);
-    expect(result.all).toMatch(/1\s+tiny-sum\s+warm-ups\s+★☆☆☆☆\s+5 min\s+not started/);
+    expect(result.all).toContain("Warm-ups (warm-ups) · 0/1 solved");
+    expect(result.all).toMatch(/1\s+tiny-sum\s+★☆☆☆☆\s+5 min\s+not started/);
+    expect(result.all).toContain("Reliability patterns (reliability) · 0/1 solved");
+    expect(result.all).toMatch(/2\s+circuit-breaker\s+★★★☆☆/);
+
+    copyFileSync(r.path(REFERENCE), r.path(STUB));
+    await r.kata("run", "tiny-sum");
+    const unsolved = await r.kata("list", "--status", "unsolved");
+    expect(unsolved.all).toContain("circuit-breaker");
+    expect(unsolved.all, "a solved kata is left out").not.toContain("tiny-sum");
+    const track = await r.kata("list", "--track", "warm-ups");
+    expect(track.all).toContain("Warm-ups (warm-ups) · 1/1 solved");
+    expect(track.all).not.toContain("circuit-breaker");
+    expect((await r.kata("list", "--level", "3")).all).not.toContain("tiny-sum");
+    const typo = await r.kata("list", "--track", "warmups");
+    expect(typo.exitCode).toBe(2);
+    expect(typo.all).toContain('No track called "warmups". Did you mean "warm-ups"?');
+    const unknown = await r.kata("list", "--verbose");
+    expect(unknown.exitCode).toBe(2);
+    expect(unknown.all).toContain(
+      '"list" has no option --verbose. Its options: --track <value>, --status <value>, --level <value>, --all.',
+    );
   });
 });
 
@@ -224,13 +248,13 @@ describe("verify", () => {
     const result = await r.kata("verify", "tiny-sum");
     expect(result.exitCode).toBe(0);
     expect(result.all).toContain(
-      "✔ solutions/tiny-sum/bad/no-validation.ts — failed first: step 2 — rejecting bad input › throws a TypeError for NaN",
+      "✔ bad:no-validation — failed first: step 2 — rejecting bad input › throws a TypeError for NaN",
     );
     expect(result.all).toContain(
-      "✔ solutions/tiny-sum/bad/subtracts-negatives.ts — failed first: step 1 — adding two numbers › adds negative numbers",
+      "✔ bad:subtracts-negatives — failed first: step 1 — adding two numbers › adds negative numbers",
     );
     expect(result.all).toContain(
-      "✔ solutions/tiny-sum/bad/wrong-error-type.ts — failed first: step 2 — rejecting bad input › throws a TypeError for NaN",
+      "✔ bad:wrong-error-type — failed first: step 2 — rejecting bad input › throws a TypeError for NaN",
     );
   });
 
@@ -256,7 +280,7 @@ describe("verify", () => {
       "passes on the untouched stub (asks nothing of the learner): step 2 — rejecting bad input › asks nothing",
     );
     expect(result.all).toContain(
-      "a known-bad solution passes the whole spec: solutions/tiny-sum/bad/no-validation.ts",
+      "a known-bad solution passes the whole spec: solutions/tiny-sum/bad/no-validation.ts (KATA_TARGET=bad:no-validation)",
     );
     expect(result.all.trim().split("\n").at(-1)).toBe("verify: 0 passed, 1 failed");
   });
@@ -289,7 +313,7 @@ describe("verify", () => {
     // The three whole-file bad solutions and `unsigned` are rejected; `stale` never ran.
     expect(result.all).toContain("4/5 bad solutions rejected");
     expect(result.all).toContain(
-      "solutions/tiny-sum/bad/stale.patch does not load: solutions/tiny-sum/bad/stale.patch no longer applies to solutions/tiny-sum/tiny-sum.ts",
+      "solutions/tiny-sum/bad/stale.patch (KATA_TARGET=bad:stale) does not load: solutions/tiny-sum/bad/stale.patch no longer applies to solutions/tiny-sum/tiny-sum.ts",
     );
     expect(result.all.trim().split("\n").at(-1)).toBe("verify: 0 passed, 1 failed");
   });
@@ -327,31 +351,119 @@ describe("verify", () => {
     expect(result.all).toContain('README.md has no "## From Python" section');
     expect(result.all).toContain("found tiers: 1");
   });
+
+  it("keeps the catalogue, the generated docs and the kata folders in order", async () => {
+    const r = await tinyRepo();
+    // A second kata on disk that the catalogue does not list, with a placeholder left in.
+    cpSync(r.path("katas/tiny-sum"), r.path("katas/tiny-product"), { recursive: true });
+    renameSync(
+      r.path("katas/tiny-product/tiny-sum.ts"),
+      r.path("katas/tiny-product/tiny-product.ts"),
+    );
+    writeFileSync(r.path("katas/tiny-product/hints.md"), "# Hints\n\nTODO(scaffold): a nudge\n");
+    // Solutions and fixture data for katas that do not exist; a stray file among the bad ones.
+    mkdirSync(r.path("solutions/tiny-diff"), { recursive: true });
+    mkdirSync(r.path("fixtures/katas/tiny-sum-data"), { recursive: true });
+    writeFileSync(r.path("solutions/tiny-sum/bad/notes.txt"), "why these fail\n");
+    // The README's steps out of step with kata.json, and its generated table out of date.
+    const readme = r.path("katas/tiny-sum/README.md");
+    writeFileSync(
+      readme,
+      readFileSync(readme, "utf8").replace("**Rejecting bad input**", "**Bad input**"),
+    );
+    const meta = r.path("katas/tiny-sum/kata.json");
+    writeFileSync(meta, readFileSync(meta, "utf8").replace("adds two numbers", "sums two numbers"));
+
+    const result = await r.kata("verify", "tiny-sum");
+    expect(result.exitCode).toBe(1);
+    expect(result.all).toContain(
+      "solutions/tiny-sum/bad/notes.txt is in bad/ but is not a bad solution (only <name>.ts and <name>.patch are run): move or remove it",
+    );
+    expect(result.all).toContain(
+      `README.md's ## Steps item 2 is "Bad input", kata.json's step 2 is "rejecting bad input"`,
+    );
+    expect(result.all).toContain(
+      "README.md's kata table is out of date with the catalogue: run npm run kata -- docs",
+    );
+    expect(result.all).toContain(
+      "✘ solutions/tiny-diff\n    - solutions for a kata that does not exist (no katas/tiny-diff/kata.json)",
+    );
+    expect(result.all).toContain("✘ fixtures/katas/tiny-sum-data");
+
+    const all = await r.kata("verify");
+    expect(all.all).toContain(
+      "not on the learning path: add it to a track in katas/catalogue.json (CONTRIBUTING.md)",
+    );
+    expect(all.all).toContain(
+      "katas/tiny-product/hints.md:3 still has the scaffold's placeholder (TODO(scaffold)): write the real thing",
+    );
+  });
+
+  it("checks the katas chosen by slug, by track, or by what changed since a git ref", async () => {
+    const r = await tinyRepo(["circuit-breaker"]);
+    const byTrack = await r.kata("verify", "--track", "warm-ups");
+    expect(byTrack.all).toContain("verify: track warm-ups");
+    expect(byTrack.all).toContain("✔ tiny-sum");
+    expect(byTrack.all).not.toContain("circuit-breaker:");
+    expect(byTrack.all.trim().split("\n").at(-1)).toBe("verify: 1 passed, 0 failed");
+
+    const nothing = await r.kata("verify", "--changed");
+    expect(nothing.all).toContain("verify: changed since HEAD: none");
+    expect(nothing.all.trim().split("\n").at(-1)).toBe("verify: 0 passed, 0 failed");
+
+    const hints = r.path("katas/tiny-sum/hints.md");
+    writeFileSync(hints, `${readFileSync(hints, "utf8")}\nOne more thought.\n`);
+    expect((await r.kata("verify", "--changed", "HEAD")).all).toContain(
+      "verify: changed since HEAD: tiny-sum",
+    );
+    // A shared helper that a spec imports counts as a change to that kata, and only to it.
+    const http = r.path("fixtures/helpers/http.ts");
+    writeFileSync(http, `${readFileSync(http, "utf8")}\n// a change\n`);
+    expect((await r.kata("verify", "--changed")).all).toContain(
+      "verify: changed since HEAD: tiny-sum, circuit-breaker",
+    );
+  });
 });
 
 describe("new", () => {
-  it("scaffolds every file of a kata, which verify then checks", async () => {
+  it("scaffolds a kata at the end of its track, on its track's helper, which verify then checks", async () => {
     const r = await tinyRepo();
-    const created = await r.kata("new", "rate-limiter");
+    const noTrack = await r.kata("new", "health-probe");
+    expect(noTrack.exitCode).toBe(2);
+    expect(noTrack.all).toContain("Which track does health-probe belong to?");
+
+    const created = await r.kata("new", "health-probe", "--track", "http");
     expect(created.exitCode).toBe(0);
+    expect(created.all).toContain("Created health-probe, number 2 on the learning path");
     for (const file of [
       "kata.json",
       "README.md",
-      "rate-limiter.ts",
-      "rate-limiter.spec.ts",
+      "health-probe.ts",
+      "health-probe.spec.ts",
       "hints.md",
-    ]) {
-      expect(existsSync(r.path("katas/rate-limiter", file)), file).toBe(true);
-    }
-    const meta = JSON.parse(readFileSync(r.path("katas/rate-limiter/kata.json"), "utf8")) as {
-      order: number;
+    ])
+      expect(existsSync(r.path("katas/health-probe", file)), file).toBe(true);
+    const catalogue = JSON.parse(readFileSync(r.path("katas/catalogue.json"), "utf8")) as {
+      tracks: { id: string; katas: string[] }[];
     };
-    expect(meta.order).toBe(2);
+    expect(catalogue.tracks.find((t) => t.id === "http")?.katas).toEqual(["health-probe"]);
+    expect(readFileSync(r.path("katas/health-probe/health-probe.spec.ts"), "utf8")).toContain(
+      'import { useMockServer } from "../../fixtures/helpers/http";',
+    );
+
     const verify = await r.kata("verify");
     expect(verify.all).toContain("✔ tiny-sum");
-    expect(verify.all).toContain("✘ rate-limiter");
+    expect(verify.all).toContain("✘ health-probe");
     expect(verify.all).toContain("fails on the reference");
-    expect(verify.all.trim().split("\n").at(-1)).toBe("verify: 1 passed, 1 failed");
+    expect(verify.all).toContain("seeds: Too small");
+    expect(verify.all).toContain(
+      "katas/health-probe/README.md:3 still has the scaffold's placeholder (TODO(scaffold))",
+    );
+    expect(verify.all).toContain("solutions/health-probe/bad/mistake-1.patch:1 still has");
+    expect(verify.all, "the scaffolded files type-check").not.toContain("type error");
+    // The README's table cannot list a kata whose kata.json is not valid yet.
+    expect(verify.all).toContain("✘ README.md\n    - its kata table cannot be checked");
+    expect(verify.all.trim().split("\n").at(-1)).toBe("verify: 1 passed, 2 failed");
   });
 
   it("refuses an invalid or existing slug and writes nothing", async () => {

@@ -23,13 +23,13 @@ import {
   NEW_CONTENT,
   OLD_CONTENT,
   UNDER_WAY,
-} from "../../fixtures/atomic-config-write/crash-payload";
+} from "../../fixtures/katas/atomic-config-write/crash-payload";
 import {
   type FailableOp,
   type FsEvent,
   systemError,
   useFsSpy,
-} from "../../fixtures/atomic-config-write/fs-spy";
+} from "../../fixtures/katas/atomic-config-write/fs-spy";
 import { InvalidConfigError, updateJsonConfig, writeFileAtomic } from "./atomic-config-write";
 
 // Every import of node:fs/promises (yours too) now gets spies that call the real functions.
@@ -495,7 +495,7 @@ describe("step 6 — updateJsonConfig", () => {
 
 describe("step 7 — a crash part-way through", () => {
   const CHILD = fileURLToPath(
-    new URL("../../fixtures/atomic-config-write/crash-writer.ts", import.meta.url),
+    new URL("../../fixtures/katas/atomic-config-write/crash-writer.ts", import.meta.url),
   );
   const REPO_ROOT = fileURLToPath(new URL("../..", import.meta.url));
   /** Starting node with tsx takes about a second at most; this only bounds a child that hangs. */

@@ -1,6 +1,6 @@
 import { HttpResponse, http } from "msw";
 import { afterEach, beforeAll, describe, expect, it, vi } from "vitest";
-import { useMockServer } from "../../fixtures/http";
+import { useMockServer } from "../../fixtures/helpers/http";
 import {
   CircuitBreaker,
   type CircuitBreakerOptions,

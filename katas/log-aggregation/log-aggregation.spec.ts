@@ -13,7 +13,7 @@ import { gzipSync } from "node:zlib";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { aggregateFile, aggregateLines, type LogSummary, parseLine, topN } from "./log-aggregation";
 
-const FIXTURES = fileURLToPath(new URL("../../fixtures/log-aggregation/", import.meta.url));
+const FIXTURES = fileURLToPath(new URL("../../fixtures/katas/log-aggregation/", import.meta.url));
 const fixture = (name: string) => join(FIXTURES, name);
 
 /** A summary with nothing in it, to spread the interesting parts over. */
@@ -676,7 +676,7 @@ describe("step 7 — reading files", () => {
     await rm(dir, { recursive: true, force: true });
   });
 
-  /** What fixtures/log-aggregation/mixed.log holds: every format, and the usual junk. */
+  /** What fixtures/katas/log-aggregation/mixed.log holds: every format, and the usual junk. */
   const MIXED: LogSummary = {
     totals: { lines: 20, blank: 2, parsed: 15, unparsed: 3, errors: 10 },
     errors: {

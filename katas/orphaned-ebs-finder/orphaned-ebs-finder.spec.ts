@@ -9,15 +9,14 @@ import {
   type Volume,
 } from "@aws-sdk/client-ec2";
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
+import { mockPages, useMockedClient } from "../../fixtures/helpers/aws/client";
 import {
   ec2Errors,
-  mockPages,
   sampleAttachment,
   sampleImage,
   sampleSnapshot,
   sampleVolume,
-  useMockedClient,
-} from "../../fixtures/aws";
+} from "../../fixtures/helpers/aws/ec2";
 import {
   buildReport,
   deleteOrphans,

@@ -2,8 +2,9 @@ import { getEventListeners } from "node:events";
 import { DescribeInstancesCommand, EC2Client } from "@aws-sdk/client-ec2";
 import { HttpResponse, http } from "msw";
 import { afterEach, beforeAll, beforeEach, describe, expect, expectTypeOf, it, vi } from "vitest";
-import { ec2Errors, useMockedClient } from "../../fixtures/aws";
-import { useMockServer } from "../../fixtures/http";
+import { useMockedClient } from "../../fixtures/helpers/aws/client";
+import { ec2Errors } from "../../fixtures/helpers/aws/ec2";
+import { useMockServer } from "../../fixtures/helpers/http";
 import {
   backoffDelay,
   isRetryableHttpStatus,

@@ -8,7 +8,8 @@ import {
   type Volume,
 } from "@aws-sdk/client-ec2";
 import { describe, expect, it } from "vitest";
-import { ec2Errors, mockPages, useMockedClient } from "../../fixtures/aws";
+import { mockPages, useMockedClient } from "../../fixtures/helpers/aws/client";
+import { ec2Errors } from "../../fixtures/helpers/aws/ec2";
 import {
   instance,
   reservation,
@@ -16,7 +17,7 @@ import {
   serveVolumePages,
   tagList,
   volume,
-} from "../../fixtures/tag-compliance/inventory";
+} from "../../fixtures/katas/tag-compliance/inventory";
 import {
   type ComplianceReport,
   checkTags,

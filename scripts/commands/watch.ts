@@ -231,7 +231,7 @@ class KataWatcher {
             : kata.slug === this.kata.slug
               ? pc.cyan("▶")
               : pc.dim("·");
-        return `${mark} ${String(kata.order).padStart(2)}  ${kata.slug.padEnd(24)} ${pc.dim(kata.title)}`;
+        return `${mark} ${String(kata.position).padStart(2)}  ${kata.slug.padEnd(24)} ${pc.dim(kata.title)}`;
       })
       .join("\n");
   }

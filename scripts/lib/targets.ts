@@ -7,10 +7,13 @@
  *                 already edited the stub (see `pristine.ts`);
  * - `reference` — its twin under `solutions/`;
  * - `lib`       — `solutions/<slug>/<slug>.lib.ts`, the variant built on a production library;
- * - `bad-N`     — the N-th known-bad solution in `solutions/<slug>/bad/`: a whole file
- *                 (`<name>.ts`), or a patch to the reference (`<name>.patch`, a unified diff),
- *                 applied when the spec imports it. A patch keeps a one-line mistake one line
- *                 long, and fails loudly once the reference has moved on from it.
+ * - `bad:<name>` — the known-bad solution `solutions/<slug>/bad/<name>.ts` (a whole file) or
+ *                 `<name>.patch` (a unified diff to the reference, applied when the spec imports
+ *                 it: a one-line mistake stays one line long, and fails loudly once the reference
+ *                 has moved on from it). What authors use: `KATA_TARGET=bad:<name>`.
+ * - `bad#N`     — the N-th bad solution of whichever kata the spec belongs to, in file-name
+ *                 order: the contract check runs every kata's first, second, … bad solution in
+ *                 one project each, so that 50 katas make ten projects, not five hundred.
  *
  * Only imports made by spec files are redirected, so the spec itself is never copied.
  *
@@ -24,6 +27,7 @@ import { applyPatch } from "diff";
 import type { Plugin } from "vitest/config";
 import {
   BAD_PATCH_EXTENSION,
+  badSolutionNamed,
   badSolutions,
   KATAS_DIR,
   kataPaths,
@@ -31,7 +35,20 @@ import {
   SOLUTIONS_DIR,
 } from "./paths.ts";
 
-export type Target = "stub" | "pristine" | "reference" | "lib" | `bad-${number}`;
+export type Target = "stub" | "pristine" | "reference" | "lib" | `bad:${string}` | `bad#${number}`;
+
+/** The target `KATA_TARGET` names; a UserError-style message for one that is not a target. */
+export function parseTarget(value: string | undefined): Target {
+  if (value === undefined || value === "") return "reference";
+  if (["stub", "pristine", "reference", "lib"].includes(value)) return value as Target;
+  if (/^bad:[\w.-]+$/.test(value)) return value as Target;
+  const hint = /^bad-\d+$/.test(value)
+    ? ` Known-bad solutions are named, not numbered: KATA_TARGET=bad:<file name without .ts or .patch>.`
+    : "";
+  throw new Error(
+    `KATA_TARGET=${value} is not a target: use stub, reference, lib or bad:<name>.${hint}`,
+  );
+}
 
 /** The file that should stand in for `katas/<slug>/<moduleName>.ts`, or undefined to keep it. */
 export function targetFile(target: Target, slug: string, moduleName: string): string | undefined {
@@ -46,8 +63,9 @@ export function targetFile(target: Target, slug: string, moduleName: string): st
     case "lib":
       return isMain ? kataPaths(slug).library : join(SOLUTIONS_DIR, slug, `${moduleName}.ts`);
     default: {
-      const index = Number(target.slice("bad-".length)) - 1;
-      const bad = badSolutions(slug)[index];
+      const bad = target.startsWith("bad#")
+        ? badSolutions(slug)[Number(target.slice("bad#".length)) - 1]
+        : badSolutionNamed(slug, target.slice("bad:".length));
       if (!isMain || bad === undefined) return join(SOLUTIONS_DIR, slug, `${moduleName}.ts`);
       return bad.endsWith(BAD_PATCH_EXTENSION) ? patchedReferenceId(slug, bad) : bad;
     }

@@ -1,7 +1,9 @@
 /**
  * The kata contract, checked for every kata:
- * - metadata valid, required files and README sections present, three hint tiers;
- * - the spec's steps match kata.json;
+ * - the kata on the learning path (katas/catalogue.json) exactly once, metadata valid, required
+ *   files and README sections present, three hint tiers, no scaffold placeholder left, nothing
+ *   but bad solutions in bad/;
+ * - the spec's steps match kata.json, and so do the README's `## Steps`;
  * - every test FAILS on the untouched stub (a test that passes there asks nothing of the learner);
  * - every test PASSES on the reference and on the library variant;
  * - every known-bad solution fails at least one test (its run stops at the first failure, see
@@ -9,18 +11,37 @@
  * - stub, spec and solutions type-check.
  * All targets run in one vitest instance (one project per target) on a pool of reused processes,
  * so the check stays fast.
+ *
+ * And of the workbook as a whole (`workbookProblems`): the catalogue file, the README's generated
+ * kata table, solution or fixture folders with no kata, fake executables without their run bit.
  */
-import { existsSync, readFileSync } from "node:fs";
+import { existsSync, readdirSync, readFileSync, statSync } from "node:fs";
 import { availableParallelism } from "node:os";
-import { relative, sep } from "node:path";
+import { join, relative, sep } from "node:path";
 import { fileURLToPath } from "node:url";
+import { execa } from "execa";
 import { createVitest, type TestModule } from "vitest/node";
-import { type Kata, readKataMeta } from "./catalogue.ts";
+import { catalogueProblems, type KataMeta, loadTracks, readKataMeta } from "./catalogue.ts";
+import { staleReadmeProblem, stepListProblem } from "./generated-docs.ts";
 import { hintProblems, parseHints } from "./hints.ts";
 import { typeErrorsInChild } from "./kata-types.ts";
-import { badSolutions, kataDirsOnDisk, kataPaths, ROOT } from "./paths.ts";
+import {
+  badName,
+  badSolutions,
+  CATALOGUE_FILE,
+  FIXTURES,
+  foldersIn,
+  kataDirsOnDisk,
+  kataPaths,
+  kataSlugsOnDisk,
+  README_FILE,
+  ROOT,
+  SOLUTIONS_DIR,
+  strayBadFiles,
+} from "./paths.ts";
 import { preparePristineStubs } from "./pristine.ts";
 import { type KataResult, toKataResult } from "./results.ts";
+import { SCAFFOLD_MARK } from "./scaffold.ts";
 import type { Target } from "./targets.ts";
 import { KATA_TEST_SETTINGS, kataProject, katasWithLibrary, specGlob } from "./vitest-projects.ts";
 import { closeWarmPool, warmPool } from "./warm-pool/warm-pool.ts";
@@ -37,13 +58,14 @@ export interface KataVerdict {
   rejections: string[];
 }
 
-type TargetName = "stub" | "reference" | "lib" | `bad-${number}`;
+type TargetName = "stub" | "reference" | "lib" | `bad#${number}`;
 
 export async function verifyKatas(slugs = kataDirsOnDisk()): Promise<KataVerdict[]> {
   await preparePristineStubs(slugs);
-  const katas = new Map<string, Kata>();
+  const katas = new Map<string, KataMeta>();
   const problems = new Map<string, string[]>(slugs.map((slug) => [slug, []]));
   const add = (slug: string, problem: string) => problems.get(slug)?.push(problem);
+  const onThePath = catalogueProblems();
 
   for (const slug of slugs) {
     try {
@@ -51,7 +73,8 @@ export async function verifyKatas(slugs = kataDirsOnDisk()): Promise<KataVerdict
     } catch (error) {
       add(slug, (error as Error).message);
     }
-    for (const problem of fileProblems(slug)) add(slug, problem);
+    for (const problem of onThePath.get(slug) ?? []) add(slug, problem);
+    for (const problem of fileProblems(slug, katas.get(slug))) add(slug, problem);
   }
 
   const runnable = slugs.filter(
@@ -82,7 +105,75 @@ export async function verifyKatas(slugs = kataDirsOnDisk()): Promise<KataVerdict
   });
 }
 
-function fileProblems(slug: string): string[] {
+/**
+ * What is wrong with the workbook as a whole, by what it concerns (a file or a folder): checked
+ * on every run of verify, whichever katas it was asked for.
+ */
+export async function workbookProblems(): Promise<Map<string, string[]>> {
+  const problems = new Map<string, string[]>();
+  const add = (subject: string, problem: string) =>
+    problems.set(subject, [...(problems.get(subject) ?? []), problem]);
+  const catalogueFile = relative(ROOT, CATALOGUE_FILE);
+  const kataSlugs = new Set(kataSlugsOnDisk());
+  for (const problem of catalogueProblems().get(catalogueFile) ?? []) add(catalogueFile, problem);
+
+  if (existsSync(CATALOGUE_FILE)) {
+    try {
+      const stale = staleReadmeProblem(loadTracks({ strict: true }), README_FILE);
+      if (stale) add("README.md", stale);
+    } catch (error) {
+      add("README.md", `its kata table cannot be checked: ${(error as Error).message}`);
+    }
+  }
+
+  for (const dir of kataDirsOnDisk().filter((slug) => !kataSlugsOnDisk().includes(slug)))
+    add(`katas/${dir}`, "a folder under katas/ with no kata.json");
+  for (const [parent, label] of [
+    [SOLUTIONS_DIR, "solutions"],
+    [FIXTURES.katas, "per-kata fixture data"],
+  ] as const) {
+    for (const slug of foldersIn(parent).filter((slug) => !kataSlugs.has(slug)))
+      add(
+        relative(ROOT, join(parent, slug)),
+        `${label} for a kata that does not exist (no katas/${slug}/kata.json): rename or remove it`,
+      );
+  }
+  for (const problem of await fakeExecutableProblems()) add(relative(ROOT, FIXTURES.bin), problem);
+  return problems;
+}
+
+/** A fake executable must be executable on disk and in git, or a fresh clone gets EACCES. */
+async function fakeExecutableProblems(): Promise<string[]> {
+  if (!existsSync(FIXTURES.bin)) return [];
+  const files = readdirSync(FIXTURES.bin).filter((name) => !name.endsWith(".md"));
+  if (files.length === 0) return [];
+  const index = await execa("git", ["ls-files", "-s", "--", relative(ROOT, FIXTURES.bin)], {
+    cwd: ROOT,
+    reject: false,
+  });
+  const modes = new Map(
+    index.stdout
+      .split("\n")
+      .filter(Boolean)
+      .map((line) => {
+        const [mode = "", , , path = ""] = line.split(/\s+/);
+        return [path.split("/").at(-1) ?? "", mode] as const;
+      }),
+  );
+  const problems: string[] = [];
+  for (const name of files) {
+    const executable = (statSync(join(FIXTURES.bin, name)).mode & 0o111) !== 0;
+    const mode = modes.get(name);
+    if (!executable) problems.push(`${name} is not executable: chmod +x fixtures/bin/${name}`);
+    else if (mode !== undefined && mode !== "100755")
+      problems.push(
+        `${name} is executable here but not in git: git update-index --chmod=+x fixtures/bin/${name}`,
+      );
+  }
+  return problems;
+}
+
+function fileProblems(slug: string, meta: KataMeta | undefined): string[] {
   const paths = kataPaths(slug);
   const problems: string[] = [];
   const required: [string, string][] = [
@@ -100,6 +191,8 @@ function fileProblems(slug: string): string[] {
       if (!readme.split(/\r?\n/).includes(section))
         problems.push(`README.md has no "${section}" section`);
     }
+    const steps = meta ? stepListProblem(readme, meta) : undefined;
+    if (steps) problems.push(steps);
   }
   if (existsSync(paths.hints))
     problems.push(...hintProblems(parseHints(readFileSync(paths.hints, "utf8"))));
@@ -121,11 +214,36 @@ function fileProblems(slug: string): string[] {
       );
     }
   }
+  for (const file of strayBadFiles(slug))
+    problems.push(
+      `${relative(ROOT, file)} is in bad/ but is not a bad solution (only <name>.ts and <name>.patch are run): move or remove it`,
+    );
+  problems.push(...placeholderProblems(slug));
+  return problems;
+}
+
+/** Scaffold placeholders still in any file of the kata, by file and line. */
+function placeholderProblems(slug: string): string[] {
+  const paths = kataPaths(slug);
+  const problems: string[] = [];
+  for (const dir of [paths.dir, paths.solutionDir, paths.fixtureDir]) {
+    if (!existsSync(dir)) continue;
+    for (const entry of readdirSync(dir, { recursive: true, encoding: "utf8" })) {
+      const file = join(dir, entry);
+      if (!statSync(file).isFile()) continue;
+      const lines = readFileSync(file, "utf8").split("\n");
+      const line = lines.findIndex((text) => text.includes(SCAFFOLD_MARK));
+      if (line !== -1)
+        problems.push(
+          `${relative(ROOT, file)}:${line + 1} still has the scaffold's placeholder (${SCAFFOLD_MARK}): write the real thing`,
+        );
+    }
+  }
   return problems;
 }
 
 function contractProblems(
-  kata: Kata | undefined,
+  kata: KataMeta | undefined,
   byTarget: Map<TargetName, KataResult>,
   summary: string[],
 ): string[] {
@@ -191,14 +309,14 @@ function badSolutionVerdict(
   const rejections: string[] = [];
   const bad = badSolutions(slug);
   for (const [index, file] of bad.entries()) {
-    const result = byTarget.get(`bad-${index + 1}`);
-    const name = relative(ROOT, file);
+    const result = byTarget.get(`bad#${index + 1}`);
+    const name = `${relative(ROOT, file)} (KATA_TARGET=bad:${badName(file)})`;
     if (!result) problems.push(`${name} did not run`);
     else if (result.loadErrors.length > 0)
       problems.push(`${name} does not load: ${result.loadErrors[0]?.message}`);
     else if (result.passed === result.total)
       problems.push(`a known-bad solution passes the whole spec: ${name}`);
-    else rejections.push(`${name} — failed first: ${firstFailure(result)}`);
+    else rejections.push(`bad:${badName(file)} — failed first: ${firstFailure(result)}`);
   }
   const summary =
     bad.length > 0 ? `${rejections.length}/${bad.length} bad solutions rejected` : undefined;
@@ -237,7 +355,7 @@ async function runAllTargets(slugs: string[]): Promise<Map<string, Map<TargetNam
   if (withLibrary.length > 0) projects.push(project("lib", "lib", withLibrary));
   for (let n = 1; n <= maxBad; n++) {
     const withBad = slugs.filter((slug) => badSolutions(slug).length >= n);
-    projects.push(badProject(`bad-${n}`, `bad-${n}`, withBad));
+    projects.push(badProject(`bad#${n}`, `bad#${n}`, withBad));
   }
   const vitest = await createVitest(
     "test",

@@ -4,10 +4,9 @@
  * projects programmatically.
  */
 import { accessSync, constants, existsSync } from "node:fs";
-import { join } from "node:path";
 import type { TestProjectInlineConfiguration } from "vitest/config";
 import type { PoolRunnerInitializer } from "vitest/node";
-import { kataPaths, ROOT } from "./paths.ts";
+import { FIXTURES, kataPaths, ROOT } from "./paths.ts";
 import { kataTargetPlugin, type Target } from "./targets.ts";
 
 /**
@@ -28,7 +27,7 @@ const tempDirEnv = (): { TMPDIR?: string } => {
 /** Settings shared by every kata project: hermetic, fake credentials, no real time. */
 export const KATA_TEST_SETTINGS = {
   root: ROOT,
-  setupFiles: [join(ROOT, "fixtures/setup/hermetic.ts")],
+  setupFiles: [FIXTURES.hermeticSetup],
   env: {
     // No SDK client may resolve real credentials or ask the instance metadata endpoint.
     AWS_ACCESS_KEY_ID: "AKIAIOSFODNN7EXAMPLE",

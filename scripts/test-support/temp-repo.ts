@@ -1,13 +1,19 @@
 /**
  * A throw-away copy of the workbook for the runner's own tests: the tooling, the shared fixtures,
- * a small fixture kata (fixtures/runner/tiny-kata) and, on request, real katas; node_modules is
+ * a small fixture kata (./tiny-kata, with its own catalogue) and, on request, real katas (added
+ * to that catalogue in their own tracks); node_modules is
  * linked, and the copy is a git repository with one commit, as a learner's clone would be.
  */
-import { cpSync, existsSync, mkdtempSync, rmSync, symlinkSync } from "node:fs";
+import { cpSync, existsSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { join } from "node:path";
+import { join, relative } from "node:path";
+import { fileURLToPath } from "node:url";
 import { execa } from "execa";
-import { ROOT } from "../lib/paths.ts";
+import { type CatalogueFile, readCatalogueFile } from "../lib/catalogue.ts";
+import { GENERATED_TABLE_MARKERS } from "../lib/generated-docs.ts";
+import { kataPaths, ROOT } from "../lib/paths.ts";
+
+const TINY_KATA = fileURLToPath(new URL("./tiny-kata/", import.meta.url));
 
 // The tooling and the fixtures every spec needs; kata-specific fixtures come with their katas.
 const TOP_LEVEL = [
@@ -18,9 +24,9 @@ const TOP_LEVEL = [
   ".gitignore",
   "scripts",
   "fixtures/setup",
-  "fixtures/kata-modules.d.ts",
-  "fixtures/aws.ts",
-  "fixtures/http.ts",
+  "fixtures/types",
+  "fixtures/helpers",
+  "fixtures/bin",
 ];
 
 export interface CliResult {
@@ -54,15 +60,21 @@ export async function makeTempRepo(
 ): Promise<TempRepo> {
   const dir = mkdtempSync(join(tmpdir(), "kata-runner-"));
   for (const entry of TOP_LEVEL) cpSync(join(ROOT, entry), join(dir, entry), { recursive: true });
-  cpSync(join(ROOT, "fixtures/runner/tiny-kata"), dir, { recursive: true });
-  for (const slug of options.realKatas ?? []) {
-    for (const top of ["katas", "solutions", "fixtures"]) {
-      if (existsSync(join(ROOT, top, slug)))
-        cpSync(join(ROOT, top, slug), join(dir, top, slug), { recursive: true });
+  cpSync(TINY_KATA, dir, { recursive: true });
+  const realKatas = options.realKatas ?? [];
+  for (const slug of realKatas) {
+    const paths = kataPaths(slug);
+    for (const from of [paths.dir, paths.solutionDir, paths.fixtureDir]) {
+      if (existsSync(from)) cpSync(from, join(dir, relative(ROOT, from)), { recursive: true });
     }
   }
+  writeCatalogue(dir, realKatas);
   if (options.withNodeModules !== false)
     symlinkSync(join(ROOT, "node_modules"), join(dir, "node_modules"), "dir");
+  // The README with its generated kata table, as `verify` expects it.
+  writeFileSync(join(dir, "README.md"), `# A temp workbook\n\n${GENERATED_TABLE_MARKERS}\n`);
+  if (options.withNodeModules !== false)
+    await runIn(dir, "npm", ["run", "-s", "kata", "--", "docs"]);
   const git = (...args: string[]) => execa("git", args, { cwd: dir, env: GIT_ENV });
   await git("init", "-q");
   await git("add", "-A");
@@ -73,6 +85,23 @@ export async function makeTempRepo(
     kata: (...args) => runIn(dir, "npm", ["run", "-s", "kata", "--", ...args]),
     remove: () => rmSync(dir, { recursive: true, force: true }),
   };
+}
+
+/**
+ * The temp workbook's catalogue: the fixture kata's track, then the workbook's other tracks, each
+ * with the real katas asked for (in the workbook's order), the others empty.
+ */
+function writeCatalogue(dir: string, realKatas: string[]): void {
+  const file = join(dir, "katas", "catalogue.json");
+  const catalogue = readCatalogueFile(file);
+  const own = new Set(catalogue.tracks.map((track) => track.id));
+  for (const track of readCatalogueFile().tracks.filter((t) => !own.has(t.id))) {
+    catalogue.tracks.push({
+      ...track,
+      katas: track.katas.filter((slug) => realKatas.includes(slug)),
+    });
+  }
+  writeFileSync(file, `${JSON.stringify(catalogue satisfies CatalogueFile, null, 2)}\n`);
 }
 
 const GIT_ENV = {
