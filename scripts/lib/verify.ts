@@ -34,6 +34,7 @@ import {
   kataDirsOnDisk,
   kataPaths,
   kataSlugsOnDisk,
+  MUTATION,
   README_FILE,
   ROOT,
   SOLUTIONS_DIR,
@@ -137,6 +138,15 @@ export async function workbookProblems(): Promise<Map<string, string[]>> {
         relative(ROOT, join(parent, slug)),
         `${label} for a kata that does not exist (no katas/${slug}/kata.json): rename or remove it`,
       );
+  }
+  if (existsSync(MUTATION.incrementalDir)) {
+    for (const name of readdirSync(MUTATION.incrementalDir).filter((n) => n.endsWith(".json"))) {
+      if (!kataSlugs.has(name.slice(0, -".json".length)))
+        add(
+          relative(ROOT, join(MUTATION.incrementalDir, name)),
+          "the mutation record of a kata that does not exist: `npm run mutate` removes it",
+        );
+    }
   }
   for (const problem of await fakeExecutableProblems()) add(relative(ROOT, FIXTURES.bin), problem);
   return problems;

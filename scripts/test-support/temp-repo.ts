@@ -18,6 +18,7 @@ const TINY_KATA = fileURLToPath(new URL("./tiny-kata/", import.meta.url));
 // The tooling and the fixtures every spec needs; kata-specific fixtures come with their katas.
 const TOP_LEVEL = [
   "package.json",
+  "package-lock.json",
   "tsconfig.json",
   "vitest.config.ts",
   "biome.json",
