@@ -234,7 +234,7 @@ describe("verify", () => {
     const r = await tinyRepo();
     const result = await r.kata("verify");
     expect(result.all).toContain(
-      "✔ tiny-sum: 4 tests · stub 4/4 fail · reference 4/4 pass · 3/3 bad solutions rejected · types ok",
+      "✔ tiny-sum: 4 tests · stub 4/4 fail · reference 4/4 pass · 6/6 bad solutions rejected · types ok",
     );
     expect(result.all.trim().split("\n").at(-1)).toBe("verify: 1 passed, 0 failed");
     expect(result.exitCode).toBe(0);
@@ -310,8 +310,8 @@ describe("verify", () => {
     patch("stale", "return a - b;", "return 0;"); // the reference never said `a - b`
 
     const result = await r.kata("verify");
-    // The three whole-file bad solutions and `unsigned` are rejected; `stale` never ran.
-    expect(result.all).toContain("4/5 bad solutions rejected");
+    // The six whole-file bad solutions and `unsigned` are rejected; `stale` never ran.
+    expect(result.all).toContain("7/8 bad solutions rejected");
     expect(result.all).toContain(
       "solutions/tiny-sum/bad/stale.patch (KATA_TARGET=bad:stale) does not load: solutions/tiny-sum/bad/stale.patch no longer applies to solutions/tiny-sum/tiny-sum.ts",
     );

@@ -1,16 +1,19 @@
 /**
- * `npm run bench [-- --quick] [-- --only=watch,cold,verify,suite,logs]`: the workbook's speed
- * figures on this machine. Benchmarks print figures; no test asserts on time. `--quick` skips the
- * whole-suite timing (`npm test`).
+ * `npm run bench [-- --quick] [-- --only=watch,cold,verify,suite,mutate,ci,logs]`: the workbook's
+ * speed figures on this machine. Benchmarks print figures; no test asserts on time. `--quick`
+ * skips the long parts (`npm test`, the full mutation run, the clean-clone CI run).
  *
  * - watch mode: save-to-result latency over 20 saves (p50, p95) — target p50 ≤ 300 ms;
  * - each kata's spec run cold vs an empty vitest run, and their ratio — target ≤ 1.5;
  * - `npm test` and the contract check alone — target for the contract check ≤ 30 s once the
  *   whole catalogue exists, so the bench also projects it to the catalogue's size;
+ * - mutation testing, every mutant and incremental (nothing to re-test), with projections;
+ * - the clean-clone CI run (`.ci/run`), phase by phase, projected to the catalogue — target
+ *   ≤ 15 minutes with 50 katas;
  * - log aggregation vs awk on 1,000,000 lines (scripts/bench/log-aggregation.ts).
  */
-import { mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
-import { cpus, totalmem } from "node:os";
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { cpus, tmpdir, totalmem } from "node:os";
 import { join } from "node:path";
 import { execa } from "execa";
 import { kataDirsOnDisk, ROOT } from "../lib/paths.ts";
@@ -23,10 +26,10 @@ const BENCH_KATA = "retry-backoff";
  * and watch mode uses it: the next run's process loads its dependencies meanwhile.
  */
 const THINK_TIME_MS = 2_000;
-/** Katas in the planned catalogue (wave 1 and the later waves), for the contract check's target. */
-const CATALOGUE_SIZE = 47;
+/** Katas in the planned catalogue (../shared/KATAS.md), for the targets set at that size. */
+const CATALOGUE_SIZE = 50;
 const quick = process.argv.includes("--quick");
-/** `--only watch,cold` runs just those parts: watch, cold, verify, suite, logs. */
+/** `--only watch,cold` runs just those parts: watch, cold, verify, suite, mutate, ci, logs. */
 const onlyFlag = process.argv.find((arg) => arg.startsWith("--only="))?.slice("--only=".length);
 const runs = (part: string) => onlyFlag === undefined || onlyFlag.split(",").includes(part);
 
@@ -166,6 +169,8 @@ async function main(): Promise<void> {
   if (runs("cold")) await part("cold", benchCold);
   if (runs("verify")) await part("verify", benchVerify);
   if (runs("suite") && !quick) await part("suite", benchSuite);
+  if (runs("mutate") && !quick) await part("mutate", benchMutate);
+  if (runs("ci") && !quick) await part("ci", benchCi);
   if (runs("logs")) await part("logs", benchLogs);
 }
 
@@ -221,10 +226,71 @@ async function benchVerify(): Promise<void> {
   for (const slug of slugs) sumAlone += await verify(slug);
   const fixed = Math.max(0, (sumAlone - all) / (slugs.length - 1));
   const perKata = (all - fixed) / slugs.length;
+  measured.verifyFixed = fixed;
+  measured.verifyPerKata = perKata;
   const projected = fixed + CATALOGUE_SIZE * perKata;
   console.log(
     `  split: ${seconds(fixed)} fixed + ${seconds(perKata)} a kata → the catalogue's ${CATALOGUE_SIZE} katas: about ${seconds(projected)}   (target ≤ 30 s: ${projected <= 30_000 ? "met" : "missed"})`,
   );
+}
+
+/** Figures the CI projection reuses, when the parts that measure them ran first. */
+const measured: { verifyFixed?: number; verifyPerKata?: number; mutatePerKata?: number } = {};
+
+/**
+ * Mutation testing: every mutant of every kata (`--full`), which gives a time per kata; then the
+ * incremental run CI makes on a clean clone when every record is up to date (nothing to re-test).
+ */
+async function benchMutate(): Promise<void> {
+  const katas = kataDirsOnDisk().length;
+  const full = await timed("npm", ["run", "-s", "mutate", "--", "--full"]);
+  const incremental = await timed("npm", ["run", "-s", "mutate"]);
+  measured.mutatePerKata = full / katas;
+  console.log(
+    `mutation testing, every mutant (npm run mutate -- --full, ${katas} katas): ${seconds(full)}, ${seconds(full / katas)} a kata → ${CATALOGUE_SIZE} katas: about ${seconds((full / katas) * CATALOGUE_SIZE)}`,
+  );
+  console.log(
+    `mutation testing, incremental with nothing to re-test (npm run mutate): ${seconds(incremental)}   (each kata a recorded result: the same at ${CATALOGUE_SIZE})`,
+  );
+}
+
+/**
+ * The CI run on a clean clone of the committed tree, phase by phase (.ci/run prints each phase's
+ * time), and what it comes to at the catalogue's size: the contract check grows by its time per
+ * kata (from the verify part), the rest stays as it is when every mutation record is up to date;
+ * a change that re-tests one track's katas (7) adds their mutation time.
+ */
+async function benchCi(): Promise<void> {
+  const dir = mkdtempSync(join(tmpdir(), "kata-bench-ci-"));
+  try {
+    await execa("git", ["clone", "-q", ROOT, dir]);
+    const started = performance.now();
+    const run = await execa("bash", [".ci/run"], { cwd: dir, reject: false, all: true });
+    const total = performance.now() - started;
+    if (run.exitCode !== 0)
+      throw new Error(`.ci/run failed on a clean clone (exit ${run.exitCode})`);
+    const phases = [...(run.all ?? "").matchAll(/^ci: (.+) took (\d+) s$/gm)].map(
+      (m): [string, number] => [m[1] ?? "", Number(m[2]) * 1000],
+    );
+    const katas = kataDirsOnDisk().length;
+    console.log(
+      `CI on a clean clone (bash .ci/run, ${katas} katas): ${seconds(total)}   (${phases
+        .map(([phase, ms]) => `${phase} ${seconds(ms)}`)
+        .join(", ")})`,
+    );
+    const perKata = measured.verifyPerKata;
+    if (perKata === undefined) {
+      console.log("  (run the verify part too for the projection to the catalogue)");
+      return;
+    }
+    const atCatalogue = total + (CATALOGUE_SIZE - katas) * perKata;
+    const trackChanged = atCatalogue + 7 * (measured.mutatePerKata ?? Number.NaN);
+    console.log(
+      `  projected to ${CATALOGUE_SIZE} katas: about ${seconds(atCatalogue)} with every mutation record up to date, ${seconds(trackChanged)} when one track's 7 katas need re-testing   (target ≤ 15 min: ${trackChanged <= 900_000 ? "met" : atCatalogue <= 900_000 ? "met when the records are committed" : "missed"})`,
+    );
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
 }
 
 async function benchSuite(): Promise<void> {

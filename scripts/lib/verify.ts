@@ -47,7 +47,7 @@ import type { Target } from "./targets.ts";
 import { KATA_TEST_SETTINGS, kataProject, katasWithLibrary, specGlob } from "./vitest-projects.ts";
 import { closeWarmPool, warmPool } from "./warm-pool/warm-pool.ts";
 
-export const MIN_BAD_SOLUTIONS = 3;
+export const MIN_BAD_SOLUTIONS = 6;
 const FIRST_FAILURE_ONLY = fileURLToPath(new URL("./first-failure-only.ts", import.meta.url));
 export const README_SECTIONS = ["## From Python", "## API", "## Steps", "## Run it"];
 
