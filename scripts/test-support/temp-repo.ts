@@ -11,7 +11,7 @@ import { fileURLToPath } from "node:url";
 import { execa } from "execa";
 import { type CatalogueFile, readCatalogueFile } from "../lib/catalogue.ts";
 import { GENERATED_TABLE_MARKERS } from "../lib/generated-docs.ts";
-import { kataPaths, ROOT } from "../lib/paths.ts";
+import { kataPaths, MUTATION, ROOT } from "../lib/paths.ts";
 
 const TINY_KATA = fileURLToPath(new URL("./tiny-kata/", import.meta.url));
 
@@ -60,12 +60,15 @@ export async function makeTempRepo(
   options: { realKatas?: string[]; withNodeModules?: boolean } = {},
 ): Promise<TempRepo> {
   const dir = mkdtempSync(join(tmpdir(), "kata-runner-"));
-  for (const entry of TOP_LEVEL) cpSync(join(ROOT, entry), join(dir, entry), { recursive: true });
+  // The katas' mutation records come with their katas (a record of an absent kata is an error).
+  const notARecord = (source: string) => !source.startsWith(MUTATION.incrementalDir);
+  for (const entry of TOP_LEVEL)
+    cpSync(join(ROOT, entry), join(dir, entry), { recursive: true, filter: notARecord });
   cpSync(TINY_KATA, dir, { recursive: true });
   const realKatas = options.realKatas ?? [];
   for (const slug of realKatas) {
     const paths = kataPaths(slug);
-    for (const from of [paths.dir, paths.solutionDir, paths.fixtureDir]) {
+    for (const from of [paths.dir, paths.solutionDir, paths.fixtureDir, paths.incrementalReport]) {
       if (existsSync(from)) cpSync(from, join(dir, relative(ROOT, from)), { recursive: true });
     }
   }
