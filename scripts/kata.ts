@@ -10,7 +10,8 @@ export const USAGE = `Usage: npm run kata -- <command> [options]
   list [--track t] [--status s] [--level n] [--all]
                                 the katas by track, with your status (s: solved, unsolved,
                                 edited, new); --all lists every track in full
-  run <slug>                    run a kata's spec on your file once (exit 0 when solved)
+  run <slug> [--output]         run a kata's spec on your file once (exit 0 when solved);
+                                --output: what every test printed
   watch [slug]                  re-run on every save (what \`npm start\` does)
   hint <slug> [--level n]       the next hint tier (1 nudge, 2 approach, 3 near-solution)
   reset <slug> [--yes]          back up your file, then restore the original stub
@@ -34,7 +35,7 @@ const OPTIONS: Record<string, Options> = {
     level: { type: "string" },
     all: { type: "boolean" },
   },
-  run: {},
+  run: { output: { type: "boolean" } },
   watch: {},
   hint: { level: { type: "string" } },
   reset: { yes: { type: "boolean", short: "y" } },
@@ -136,7 +137,7 @@ async function main(argv: string[]): Promise<number> {
         all: values.all === true,
       });
     case "run":
-      return (await import("./commands/run.ts")).runCommand(slug);
+      return (await import("./commands/run.ts")).runCommand(slug, values.output === true);
     case "watch":
       return (await import("./commands/watch.ts")).watchCommand(slug);
     case "hint":

@@ -1,7 +1,6 @@
-import pc from "picocolors";
 import { findKata, loadCatalogue } from "../lib/catalogue.ts";
 import { UserError } from "../lib/errors.ts";
-import { readHints } from "../lib/hints.ts";
+import { readHints, showHint } from "../lib/hints.ts";
 import { readProgress, recordHint } from "../lib/progress.ts";
 
 /** `hint <slug> [--level n]`: the next tier not yet seen, or the one asked for. */
@@ -19,19 +18,7 @@ export async function hintCommand(
       `--level must be one of ${hints.map((h) => h.tier).join(", ")} (got "${level}").`,
     );
   }
-  console.log(showHint(kata.title, hint, hints.length));
+  console.log(showHint(kata.title, hint, hints.length, process.stdout.columns ?? 100));
   recordHint(kata.slug, tier);
   return 0;
-}
-
-export function showHint(
-  title: string,
-  hint: { tier: number; title: string; body: string },
-  tiers: number,
-): string {
-  const more =
-    hint.tier < tiers
-      ? pc.dim(`\n(tier ${hint.tier} of ${tiers}; ask again for the next one)`)
-      : "";
-  return `${pc.bold(`Hint ${hint.tier} — ${hint.title}`)} ${pc.dim(`· ${title}`)}\n\n${hint.body}${more}`;
 }

@@ -1,6 +1,6 @@
 import pc from "picocolors";
 import { loadCatalogue } from "../lib/catalogue.ts";
-import { KataChecker } from "../lib/check-run.ts";
+import { KataChecker } from "../lib/kata-checker.ts";
 import { KataSession } from "../lib/kata-session.ts";
 import { progressBar } from "../lib/step-view.ts";
 

@@ -1,30 +1,41 @@
 /**
  * Watch mode (`npm start`): the first unsolved kata, re-run on every save in its folder, with the
  * step view and single-key commands. One vitest instance stays warm per kata, so a save costs only
- * the re-run. The screen is a pure function of the state below; keys only change the state.
+ * the re-run; a save during a run cancels it and starts the new one (a stuck run never holds a
+ * fix back), and a run whose test process hangs is stopped by the session (kata-session.ts).
+ *
+ * This is the controller: it owns the session, the file watcher and the keys, changes the state
+ * (watch/watch-state.ts), and draws it through the view (watch/watch-view.ts), a pure function of
+ * the state, a snapshot of the workbook's progress and the terminal's size, which it reads here.
  */
 import { emitKeypressEvents } from "node:readline";
 import type { FSWatcher } from "chokidar";
 import pc from "picocolors";
 import { findKata, type Kata, loadCatalogue } from "../lib/catalogue.ts";
-import { type CheckedRun, KataChecker } from "../lib/check-run.ts";
 import { UserError } from "../lib/errors.ts";
 import { readHints } from "../lib/hints.ts";
+import { KataChecker } from "../lib/kata-checker.ts";
 import { KataSession } from "../lib/kata-session.ts";
 import { watchKataFolder } from "../lib/kata-watcher.ts";
 import { kataPaths } from "../lib/paths.ts";
 import { readProgress, recordHint, statusOf } from "../lib/progress.ts";
+import { RerunQueue } from "../lib/rerun-queue.ts";
 import { resetKata } from "../lib/reset.ts";
-import { referenceWithDiff } from "../lib/solution.ts";
-import { renderStepViewToFit } from "../lib/step-view.ts";
-import { showHint } from "./hint.ts";
+import { solutionLines } from "../lib/solution.ts";
+import { commandFor, type KeyPress, type WatchCommand } from "../watch/watch-keys.ts";
+import {
+  initialState,
+  movedCursor,
+  scrolled,
+  type WatchState,
+  type WorkbookSnapshot,
+} from "../watch/watch-state.ts";
+import { outputLines, renderWatchScreen } from "../watch/watch-view.ts";
 
-const KEYS = "h hint · n next kata · l list · s solution · r reset · q quit";
+type ConfirmedAction = "next" | "solution" | "reset";
 
-interface Confirmation {
-  question: string;
-  onYes: () => Promise<void> | void;
-}
+/** How often the "running…" line is redrawn while a run goes on. */
+const RUNNING_REDRAW_MS = 1_000;
 
 export async function watchCommand(slug: string | undefined): Promise<number> {
   const catalogue = loadCatalogue();
@@ -45,16 +56,12 @@ export function firstUnsolved(catalogue: Kata[]): Kata | undefined {
 }
 
 class KataWatcher {
-  private kata!: Kata;
+  private state!: WatchState;
   private session?: KataSession;
   private checker?: KataChecker;
   private fileWatcher?: FSWatcher;
-  private last?: CheckedRun;
-  private lastDurationMs = 0;
-  private running = false;
-  private rerunQueued: string | undefined | null = null;
-  private panel = "";
-  private confirmation?: Confirmation;
+  private queue?: RerunQueue;
+  private runningTimer?: NodeJS.Timeout;
   private resolveDone!: (code: number) => void;
   readonly done = new Promise<number>((resolve) => {
     this.resolveDone = resolve;
@@ -62,6 +69,7 @@ class KataWatcher {
 
   constructor(private readonly catalogue: Kata[]) {
     this.listenToKeys();
+    process.stdout.on("resize", () => this.draw());
   }
 
   /**
@@ -80,66 +88,90 @@ class KataWatcher {
 
   async open(kata: Kata): Promise<void> {
     await this.closeKata();
-    this.kata = kata;
-    this.last = undefined;
-    this.panel = "";
-    this.draw(pc.dim(`Starting ${kata.slug}…`));
-    this.session = await KataSession.open(kata.slug);
+    this.state = initialState(kata);
+    this.draw();
+    const session = await KataSession.open(kata.slug);
+    this.session = session;
     this.listenToSignals();
-    this.checker = new KataChecker(kata, this.session);
+    const checker = new KataChecker(kata, session);
+    this.checker = checker;
+    this.queue = new RerunQueue({
+      run: (files) => this.runOnce(checker, files),
+      cancel: () => session.cancel(),
+    });
     this.fileWatcher = watchKataFolder(kata.slug);
-    this.fileWatcher.on("change", (file) => void this.rerun(file));
-    this.fileWatcher.on("add", (file) => void this.rerun(file));
-    await this.rerun(undefined);
+    this.fileWatcher.on("change", (file) => void this.queue?.request(file));
+    this.fileWatcher.on("add", (file) => void this.queue?.request(file));
+    await this.queue.request();
   }
 
-  /** Runs the spec; saves arriving during a run are folded into one more run after it. */
-  private async rerun(changedFile: string | undefined): Promise<void> {
-    if (!this.checker) return;
-    if (this.running) {
-      this.rerunQueued = changedFile;
-      return;
-    }
-    this.running = true;
-    const started = performance.now();
+  private async runOnce(checker: KataChecker, files: string[]): Promise<void> {
+    if (checker !== this.checker) return;
+    const startedAt = performance.now();
+    this.state = { ...this.state, running: { startedAt, done: 0 } };
+    this.runningTimer = setInterval(() => this.draw({ quiet: true }), RUNNING_REDRAW_MS);
+    this.draw({ quiet: true });
     try {
-      this.last = await this.checker.check(changedFile);
-      this.lastDurationMs = performance.now() - started;
-      if (this.last.solved && !this.panel)
-        this.panel = pc.green("Press n for the next kata, s to compare with the reference.");
+      const run = await checker.check(files.length === 1 ? files[0] : undefined, {
+        onTestStarted: (test) => this.progress({ test }),
+        onTestFinished: (done) => this.progress({ done }),
+      });
+      if (checker !== this.checker) return;
+      // A run a newer save cancelled shows nothing: the next one follows at once.
+      if (run.result.stopped?.reason === "superseded") return;
+      const solvedNow = run.solved && !this.state.last?.solved;
+      this.state = {
+        ...this.state,
+        last: run,
+        lastDurationMs: performance.now() - startedAt,
+        notice: solvedNow
+          ? pc.green("Solved! n: the next kata · s: compare with the reference.")
+          : undefined,
+      };
     } finally {
-      this.running = false;
+      clearInterval(this.runningTimer);
+      if (checker === this.checker) this.state = { ...this.state, running: undefined };
     }
     this.draw();
-    if (this.rerunQueued !== null) {
-      const next = this.rerunQueued;
-      this.rerunQueued = null;
-      await this.rerun(next);
+  }
+
+  private lastProgressDraw = 0;
+  private progress(update: { test?: string; done?: number }): void {
+    const running = this.state.running;
+    if (!running) return;
+    this.state = { ...this.state, running: { ...running, ...update } };
+    // At most a few frames a second: a spec of 133 tests must not flicker.
+    if (performance.now() - this.lastProgressDraw > 200) {
+      this.lastProgressDraw = performance.now();
+      this.draw({ quiet: true });
     }
   }
 
-  private draw(status?: string): void {
+  private snapshot(): WorkbookSnapshot {
     const progress = readProgress();
-    const panelLines = this.panel ? this.panel.split("\n").length + 1 : 0;
-    const rows = (process.stdout.rows ?? 60) - panelLines - 4;
-    const body = this.last
-      ? renderStepViewToFit(
-          {
-            kata: this.kata,
-            ...this.last,
-            solvedCount: this.catalogue.filter((k) => statusOf(k.slug, progress) === "solved")
-              .length,
-            kataCount: this.catalogue.length,
-          },
-          rows,
-        )
-      : (status ?? "");
-    const footer = this.confirmation
-      ? pc.yellow(`${this.confirmation.question} [y/N]`)
-      : pc.dim(
-          `Watching katas/${this.kata.slug}/ — save to re-run${this.last ? ` (last run ${Math.round(this.lastDurationMs)} ms)` : ""}\n${KEYS}`,
-        );
-    const screen = [body, this.panel ? `\n${this.panel}` : "", "", footer].join("\n");
+    return {
+      catalogue: this.catalogue,
+      status: (slug) => statusOf(slug, progress),
+      tests: (slug) => progress.katas[slug],
+    };
+  }
+
+  private terminal() {
+    return {
+      rows: process.stdout.rows ?? 40,
+      columns: process.stdout.columns ?? 100,
+      now: performance.now(),
+    };
+  }
+
+  /**
+   * Draws the screen. `quiet` frames (the running line) are for terminals only: a pipe gets one
+   * frame per result.
+   */
+  private draw(options: { quiet?: boolean } = {}): void {
+    if (!this.state) return;
+    if (options.quiet && !process.stdout.isTTY) return;
+    const screen = renderWatchScreen(this.state, this.snapshot(), this.terminal());
     if (process.stdout.isTTY) process.stdout.write("\x1b[2J\x1b[3J\x1b[H");
     else process.stdout.write("\n────────\n");
     process.stdout.write(`${screen}\n`);
@@ -149,128 +181,167 @@ class KataWatcher {
     if (!process.stdin.isTTY) return; // piped: watch and re-run, stop with Ctrl-C
     emitKeypressEvents(process.stdin);
     process.stdin.setRawMode(true);
-    process.stdin.on(
-      "keypress",
-      (_text: string, key: { name?: string; ctrl?: boolean; sequence?: string }) => {
-        void this.onKey(key).catch((error: unknown) => {
-          this.panel = pc.red(error instanceof Error ? error.message : String(error));
-          this.draw();
-        });
-      },
-    );
+    process.stdin.on("keypress", (_text: string, key: KeyPress) => {
+      const command = commandFor(key, {
+        panel: this.state?.panel,
+        asking: this.state?.question !== undefined,
+        pageRows: this.terminal().rows - 4,
+      });
+      if (!command) return;
+      void this.carryOut(command).catch((error: unknown) => {
+        this.state = {
+          ...this.state,
+          notice: pc.red(error instanceof Error ? error.message : String(error)),
+        };
+        this.draw();
+      });
+    });
   }
 
-  private async onKey(key: { name?: string; ctrl?: boolean }): Promise<void> {
-    if (key.ctrl && key.name === "c") return this.quit();
-    if (this.confirmation) {
-      const { onYes } = this.confirmation;
-      this.confirmation = undefined;
-      if (key.name === "y") await onYes();
-      else {
-        this.panel = pc.dim("Cancelled.");
-        this.draw();
-      }
-      return;
-    }
-    const solved = this.last?.solved ?? false;
-    switch (key.name) {
-      case "q":
+  private async carryOut(command: WatchCommand): Promise<void> {
+    const state = this.state;
+    const green = state.last?.solved ?? false;
+    switch (command.do) {
+      case "quit":
         return this.quit();
-      case "h":
-        return this.showNextHint();
-      case "l":
-        this.panel = this.listPanel();
+      case "answer": {
+        const action = state.question?.action;
+        this.state = {
+          ...state,
+          question: undefined,
+          notice: command.yes ? state.notice : pc.dim("Cancelled."),
+        };
+        if (command.yes && action) return this.confirmedActions[action as ConfirmedAction]();
         return this.draw();
-      case "n":
-        return this.guard(solved, "This kata is not solved yet. Move on anyway?", () =>
-          this.openNext(),
+      }
+      case "back":
+        this.state = { ...state, panel: undefined };
+        return this.draw();
+      case "hint":
+        return this.showNextHint();
+      case "list": {
+        const cursor = Math.max(
+          0,
+          this.catalogue.findIndex((k) => k.slug === state.kata.slug),
         );
-      case "s":
-        return this.guard(solved, "Not green yet. Show the reference solution anyway?", () =>
-          this.showSolution(),
-        );
-      case "r":
-        this.confirmation = {
-          question: `Reset ${this.kata.slug} to its stub? Your file is backed up first.`,
-          onYes: () => this.reset(),
+        this.state = { ...state, panel: { kind: "list", cursor } };
+        return this.draw();
+      }
+      case "cursor":
+        if (state.panel)
+          this.state = {
+            ...state,
+            panel: movedCursor(state.panel, command.by, this.catalogue.length),
+          };
+        return this.draw();
+      case "pick": {
+        const index = command.index ?? (state.panel?.kind === "list" ? state.panel.cursor : -1);
+        const kata = this.catalogue[index];
+        if (kata && kata.slug !== state.kata.slug) return this.open(kata);
+        this.state = { ...state, panel: undefined };
+        return this.draw();
+      }
+      case "scroll": {
+        if (!state.panel) return;
+        const lines =
+          state.panel.kind === "solution" ? state.panel.lines.length : outputLines(state).length;
+        this.state = {
+          ...state,
+          panel: scrolled(state.panel, command.by, lines, this.terminal().rows - 5),
         };
         return this.draw();
-      default:
-        return;
+      }
+      case "output":
+        this.state = { ...state, panel: { kind: "output", offset: 0 } };
+        return this.draw();
+      case "next":
+        if (green) return this.openNext();
+        return this.ask("This kata is not solved yet. Move on anyway?", "next");
+      case "solution":
+        if (green) return this.showSolution();
+        return this.ask("Not green yet. Show the reference solution anyway?", "solution");
+      case "reset":
+        return this.ask(
+          `Reset ${state.kata.slug} to its stub? Your file is backed up first.`,
+          "reset",
+        );
     }
   }
 
-  private async guard(
-    ok: boolean,
-    question: string,
-    action: () => Promise<void> | void,
-  ): Promise<void> {
-    if (ok) return action();
-    this.confirmation = { question, onYes: action };
+  /** What a "yes" carries out, by the question's action. */
+  private readonly confirmedActions: Record<ConfirmedAction, () => Promise<void> | void> = {
+    next: () => this.openNext(),
+    solution: () => this.showSolution(),
+    reset: () => this.reset(),
+  };
+
+  private ask(text: string, action: ConfirmedAction): void {
+    this.state = { ...this.state, question: { text, action } };
     this.draw();
   }
 
   private showNextHint(): void {
-    const hints = readHints(this.kata.slug);
-    const seen = readProgress().katas[this.kata.slug]?.hintsShown ?? 0;
-    const hint = hints.find((h) => h.tier === Math.min(seen + 1, hints.length));
+    const { kata, panel } = this.state;
+    const hints = readHints(kata.slug);
+    const seen = readProgress().katas[kata.slug]?.hintsShown ?? 0;
+    const tier = Math.min(seen + 1, hints.length);
+    const hint = hints.find((h) => h.tier === tier);
     if (!hint) return;
-    recordHint(this.kata.slug, hint.tier);
-    this.panel = showHint(this.kata.title, hint, hints.length);
+    const lastWasShown =
+      panel?.kind === "hint" && panel.hint.tier === hints.length && seen >= hints.length;
+    recordHint(kata.slug, hint.tier);
+    this.state = {
+      ...this.state,
+      panel: { kind: "hint", hint, tiers: hints.length, lastWasShown },
+    };
     this.draw();
   }
 
-  private listPanel(): string {
-    const progress = readProgress();
-    return this.catalogue
-      .map((kata) => {
-        const status = statusOf(kata.slug, progress);
-        const mark =
-          status === "solved"
-            ? pc.green("✔")
-            : kata.slug === this.kata.slug
-              ? pc.cyan("▶")
-              : pc.dim("·");
-        return `${mark} ${String(kata.position).padStart(2)}  ${kata.slug.padEnd(24)} ${pc.dim(kata.title)}`;
-      })
-      .join("\n");
-  }
-
   private async openNext(): Promise<void> {
-    const index = this.catalogue.findIndex((k) => k.slug === this.kata.slug);
+    const index = this.catalogue.findIndex((k) => k.slug === this.state.kata.slug);
     const progress = readProgress();
     const next =
       this.catalogue.slice(index + 1).find((k) => statusOf(k.slug, progress) !== "solved") ??
       this.catalogue.find(
-        (k) => statusOf(k.slug, progress) !== "solved" && k.slug !== this.kata.slug,
+        (k) => statusOf(k.slug, progress) !== "solved" && k.slug !== this.state.kata.slug,
       );
     if (!next) {
-      this.panel = pc.green("Every kata is solved. 🎉");
+      this.state = { ...this.state, notice: pc.green("Every kata is solved. 🎉") };
       return this.draw();
     }
     await this.open(next);
   }
 
   private showSolution(): void {
-    const { diff } = referenceWithDiff(this.kata.slug);
-    this.panel = `${pc.bold("Your file → the reference")} ${pc.dim(`(full file: solutions/${this.kata.slug}/${this.kata.slug}.ts, notes: NOTES.md)`)}\n${diff || pc.dim("(identical)")}`;
+    this.state = {
+      ...this.state,
+      panel: { kind: "solution", lines: solutionLines(this.state.kata.slug), offset: 0 },
+    };
     this.draw();
   }
 
   private async reset(): Promise<void> {
-    const { backup } = await resetKata(this.kata.slug);
-    this.panel = backup
-      ? `Reset. Your previous file is saved as ${pc.cyan(backup)}.`
-      : "Already the untouched stub.";
-    await this.rerun(kataPaths(this.kata.slug).stub);
+    const { backup } = await resetKata(this.state.kata.slug);
+    await this.queue?.request(kataPaths(this.state.kata.slug).stub);
+    this.state = {
+      ...this.state,
+      panel: undefined,
+      notice: backup
+        ? `Reset. Your previous file is saved as ${pc.cyan(backup)}.`
+        : "Already the untouched stub.",
+    };
+    this.draw();
   }
 
   private async closeKata(): Promise<void> {
+    this.queue?.close();
+    clearInterval(this.runningTimer);
     await this.fileWatcher?.close();
     await this.session?.close();
     this.fileWatcher = undefined;
     this.session = undefined;
     this.checker = undefined;
+    this.queue = undefined;
   }
 
   private async quit(): Promise<void> {

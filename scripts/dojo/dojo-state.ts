@@ -5,8 +5,8 @@
  * `record()`. Time comes only from the injected clock, so tests drive it without sleeping.
  */
 import { stripVTControlCharacters } from "node:util";
-import type { CheckedRun } from "../lib/check-run.ts";
 import type { Hint } from "../lib/hints.ts";
+import type { CheckedRun } from "../lib/kata-checker.ts";
 import { firstFailingStep } from "../lib/results.ts";
 import type { Clock } from "./clock.ts";
 import { beforeFirstTurn, canSkipUpNext, rotate, type Seating, upNext } from "./rotation.ts";

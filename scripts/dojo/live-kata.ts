@@ -1,13 +1,14 @@
 /**
  * The kata under the team's hands: a warm KataSession, checked by KataChecker on every save in the
- * kata's folder (chokidar, as in watch mode). Saves that arrive during a run fold into one more
- * run after it, so a burst of saves never queues a backlog.
+ * kata's folder (chokidar, as in watch mode), through the same re-run queue as watch mode: a save
+ * during a run cancels it and starts a fresh one, so a burst of saves never queues a backlog.
  */
 import type { FSWatcher } from "chokidar";
 import type { Kata } from "../lib/catalogue.ts";
-import { type CheckedRun, KataChecker } from "../lib/check-run.ts";
+import { type CheckedRun, KataChecker } from "../lib/kata-checker.ts";
 import { KataSession } from "../lib/kata-session.ts";
 import { watchKataFolder } from "../lib/kata-watcher.ts";
+import { RerunQueue } from "../lib/rerun-queue.ts";
 
 export interface LiveKataListener {
   onRunStarted(): void;
@@ -16,16 +17,20 @@ export interface LiveKataListener {
 }
 
 export class LiveKata {
-  private running = false;
-  private queued: string | undefined | null = null;
   private closed = false;
+  private readonly queue: RerunQueue;
 
   private constructor(
     private readonly checker: KataChecker,
     private readonly session: KataSession,
     private readonly fileWatcher: FSWatcher,
     private readonly listener: LiveKataListener,
-  ) {}
+  ) {
+    this.queue = new RerunQueue({
+      run: (files) => this.runOnce(files),
+      cancel: () => this.session.cancel(),
+    });
+  }
 
   static async open(kata: Kata, listener: LiveKataListener): Promise<LiveKata> {
     const session = await withoutNewSignalHandlers(() => KataSession.open(kata.slug));
@@ -37,31 +42,25 @@ export class LiveKata {
   }
 
   /** Runs the spec now (the first run passes no file: everything is read fresh). */
-  async rerun(changedFile?: string): Promise<void> {
+  rerun(changedFile?: string): Promise<void> {
+    return this.queue.request(changedFile);
+  }
+
+  private async runOnce(files: string[]): Promise<void> {
     if (this.closed) return;
-    if (this.running) {
-      this.queued = changedFile;
-      return;
-    }
-    this.running = true;
     this.listener.onRunStarted();
     try {
-      const run = await this.checker.check(changedFile);
-      if (!this.closed) this.listener.onRun(run);
+      const run = await this.checker.check(files.length === 1 ? files[0] : undefined);
+      // A run a newer save cancelled is not the team's result: the next run follows at once.
+      if (!this.closed && run.result.stopped?.reason !== "superseded") this.listener.onRun(run);
     } catch (error) {
       if (!this.closed) this.listener.onError(error);
-    } finally {
-      this.running = false;
-    }
-    if (this.queued !== null) {
-      const next = this.queued;
-      this.queued = null;
-      await this.rerun(next);
     }
   }
 
   async close(): Promise<void> {
     this.closed = true;
+    this.queue.close();
     await this.fileWatcher.close();
     await this.session.close();
   }

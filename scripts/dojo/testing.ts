@@ -1,6 +1,7 @@
 /** Builders shared by the dojo's tests: spec runs and dojos, without vitest or a kata on disk. */
-import type { CheckedRun } from "../lib/check-run.ts";
+
 import type { Hint } from "../lib/hints.ts";
+import type { CheckedRun } from "../lib/kata-checker.ts";
 import type { KataResult, StepInfo } from "../lib/results.ts";
 import { type Clock, systemClock } from "./clock.ts";
 import { Dojo, type DojoConfig } from "./dojo-state.ts";
@@ -45,6 +46,7 @@ export function specRun(
     passed: options.loadError ? 0 : passing.reduce((sum, n) => sum + n, 0),
     total: options.loadError ? 0 : passing.length * perStep,
     loadErrors: options.loadError ? [{ message: options.loadError }] : [],
+    unhandled: [],
   };
   const typeErrors = Array.from({ length: options.typeErrors ?? 0 }, (_, i) => ({
     location: `katas/retry-backoff/retry-backoff.ts:${i + 1}:1`,

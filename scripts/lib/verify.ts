@@ -22,9 +22,9 @@ import { fileURLToPath } from "node:url";
 import { execa } from "execa";
 import { createVitest, type TestModule } from "vitest/node";
 import { catalogueProblems, type KataMeta, loadTracks, readKataMeta } from "./catalogue.ts";
+import { typeErrorsInChild } from "./contract-typecheck.ts";
 import { staleReadmeProblem, stepListProblem } from "./generated-docs.ts";
 import { hintProblems, parseHints } from "./hints.ts";
-import { typeErrorsInChild } from "./kata-types.ts";
 import {
   badName,
   badSolutions,

@@ -19,11 +19,12 @@
 import { type ChildProcess, fork } from "node:child_process";
 import { fileURLToPath } from "node:url";
 import type { PoolOptions, PoolRunnerInitializer, PoolWorker } from "vitest/node";
+import { WARM_POOL_CHANNEL } from "./announce.ts";
 
 export type WarmPoolMode = "fresh" | "reuse";
 
 const WORKER_ENTRY = fileURLToPath(new URL("./worker.mjs", import.meta.url));
-const PRIVATE = "__kataWarmPool__";
+const PRIVATE = WARM_POOL_CHANNEL;
 const RETIRE_AFTER_RUNS = 50;
 const SIGKILL_AFTER_MS = 2_000;
 
@@ -66,6 +67,47 @@ export function warmPoolStats(): { spawned: number; idle: number } {
   return { spawned, idle: [...idle.values()].flat().length };
 }
 
+/** Processes serving a run right now. */
+const busy = new Set<ChildProcess>();
+/** When each process last said it was alive (worker.mjs sends a heartbeat every 250 ms). */
+const lastAlive = new WeakMap<ChildProcess, number>();
+/** The test each process last said it had started (learner-run.ts announces them). */
+const lastTest = new WeakMap<ChildProcess, string>();
+
+/** The test the quietest busy process last announced, if any (what a hung run was doing). */
+export function busyWorkerTest(): string | undefined {
+  let quietest: ChildProcess | undefined;
+  for (const child of busy)
+    if (!quietest || (lastAlive.get(child) ?? 0) < (lastAlive.get(quietest) ?? 0)) quietest = child;
+  return quietest ? lastTest.get(quietest) : undefined;
+}
+
+/**
+ * How long the quietest process serving a run has gone without a heartbeat, in ms (0 when none
+ * is busy). A process whose event loop is stuck in synchronous code (an infinite loop of the
+ * learner's) sends none; one waiting on a promise still does.
+ */
+export function busyWorkerSilenceMs(): number {
+  const now = performance.now();
+  let silence = 0;
+  for (const child of busy) silence = Math.max(silence, now - (lastAlive.get(child) ?? now));
+  return silence;
+}
+
+/**
+ * Kills every process serving a run, at once (SIGKILL: a process stuck in a loop of the learner's
+ * code never reads a message). vitest then sees its workers exit and ends the run. Returns how
+ * many were killed.
+ */
+export function killBusyWorkers(): number {
+  const killed = [...busy].filter((child) => child.exitCode === null && child.signalCode === null);
+  for (const child of killed) {
+    busy.delete(child);
+    child.kill("SIGKILL");
+  }
+  return killed.length;
+}
+
 /** Stops every idle process (the runner calls it when it closes its vitest instance). */
 export async function closeWarmPool(): Promise<void> {
   const children = [...idle.values()].flat();
@@ -96,6 +138,9 @@ class WarmWorker implements PoolWorker {
       (await nextParked(this.key)) ??
       spawnChild(this.mode, this.key, this.options);
     this.child.runs += 1;
+    busy.add(this.child.process);
+    lastAlive.set(this.child.process, performance.now());
+    lastTest.delete(this.child.process);
     this.child.process.ref();
     this.child.process.channel?.ref();
     this.child.process.on("message", this.rememberDependencies);
@@ -108,6 +153,7 @@ class WarmWorker implements PoolWorker {
     const child = this.child;
     if (!child) return;
     this.child = undefined;
+    busy.delete(child.process);
     for (const { event, attached } of this.listeners.splice(0)) child.process.off(event, attached);
     child.process.off("message", this.rememberDependencies);
     const logger = this.options.project.vitest.logger;
@@ -217,8 +263,15 @@ function spawnChild(mode: WarmPoolMode, key: string, options: PoolOptions): Warm
   });
   everyChild.add(child);
   spawned += 1;
+  child.on("message", (message) => {
+    if (!isPrivate(message)) return;
+    const { [PRIVATE]: kind, name } = message as Record<string, unknown>;
+    if (kind === "alive") lastAlive.set(child, performance.now());
+    if (kind === "test" && typeof name === "string") lastTest.set(child, name);
+  });
   child.once("exit", () => {
     everyChild.delete(child);
+    busy.delete(child);
     forgetIdle(child);
   });
   const urls = dependencies.get(key);

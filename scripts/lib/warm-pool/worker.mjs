@@ -25,6 +25,10 @@ process.on("error", (error) => {
   if (["ERR_IPC_CHANNEL_CLOSED", "EPIPE"].includes(/** @type {any} */ (error)?.code)) realExit(1);
 });
 
+// A heartbeat, so the runner can tell a run that is waiting (a promise, a timer) from one whose
+// event loop is stuck in the learner's synchronous code: the latter sends none (warm-pool.ts).
+setInterval(() => process.connected && send({ [PRIVATE]: "alive" }), 250).unref();
+
 /** @type {((message: unknown) => void)[]} */
 const listeners = [];
 

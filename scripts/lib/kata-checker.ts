@@ -1,6 +1,6 @@
 /** One real run of a kata for the learner: the spec on their file, the type-check, the progress record. */
 import type { Kata } from "./catalogue.ts";
-import type { KataSession } from "./kata-session.ts";
+import type { KataSession, RunObserver } from "./kata-session.ts";
 import { kataPaths } from "./paths.ts";
 import { recordRun } from "./progress.ts";
 import { isGreen, type KataResult } from "./results.ts";
@@ -25,17 +25,18 @@ export class KataChecker {
     this.typeChecker = new TypeChecker([kataPaths(kata.slug).stub]);
   }
 
-  async check(changedFile?: string): Promise<CheckedRun> {
+  async check(changedFile?: string, observer?: RunObserver): Promise<CheckedRun> {
     let typeErrors: CompileError[] | undefined;
     const checkTypes = () => {
       typeErrors ??= this.typeChecker.errorsIn([kataPaths(this.kata.slug).stub]);
       return typeErrors;
     };
     // The type-check runs while the tests do, in their own process.
-    const result = await this.session.run(changedFile, checkTypes);
+    const result = await this.session.run(changedFile, checkTypes, observer);
     typeErrors = checkTypes(); // the spec did not load, so the tests never started
     const solved = isGreen(result) && typeErrors.length === 0;
-    recordRun(result, solved);
+    // A stopped run's results went with its process: the last real run stays on record.
+    if (!result.stopped) recordRun(result, solved);
     return { result, typeErrors, solved };
   }
 }

@@ -3,7 +3,7 @@
  * kata. Only those files are roots, so the check does not pay for the tooling's types.
  *
  * The contract check runs it in a child process (`typeErrorsInChild`), beside the spec runs:
- *   npx tsx scripts/lib/kata-types.ts <slug>…   prints the errors as JSON.
+ *   npx tsx scripts/lib/contract-typecheck.ts <slug>…   prints the errors as JSON.
  */
 import { existsSync, readdirSync } from "node:fs";
 import { join, sep } from "node:path";
