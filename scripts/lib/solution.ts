@@ -48,11 +48,14 @@ export function referenceWithDiff(slug: string): { files: ReferenceFile[]; diff:
     undefined,
     { context: 2 },
   );
-  const diff = patch
-    .split("\n")
-    .slice(1) // the "====" line
-    .map(colorDiffLine)
-    .join("\n");
+  // No hunk: the files are the same, and a bare pair of headers would read as an empty answer.
+  const diff = patch.includes("\n@@")
+    ? patch
+        .split("\n")
+        .slice(1) // the "====" line
+        .map(colorDiffLine)
+        .join("\n")
+    : "";
   return { files, diff };
 }
 
@@ -64,7 +67,9 @@ export function solutionLines(slug: string): string[] {
   const { files, diff } = referenceWithDiff(slug);
   const lines = [
     `${pc.bold("Your file → the reference")} ${pc.dim(`(notes: solutions/${slug}/NOTES.md)`)}`,
-    ...(diff.trim() ? diff.split("\n") : [pc.dim("(identical)")]),
+    ...(diff.includes("@@")
+      ? diff.split("\n")
+      : [pc.dim("(your file is the same as the reference's main file)")]),
   ];
   for (const file of files.filter((f) => !f.main)) {
     lines.push(

@@ -41,6 +41,8 @@ export interface StepViewInput {
   showPassingTests?: boolean;
   /** What to say where output was cut: how to see all of it (watch mode has a key). */
   outputHint?: string;
+  /** One line for the solved steps, one for the later ones, one for stray errors (small screens). */
+  compact?: boolean;
 }
 
 const DEFAULTS = {
@@ -50,6 +52,7 @@ const DEFAULTS = {
   columns: 100,
   showPassingTests: true,
   outputHint: "",
+  compact: false,
 };
 
 /** Colour stays only where the terminal shows it (NO_COLOR, a pipe: plain text). */
@@ -106,14 +109,17 @@ export function renderStepView(options: StepViewInput): string {
 
   const failing = firstFailingStep(result);
   const failingIndex = failing ? result.steps.indexOf(failing) : result.steps.length;
-  for (const step of result.steps.slice(0, failingIndex)) lines.push(stepLine(step, "done"));
+  const solved = result.steps.slice(0, failingIndex);
+  if (input.compact && failing && solved.length > 1) lines.push(solvedStepsLine(solved));
+  else for (const step of solved) lines.push(stepLine(step, "done"));
   if (failing) {
     lines.push(stepLine(failing, "failing"));
     lines.push(...renderFailingStep(failing, input));
     // Later steps: the ones the learner has started show where they are; the others are locked.
     const later = result.steps.slice(failingIndex + 1);
     const started = later.filter((step) => step.tests.some((t) => t.state === "passed"));
-    for (const step of started) lines.push(stepLine(step, "later"));
+    if (input.compact && started.length > 1) lines.push(laterStepsLine(started));
+    else for (const step of started) lines.push(stepLine(step, "later"));
     const locked = later.filter((step) => !started.includes(step));
     if (locked.length > 0) {
       const tests = locked.reduce((sum, step) => sum + step.tests.length, 0);
@@ -121,7 +127,7 @@ export function renderStepView(options: StepViewInput): string {
       lines.push(pc.dim(`🔒 ${steps} locked (${plural(tests, "test")})`));
     }
   }
-  lines.push(...renderUnhandled(result));
+  lines.push(...renderUnhandled(result, input.compact));
   lines.push("");
   lines.push(...renderTypeErrors(typeErrors));
   const summary = `${result.passed}/${result.total} tests passing`;
@@ -161,20 +167,53 @@ export function renderStepViewToFit(input: StepViewInput, rows: number, columns 
     { maxFailures: 1 },
     { maxFailures: 1, maxOutputLines: 4 },
     { maxFailures: 1, maxOutputLines: 4, showPassingTests: false },
-    { maxFailures: 1, maxOutputLines: 2, showPassingTests: false },
+    { maxFailures: 1, maxOutputLines: 4, showPassingTests: false, compact: true },
   ];
   let screen = "";
   for (const attempt of attempts) {
     screen = renderStepView({ ...base, ...attempt });
     if (screenRows(screen, columns) <= rows) return screen;
   }
-  // The diff gets whatever rows are left.
-  const tight = { ...base, maxFailures: 1, maxOutputLines: 2, showPassingTests: false };
-  const withoutDiff = screenRows(renderStepView({ ...tight, maxDiffLines: 0 }), columns);
-  const maxDiffLines = Math.max(0, rows - withoutDiff - 1);
-  screen = renderStepView({ ...tight, maxDiffLines });
-  if (screenRows(screen, columns) <= rows) return screen;
-  return renderStepView({ ...tight, maxDiffLines: 0, maxOutputLines: 0 });
+  // The diff, then the output, get whatever rows are left.
+  const tight = { ...base, maxFailures: 1, showPassingTests: false, compact: true };
+  for (const maxOutputLines of [3, 2, 0]) {
+    const withoutDiff = screenRows(
+      renderStepView({ ...tight, maxOutputLines, maxDiffLines: 0 }),
+      columns,
+    );
+    const maxDiffLines = Math.max(0, rows - withoutDiff - 1);
+    screen = renderStepView({ ...tight, maxOutputLines, maxDiffLines });
+    if (screenRows(screen, columns) <= rows) return screen;
+  }
+  return keepTop(screen, rows, columns);
+}
+
+/** The first `rows` rows of `screen`: the header and the failing test come first, so they stay. */
+function keepTop(screen: string, rows: number, columns: number): string {
+  const kept: string[] = [];
+  for (const line of screen.split("\n")) {
+    if (screenRows([...kept, line].join("\n"), columns) > rows - 1) break;
+    kept.push(line);
+  }
+  return [...kept, pc.dim("… (make the terminal taller to see the rest)")].join("\n");
+}
+
+/** "✓ steps 1–3 (18/18)": the solved steps in one line. */
+function solvedStepsLine(steps: StepInfo[]): string {
+  const tests = steps.reduce((n, step) => n + step.tests.length, 0);
+  const range = `${steps[0]?.number}–${steps.at(-1)?.number}`;
+  return `${pc.green("✓")} steps ${range} ${pc.dim(`(${tests}/${tests})`)}`;
+}
+
+/** "◐ started later: step 5 (2/3), step 6 ✓": the later steps with passing tests, in one line. */
+function laterStepsLine(steps: StepInfo[]): string {
+  const each = steps.map((step) => {
+    const passed = step.tests.filter((t) => t.state === "passed").length;
+    return passed === step.tests.length
+      ? `${step.number} ✓`
+      : `${step.number} (${passed}/${step.tests.length})`;
+  });
+  return `${pc.yellow("◐")} later steps started: ${each.join(", ")}`;
 }
 
 const stepTitle = (step: StepInfo) =>
@@ -298,9 +337,16 @@ function renderStopped(result: KataResult): string[] {
   return lines;
 }
 
-function renderUnhandled(result: KataResult): string[] {
+function renderUnhandled(result: KataResult, compact: boolean): string[] {
   if (result.unhandled.length === 0) return [];
   const total = result.unhandled.reduce((n, u) => n + u.count, 0);
+  const first = result.unhandled[0];
+  if (compact && first)
+    return [
+      pc.yellow(
+        `⚠ ${plural(total, "error")} no test caught, e.g. an ${first.kind.toLowerCase()}: ${first.message}`,
+      ),
+    ];
   const lines = [
     "",
     pc.yellow(

@@ -68,9 +68,10 @@ function footerLines(state: WatchState, terminal: Terminal): string[] {
   if (state.notice) lines.push(state.notice);
   if (state.running) {
     const seconds = Math.floor((terminal.now - state.running.startedAt) / 1000);
+    const done = state.running.done > 0 ? ` ${state.running.done} tests done` : "";
     const where = state.running.test ? ` · ${state.running.test}` : "";
     const took = seconds >= 1 ? ` (${seconds} s)` : "";
-    lines.push(pc.cyan(`⟳ running… ${state.running.done} tests done${where}${took}`));
+    lines.push(pc.cyan(`⟳ running…${done}${where}${took}`));
   } else {
     const last = state.last ? ` (last run ${Math.round(state.lastDurationMs)} ms)` : "";
     lines.push(
@@ -179,7 +180,8 @@ function renderList(
         ? pc.dim(` ${tests.passed}/${tests.total}`)
         : "";
     const here = kata.slug === state.kata.slug ? pc.cyan("▶") : " ";
-    const line = `${here}${STATUS_MARK[status]} ${String(kata.position).padStart(2)}  ${kata.slug.padEnd(24)} ${pc.dim(kata.track)}${progress}`;
+    const pointer = index === cursor ? pc.bold("›") : " ";
+    const line = `${pointer}${here}${STATUS_MARK[status]} ${String(kata.position).padStart(2)}  ${kata.slug.padEnd(24)} ${pc.dim(kata.track)}${progress}`;
     return index === cursor ? pc.inverse(visible(line)) : line;
   });
   const room = Math.max(1, rows - 3);
