@@ -3,10 +3,11 @@
  * runner, with live test status, rotation, hints, a projector page and a retro. Bad input is a
  * plain message and a non-zero exit, never a stack.
  */
-import pc from "picocolors";
+
 import { parseDojoArgs, USAGE } from "./dojo/options.ts";
 import { askTeam, chooseKata, processTerminal } from "./dojo/prompts.ts";
 import { findKata, loadCatalogue } from "./lib/catalogue.ts";
+import pc from "./lib/colors.ts";
 import { runCommandLine } from "./lib/errors.ts";
 
 async function main(argv: string[]): Promise<number> {

@@ -1,5 +1,5 @@
-import pc from "picocolors";
 import { loadTracks } from "../lib/catalogue.ts";
+import pc from "../lib/colors.ts";
 import { writeReadmeTables } from "../lib/generated-docs.ts";
 
 /** `docs`: rewrites the README's kata table from the catalogue and the katas' metadata. */

@@ -1,5 +1,5 @@
-import pc from "picocolors";
 import { findTrack, type Kata, loadTracks, type Track } from "../lib/catalogue.ts";
+import pc from "../lib/colors.ts";
 import { UserError } from "../lib/errors.ts";
 import { type KataStatus, readProgress, statusOf } from "../lib/progress.ts";
 

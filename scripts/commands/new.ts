@@ -1,4 +1,4 @@
-import pc from "picocolors";
+import pc from "../lib/colors.ts";
 import { scaffoldKata } from "../lib/scaffold.ts";
 
 /** `new <slug> --track <id>`: scaffold a kata for an author, at the end of its track. */

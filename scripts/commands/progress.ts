@@ -1,5 +1,5 @@
-import pc from "picocolors";
 import { loadCatalogue } from "../lib/catalogue.ts";
+import pc from "../lib/colors.ts";
 import { KataChecker } from "../lib/kata-checker.ts";
 import { KataSession } from "../lib/kata-session.ts";
 import { progressBar } from "../lib/step-view.ts";

@@ -1,5 +1,5 @@
-import pc from "picocolors";
 import { findKata, loadCatalogue } from "../lib/catalogue.ts";
+import pc from "../lib/colors.ts";
 import { confirm } from "../lib/prompt.ts";
 import { resetKata } from "../lib/reset.ts";
 

@@ -1,5 +1,5 @@
-import pc from "picocolors";
 import { findKata, loadCatalogue } from "../lib/catalogue.ts";
+import pc from "../lib/colors.ts";
 import { KataChecker } from "../lib/kata-checker.ts";
 import { KataSession, type RunObserver } from "../lib/kata-session.ts";
 import { readProgress, statusOf } from "../lib/progress.ts";
@@ -25,7 +25,7 @@ export async function runCommand(slug: string | undefined, showAllOutput = false
         ...run,
         solvedCount: catalogue.filter((k) => statusOf(k.slug, progress) === "solved").length,
         kataCount: catalogue.length,
-        columns: process.stdout.columns ?? 100,
+        columns: process.stdout.columns || 100,
         outputHint: `npm run kata -- run ${kata.slug} --output shows all of it`,
       }),
     );

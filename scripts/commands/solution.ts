@@ -1,5 +1,5 @@
-import pc from "picocolors";
 import { findKata, loadCatalogue } from "../lib/catalogue.ts";
+import pc from "../lib/colors.ts";
 import { UserError } from "../lib/errors.ts";
 import { readProgress, statusOf } from "../lib/progress.ts";
 import { referenceWithDiff } from "../lib/solution.ts";

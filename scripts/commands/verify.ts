@@ -1,4 +1,4 @@
-import pc from "picocolors";
+import pc from "../lib/colors.ts";
 import { type Selection, selectKatas } from "../lib/selection.ts";
 import { verifyKatas, workbookProblems } from "../lib/verify.ts";
 

@@ -10,8 +10,8 @@
  */
 import { emitKeypressEvents } from "node:readline";
 import type { FSWatcher } from "chokidar";
-import pc from "picocolors";
 import { findKata, type Kata, loadCatalogue } from "../lib/catalogue.ts";
+import pc from "../lib/colors.ts";
 import { UserError } from "../lib/errors.ts";
 import { readHints } from "../lib/hints.ts";
 import { KataChecker } from "../lib/kata-checker.ts";
@@ -158,8 +158,9 @@ class KataWatcher {
 
   private terminal() {
     return {
-      rows: process.stdout.rows ?? 40,
-      columns: process.stdout.columns ?? 100,
+      // A terminal that reports no size (0) gets a usual one.
+      rows: process.stdout.rows || 40,
+      columns: process.stdout.columns || 100,
       now: performance.now(),
     };
   }

@@ -6,11 +6,11 @@
 import { existsSync } from "node:fs";
 import { relative } from "node:path";
 import { emitKeypressEvents } from "node:readline";
-import pc from "picocolors";
 import type { Kata } from "../lib/catalogue.ts";
+import pc from "../lib/colors.ts";
 import { type Hint, readHints } from "../lib/hints.ts";
 import { kataPaths, ROOT } from "../lib/paths.ts";
-import { referenceWithDiff } from "../lib/solution.ts";
+import { solutionLines } from "../lib/solution.ts";
 import { formatElapsed } from "./big-digits.ts";
 import { systemClock, TurnTicker } from "./clock.ts";
 import { Dojo } from "./dojo-state.ts";
@@ -82,7 +82,10 @@ export async function runDojo(kata: Kata, team: string[], options: DojoOptions):
     if (interactive) draw();
   });
   const onKey = (_text: string, key: KeyPress) => {
-    const command = keys.handle(key, { green: dojo.isGreen });
+    const command = keys.handle(key, {
+      green: dojo.isGreen,
+      panelOpen: dojo.snapshot().panel !== null,
+    });
     if (command) carryOut(command, dojo, kata);
     draw();
   };
@@ -146,6 +149,10 @@ function carryOut(command: DojoCommand, dojo: Dojo, kata: Kata): void {
     hint: () => dojo.showNextHint(),
     reference: () => showReference(dojo, kata),
     dismiss: () => dojo.dismiss(),
+    "scroll-up": () => dojo.scrollPanel(-1),
+    "scroll-down": () => dojo.scrollPanel(1),
+    "page-up": () => dojo.scrollPanel(-10),
+    "page-down": () => dojo.scrollPanel(10),
     end: () => dojo.end(),
   };
   actions[command]();
@@ -154,12 +161,12 @@ function carryOut(command: DojoCommand, dojo: Dojo, kata: Kata): void {
 function showReference(dojo: Dojo, kata: Kata): void {
   let diff: string;
   try {
-    diff = referenceWithDiff(kata.slug).diff;
+    diff = solutionLines(kata.slug).slice(1).join("\n");
   } catch {
     dojo.say(`There is no reference solution to show (solutions/${kata.slug}/${kata.slug}.ts).`);
     return;
   }
-  dojo.showReference(diff || "(your file is identical to the reference)");
+  dojo.showReference(diff);
 }
 
 /** Writes the retro, tells the page, closes the server, and sums up in the terminal. */

@@ -62,6 +62,8 @@ export interface HintUse {
   title: string;
   /** The turn it was shown in (0: before the first turn). */
   turn: number;
+  /** Shown on the hand-over screen, between `turn` and the next one. */
+  between: boolean;
   atMs: number;
 }
 
@@ -91,7 +93,7 @@ export interface LiveStatus {
 
 export type Panel =
   | { kind: "hint"; tier: number; of: number; title: string; body: string }
-  | { kind: "reference"; diff: string };
+  | { kind: "reference"; diff: string; offset: number };
 
 export interface PairNames {
   driver: string;
@@ -337,6 +339,7 @@ export class Dojo {
         tier: hint.tier,
         title: hint.title,
         turn: this.turns.length,
+        between: this.phase === "handover",
         atMs: this.elapsedMs(),
       });
     }
@@ -353,7 +356,16 @@ export class Dojo {
   /** r: the reference diff, for the discussion (the caller reads the files). */
   showReference(diff: string): void {
     this.referenceShownAtMs ??= this.elapsedMs();
-    this.panel = { kind: "reference", diff: stripVTControlCharacters(diff) };
+    this.panel = { kind: "reference", diff: stripVTControlCharacters(diff), offset: 0 };
+    this.emit({ type: "changed" });
+  }
+
+  /** ↑↓ PgUp PgDn: scrolls the reference panel by `lines` (the view keeps it in range). */
+  scrollPanel(lines: number): void {
+    if (this.panel?.kind !== "reference") return;
+    const total = this.panel.diff.split("\n").length;
+    const offset = Math.min(Math.max(0, total - 1), Math.max(0, this.panel.offset + lines));
+    this.panel = { ...this.panel, offset };
     this.emit({ type: "changed" });
   }
 

@@ -20,10 +20,25 @@ export type DojoCommand =
   | "hint"
   | "reference"
   | "dismiss"
+  | "scroll-up"
+  | "scroll-down"
+  | "page-up"
+  | "page-down"
   | "end";
 
 export const KEY_HELP =
   "Enter start turn · space pause · n rotate now · s skip next · +/- minutes · h hint · r reference · Esc close · q end";
+
+/** The legend in as many words as `width` allows; every key stays, `q` included. */
+export function keyLegend(width: number, panelOpen = false): string {
+  const levels = [
+    `${KEY_HELP}${panelOpen ? " · ↑↓ PgUp PgDn scroll" : ""}`,
+    `Enter start · space pause · n rotate · s skip · +/- min · h hint · r ref · Esc close${panelOpen ? " · ↑↓ scroll" : ""} · q end`,
+    `↵ start · ␣ pause · n rotate · s skip · ± min · h hint · r ref · Esc${panelOpen ? " · ↑↓" : ""} · q end`,
+    `↵ ␣ n s ± h r Esc${panelOpen ? " ↑↓" : ""} q`,
+  ];
+  return levels.find((level) => level.length <= width) ?? (levels.at(-1) as string);
+}
 
 interface Question {
   text: string;
@@ -42,7 +57,7 @@ export class KeyController {
    * The command a key asks for, or undefined. `green` tells whether the reference can be shown
    * without asking. Ctrl-C ends at once (the retro is still written).
    */
-  handle(key: KeyPress, context: { green: boolean }): DojoCommand | undefined {
+  handle(key: KeyPress, context: { green: boolean; panelOpen?: boolean }): DojoCommand | undefined {
     if (key.ctrl && key.name === "c") {
       this.question = undefined;
       return "end";
@@ -56,6 +71,12 @@ export class KeyController {
     if (key.name === "return" || key.name === "enter") return "confirm";
     if (key.name === "space") return "toggle-pause";
     if (key.name === "escape") return "dismiss";
+    if (context.panelOpen) {
+      if (key.name === "up") return "scroll-up";
+      if (key.name === "down") return "scroll-down";
+      if (key.name === "pageup") return "page-up";
+      if (key.name === "pagedown") return "page-down";
+    }
     if (char === "+" || char === "=") return "longer"; // "=" is "+" without shift on most layouts
     if (char === "-" || char === "_") return "shorter";
     switch (key.name) {

@@ -3,8 +3,8 @@
  * is in the team. In a terminal they are asked; in a non-interactive run they are clear errors.
  */
 import { createInterface, type Interface } from "node:readline/promises";
-import pc from "picocolors";
 import { findKata, type Kata } from "../lib/catalogue.ts";
+import pc from "../lib/colors.ts";
 import { UserError } from "../lib/errors.ts";
 import { parseTeam } from "./options.ts";
 

@@ -54,7 +54,7 @@ export function renderRetro(record: DojoRecord): string {
     lines.push("## Hints used", "");
     for (const hint of record.hints) {
       lines.push(
-        `- Tier ${hint.tier} (${hint.title}) ${hint.turn === 0 ? "before the first turn" : `in turn ${hint.turn}`}, at ${formatElapsed(hint.atMs)}`,
+        `- Tier ${hint.tier} (${hint.title}) ${whenShown(hint)}, at ${formatElapsed(hint.atMs)}`,
       );
     }
     lines.push("");
@@ -118,6 +118,13 @@ function outcome(record: DojoRecord): string {
         ? `tests pass but ${plural(final.typeErrors, "type error")} remain`
         : "";
   return `not green yet: ${final.passed}/${final.total} tests passing at the end${where ? `, ${where}` : ""}`;
+}
+
+/** "before the first turn", "in turn 2", "between turns 2 and 3" (on the hand-over screen). */
+function whenShown(hint: DojoRecord["hints"][number]): string {
+  if (hint.turn === 0) return "before the first turn";
+  if (hint.between) return `between turns ${hint.turn} and ${hint.turn + 1}`;
+  return `in turn ${hint.turn}`;
 }
 
 function hintSummary(record: DojoRecord): string {

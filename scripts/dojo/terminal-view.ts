@@ -3,11 +3,11 @@
  * and navigates, the live test status and a panel (rotation, green, hint, reference). Every line
  * fits the terminal's width; the app only writes the string.
  */
-import pc from "picocolors";
+import pc from "../lib/colors.ts";
 import { colorDiffLine } from "../lib/solution.ts";
 import { bigText, formatCountdown, formatElapsed, GLYPH_HEIGHT } from "./big-digits.ts";
 import type { DojoSnapshot, Panel } from "./dojo-state.ts";
-import { KEY_HELP } from "./keys.ts";
+import { keyLegend } from "./keys.ts";
 
 export interface TerminalViewOptions {
   width: number;
@@ -32,7 +32,10 @@ export function renderTerminal(snapshot: DojoSnapshot, options: TerminalViewOpti
   top.push(...statusLines(snapshot, width));
   top.push(timelineLine(snapshot));
 
-  const footer = [footerMessage(snapshot, options), pc.dim(KEY_HELP)];
+  const footer = [
+    footerMessage(snapshot, options),
+    pc.dim(keyLegend(width, snapshot.panel !== null)),
+  ];
   const room = height - top.length - footer.length - 1;
   const panel = panelLines(snapshot, width, Math.max(0, room));
   const lines = [...top, "", ...panel];
@@ -144,10 +147,17 @@ function rolesLine(snapshot: DojoSnapshot): string {
       ? `${pc.inverse(" NAVIGATOR ")} ${pc.cyan(pc.bold(snapshot.navigator))}`
       : pc.dim("solo — no navigator"),
   ];
-  if (snapshot.upNext) parts.push(`${pc.inverse(" NEXT ")} ${pc.bold(snapshot.upNext)}`);
-  if (snapshot.skipped.length > 0) {
+  // Someone who sits the coming turn out keeps their place: they are often the "next" after it.
+  const sittingOut = snapshot.skipped.filter((name) => name !== snapshot.upNext);
+  if (snapshot.upNext) {
+    const back = snapshot.skipped.includes(snapshot.upNext)
+      ? pc.dim(between ? " (sits this turn out, then navigates)" : " (sits the next turn out)")
+      : "";
+    parts.push(`${pc.inverse(" NEXT ")} ${pc.bold(snapshot.upNext)}${back}`);
+  }
+  if (sittingOut.length > 0) {
     const when = between ? "sitting out this turn" : "sitting out next turn";
-    parts.push(pc.dim(`${when}: ${snapshot.skipped.join(", ")}`));
+    parts.push(pc.dim(`${when}: ${sittingOut.join(", ")}`));
   }
   return `${between ? pc.dim("up: ") : ""}${parts.join("    ")}`;
 }
@@ -222,10 +232,21 @@ function panelLines(snapshot: DojoSnapshot, width: number, room: number): string
         ),
     );
   }
+  const head = lines.length;
   if (snapshot.panel) lines.push(...panelBody(snapshot.panel, width));
   if (lines.length <= room) return lines;
-  const shown = lines.slice(0, Math.max(0, room - 1));
-  shown.push(pc.dim(`… ${lines.length - shown.length} more lines (Esc closes)`));
+  // A long panel (the reference) scrolls: its offset says where the window starts.
+  const offset = snapshot.panel?.kind === "reference" ? snapshot.panel.offset : 0;
+  const body = lines.slice(head);
+  const fits = Math.max(1, room - head - 1);
+  const start = Math.min(offset, Math.max(0, body.length - fits));
+  const shown = [...lines.slice(0, head), ...body.slice(start, start + fits)];
+  const below = body.length - start - fits;
+  shown.push(
+    pc.dim(
+      `lines ${start + 1}–${start + Math.min(fits, body.length - start)} of ${body.length}${below > 0 ? ` · ${below} more` : ""} · ↑↓ PgUp PgDn scroll · Esc closes`,
+    ),
+  );
   return shown;
 }
 

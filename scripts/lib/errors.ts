@@ -1,4 +1,4 @@
-import pc from "picocolors";
+import pc from "./colors.ts";
 
 /** An error meant for the learner: printed as a plain message (no stack), with an exit code. */
 export class UserError extends Error {

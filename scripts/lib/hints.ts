@@ -1,6 +1,6 @@
 /** Hints live in `katas/<slug>/hints.md` as three `## Tier N — …` sections: nudge, approach, near-solution. */
 import { readFileSync } from "node:fs";
-import pc from "picocolors";
+import pc from "./colors.ts";
 import { kataPaths } from "./paths.ts";
 
 export interface Hint {

@@ -5,8 +5,8 @@
  *
  * The learner's code misbehaves while it is being written, and a run must survive it:
  * - a test process that stops answering (an infinite loop in the learner's code: it sends no
- *   heartbeat for HANG_AFTER_MS) is killed, and the run ends with `stopped` set, naming the test
- *   it had started;
+ *   heartbeat for HANG_AFTER_MS in a test, HANG_WHILE_LOADING_MS before one) is killed, and the
+ *   run ends with `stopped` set, naming the test it had started;
  * - a test that times out (a promise that never settles) fails with vitest's per-test timeout,
  *   and the tests after it are skipped (learner-run.ts), so the run ends in seconds;
  * - `cancel()` ends a run at once (a newer save supersedes it);
@@ -21,15 +21,20 @@ import { type KataResult, type StoppedInfo, toKataResult } from "./results.ts";
 import { kataTargetPlugin, type Target } from "./targets.ts";
 import { KATA_TEST_SETTINGS, specGlob } from "./vitest-projects.ts";
 import {
-  busyWorkerSilenceMs,
+  busyWorkerSilence,
   busyWorkerTest,
   closeWarmPool,
   killBusyWorkers,
   warmPool,
 } from "./warm-pool/warm-pool.ts";
 
-/** A test process that has sent no heartbeat for this long is stuck in synchronous code. */
-export const HANG_AFTER_MS = 5_000;
+/**
+ * A test process that has sent no heartbeat for this long while in a test is stuck in synchronous
+ * code. Before its first test it may still be loading modules (seconds on a loaded machine), so
+ * it gets longer.
+ */
+export const HANG_AFTER_MS = 8_000;
+export const HANG_WHILE_LOADING_MS = 30_000;
 const WATCHDOG_EVERY_MS = 250;
 /** Output kept per test: enough to debug with, bounded so a print loop cannot flood memory. */
 const MAX_OUTPUT_LINES = 200;
@@ -143,7 +148,9 @@ export class KataSession {
   }
 
   private checkForHang(run: RunInProgress): void {
-    if (run.stopped || busyWorkerSilenceMs() < HANG_AFTER_MS) return;
+    const silence = busyWorkerSilence();
+    if (run.stopped || !silence) return;
+    if (silence.ms < (silence.inTest ? HANG_AFTER_MS : HANG_WHILE_LOADING_MS)) return;
     run.stopped = this.stoppedNow(run, "hang");
     killBusyWorkers();
   }

@@ -7,7 +7,7 @@
 import { existsSync, readdirSync, readFileSync } from "node:fs";
 import { join, relative } from "node:path";
 import { createTwoFilesPatch } from "diff";
-import pc from "picocolors";
+import pc from "./colors.ts";
 import { kataPaths, ROOT } from "./paths.ts";
 
 export interface ReferenceFile {

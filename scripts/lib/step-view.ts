@@ -10,8 +10,8 @@
  */
 import { relative } from "node:path";
 import { stripVTControlCharacters } from "node:util";
-import pc from "picocolors";
 import type { Kata } from "./catalogue.ts";
+import pc from "./colors.ts";
 import { kataPaths, ROOT } from "./paths.ts";
 import {
   type FailureInfo,
@@ -85,13 +85,54 @@ export function headerLine(
 
 export function renderStepView(options: StepViewInput): string {
   const input = { ...DEFAULTS, ...options };
+  return wrapLines(renderLines(input), input.columns).map(plain).join("\n");
+}
+
+/**
+ * Lines wider than `columns` wrapped at word boundaries, the continuation indented like the line
+ * (a terminal would break them mid-word, back at column 0). A line in one colour keeps it.
+ */
+export function wrapLines(lines: string[], columns: number): string[] {
+  return lines.flatMap((line) => wrapLine(line, columns));
+}
+
+// biome-ignore lint/suspicious/noControlCharactersInRegex: SGR colour codes are what is matched
+const LEADING_SGR = /^((?:\x1b\[[\d;]*m)+)/;
+
+function wrapLine(line: string, columns: number): string[] {
+  const text = visible(line);
+  if (text.length <= columns || columns < 20) return [line];
+  const colour = LEADING_SGR.exec(line)?.[1] ?? "";
+  const paint = (piece: string) => (colour ? `${colour}${piece}\x1b[0m` : piece);
+  const indent = /^\s*/.exec(text)?.[0] ?? "";
+  const more = `${indent}  `.slice(0, Math.floor(columns / 2));
+  const out: string[] = [];
+  let current = "";
+  for (const word of text.trimStart().split(/(?<= )/)) {
+    const start = out.length === 0 ? indent : more;
+    const candidate = current === "" ? start + word : current + word;
+    if (visible(candidate).trimEnd().length > columns && current.trim() !== "") {
+      out.push(current.trimEnd());
+      current = more + word;
+    } else current = candidate;
+    // A single word longer than the line: cut it.
+    while (current.length > columns) {
+      out.push(current.slice(0, columns));
+      current = more + current.slice(columns);
+    }
+  }
+  if (current.trim() !== "") out.push(current.trimEnd());
+  return out.map(paint);
+}
+
+function renderLines(input: typeof DEFAULTS & StepViewInput): string[] {
   const { kata, result, typeErrors } = input;
   const lines: string[] = [headerLine(input, input.columns), ""];
 
   if (result.stopped) {
     lines.push(...renderStopped(result), "");
     lines.push(`run stopped · edit ${pc.cyan(relative(ROOT, kataPaths(kata.slug).stub))} and save`);
-    return lines.map(plain).join("\n");
+    return lines;
   }
 
   if (result.loadErrors.length > 0) {
@@ -104,7 +145,7 @@ export function renderStepView(options: StepViewInput): string {
         lines.push(...renderFailure({ ...error, message: visible(error.message) }, "  ", input));
       }
     }
-    return lines.map(plain).join("\n");
+    return lines;
   }
 
   const failing = firstFailingStep(result);
@@ -142,7 +183,7 @@ export function renderStepView(options: StepViewInput): string {
   } else {
     lines.push(`${summary} · edit ${pc.cyan(relative(ROOT, kataPaths(kata.slug).stub))}`);
   }
-  return lines.map(plain).join("\n");
+  return lines;
 }
 
 /** How many terminal rows `text` takes at `columns` (long lines wrap). */

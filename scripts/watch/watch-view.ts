@@ -6,7 +6,7 @@
  */
 import { relative } from "node:path";
 import { stripVTControlCharacters } from "node:util";
-import pc from "picocolors";
+import pc from "../lib/colors.ts";
 import { showHint } from "../lib/hints.ts";
 import { kataPaths, ROOT } from "../lib/paths.ts";
 import type { KataStatus } from "../lib/progress.ts";

@@ -83,15 +83,19 @@ export function busyWorkerTest(): string | undefined {
 }
 
 /**
- * How long the quietest process serving a run has gone without a heartbeat, in ms (0 when none
- * is busy). A process whose event loop is stuck in synchronous code (an infinite loop of the
- * learner's) sends none; one waiting on a promise still does.
+ * How long the quietest process serving a run has gone without a heartbeat, in ms, and whether
+ * it had started a test by then (undefined when none is busy). A process whose event loop is
+ * stuck in synchronous code (an infinite loop of the learner's) sends none; one waiting on a
+ * promise still does. A process still loading modules sends none either, for a while.
  */
-export function busyWorkerSilenceMs(): number {
+export function busyWorkerSilence(): { ms: number; inTest: boolean } | undefined {
   const now = performance.now();
-  let silence = 0;
-  for (const child of busy) silence = Math.max(silence, now - (lastAlive.get(child) ?? now));
-  return silence;
+  let quietest: { ms: number; inTest: boolean } | undefined;
+  for (const child of busy) {
+    const ms = now - (lastAlive.get(child) ?? now);
+    if (!quietest || ms > quietest.ms) quietest = { ms, inTest: lastTest.has(child) };
+  }
+  return quietest;
 }
 
 /**
