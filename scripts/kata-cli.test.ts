@@ -135,10 +135,12 @@ describe("run", () => {
 describe("before npm install", () => {
   it("says to run npm install instead of failing with a module error", async () => {
     repo = await makeTempRepo({ withNodeModules: false });
-    const result = await runIn(repo.dir, "npm", ["run", "-s", "kata", "--", "list"]);
-    expect(result.exitCode).toBe(2);
-    expect(result.all).toContain("Dependencies are not installed yet");
-    expect(result.all).toContain("npm install");
+    for (const command of [["run", "-s", "kata", "--", "list"], ["test"], ["start"]]) {
+      const result = await runIn(repo.dir, "npm", command);
+      expect(result.exitCode, `npm ${command.join(" ")}`).toBe(2);
+      expect(result.all).toContain("Dependencies are not installed yet");
+      expect(result.all).toContain("npm install");
+    }
   });
 });
 

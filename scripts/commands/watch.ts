@@ -282,14 +282,14 @@ class KataWatcher {
   }
 
   private showNextHint(): void {
-    const { kata, panel } = this.state;
+    const { kata } = this.state;
     const hints = readHints(kata.slug);
     const seen = readProgress().katas[kata.slug]?.hintsShown ?? 0;
     const tier = Math.min(seen + 1, hints.length);
     const hint = hints.find((h) => h.tier === tier);
     if (!hint) return;
-    const lastWasShown =
-      panel?.kind === "hint" && panel.hint.tier === hints.length && seen >= hints.length;
+    // Asking again after the last tier: say so, rather than showing it again without a word.
+    const lastWasShown = seen >= hints.length;
     recordHint(kata.slug, hint.tier);
     this.state = {
       ...this.state,

@@ -40,9 +40,9 @@ afterAll(async () => {
 });
 
 /** A dojo on a clock the test moves, served on 127.0.0.1 on a free port, publishing every change. */
-async function servedDojo() {
+async function servedDojo(config: Parameters<typeof makeDojo>[0] = {}) {
   let now = new Date("2026-11-22T10:00:00").getTime();
-  const dojo = makeDojo({}, { now: () => now });
+  const dojo = makeDojo(config, { now: () => now });
   server = await startProjectorServer({
     host: "127.0.0.1",
     port: 0,
@@ -59,9 +59,9 @@ async function servedDojo() {
   };
 }
 
-async function openPage(url: string): Promise<Page> {
+async function openPage(url: string, viewport = { width: 1280, height: 800 }): Promise<Page> {
   if (!browser) throw new Error("Chromium did not start");
-  const page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
+  const page = await browser.newPage({ viewport });
   // The page's clock stands still from the start and moves only by runFor: every countdown
   // value is exact, whatever the load on the machine. (The page needs no timer to load.)
   const start = Date.now();
@@ -153,6 +153,69 @@ describe.skipIf(skip)("the projector page", () => {
     dojo.togglePause();
     await page.clock.runFor(1000);
     await expectText(page, "#countdown", "2:49");
+    await page.close();
+  });
+
+  it("fits a 1280×720 projector with a long hint open: nothing scrolls, markdown is rendered", async () => {
+    const hint = [
+      "Think about **what the caller sees** after the last attempt: the `last error`, not `undefined`.",
+      "This line of the file goes on in the same paragraph,",
+      "and so does this one.",
+      "",
+      "- one attempt, then `retries` more",
+      "- a delay *before* each retry, never after the last",
+      "",
+      "```ts",
+      "for (let attempt = 1; attempt <= retries + 1; attempt++) {",
+      "  // …",
+      "}",
+      "```",
+      "",
+      ...Array.from(
+        { length: 30 },
+        (_, i) =>
+          `More advice, paragraph ${i + 1}, to make the hint long enough to need its own scrolling.\n`,
+      ),
+    ].join("\n");
+    const { dojo, url } = await servedDojo({
+      hints: [{ tier: 1, title: "nudge", body: hint }],
+    });
+    dojo.confirm();
+    dojo.recordRun(specRun([3, 1, 0]));
+    dojo.showNextHint();
+    const page = await openPage(url, { width: 1280, height: 720 });
+    await expectText(page, "#panel-title", "Hint 1 of 1 — nudge");
+    await expectText(page, "#failure", /✗ test 2\.2/);
+
+    // Run in the page (a string: the workbook's types have no DOM).
+    const layout = (await page.evaluate(`(() => {
+      const bottom = (id) => document.getElementById(id).getBoundingClientRect().bottom;
+      return {
+        scrollHeight: document.documentElement.scrollHeight,
+        innerHeight: window.innerHeight,
+        failureBottom: bottom("failure"),
+        panelBottom: bottom("panel"),
+        countdownBottom: bottom("countdown"),
+      };
+    })()`)) as Record<
+      "scrollHeight" | "innerHeight" | "failureBottom" | "panelBottom" | "countdownBottom",
+      number
+    >;
+    expect(layout.scrollHeight, "the page does not scroll").toBeLessThanOrEqual(layout.innerHeight);
+    expect(layout.failureBottom, "the failing test is on screen").toBeLessThanOrEqual(720);
+    expect(layout.panelBottom, "the hint's box is on screen").toBeLessThanOrEqual(720);
+    expect(layout.countdownBottom).toBeLessThanOrEqual(720);
+
+    const body = page.locator("#panel-body");
+    expect(await body.locator("strong").first().textContent()).toBe("what the caller sees");
+    expect(await body.locator("li").count()).toBe(2);
+    expect(await body.locator("pre code").textContent()).toContain("for (let attempt = 1;");
+    expect(
+      await body.locator("p").first().textContent(),
+      "the file's line breaks joined",
+    ).toContain("paragraph, and so does this one.");
+    expect(await body.textContent(), "no raw markdown left").not.toContain("**");
+    if (process.env.KATA_SCREENSHOT) await page.screenshot({ path: process.env.KATA_SCREENSHOT });
     await page.close();
   });
 });

@@ -93,6 +93,17 @@ describe("renderRetro", () => {
     expect(renderRetro(dojo.record())).toContain("- Cy stepped out and was skipped after turn 1");
   });
 
+  it("says a hint asked for on the hand-over screen came between turns, not in the last one", () => {
+    const dojo = makeDojo();
+    dojo.confirm();
+    vi.advanceTimersByTime(2 * MINUTE);
+    dojo.rotateNow();
+    dojo.showNextHint();
+    dojo.confirm();
+    dojo.end();
+    expect(renderRetro(dojo.record())).toContain("- Tier 1 (nudge) between turns 1 and 2, at 2:00");
+  });
+
   it("keeps names with a pipe from breaking the table", () => {
     const dojo = makeDojo({ team: ["Ana|B", "Bo"] });
     dojo.confirm();

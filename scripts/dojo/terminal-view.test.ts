@@ -101,12 +101,43 @@ describe("the terminal view", () => {
     expect(screen(dojo).text).toContain("Your file → the reference\n--- yours\n+++ reference");
   });
 
-  it("cuts a long panel to the room left and says how much is hidden", () => {
+  it("shows a long panel in a window that scrolls, saying where it is", () => {
     const dojo = makeDojo();
     dojo.showReference(Array.from({ length: 100 }, (_, i) => `+line ${i}`).join("\n"));
-    const { lines } = screen(dojo);
-    expect(lines).toHaveLength(SIZE.height);
-    expect(lines.some((line) => /^… \d+ more lines \(Esc closes\)$/.test(line))).toBe(true);
+    const first = screen(dojo).lines;
+    expect(first).toHaveLength(SIZE.height);
+    const position = (lines: string[]) => lines.find((line) => /^lines \d+–\d+ of 101/.test(line));
+    expect(position(first)).toMatch(
+      /^lines 1–\d+ of 101 · \d+ more · ↑↓ PgUp PgDn scroll · Esc closes$/,
+    );
+    dojo.scrollPanel(10);
+    const scrolled = screen(dojo).lines;
+    expect(scrolled.some((line) => line.startsWith("+line 10"))).toBe(true);
+    expect(scrolled.some((line) => line === "+line 0")).toBe(false);
+    dojo.scrollPanel(1000);
+    expect(
+      screen(dojo).lines.some((line) => line === "+line 99"),
+      "the end is reachable",
+    ).toBe(true);
+  });
+
+  it("keeps every key in the legend at 80 columns, q included", () => {
+    const dojo = makeDojo();
+    const lines = screen(dojo, { width: 80 }).lines;
+    const legend = lines.at(-1) ?? "";
+    expect(legend.length).toBeLessThanOrEqual(80);
+    expect(legend).toMatch(/q end$/);
+    expect(legend).toContain("h hint");
+  });
+
+  it("names who sits the coming turn out once, beside NEXT, on the hand-over screen", () => {
+    const dojo = makeDojo();
+    dojo.confirm();
+    dojo.skipNext(); // Cy, who would navigate next, sits turn 2 out
+    dojo.rotateNow();
+    const { text } = screen(dojo);
+    expect(text).toContain("NEXT  Cy (sits this turn out, then navigates)");
+    expect(text).not.toContain("sitting out this turn: Cy");
   });
 
   it("celebrates green with the time and turns it took", () => {

@@ -167,23 +167,101 @@ function renderTimeline(s) {
 function renderPanel(panel) {
   const section = $("panel");
   section.hidden = !panel;
+  document.querySelector("main").classList.toggle("with-panel", Boolean(panel));
   if (!panel) return;
   const body = $("panel-body");
   body.replaceChildren();
   if (panel.kind === "hint") {
     setText("panel-title", `Hint ${panel.tier} of ${panel.of} — ${panel.title}`);
-    body.textContent = panel.body;
+    body.append(...markdown(panel.body));
     return;
   }
   setText("panel-title", "Your file → the reference");
+  const pre = document.createElement("pre");
   for (const line of panel.diff.split("\n")) {
     const span = document.createElement("span");
     if (line.startsWith("+") && !line.startsWith("+++")) span.className = "add";
     else if (line.startsWith("-") && !line.startsWith("---")) span.className = "del";
     else if (line.startsWith("@@")) span.className = "hunk";
     span.textContent = `${line}\n`;
-    body.append(span);
+    pre.append(span);
   }
+  body.append(pre);
+}
+
+/**
+ * The hints' markdown as elements: paragraphs (the file's own line breaks joined), lists, fenced
+ * code, and `code`, **bold** and *emphasis* inside a line. Built with text nodes only, so nothing
+ * in a hint can become markup.
+ */
+function markdown(text) {
+  const blocks = [];
+  const lines = text.split("\n");
+  let paragraph = [];
+  let list = null;
+  const flush = () => {
+    if (paragraph.length > 0) blocks.push(element("p", inline(paragraph.join(" "))));
+    paragraph = [];
+  };
+  for (let i = 0; i < lines.length; i++) {
+    const line = lines[i];
+    if (/^\s*```/.test(line)) {
+      flush();
+      list = null;
+      const code = [];
+      while (++i < lines.length && !/^\s*```/.test(lines[i])) code.push(lines[i]);
+      const pre = document.createElement("pre");
+      pre.append(element("code", [document.createTextNode(code.join("\n"))]));
+      blocks.push(pre);
+      continue;
+    }
+    const item = /^\s*(?:[-*+]|(\d+)\.)\s+(.*)$/.exec(line);
+    if (item) {
+      flush();
+      const tag = item[1] ? "ol" : "ul";
+      if (!list || list.tagName.toLowerCase() !== tag) {
+        list = document.createElement(tag);
+        blocks.push(list);
+      }
+      list.append(element("li", inline(item[2])));
+      continue;
+    }
+    if (line.trim() === "") {
+      flush();
+      list = null;
+      continue;
+    }
+    if (list && /^\s+/.test(line)) {
+      list.lastChild.append(document.createTextNode(" "), ...inline(line.trim()));
+      continue;
+    }
+    list = null;
+    paragraph.push(line.trim());
+  }
+  flush();
+  return blocks;
+}
+
+function inline(text) {
+  const nodes = [];
+  const pattern = /`([^`]+)`|\*\*([^*]+)\*\*|\*([^*]+)\*/g;
+  let last = 0;
+  for (let match = pattern.exec(text); match; match = pattern.exec(text)) {
+    if (match.index > last) nodes.push(document.createTextNode(text.slice(last, match.index)));
+    if (match[1] !== undefined) nodes.push(element("code", [document.createTextNode(match[1])]));
+    else if (match[2] !== undefined)
+      nodes.push(element("strong", [document.createTextNode(match[2])]));
+    else nodes.push(element("em", [document.createTextNode(match[3])]));
+    last = pattern.lastIndex;
+  }
+  if (last < text.length) nodes.push(document.createTextNode(text.slice(last)));
+  return nodes;
+}
+
+function element(tag, children) {
+  const node = document.createElement(tag);
+  node.append(...children);
+  return node;
 }
 
 function connect() {
