@@ -360,6 +360,34 @@ describe("step 5 — which errors are retried", () => {
     expect(fn).toHaveBeenCalledTimes(2);
   });
 
+  it("reads $metadata.httpStatusCode when status is there but not a number: a 404 behind it is not retried", async () => {
+    const error = Object.assign(new Error("not found"), {
+      status: "failed",
+      $metadata: { httpStatusCode: 404 },
+    });
+    const fn = vi.fn(() => Promise.reject(error));
+    const outcome = await runToEnd(retry(fn, { retries: 2 }));
+    expect(outcome).toEqual({ status: "rejected", error });
+    expect(fn, "the 404 in $metadata decides: no retry").toHaveBeenCalledTimes(1);
+  });
+
+  it("takes a numeric status over $metadata.httpStatusCode when an error has both", async () => {
+    const retried = Object.assign(new Error("busy"), {
+      status: 503,
+      $metadata: { httpStatusCode: 404 },
+    });
+    const kept = Object.assign(new Error("gone"), {
+      status: 404,
+      $metadata: { httpStatusCode: 503 },
+    });
+    const first = vi.fn(() => Promise.reject(retried));
+    const second = vi.fn(() => Promise.reject(kept));
+    await runToEnd(retry(first, { retries: 1 }));
+    await runToEnd(retry(second, { retries: 1 }));
+    expect(first, "status 503 wins over the 404 in $metadata").toHaveBeenCalledTimes(2);
+    expect(second, "status 404 wins over the 503 in $metadata").toHaveBeenCalledTimes(1);
+  });
+
   describe("AWS SDK errors, whose status is in $metadata.httpStatusCode", () => {
     const ec2Mock = useMockedClient(EC2Client);
     // Your own retry around an SDK call should turn the SDK's off, or the attempts multiply.

@@ -15,11 +15,16 @@ interface MaybeWithStatus {
   $metadata?: { httpStatusCode?: unknown };
 }
 
-/** The numeric HTTP status an error carries, if any. */
+/**
+ * The numeric HTTP status an error carries, if any: `status` when it is a number, otherwise
+ * `$metadata.httpStatusCode` when that is. (`status ?? $metadata…` would stop at a `status` that
+ * is there but not a number, and miss the SDK's code behind it.)
+ */
 export function httpStatusOf(error: unknown): number | undefined {
   const candidate = error as MaybeWithStatus | null | undefined;
-  const status = candidate?.status ?? candidate?.$metadata?.httpStatusCode;
-  return typeof status === "number" ? status : undefined;
+  if (typeof candidate?.status === "number") return candidate.status;
+  const code = candidate?.$metadata?.httpStatusCode;
+  return typeof code === "number" ? code : undefined;
 }
 
 /**
