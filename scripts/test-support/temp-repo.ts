@@ -6,7 +6,7 @@
  */
 import { cpSync, existsSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { join, relative } from "node:path";
+import { join, relative, sep } from "node:path";
 import { fileURLToPath } from "node:url";
 import { execa } from "execa";
 import { type CatalogueFile, readCatalogueFile } from "../lib/catalogue.ts";
@@ -61,7 +61,7 @@ export async function makeTempRepo(
 ): Promise<TempRepo> {
   const dir = mkdtempSync(join(tmpdir(), "kata-runner-"));
   // The katas' mutation records come with their katas (a record of an absent kata is an error).
-  const notARecord = (source: string) => !source.startsWith(MUTATION.incrementalDir);
+  const notARecord = (source: string) => !source.startsWith(`${MUTATION.incrementalDir}${sep}`);
   for (const entry of TOP_LEVEL)
     cpSync(join(ROOT, entry), join(dir, entry), { recursive: true, filter: notARecord });
   cpSync(TINY_KATA, dir, { recursive: true });
