@@ -8,6 +8,7 @@ import {
   type Snapshot,
   type Volume,
 } from "@aws-sdk/client-ec2";
+import { HttpResponse, http } from "msw";
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import { mockPages, useMockedClient } from "../../fixtures/helpers/aws/client";
 import {
@@ -17,6 +18,14 @@ import {
   sampleSnapshot,
   sampleVolume,
 } from "../../fixtures/helpers/aws/ec2";
+import {
+  EC2_ENDPOINT,
+  ec2Action,
+  ec2VolumeXml,
+  ec2XmlError,
+  ec2XmlResponse,
+} from "../../fixtures/helpers/aws/ec2-http";
+import { useMockServer } from "../../fixtures/helpers/http";
 import {
   buildReport,
   deleteOrphans,
@@ -30,8 +39,10 @@ import {
   ScanError,
 } from "./orphaned-ebs-finder";
 
-const ec2Mock = useMockedClient(EC2Client);
-const ec2 = new EC2Client({ region: "us-east-1" });
+// A client whose own retries are off (maxAttempts 1), so that throttling is the finder's to retry
+// (steps 1–7); this one client is mocked. Step 8 uses real clients, answered over HTTP.
+const ec2 = new EC2Client({ region: "us-east-1", maxAttempts: 1 });
+const ec2Mock = useMockedClient(ec2);
 
 const DAY_MS = 24 * 60 * 60 * 1000;
 /** The `now` the scans are given. */
@@ -625,6 +636,7 @@ describe("step 5 — orphaned snapshots", () => {
         sizeGiB: 100,
         startTime,
         reason: "volume-deleted",
+        storageTier: "standard",
         monthlyCostUsd: 5,
       },
     ]);
@@ -733,6 +745,32 @@ describe("step 5 — orphaned snapshots", () => {
     const found = await findOrphanedSnapshots(ec2);
 
     expect(found[0]?.monthlyCostUsd, "3 × 0.05, without floating-point noise").toBe(0.15);
+  });
+
+  it("prices an archived snapshot (StorageTier archive) at 0.0125 USD per GiB-month, and says so", async () => {
+    world({
+      snapshots: [
+        snapshotOf("snap-0cold", "vol-0gone", { VolumeSize: 7, StorageTier: "archive" }),
+        snapshotOf("snap-0warm", "vol-0gone", { VolumeSize: 7, StorageTier: "standard" }),
+        snapshotOf("snap-0old", "vol-0gone", { VolumeSize: 7, StorageTier: undefined }),
+      ],
+      volumes: [],
+    });
+
+    const found = await findOrphanedSnapshots(ec2);
+
+    expect(
+      found.map(({ snapshotId, storageTier, monthlyCostUsd }) => ({
+        snapshotId,
+        storageTier,
+        monthlyCostUsd,
+      })),
+    ).toEqual([
+      { snapshotId: "snap-0cold", storageTier: "archive", monthlyCostUsd: 0.0875 },
+      { snapshotId: "snap-0warm", storageTier: "standard", monthlyCostUsd: 0.35 },
+      // No StorageTier at all: EC2's default tier.
+      { snapshotId: "snap-0old", storageTier: "standard", monthlyCostUsd: 0.35 },
+    ]);
   });
 
   it("reads every page of the snapshot, volume and image listings", async () => {
@@ -870,6 +908,7 @@ describe("step 6 — the report", () => {
     sizeGiB: 20,
     startTime: new Date("2025-12-24T06:30:00.000Z"),
     reason: "volume-deleted",
+    storageTier: "standard",
     monthlyCostUsd,
     ...extra,
   });
@@ -915,7 +954,34 @@ describe("step 6 — the report", () => {
   });
 
   it("builds an empty report with a total of 0", () => {
-    expect(buildReport([], [])).toEqual({ volumes: [], snapshots: [], totalMonthlyCostUsd: 0 });
+    expect(buildReport([], [])).toEqual({
+      volumes: [],
+      snapshots: [],
+      totalMonthlyCostUsd: 0,
+      archivedSnapshots: [],
+      archivedMonthlyCostUsd: 0,
+    });
+  });
+
+  it("puts archived snapshots apart, with a total of their own, out of the cleanup total", () => {
+    const report = buildReport(
+      [volume("vol-0a", 0.1)],
+      [
+        snapshot("snap-0cold2", 0.3, { storageTier: "archive" }),
+        snapshot("snap-0warm", 0.2),
+        snapshot("snap-0cold1", 0.3, { storageTier: "archive" }),
+        snapshot("snap-0cold3", 0.4, { storageTier: "archive" }),
+      ],
+    );
+
+    expect(snapshotIds(report.snapshots), "standard-tier snapshots only").toEqual(["snap-0warm"]);
+    expect(snapshotIds(report.archivedSnapshots), "by cost, then id").toEqual([
+      "snap-0cold3",
+      "snap-0cold1",
+      "snap-0cold2",
+    ]);
+    expect(report.totalMonthlyCostUsd, "the volumes and the standard-tier snapshots").toBe(0.3);
+    expect(report.archivedMonthlyCostUsd, "0.3 + 0.3 + 0.4, without floating-point noise").toBe(1);
   });
 
   const sample: OrphanReport = {
@@ -936,6 +1002,8 @@ describe("step 6 — the report", () => {
       }),
     ],
     totalMonthlyCostUsd: 28.3,
+    archivedSnapshots: [],
+    archivedMonthlyCostUsd: 0,
   };
 
   it("prints a table: aligned columns two spaces apart, numbers on the right, a total line", () => {
@@ -954,8 +1022,45 @@ describe("step 6 — the report", () => {
     );
   });
 
+  it("prints the archived snapshots after the total, in a table of their own with their total", () => {
+    const withArchived: OrphanReport = {
+      ...sample,
+      archivedSnapshots: [
+        snapshot("snap-0cold", 6.25, { sizeGiB: 500, storageTier: "archive" }),
+        snapshot("snap-0colder", 0.25, { sizeGiB: 20, storageTier: "archive" }),
+      ],
+      archivedMonthlyCostUsd: 6.5,
+    };
+    expect(formatReport(withArchived, "table")).toBe(
+      [
+        "VOLUME                 TYPE  SIZE_GIB  AGE_DAYS  ZONE        USD_MONTH",
+        "vol-0123456789abcdef0  io2        200       120  us-east-1b      25.00",
+        "vol-0fedcba9876543210  gp3         10         9  us-east-1a       0.80",
+        "",
+        "SNAPSHOT                VOLUME        SIZE_GIB  REASON  USD_MONTH",
+        "snap-0aaaabbbbccccdddd  vol-ffffffff        50  copied       2.50",
+        "",
+        "Total: 28.30 USD/month",
+        "",
+        "ARCHIVED_SNAPSHOT  VOLUME     SIZE_GIB  REASON          USD_MONTH",
+        "snap-0cold         vol-0gone       500  volume-deleted       6.25",
+        "snap-0colder       vol-0gone        20  volume-deleted       0.25",
+        "",
+        "Archived, apart: 6.50 USD/month (archived on purpose? ask before deleting)",
+        "",
+      ].join("\n"),
+    );
+  });
+
   it("prints the headers alone when there is nothing to report", () => {
-    expect(formatReport({ volumes: [], snapshots: [], totalMonthlyCostUsd: 0 }, "table")).toBe(
+    const empty: OrphanReport = {
+      volumes: [],
+      snapshots: [],
+      totalMonthlyCostUsd: 0,
+      archivedSnapshots: [],
+      archivedMonthlyCostUsd: 0,
+    };
+    expect(formatReport(empty, "table")).toBe(
       [
         "VOLUME  TYPE  SIZE_GIB  AGE_DAYS  ZONE  USD_MONTH",
         "",
@@ -998,10 +1103,13 @@ describe("step 6 — the report", () => {
           sizeGiB: 50,
           startTime: "2025-12-24T06:30:00.000Z",
           reason: "copied",
+          storageTier: "standard",
           monthlyCostUsd: 2.5,
         },
       ],
       totalMonthlyCostUsd: 28.3,
+      archivedSnapshots: [],
+      archivedMonthlyCostUsd: 0,
     });
     expect(json, "JSON.stringify(report, null, 2) plus a newline").toBe(
       `${JSON.stringify(JSON.parse(json), null, 2)}\n`,
@@ -1027,6 +1135,8 @@ describe("step 7 — deleting, dry run first", () => {
     })),
     snapshots: [],
     totalMonthlyCostUsd: ids.length * 0.64,
+    archivedSnapshots: [],
+    archivedMonthlyCostUsd: 0,
   });
   const deleteInputs = () =>
     ec2Mock.commandCalls(DeleteVolumeCommand).map((call) => call.args[0].input);
@@ -1169,13 +1279,130 @@ describe("step 7 — deleting, dry run first", () => {
           sizeGiB: 8,
           startTime: daysAgo(40),
           reason: "volume-deleted",
+          storageTier: "standard",
           monthlyCostUsd: 0.4,
         },
       ],
       totalMonthlyCostUsd: 0.4,
+      archivedSnapshots: [],
+      archivedMonthlyCostUsd: 0,
     };
 
     await expect(deleteOrphans(ec2, report, { apply: true })).resolves.toEqual([]);
     expect(ec2Mock.calls()).toHaveLength(0);
+  });
+});
+
+describe("step 8 — the SDK's own retries", () => {
+  // Real clients, not the mocked one: their retry middleware runs, and their HTTP requests are
+  // answered here with EC2's own XML. Every request to EC2 is counted.
+  const server = useMockServer();
+  let requests: string[] = [];
+  const realClient = (config: { maxAttempts?: number } = {}) =>
+    new EC2Client({ region: "us-east-1", ...config });
+
+  /** EC2 answering every request with `answer(n)`, n counting from 1. */
+  function ec2Answers(answer: (n: number, action: string) => ReturnType<typeof ec2XmlError>) {
+    server.use(
+      http.post(EC2_ENDPOINT, async ({ request }) => {
+        const { action } = await ec2Action(request);
+        requests.push(action);
+        return answer(requests.length, action);
+      }),
+    );
+  }
+  const requestLimitExceeded = () =>
+    ec2XmlError("RequestLimitExceeded", "Request limit exceeded.", 503);
+
+  beforeEach(() => {
+    requests = [];
+  });
+
+  it("leaves throttling to a client that retries on its own: 3 requests, not 4 × 3", async () => {
+    ec2Answers(() => requestLimitExceeded());
+
+    const found = later(findOrphanedVolumes(realClient(), { now: NOW }));
+    const failed = later(
+      expect(found).rejects.toMatchObject({
+        name: "ScanError",
+        operation: "DescribeVolumes",
+        code: "RequestLimitExceeded",
+        attempts: 3,
+        message:
+          "DescribeVolumes failed after 3 of 3 attempts: RequestLimitExceeded: Request limit exceeded.",
+      }),
+    );
+    await vi.runAllTimersAsync();
+    await failed;
+    expect(requests, "the SDK's 3 attempts, and no retry of the finder's on top").toEqual([
+      "DescribeVolumes",
+      "DescribeVolumes",
+      "DescribeVolumes",
+    ]);
+  });
+
+  it("reports what the client really sent: 5 requests of a client set to maxAttempts 5", async () => {
+    ec2Answers(() => requestLimitExceeded());
+
+    const found = later(findOrphanedVolumes(realClient({ maxAttempts: 5 }), { now: NOW }));
+    const failed = later(
+      expect(found).rejects.toThrow(
+        "DescribeVolumes failed after 5 of 5 attempts: RequestLimitExceeded: Request limit exceeded.",
+      ),
+    );
+    await vi.runAllTimersAsync();
+    await failed;
+    expect(requests).toHaveLength(5);
+  });
+
+  it("retries itself when the client does not (maxAttempts 1): retry.attempts requests in all", async () => {
+    ec2Answers(() => requestLimitExceeded());
+
+    const found = later(findOrphanedVolumes(realClient({ maxAttempts: 1 }), { now: NOW }));
+    const failed = later(
+      expect(found).rejects.toThrow(
+        "DescribeVolumes failed after 4 of 4 attempts: RequestLimitExceeded: Request limit exceeded.",
+      ),
+    );
+    await vi.runAllTimersAsync();
+    await failed;
+    expect(requests, "the finder's 4 attempts, one request each").toHaveLength(4);
+  });
+
+  it("goes on with the listing when the client's own retry got the page", async () => {
+    ec2Answers((n, action) =>
+      n === 1
+        ? requestLimitExceeded()
+        : ec2XmlResponse(
+            action,
+            `<volumeSet>${ec2VolumeXml("vol-0retried", 10, daysAgo(30))}</volumeSet>`,
+          ),
+    );
+
+    const found = later(findOrphanedVolumes(realClient(), { now: NOW }));
+    await vi.runAllTimersAsync();
+
+    expect(volumeIds(await found)).toEqual(["vol-0retried"]);
+    expect(requests, "one throttled request, one that the SDK's retry got through").toHaveLength(2);
+  });
+
+  it("does not retry what the SDK does not: UnauthorizedOperation fails after 1 of 3 attempts", async () => {
+    ec2Answers(() =>
+      ec2XmlError(
+        "UnauthorizedOperation",
+        "You are not authorized to perform this operation.",
+        403,
+      ),
+    );
+
+    const found = later(findOrphanedSnapshots(realClient()));
+    const failed = later(
+      expect(found).rejects.toThrow(
+        "DescribeSnapshots failed after 1 of 3 attempts: UnauthorizedOperation: You are not authorized to perform this operation.",
+      ),
+    );
+    await vi.runAllTimersAsync();
+    await failed;
+    expect(requests).toEqual(["DescribeSnapshots"]);
   });
 });

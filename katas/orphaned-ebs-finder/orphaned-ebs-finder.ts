@@ -27,6 +27,9 @@ export const US_EAST_1_PRICES: PriceTable = {
 /** Standard-tier snapshot storage, USD per GB-month: applied to the full volume size. */
 export const SNAPSHOT_PRICE_PER_GIB_MONTH = 0.05;
 
+/** Archive-tier snapshot storage (EBS Snapshots Archive), USD per GB-month: the full size. */
+export const ARCHIVE_SNAPSHOT_PRICE_PER_GIB_MONTH = 0.0125;
+
 /** The VolumeId EC2 puts on snapshots made by CopySnapshot: it names no real volume. */
 export const COPIED_SNAPSHOT_VOLUME_ID = "vol-ffffffff";
 
@@ -77,20 +80,29 @@ export interface OrphanedVolume {
 
 export type SnapshotOrphanReason = "volume-deleted" | "copied";
 
+/** Where a snapshot is stored: EC2's `StorageTier` ("standard" when EC2 leaves it out). */
+export type SnapshotStorageTier = "standard" | "archive";
+
 export interface OrphanedSnapshot {
   snapshotId: string;
   volumeId: string;
   sizeGiB: number;
   startTime: Date;
   reason: SnapshotOrphanReason;
+  storageTier: SnapshotStorageTier;
   /** An upper bound: snapshots are incremental, so the real bill is usually lower. */
   monthlyCostUsd: number;
 }
 
 export interface OrphanReport {
   volumes: OrphanedVolume[];
+  /** Standard-tier orphaned snapshots: the cleanup candidates. */
   snapshots: OrphanedSnapshot[];
+  /** The volumes and the standard-tier snapshots: what a cleanup would save each month. */
   totalMonthlyCostUsd: number;
+  /** Archived orphaned snapshots, apart (archived on purpose, as a rule). */
+  archivedSnapshots: OrphanedSnapshot[];
+  archivedMonthlyCostUsd: number;
 }
 
 export type ReportFormat = "table" | "json";
@@ -108,7 +120,9 @@ export interface DeleteOptions {
 
 /**
  * A Describe* request that failed for good: not retryable, or still throttled after the last try.
- * Message: `<operation> failed after <attempts> of <max attempts> attempts: <code>: <cause message>`.
+ * Message: `<operation> failed after <attempts> of <max attempts> attempts: <code>: <cause message>`,
+ * where the attempts are the requests really sent, by whichever layer retried (README: "Retries
+ * in one layer").
  */
 export class ScanError extends Error {
   override readonly name = "ScanError";

@@ -3,7 +3,8 @@
  *
  * Finds EBS volumes nobody uses (unattached, old enough, not marked to keep) and snapshots whose
  * volume is gone and that no AMI of ours needs; prices them; prints a report; deletes the volumes,
- * dry run first. Every listing goes through the SDK paginators and survives throttling.
+ * dry run first. Every listing goes through the SDK paginators and survives throttling, with
+ * retries in one layer only: the client's own when it has them, the finder's when it does not.
  */
 import {
   DeleteVolumeCommand,
@@ -38,6 +39,9 @@ export const US_EAST_1_PRICES: PriceTable = {
 
 /** Standard-tier snapshot storage, USD per GB-month: applied to the full volume size. */
 export const SNAPSHOT_PRICE_PER_GIB_MONTH = 0.05;
+
+/** Archive-tier snapshot storage (EBS Snapshots Archive), USD per GB-month: the full size. */
+export const ARCHIVE_SNAPSHOT_PRICE_PER_GIB_MONTH = 0.0125;
 
 /** The VolumeId EC2 puts on snapshots made by CopySnapshot: it names no real volume. */
 export const COPIED_SNAPSHOT_VOLUME_ID = "vol-ffffffff";
@@ -89,20 +93,29 @@ export interface OrphanedVolume {
 
 export type SnapshotOrphanReason = "volume-deleted" | "copied";
 
+/** Where a snapshot is stored: EC2's `StorageTier` ("standard" when EC2 leaves it out). */
+export type SnapshotStorageTier = "standard" | "archive";
+
 export interface OrphanedSnapshot {
   snapshotId: string;
   volumeId: string;
   sizeGiB: number;
   startTime: Date;
   reason: SnapshotOrphanReason;
+  storageTier: SnapshotStorageTier;
   /** An upper bound: snapshots are incremental, so the real bill is usually lower. */
   monthlyCostUsd: number;
 }
 
 export interface OrphanReport {
   volumes: OrphanedVolume[];
+  /** Standard-tier orphaned snapshots: cleanup candidates. */
   snapshots: OrphanedSnapshot[];
+  /** What a cleanup would save each month: the volumes and the standard-tier snapshots. */
   totalMonthlyCostUsd: number;
+  /** Archived orphaned snapshots, apart: someone archived them on purpose, as a rule. */
+  archivedSnapshots: OrphanedSnapshot[];
+  archivedMonthlyCostUsd: number;
 }
 
 export type ReportFormat = "table" | "json";
@@ -118,7 +131,11 @@ export interface DeleteOptions {
   apply?: boolean;
 }
 
-/** A Describe* request that failed for good: not retryable, or still throttled after the last try. */
+/**
+ * A Describe* request that failed for good: not retryable, or still throttled after the last try.
+ * `attempts` is the number of requests really sent for the failing page, by whichever layer
+ * retried (the client, or the finder), out of that layer's maximum.
+ */
 export class ScanError extends Error {
   override readonly name = "ScanError";
 
@@ -164,18 +181,31 @@ type PageSource<TPage> = (startingToken: string | undefined) => AsyncIterable<TP
 
 const isThrottling = (error: Error): boolean => error.name === "RequestLimitExceeded";
 
+/**
+ * The requests the SDK itself sent for the call that failed: its retry middleware writes them
+ * into the error's `$metadata.attempts` (1 when it did not retry, or when `send` is mocked).
+ */
+const sdkAttemptsOf = (error: Error): number => {
+  const attempts = (error as { $metadata?: { attempts?: unknown } }).$metadata?.attempts;
+  return typeof attempts === "number" && attempts >= 1 ? attempts : 1;
+};
+
 const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 
 /**
- * Collects the items of every page. A throttled page is asked for again after a backoff, starting
- * from that page (the pages already read are kept); the attempt count restarts with each new page.
+ * Collects the items of every page. When the client retries on its own (`clientMaxAttempts > 1`,
+ * the SDK's default is 3), a failure is final here: retrying on top of the client would multiply
+ * the requests (4 × 3 = 12 for one page). Otherwise a throttled page is asked for again after a
+ * backoff, starting from that page (the pages already read are kept); the attempt count restarts
+ * with each new page.
  */
 async function listAll<TPage extends { NextToken?: string }, TItem>(
   operation: string,
   pages: PageSource<TPage>,
   itemsOf: (page: TPage) => TItem[] | undefined,
-  retry: RetryPolicy,
+  scan: Pick<Scan, "retry" | "clientMaxAttempts">,
 ): Promise<TItem[]> {
+  const { retry, clientMaxAttempts } = scan;
   const items: TItem[] = [];
   let resumeFrom: string | undefined;
   let attempt = 1;
@@ -189,6 +219,9 @@ async function listAll<TPage extends { NextToken?: string }, TItem>(
       return items;
     } catch (thrown) {
       const error = thrown as Error; // the SDK (and its mock) always rejects with an Error
+      if (clientMaxAttempts > 1) {
+        throw new ScanError(operation, error.name, sdkAttemptsOf(error), clientMaxAttempts, error);
+      }
       if (!isThrottling(error) || attempt === retry.attempts) {
         throw new ScanError(operation, error.name, attempt, retry.attempts, error);
       }
@@ -202,6 +235,8 @@ interface Scan {
   client: EC2Client;
   pageSize: number;
   retry: RetryPolicy;
+  /** The client's own attempts per request (its `maxAttempts`): 1 means it does not retry. */
+  clientMaxAttempts: number;
 }
 
 // The paginators write NextToken into the input they are given: each listing builds its own.
@@ -214,7 +249,7 @@ function listVolumes(scan: Scan, onlyAvailable: boolean): Promise<Volume[]> {
         onlyAvailable ? { Filters: [{ Name: "status", Values: ["available"] }] } : {},
       ),
     (page: DescribeVolumesCommandOutput) => page.Volumes,
-    scan.retry,
+    scan,
   );
 }
 
@@ -224,7 +259,7 @@ function listOwnSnapshots(scan: Scan): Promise<Snapshot[]> {
     (startingToken) =>
       paginateDescribeSnapshots({ ...scanPaging(scan), startingToken }, { OwnerIds: ["self"] }),
     (page: DescribeSnapshotsCommandOutput) => page.Snapshots,
-    scan.retry,
+    scan,
   );
 }
 
@@ -238,13 +273,13 @@ function listOwnImages(scan: Scan): Promise<Image[]> {
         { Owners: ["self"], IncludeDisabled: true },
       ),
     (page: DescribeImagesCommandOutput) => page.Images,
-    scan.retry,
+    scan,
   );
 }
 
 const scanPaging = (scan: Scan) => ({ client: scan.client, pageSize: scan.pageSize });
 
-function startScan(client: EC2Client, options: ScanOptions): Scan {
+async function startScan(client: EC2Client, options: ScanOptions): Promise<Scan> {
   const { pageSize = 500, retry = DEFAULT_RETRY } = options;
   if (!Number.isInteger(pageSize) || pageSize < 5 || pageSize > 500) {
     throw new RangeError(`pageSize must be an integer from 5 to 500, got ${pageSize}`);
@@ -252,7 +287,14 @@ function startScan(client: EC2Client, options: ScanOptions): Scan {
   if (!Number.isInteger(retry.attempts) || retry.attempts < 1) {
     throw new RangeError(`retry.attempts must be an integer of at least 1, got ${retry.attempts}`);
   }
-  return { client, pageSize, retry };
+  return { client, pageSize, retry, clientMaxAttempts: await clientMaxAttemptsOf(client) };
+}
+
+/** The client's resolved `maxAttempts` (a provider in the SDK's config); 1 if it has none. */
+async function clientMaxAttemptsOf(client: EC2Client): Promise<number> {
+  const provider = (client.config as { maxAttempts?: unknown } | undefined)?.maxAttempts;
+  const value = typeof provider === "function" ? await provider() : provider;
+  return typeof value === "number" && value >= 1 ? value : 1;
 }
 
 /**
@@ -286,7 +328,7 @@ export async function findOrphanedVolumes(
   if (!(minAgeDays >= 0)) {
     throw new RangeError(`minAgeDays must be 0 or more, got ${minAgeDays}`);
   }
-  const volumes = await listVolumes(startScan(ec2, options), true);
+  const volumes = await listVolumes(await startScan(ec2, options), true);
 
   const orphans: OrphanedVolume[] = [];
   for (const volume of volumes) {
@@ -326,7 +368,7 @@ export async function findOrphanedSnapshots(
   ec2: EC2Client,
   options: ScanOptions = {},
 ): Promise<OrphanedSnapshot[]> {
-  const scan = startScan(ec2, options);
+  const scan = await startScan(ec2, options);
   const snapshots = await listOwnSnapshots(scan);
   const volumes = await listVolumes(scan, false);
   const images = await listOwnImages(scan);
@@ -345,13 +387,17 @@ export async function findOrphanedSnapshots(
     const volumeId = field("VolumeId");
     if (liveVolumeIds.has(volumeId) || snapshotIdsInAmis.has(snapshotId)) continue;
     const sizeGiB = field("VolumeSize");
+    const storageTier: SnapshotStorageTier = snapshot.StorageTier === "archive" ? "archive" : "standard";
+    const price =
+      storageTier === "archive" ? ARCHIVE_SNAPSHOT_PRICE_PER_GIB_MONTH : SNAPSHOT_PRICE_PER_GIB_MONTH;
     orphans.push({
       snapshotId,
       volumeId,
       sizeGiB,
       startTime: field("StartTime"),
       reason: volumeId === COPIED_SNAPSHOT_VOLUME_ID ? "copied" : "volume-deleted",
-      monthlyCostUsd: roundUsd(sizeGiB * SNAPSHOT_PRICE_PER_GIB_MONTH),
+      storageTier,
+      monthlyCostUsd: roundUsd(sizeGiB * price),
     });
   }
   return orphans;
@@ -365,16 +411,26 @@ function byCostThenId<T extends { monthlyCostUsd: number }>(idOf: (item: T) => s
   return (a: T, b: T) => b.monthlyCostUsd - a.monthlyCostUsd || idOf(a).localeCompare(idOf(b));
 }
 
-/** Sorts copies of both lists and adds up their monthly cost. The inputs are not modified. */
+const sumOfCosts = (items: readonly { monthlyCostUsd: number }[]) =>
+  roundUsd(items.reduce((sum, item) => sum + item.monthlyCostUsd, 0));
+
+/**
+ * Sorts copies of the lists and adds up their monthly cost; archived snapshots go apart, with a
+ * total of their own (they are not what a cleanup is after). The inputs are not modified.
+ */
 export function buildReport(
   volumes: readonly OrphanedVolume[],
   snapshots: readonly OrphanedSnapshot[],
 ): OrphanReport {
-  const total = [...volumes, ...snapshots].reduce((sum, item) => sum + item.monthlyCostUsd, 0);
+  const bySnapshotCost = byCostThenId((snapshot: OrphanedSnapshot) => snapshot.snapshotId);
+  const standard = snapshots.filter((snapshot) => snapshot.storageTier !== "archive");
+  const archived = snapshots.filter((snapshot) => snapshot.storageTier === "archive");
   return {
     volumes: [...volumes].sort(byCostThenId((volume) => volume.volumeId)),
-    snapshots: [...snapshots].sort(byCostThenId((snapshot) => snapshot.snapshotId)),
-    totalMonthlyCostUsd: roundUsd(total),
+    snapshots: standard.sort(bySnapshotCost),
+    totalMonthlyCostUsd: sumOfCosts([...volumes, ...standard]),
+    archivedSnapshots: archived.sort(bySnapshotCost),
+    archivedMonthlyCostUsd: sumOfCosts(archived),
   };
 }
 
@@ -416,16 +472,32 @@ const SNAPSHOT_COLUMNS: Column<OrphanedSnapshot>[] = [
   { title: "USD_MONTH", cell: (s) => usd(s.monthlyCostUsd), alignRight: true },
 ];
 
+const ARCHIVED_COLUMNS: Column<OrphanedSnapshot>[] = [
+  { title: "ARCHIVED_SNAPSHOT", cell: (s) => s.snapshotId },
+  ...SNAPSHOT_COLUMNS.slice(1),
+];
+
 /** The report as aligned text tables, or as JSON (dates as ISO 8601 strings). */
 export function formatReport(report: OrphanReport, format: ReportFormat): string {
   if (format === "json") return `${JSON.stringify(report, null, 2)}\n`;
   if (format !== "table") throw new RangeError(`unknown report format "${format}"`);
+  // The archived snapshots, when there are any, come after the total they are not part of.
+  const archived =
+    report.archivedSnapshots.length === 0
+      ? []
+      : [
+          "",
+          ...renderTable(ARCHIVED_COLUMNS, report.archivedSnapshots),
+          "",
+          `Archived, apart: ${usd(report.archivedMonthlyCostUsd)} USD/month (archived on purpose? ask before deleting)`,
+        ];
   return [
     ...renderTable(VOLUME_COLUMNS, report.volumes),
     "",
     ...renderTable(SNAPSHOT_COLUMNS, report.snapshots),
     "",
     `Total: ${usd(report.totalMonthlyCostUsd)} USD/month`,
+    ...archived,
     "",
   ].join("\n");
 }

@@ -40,6 +40,7 @@ export async function findOrphanedSnapshots(
       sizeGiB: snapshot.VolumeSize ?? 0,
       startTime: snapshot.StartTime ?? new Date(0),
       reason: snapshot.VolumeId === COPIED_SNAPSHOT_VOLUME_ID ? "copied" : "volume-deleted",
+      storageTier: "standard" as const,
       monthlyCostUsd:
         Math.round((snapshot.VolumeSize ?? 0) * SNAPSHOT_PRICE_PER_GIB_MONTH * 10_000) / 10_000,
     }));

@@ -22,5 +22,7 @@ export function buildReport(
     volumes: sortedVolumes,
     snapshots: sortedSnapshots,
     totalMonthlyCostUsd: Math.round(total * 10_000) / 10_000,
+    archivedSnapshots: [],
+    archivedMonthlyCostUsd: 0,
   };
 }
