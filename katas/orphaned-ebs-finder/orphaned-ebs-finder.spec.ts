@@ -8,7 +8,7 @@ import {
   type Snapshot,
   type Volume,
 } from "@aws-sdk/client-ec2";
-import { HttpResponse, http } from "msw";
+import { http } from "msw";
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import { mockPages, useMockedClient } from "../../fixtures/helpers/aws/client";
 import {

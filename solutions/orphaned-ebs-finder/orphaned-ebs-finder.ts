@@ -387,9 +387,12 @@ export async function findOrphanedSnapshots(
     const volumeId = field("VolumeId");
     if (liveVolumeIds.has(volumeId) || snapshotIdsInAmis.has(snapshotId)) continue;
     const sizeGiB = field("VolumeSize");
-    const storageTier: SnapshotStorageTier = snapshot.StorageTier === "archive" ? "archive" : "standard";
+    const storageTier: SnapshotStorageTier =
+      snapshot.StorageTier === "archive" ? "archive" : "standard";
     const price =
-      storageTier === "archive" ? ARCHIVE_SNAPSHOT_PRICE_PER_GIB_MONTH : SNAPSHOT_PRICE_PER_GIB_MONTH;
+      storageTier === "archive"
+        ? ARCHIVE_SNAPSHOT_PRICE_PER_GIB_MONTH
+        : SNAPSHOT_PRICE_PER_GIB_MONTH;
     orphans.push({
       snapshotId,
       volumeId,
