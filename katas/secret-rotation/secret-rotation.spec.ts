@@ -1,6 +1,7 @@
 import {
   DescribeSecretCommand,
   GetRandomPasswordCommand,
+  GetSecretValueCommand,
   PutSecretValueCommand,
   SecretsManagerClient,
   UpdateSecretVersionStageCommand,
@@ -170,6 +171,13 @@ async function rejectionOf(promise: Promise<unknown>): Promise<unknown> {
   throw new Error("expected the invocation to reject, but it resolved");
 }
 
+/** The three GetSecretValue inputs of the README, for the secret `secretId`. */
+const reads = (secretId: string, token = TOKEN) => ({
+  current: { SecretId: secretId, VersionStage: AWSCURRENT },
+  pending: { SecretId: secretId, VersionId: token, VersionStage: AWSPENDING },
+  previous: { SecretId: secretId, VersionStage: AWSPREVIOUS },
+});
+
 const START_STAGES = {
   [PREVIOUS_ID]: [AWSPREVIOUS],
   [CURRENT_ID]: [AWSCURRENT],
@@ -177,30 +185,96 @@ const START_STAGES = {
 };
 
 describe("step 1 — the event and the version stages", () => {
-  it.each(["deleteSecret", "CreateSecret", "createsecret", ""])(
-    "refuses the unknown step %j before sending any request",
-    async (Step) => {
-      const { run, secret } = setUp();
+  it.each([
+    "deleteSecret",
+    "CreateSecret",
+    "createsecret",
+    "",
+    "toString",
+    "constructor",
+    "__proto__",
+  ])("refuses the unknown step %j before sending any request", async (Step) => {
+    const { run, secret } = setUp();
 
-      const error = await refusal(run(Step));
+    const error = await refusal(run(Step));
 
-      expect(error.message).toBe(`unknown rotation step ${JSON.stringify(Step)}`);
-      expect(error.name).toBe("RotationError");
-      expect(error.step).toBe(Step);
+    expect(error.message).toBe(`unknown rotation step ${JSON.stringify(Step)}`);
+    expect(error.name).toBe("RotationError");
+    expect(error.step).toBe(Step);
+    expect(error.secretId).toBe(secret.arn);
+    expect(error.token).toBe(TOKEN);
+    expect(sent(), "no request for a bad event").toEqual([]);
+  });
+
+  it.each([
+    { label: "no Step", Step: undefined, step: "" },
+    { label: "a null Step", Step: null, step: "" },
+    { label: "a numeric Step", Step: 42, step: "42" },
+  ])(
+    "refuses an event with $label, quoting the step as its step field holds it",
+    async ({ Step, step }) => {
+      const { rotate, secret } = setUp();
+      const event = {
+        SecretId: secret.arn,
+        ClientRequestToken: TOKEN,
+        Step,
+      } as unknown as Parameters<typeof rotate>[0];
+
+      const error = await refusal(rotate(event));
+
+      expect(error.step, "a missing field is the empty string, any other String(value)").toBe(step);
+      expect(error.message).toBe(`unknown rotation step ${JSON.stringify(step)}`);
       expect(error.secretId).toBe(secret.arn);
-      expect(error.token).toBe(TOKEN);
-      expect(sent(), "no request for a bad event").toEqual([]);
+      expect(sent()).toEqual([]);
     },
   );
 
   it.each([
-    { label: "an empty SecretId", SecretId: "", ClientRequestToken: TOKEN },
-    { label: "no SecretId", SecretId: undefined, ClientRequestToken: TOKEN },
-    { label: "an empty ClientRequestToken", SecretId: "prod/orders/db", ClientRequestToken: "" },
-    { label: "no ClientRequestToken", SecretId: "prod/orders/db", ClientRequestToken: undefined },
+    {
+      label: "an empty SecretId",
+      SecretId: "",
+      ClientRequestToken: TOKEN,
+      secretId: "",
+      token: TOKEN,
+    },
+    {
+      label: "no SecretId",
+      SecretId: undefined,
+      ClientRequestToken: TOKEN,
+      secretId: "",
+      token: TOKEN,
+    },
+    {
+      label: "a null SecretId",
+      SecretId: null,
+      ClientRequestToken: TOKEN,
+      secretId: "",
+      token: TOKEN,
+    },
+    {
+      label: "a numeric SecretId",
+      SecretId: 7,
+      ClientRequestToken: TOKEN,
+      secretId: "7",
+      token: TOKEN,
+    },
+    {
+      label: "an empty ClientRequestToken",
+      SecretId: "prod/orders/db",
+      ClientRequestToken: "",
+      secretId: "prod/orders/db",
+      token: "",
+    },
+    {
+      label: "no ClientRequestToken",
+      SecretId: "prod/orders/db",
+      ClientRequestToken: undefined,
+      secretId: "prod/orders/db",
+      token: "",
+    },
   ])(
     "refuses an event with $label before sending any request",
-    async ({ SecretId, ClientRequestToken }) => {
+    async ({ SecretId, ClientRequestToken, secretId, token }) => {
       const { rotate } = setUp();
       const event = { SecretId, ClientRequestToken, Step: "createSecret" } as unknown as Parameters<
         typeof rotate
@@ -210,6 +284,10 @@ describe("step 1 — the event and the version stages", () => {
 
       expect(error.message).toBe("the rotation event needs a SecretId and a ClientRequestToken");
       expect(error.step).toBe("createSecret");
+      expect(error.secretId, 'the event\'s SecretId as a string, a missing one as ""').toBe(
+        secretId,
+      );
+      expect(error.token, 'the event\'s token as a string, a missing one as ""').toBe(token);
       expect(sent()).toEqual([]);
     },
   );
@@ -346,6 +424,61 @@ describe("step 2 — creating the pending version", () => {
     const password = String(pendingOf(secret).password);
     expect(password).toHaveLength(48);
     expect(password).not.toMatch(/[aeiou0]/);
+  });
+
+  it.each([
+    ["an empty excludeCharacters, which excludes nothing", "", ""],
+    [
+      "excludeCharacters: undefined, which takes the default",
+      undefined,
+      DEFAULT_EXCLUDE_CHARACTERS,
+    ],
+  ])("sends %s as it is", async (_label, excludeCharacters, expected) => {
+    const { run } = setUp({ handler: { excludeCharacters } });
+
+    await run("createSecret");
+
+    expect(inputsOf(GetRandomPasswordCommand)).toEqual([
+      { PasswordLength: DEFAULT_PASSWORD_LENGTH, ExcludeCharacters: expected },
+    ]);
+  });
+
+  it("reads AWSCURRENT, then this rotation's version, with exactly the README's inputs", async () => {
+    const { run, secret } = setUp();
+
+    await run("createSecret");
+
+    const { current, pending } = reads(secret.arn);
+    expect(inputsOf(GetSecretValueCommand)).toEqual([current, pending]);
+  });
+
+  it("keeps every other field of the AWSCURRENT value, nested ones included", async () => {
+    const value = {
+      engine: "postgres",
+      username: USER,
+      password: CURRENT_PASSWORD,
+      port: 5432,
+      options: { sslmode: "require", replicas: ["a", "b"] },
+      proxy: null,
+    };
+    const { run, secret } = setUp({ current: JSON.stringify(value) });
+
+    await run("createSecret");
+
+    const [generated] = secret.passwords;
+    expect(pendingOf(secret), "only password replaced (compared as parsed JSON)").toEqual({
+      ...value,
+      password: generated,
+    });
+  });
+
+  it("accepts empty strings as username and password", async () => {
+    const { run, secret } = setUp({ current: JSON.stringify({ username: "", password: "" }) });
+
+    await run("createSecret");
+
+    const [generated] = secret.passwords;
+    expect(pendingOf(secret)).toEqual({ username: "", password: generated });
   });
 
   it.each([8, 4096])("accepts a passwordLength of %d", async (passwordLength) => {
@@ -541,6 +674,46 @@ describe("step 3 — setting the password", () => {
     expect(db.passwordOf(USER)).toBe(PREVIOUS_PASSWORD);
   });
 
+  it("reads each value with exactly the README's input", async () => {
+    const { run, secret, db, newPassword } = await afterCreate({
+      databasePassword: PREVIOUS_PASSWORD,
+    });
+
+    await run("setSecret");
+
+    expect(db.passwordOf(USER), "the AWSPREVIOUS password was used").toBe(newPassword);
+    const { current, pending, previous } = reads(secret.arn);
+    const inputs = inputsOf(GetSecretValueCommand);
+    for (const input of inputs) expect([current, pending, previous]).toContainEqual(input);
+    expect(inputs).toContainEqual(current);
+    expect(inputs).toContainEqual(pending);
+    expect(inputs).toContainEqual(previous);
+  });
+
+  it("changes an empty AWSCURRENT password: the empty string is a password", async () => {
+    const { run, db, newPassword } = await afterCreate({
+      current: credentials(""),
+      databasePassword: "",
+    });
+
+    await run("setSecret");
+
+    expect(db.passwordOf(USER)).toBe(newPassword);
+  });
+
+  it("quotes the username as JSON.stringify does when no known password works", async () => {
+    const odd = 'ops "blue"';
+    const { run } = await afterCreate({
+      current: JSON.stringify({ username: odd, password: CURRENT_PASSWORD }),
+    });
+
+    const error = await refusal(run("setSecret"));
+
+    expect(error.message).toBe(
+      `setSecret: cannot log in as "ops \\"blue\\"" with the AWSPENDING, AWSCURRENT or AWSPREVIOUS password`,
+    );
+  });
+
   it("refuses an AWSPENDING user other than the AWSCURRENT one, and changes nothing", async () => {
     const { run, db } = setUp({
       pending: JSON.stringify({ username: "intruder", password: "Pending-for-intruder" }),
@@ -553,6 +726,18 @@ describe("step 3 — setting the password", () => {
     );
     expect(db.calls.filter((call) => call.startsWith("changePassword"))).toEqual([]);
     expect(db.passwordOf(USER)).toBe(CURRENT_PASSWORD);
+  });
+
+  it("quotes both usernames as JSON.stringify does", async () => {
+    const { run } = setUp({
+      pending: JSON.stringify({ username: 'intruder\\"x', password: "Pending-for-intruder" }),
+    });
+
+    const error = await refusal(run("setSecret"));
+
+    expect(error.message).toBe(
+      `setSecret: the AWSPENDING user "intruder\\\\\\"x" is not the AWSCURRENT user "${USER}"`,
+    );
   });
 
   it("refuses an AWSPENDING value that is not credentials JSON", async () => {
@@ -591,6 +776,30 @@ describe("step 4 — testing the new password", () => {
     expect(db.calls).toEqual([`canLogin ${USER}`]);
     expect(sent()).not.toContain("PutSecretValue");
     expect(sent()).not.toContain("UpdateSecretVersionStage");
+  });
+
+  it("reads only this rotation's version, with exactly the README's input", async () => {
+    const { run, secret } = setUp();
+    await run("createSecret");
+    await run("setSecret");
+    sm.resetHistory();
+
+    await run("testSecret");
+
+    expect(inputsOf(GetSecretValueCommand)).toEqual([reads(secret.arn).pending]);
+  });
+
+  it("quotes the username as JSON.stringify does when the login fails", async () => {
+    const { run } = setUp({
+      current: JSON.stringify({ username: 'ops "blue"', password: CURRENT_PASSWORD }),
+    });
+    await run("createSecret");
+
+    const error = await refusal(run("testSecret"));
+
+    expect(error.message).toBe(
+      'testSecret: cannot log in as "ops \\"blue\\"" with the AWSPENDING password',
+    );
   });
 
   it("refuses when they do not log in, and does not fix it by changing the password", async () => {
@@ -666,6 +875,26 @@ describe("step 5 — finishing", () => {
       [TOKEN]: [AWSCURRENT],
       [CURRENT_ID]: [AWSPREVIOUS],
     });
+  });
+
+  it("sends no RemoveFromVersionId when no version carries AWSCURRENT", async () => {
+    const secret = new FakeSecret().install(sm);
+    secret.addVersion(TOKEN, credentials("Pending-only"), [AWSPENDING]);
+    const rotate = createRotationHandler({
+      secretsManager: client,
+      database: new FakeUserDatabase({}),
+    });
+
+    await rotate({ SecretId: secret.arn, ClientRequestToken: TOKEN, Step: "finishSecret" });
+
+    expect(
+      inputsOf(UpdateSecretVersionStageCommand),
+      "the field left out or undefined: the same request",
+    ).toEqual([
+      { SecretId: secret.arn, VersionStage: AWSCURRENT, MoveToVersionId: TOKEN },
+      { SecretId: secret.arn, VersionStage: AWSPENDING, RemoveFromVersionId: TOKEN },
+    ]);
+    expect(secret.versionIdsToStages()).toEqual({ [TOKEN]: [AWSCURRENT] });
   });
 
   it("does nothing the second time", async () => {
@@ -862,11 +1091,16 @@ describe("step 7 — failures and leaks", () => {
     const logs: string[] = [];
     const collect = async (rotation: ReturnType<typeof setUp>, steps: string[]) => {
       for (const step of steps) {
+        const before = rotation.lines.length;
         try {
           await rotation.run(step);
         } catch (error) {
           messages.push(error instanceof Error ? error.message : String(error));
         }
+        for (const line of rotation.lines.slice(before))
+          expect(line.startsWith(`${step}: `), `every line starts with its step: ${line}`).toBe(
+            true,
+          );
       }
       logs.push(...rotation.lines);
       return rotation.secret.passwords;

@@ -3,6 +3,8 @@
  * Secrets Manager invokes, each safe to run again, against the version-stage model of the service.
  * The README says what each step must do.
  */
+// A type-only import: to send commands, make it a value import (verbatimModuleSyntax erases this
+// one), e.g. `import { DescribeSecretCommand, type SecretsManagerClient } from "…";`.
 import type { SecretsManagerClient } from "@aws-sdk/client-secrets-manager";
 
 export const AWSCURRENT = "AWSCURRENT";
@@ -43,7 +45,7 @@ export interface RotationOptions {
   database: UserDatabase;
   /** Length of the generated password, an integer from 8 to 4096. Default 32. */
   passwordLength?: number;
-  /** Characters the generated password must not contain. Default `/@"'\`. */
+  /** Characters the generated password must not contain, as given (`""`: none). Default `/@"'\`. */
   excludeCharacters?: string;
   /** Told what each step did, never a password. Default: silent. */
   log?: (line: string) => void;

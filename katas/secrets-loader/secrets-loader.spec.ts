@@ -293,6 +293,19 @@ describe("step 2 — the environment first", () => {
     expect(secret.reveal()).toBe(PLAIN);
   });
 
+  it("returns a variable that holds JSON whole, even when key names one of its fields", async () => {
+    const json = JSON.stringify({ username: "env_user", password: PLAIN });
+    const secrets = loader({ env: { DB_SECRET: json } });
+
+    const secret = await secrets.get({ secretId: SECRET_ID, key: "password", env: "DB_SECRET" });
+
+    expect(secret.reveal(), "key does not apply to an environment value: the whole text").toBe(
+      json,
+    );
+    expect(secret.source).toBe("env");
+    expect(requests()).toBe(0);
+  });
+
   it("keeps the variable's value exactly, spaces included: only the empty string counts as not set", async () => {
     const secrets = loader({ env: { PADDED: "  p4ss  ", SPACES: "   " } });
 
@@ -359,6 +372,38 @@ describe("step 2 — the environment first", () => {
 
     expect(secret.reveal()).toBe("from-process-env");
     expect(secret.source).toBe("env");
+  });
+
+  it("looks up process.env at each call, even after process.env itself was replaced", async () => {
+    const secrets = new SecretsLoader({ client, env: undefined });
+    const original = process.env;
+    try {
+      process.env = { ...original, KATA_SECRETS_LOADER_REPLACED: "from-the-new-process-env" };
+
+      const secret = await secrets.get({
+        secretId: SECRET_ID,
+        env: "KATA_SECRETS_LOADER_REPLACED",
+      });
+
+      expect(secret.reveal(), "the process.env of the call, not the one of the constructor").toBe(
+        "from-the-new-process-env",
+      );
+    } finally {
+      process.env = original;
+    }
+    expect(requests()).toBe(0);
+  });
+
+  it("sends a secretId of spaces only as it is: only the empty string is refused", async () => {
+    fail("   ", secretsManagerErrors.secretNotFound());
+
+    const error = await rejection(loader().get({ secretId: "   " }));
+
+    expect(error, "a non-empty string: sent, and Secrets Manager does not know it").toBeInstanceOf(
+      SecretNotFoundError,
+    );
+    expect(error.message).toBe('secret "   " was not found (ResourceNotFoundException)');
+    expect(sm.commandCalls(GetSecretValueCommand)[0]?.args[0].input).toEqual({ SecretId: "   " });
   });
 
   it.each([
@@ -444,6 +489,26 @@ describe("step 3 — reading Secrets Manager", () => {
     const secret = await loader().get({ secretId: SECRET_ID, key: "password" });
 
     expect(secret.reveal()).toBe("");
+  });
+
+  it("returns an empty SecretString as the empty text: it is a value, not a missing one", async () => {
+    answer(SECRET_ID, { SecretString: "", SecretBinary: undefined });
+    const { lines, logger } = recordingLogger();
+
+    const secret = await loader({ logger }).get({ secretId: SECRET_ID });
+
+    expect(secret.reveal()).toBe("");
+    expect(secret.source).toBe("secrets-manager");
+    expect(lines).toEqual([["info", 'fetched secret "prod/orders/db" from Secrets Manager']]);
+  });
+
+  it("takes the SecretString when the response has both, even an empty one", async () => {
+    answer("prod/both", { SecretString: "text-wins", SecretBinary: new Uint8Array([1, 2, 3]) });
+    answer("prod/empty-and-binary", { SecretString: "", SecretBinary: new Uint8Array([1, 2, 3]) });
+    const secrets = loader();
+
+    expect((await secrets.get({ secretId: "prod/both" })).reveal()).toBe("text-wins");
+    expect((await secrets.get({ secretId: "prod/empty-and-binary" })).reveal()).toBe("");
   });
 
   it("returns a SecretBinary value as bytes", async () => {
@@ -563,6 +628,54 @@ describe("step 4 — malformed values", () => {
     expect((await secrets.get({ secretId: SECRET_ID, key: "username" })).reveal()).toBe("app");
     expect(requests()).toBe(1);
   });
+
+  it.each([
+    {
+      label: "a key of a binary secret",
+      response: { SecretString: undefined, SecretBinary: new Uint8Array([7, 7, 7]) },
+      key: "password",
+      whole: (secret: Secret) => [...secret.revealBytes()],
+      expected: [7, 7, 7],
+    },
+    {
+      label: "a key of a plain-text secret",
+      response: { SecretString: PLAIN },
+      key: "password",
+      whole: (secret: Secret) => secret.reveal(),
+      expected: PLAIN,
+    },
+    {
+      label: "a missing key",
+      response: { SecretString: JSON.stringify(DB_SECRET) },
+      key: "token",
+      whole: (secret: Secret) => secret.reveal(),
+      expected: JSON.stringify(DB_SECRET),
+    },
+    {
+      label: "a key whose value is an object",
+      response: { SecretString: JSON.stringify({ db: { password: PASSWORD } }) },
+      key: "db",
+      whole: (secret: Secret) => secret.reveal(),
+      expected: JSON.stringify({ db: { password: PASSWORD } }),
+    },
+  ])(
+    "fails only the get that asked for $label: the request succeeded, logged info, its value cached",
+    async ({ response, key, whole, expected }) => {
+      answer(SECRET_ID, response);
+      const { lines, logger } = recordingLogger();
+      const secrets = loader({ logger });
+
+      await expect(secrets.get({ secretId: SECRET_ID, key })).rejects.toThrow(SecretFormatError);
+      expect(whole(await secrets.get({ secretId: SECRET_ID })), "the whole value, cached").toEqual(
+        expected,
+      );
+
+      expect(requests(), "one request: the key error did not fail it").toBe(1);
+      expect(lines, "the request's info line, and no warn").toEqual([
+        ["info", 'fetched secret "prod/orders/db" from Secrets Manager'],
+      ]);
+    },
+  );
 
   it("fails the request when the response has neither SecretString nor SecretBinary: logged, not cached", async () => {
     answer(SECRET_ID, { SecretString: undefined, SecretBinary: undefined });
@@ -839,11 +952,11 @@ describe("step 6 — a cache with a TTL", () => {
     expect(DEFAULT_TTL_MS).toBe(300_000);
   });
 
-  it("reads Date.now by default", async () => {
+  it("reads Date.now by default, at each reading: a clock faked after construction is seen", async () => {
+    answer(SECRET_ID, { SecretString: PLAIN });
+    const secrets = loader({ ttlMs: 60_000, now: undefined });
     vi.useFakeTimers({ toFake: ["Date"] });
     vi.setSystemTime(new Date("2026-06-01T12:00:00.000Z"));
-    answer(SECRET_ID, { SecretString: PLAIN });
-    const secrets = loader({ ttlMs: 60_000 });
 
     await secrets.get({ secretId: SECRET_ID });
     vi.setSystemTime(new Date("2026-06-01T12:00:59.999Z"));
@@ -862,6 +975,17 @@ describe("step 6 — a cache with a TTL", () => {
       expect((await secrets.get({ secretId: SECRET_ID })).reveal()).toBe(PLAIN);
 
     expect(requests()).toBe(3);
+  });
+
+  it.each([
+    ["no client", undefined],
+    ["null", null],
+    ["an object without send", {}],
+  ])("refuses %s as client with a TypeError naming client", (_label, bad) => {
+    const options = { client: bad as unknown as SecretsManagerClient, env: {} };
+
+    expect(() => new SecretsLoader(options)).toThrow(TypeError);
+    expect(() => new SecretsLoader(options)).toThrow(/client/);
   });
 
   it.each([-1, 1.5, Number.NaN, Number.POSITIVE_INFINITY, Number.NEGATIVE_INFINITY, -0.5])(

@@ -4,6 +4,8 @@
  * that never prints its value. The README says what every function must do.
  */
 import { inspect } from "node:util";
+// A type-only import: to send a command, make it a value import (verbatimModuleSyntax erases this
+// one), e.g. `import { GetSecretValueCommand, type SecretsManagerClient } from "…";`.
 import type { SecretsManagerClient } from "@aws-sdk/client-secrets-manager";
 
 /** Five minutes: the default (and the maximum) of the AWS Parameters and Secrets Lambda Extension. */
@@ -65,11 +67,14 @@ export interface SecretsLoaderLogger {
 
 export interface SecretsLoaderOptions {
   client: SecretsManagerClient;
-  /** Where `ref.env` is looked up, on every call. Default: `process.env`. */
+  /** Where `ref.env` is looked up, on every call. Default: `process.env`, looked up at each call. */
   env?: Record<string, string | undefined>;
-  /** How long a fetched secret is served from memory. Default: `DEFAULT_TTL_MS`. 0: no caching. */
+  /**
+   * How long a fetched secret is served from memory. Default: `DEFAULT_TTL_MS`. 0: never served
+   * from memory (concurrent callers still share the request in flight).
+   */
   ttlMs?: number;
-  /** The clock, in milliseconds. Default: `Date.now`. */
+  /** The clock, in milliseconds. Default: `Date.now`, called at each reading. */
   now?: () => number;
   /** Told about every request to Secrets Manager (never about values). Default: silent. */
   logger?: SecretsLoaderLogger;

@@ -59,7 +59,7 @@ export interface RotationOptions {
   database: UserDatabase;
   /** Length of the generated password, an integer from 8 to 4096. Default 32. */
   passwordLength?: number;
-  /** Characters the generated password must not contain. Default `/@"'\`. */
+  /** Characters the generated password must not contain, as given (`""`: none). Default `/@"'\`. */
   excludeCharacters?: string;
   /** Told what each step did, never a password. Default: silent. */
   log?: (line: string) => void;
@@ -160,13 +160,13 @@ export function createRotationHandler(
     const next = await pending(run);
     // Already done by an earlier try (the Lambda timed out after the change): done.
     if (await db.canLogin(next.username, next.password)) {
-      log(`setSecret: the AWSPENDING password already works for "${next.username}"`);
+      log(`setSecret: the AWSPENDING password already works for ${quote(next.username)}`);
       return;
     }
     const current = await credentials(run, { VersionStage: AWSCURRENT });
     if (current.username !== next.username) {
       throw new RotationError(
-        `setSecret: the AWSPENDING user "${next.username}" is not the AWSCURRENT user "${current.username}"`,
+        `setSecret: the AWSPENDING user ${quote(next.username)} is not the AWSCURRENT user ${quote(current.username)}`,
         run.step,
         run.secretId,
         run.token,
@@ -175,14 +175,14 @@ export function createRotationHandler(
     const working = await workingPassword(run, current);
     if (working === undefined) {
       throw new RotationError(
-        `setSecret: cannot log in as "${next.username}" with the AWSPENDING, AWSCURRENT or AWSPREVIOUS password`,
+        `setSecret: cannot log in as ${quote(next.username)} with the AWSPENDING, AWSCURRENT or AWSPREVIOUS password`,
         run.step,
         run.secretId,
         run.token,
       );
     }
     await db.changePassword(next.username, working, next.password);
-    log(`setSecret: changed the password of "${next.username}"`);
+    log(`setSecret: changed the password of ${quote(next.username)}`);
   }
 
   /**
@@ -215,18 +215,19 @@ export function createRotationHandler(
     const next = await pending(run);
     if (!(await db.canLogin(next.username, next.password))) {
       throw new RotationError(
-        `testSecret: cannot log in as "${next.username}" with the AWSPENDING password`,
+        `testSecret: cannot log in as ${quote(next.username)} with the AWSPENDING password`,
         run.step,
         run.secretId,
         run.token,
       );
     }
-    log(`testSecret: "${next.username}" logs in with the AWSPENDING password`);
+    log(`testSecret: ${quote(next.username)} logs in with the AWSPENDING password`);
   }
 
   async function finishSecret(run: Invocation): Promise<void> {
     const current = versionWith(run.metadata, AWSCURRENT);
-    // Moving AWSCURRENT makes Secrets Manager move AWSPREVIOUS to the version it leaves.
+    // Moving AWSCURRENT makes Secrets Manager move AWSPREVIOUS to the version it leaves. With no
+    // AWSCURRENT anywhere, `current` is undefined and the SDK leaves the field out of the request.
     await sm.send(
       new UpdateSecretVersionStageCommand({
         SecretId: run.secretId,
@@ -264,18 +265,18 @@ export function createRotationHandler(
     } = event ?? ({} as RotationEvent);
     if (!isStep(step)) {
       throw new RotationError(
-        `unknown rotation step ${JSON.stringify(step)}`,
-        String(step),
-        String(secretId),
-        String(token),
+        `unknown rotation step ${quote(field(step))}`,
+        field(step),
+        field(secretId),
+        field(token),
       );
     }
     if (!nonEmpty(secretId) || !nonEmpty(token)) {
       throw new RotationError(
         "the rotation event needs a SecretId and a ClientRequestToken",
         step,
-        String(secretId),
-        String(token),
+        field(secretId),
+        field(token),
       );
     }
 
@@ -307,6 +308,16 @@ export function createRotationHandler(
 
 function isStep(step: unknown): step is RotationStep {
   return (ROTATION_STEPS as readonly unknown[]).includes(step);
+}
+
+/** An event field as RotationError holds it: a missing one (`undefined`, `null`) is `""`. */
+function field(value: unknown): string {
+  return value === undefined || value === null ? "" : String(value);
+}
+
+/** Values that come from a secret or from a person are quoted, so odd characters show. */
+function quote(text: string): string {
+  return JSON.stringify(text);
 }
 
 function nonEmpty(value: unknown): value is string {

@@ -76,11 +76,14 @@ export interface SecretsLoaderLogger {
 
 export interface SecretsLoaderOptions {
   client: SecretsManagerClient;
-  /** Where `ref.env` is looked up, on every call. Default: `process.env`. */
+  /** Where `ref.env` is looked up, on every call. Default: `process.env`, looked up at each call. */
   env?: Record<string, string | undefined>;
-  /** How long a fetched secret is served from memory. Default: `DEFAULT_TTL_MS`. 0: no caching. */
+  /**
+   * How long a fetched secret is served from memory. Default: `DEFAULT_TTL_MS`. 0: never served
+   * from memory (concurrent callers still share the request in flight).
+   */
   ttlMs?: number;
-  /** The clock, in milliseconds. Default: `Date.now`. */
+  /** The clock, in milliseconds. Default: `Date.now`, called at each reading. */
   now?: () => number;
   /** Told about every request to Secrets Manager (never about values). Default: silent. */
   logger?: SecretsLoaderLogger;
@@ -236,7 +239,8 @@ interface CacheEntry {
 
 export class SecretsLoader {
   readonly #client: SecretsManagerClient;
-  readonly #env: Record<string, string | undefined>;
+  /** The `env` option; without it, `process.env` is looked up at each call (see `get`). */
+  readonly #env: Record<string, string | undefined> | undefined;
   readonly #ttlMs: number;
   readonly #now: () => number;
   readonly #logger: SecretsLoaderLogger | undefined;
@@ -246,14 +250,19 @@ export class SecretsLoader {
   readonly #inFlight = new Map<string, Promise<RawValue>>();
 
   constructor(options: SecretsLoaderOptions) {
+    // Fail at start-up, not on the first request that is not answered from the environment.
+    if (typeof options.client?.send !== "function") {
+      throw new TypeError("client must be a SecretsManagerClient");
+    }
     const ttlMs = options.ttlMs ?? DEFAULT_TTL_MS;
     if (!Number.isInteger(ttlMs) || ttlMs < 0) {
       throw new RangeError(`ttlMs must be an integer >= 0, got ${ttlMs}`);
     }
     this.#client = options.client;
-    this.#env = options.env ?? process.env;
+    this.#env = options.env;
     this.#ttlMs = ttlMs;
-    this.#now = options.now ?? Date.now;
+    // Looked up at each reading, not captured: a clock faked after construction is seen.
+    this.#now = options.now ?? (() => Date.now());
     this.#logger = options.logger;
   }
 
@@ -262,7 +271,9 @@ export class SecretsLoader {
       throw new TypeError("secretId must be a non-empty string");
     }
     // Read every time: an override is a deployment decision, and changing it needs no restart.
-    const fromEnv = ref.env === undefined ? undefined : this.#env[ref.env];
+    // Without the option, `process.env` as it is now (it may have been replaced since).
+    const env = this.#env ?? process.env;
+    const fromEnv = ref.env === undefined ? undefined : env[ref.env];
     if (fromEnv !== undefined && fromEnv !== "") return new Secret(fromEnv, "env");
 
     return pick(await this.#raw(ref.secretId), ref);
@@ -308,6 +319,7 @@ function rawValueOf(
   response: { SecretString?: string | undefined; SecretBinary?: Uint8Array | undefined },
   secretId: string,
 ): RawValue {
+  // A SecretString wins whenever it is there, the empty string included: "" is a text value.
   if (response.SecretString !== undefined) return { text: response.SecretString };
   if (response.SecretBinary !== undefined) return { bytes: response.SecretBinary };
   throw new SecretFormatError(
