@@ -1,3 +1,4 @@
+import { inspect } from "node:util";
 import {
   DescribeSecretCommand,
   GetRandomPasswordCommand,
@@ -210,6 +211,8 @@ describe("step 1 — the event and the version stages", () => {
     { label: "no Step", Step: undefined, step: "" },
     { label: "a null Step", Step: null, step: "" },
     { label: "a numeric Step", Step: 42, step: "42" },
+    { label: "a Step of 0", Step: 0, step: "0" },
+    { label: "a Step of false", Step: false, step: "false" },
   ])(
     "refuses an event with $label, quoting the step as its step field holds it",
     async ({ Step, step }) => {
@@ -259,6 +262,20 @@ describe("step 1 — the event and the version stages", () => {
       token: TOKEN,
     },
     {
+      label: "a SecretId of 0",
+      SecretId: 0,
+      ClientRequestToken: TOKEN,
+      secretId: "0",
+      token: TOKEN,
+    },
+    {
+      label: "a ClientRequestToken of false",
+      SecretId: "prod/orders/db",
+      ClientRequestToken: false,
+      secretId: "prod/orders/db",
+      token: "false",
+    },
+    {
       label: "an empty ClientRequestToken",
       SecretId: "prod/orders/db",
       ClientRequestToken: "",
@@ -291,6 +308,25 @@ describe("step 1 — the event and the version stages", () => {
       expect(sent()).toEqual([]);
     },
   );
+
+  it("checks the step first: an unknown Step without SecretId or token is refused for its step", async () => {
+    const { rotate } = setUp();
+    const event = {
+      SecretId: "",
+      ClientRequestToken: undefined,
+      Step: "rotateSecret",
+    } as unknown as Parameters<typeof rotate>[0];
+
+    const error = await refusal(rotate(event));
+
+    expect(error.message, "check 1 (the step) comes before check 2 (the fields)").toBe(
+      'unknown rotation step "rotateSecret"',
+    );
+    expect(error.step).toBe("rotateSecret");
+    expect(error.secretId).toBe("");
+    expect(error.token).toBe("");
+    expect(sent()).toEqual([]);
+  });
 
   it.each(ROTATION_STEPS)(
     "does nothing in %s when the token's version is already AWSCURRENT (a finished rotation)",
@@ -433,8 +469,9 @@ describe("step 2 — creating the pending version", () => {
       undefined,
       DEFAULT_EXCLUDE_CHARACTERS,
     ],
+    ["excludeCharacters: null, which takes the default", null, DEFAULT_EXCLUDE_CHARACTERS],
   ])("sends %s as it is", async (_label, excludeCharacters, expected) => {
-    const { run } = setUp({ handler: { excludeCharacters } });
+    const { run } = setUp({ handler: { excludeCharacters: excludeCharacters as string } });
 
     await run("createSecret");
 
@@ -450,6 +487,18 @@ describe("step 2 — creating the pending version", () => {
 
     const { current, pending } = reads(secret.arn);
     expect(inputsOf(GetSecretValueCommand)).toEqual([current, pending]);
+  });
+
+  it("reads AWSCURRENT first on a retry too: the same two reads, in the same order", async () => {
+    const { run, secret } = setUp();
+    await run("createSecret");
+    sm.resetHistory();
+
+    await run("createSecret");
+
+    const { current, pending } = reads(secret.arn);
+    expect(inputsOf(GetSecretValueCommand)).toEqual([current, pending]);
+    expect(sent()).not.toContain("PutSecretValue");
   });
 
   it("keeps every other field of the AWSCURRENT value, nested ones included", async () => {
@@ -479,6 +528,17 @@ describe("step 2 — creating the pending version", () => {
 
     const [generated] = secret.passwords;
     expect(pendingOf(secret)).toEqual({ username: "", password: generated });
+  });
+
+  it.each([
+    ["undefined", undefined],
+    ["null", null],
+  ])("takes the default passwordLength for passwordLength: %s", async (_label, passwordLength) => {
+    const { run } = setUp({ handler: { passwordLength: passwordLength as unknown as number } });
+
+    await run("createSecret");
+
+    expect(inputsOf(GetRandomPasswordCommand)[0]?.PasswordLength).toBe(32);
   });
 
   it.each([8, 4096])("accepts a passwordLength of %d", async (passwordLength) => {
@@ -514,8 +574,11 @@ describe("step 2 — creating the pending version", () => {
     expect(inputsOf(PutSecretValueCommand), "one value put in all").toHaveLength(1);
   });
 
-  it("keeps a value an earlier try put, whatever it is", async () => {
-    const earlier = credentials("Put-by-an-earlier-try");
+  it.each([
+    ["credentials", credentials("Put-by-an-earlier-try")],
+    ["a value that is not JSON", "Put-by-an-earlier-try, not JSON"],
+    ["JSON without a password", JSON.stringify({ username: USER })],
+  ])("keeps a value an earlier try put, whatever it is: %s", async (_label, earlier) => {
     const { run, secret } = setUp({ pending: earlier });
 
     await run("createSecret");
@@ -554,7 +617,8 @@ describe("step 2 — creating the pending version", () => {
     expect(error.message).toBe(
       `createSecret: the AWSCURRENT value of secret ${secret.arn} is not JSON with a string username and password`,
     );
-    expect(error.message).not.toContain(CURRENT_PASSWORD);
+    expect("cause" in error, "no cause: JSON.parse's SyntaxError quotes the value").toBe(false);
+    expect(inspect(error, { depth: 10 })).not.toContain(CURRENT_PASSWORD);
     expect(sent()).not.toContain("PutSecretValue");
   });
 
@@ -660,35 +724,70 @@ describe("step 3 — setting the password", () => {
     expect(db.passwordOf(USER), "the database is left as it was").toBe("changed-by-someone-else");
   });
 
-  it("never uses an AWSPREVIOUS password that belongs to another user", async () => {
-    const { run, db } = await afterCreate({
-      previous: JSON.stringify({ username: "admin", password: PREVIOUS_PASSWORD }),
+  it.each(["admin", "ORDERS_APP"])(
+    "never uses an AWSPREVIOUS password that belongs to another user (%s)",
+    async (other) => {
+      const { run, db } = await afterCreate({
+        previous: JSON.stringify({ username: other, password: PREVIOUS_PASSWORD }),
+        databasePassword: PREVIOUS_PASSWORD,
+      });
+      // The trap: that password logs in as the rotated user and as the other user alike, so
+      // skipping the username check, whichever user it then logs in as, goes on to change it.
+      db.setPassword(other, PREVIOUS_PASSWORD);
+
+      const error = await refusal(run("setSecret"));
+
+      expect(error.message).toBe(
+        `setSecret: cannot log in as "${USER}" with the AWSPENDING, AWSCURRENT or AWSPREVIOUS password`,
+      );
+      expect(db.passwordOf(USER), "the database is left as it was").toBe(PREVIOUS_PASSWORD);
+      expect(db.passwordOf(other)).toBe(PREVIOUS_PASSWORD);
+    },
+  );
+
+  it.each([
+    {
+      label: "the AWSPREVIOUS password is the one that works",
       databasePassword: PREVIOUS_PASSWORD,
-    });
+      retry: false,
+      expected: ["pending", "current", "previous"] as const,
+      logins: 3,
+    },
+    {
+      label: "the AWSCURRENT password works: AWSPREVIOUS is never read",
+      databasePassword: CURRENT_PASSWORD,
+      retry: false,
+      expected: ["pending", "current"] as const,
+      logins: 2,
+    },
+    {
+      label: "a retry, whose AWSPENDING password already works: nothing else is read",
+      databasePassword: CURRENT_PASSWORD,
+      retry: true,
+      expected: ["pending"] as const,
+      logins: 1,
+    },
+  ])(
+    "reads the values in the README's order, each only when needed, with its exact input: $label",
+    async ({ databasePassword, retry, expected, logins }) => {
+      const { run, secret, db, newPassword } = await afterCreate({ databasePassword });
+      if (retry) {
+        await run("setSecret");
+        sm.resetHistory();
+        db.calls.length = 0;
+      }
 
-    const error = await refusal(run("setSecret"));
+      await run("setSecret");
 
-    expect(error.message).toBe(
-      `setSecret: cannot log in as "${USER}" with the AWSPENDING, AWSCURRENT or AWSPREVIOUS password`,
-    );
-    expect(db.passwordOf(USER)).toBe(PREVIOUS_PASSWORD);
-  });
-
-  it("reads each value with exactly the README's input", async () => {
-    const { run, secret, db, newPassword } = await afterCreate({
-      databasePassword: PREVIOUS_PASSWORD,
-    });
-
-    await run("setSecret");
-
-    expect(db.passwordOf(USER), "the AWSPREVIOUS password was used").toBe(newPassword);
-    const { current, pending, previous } = reads(secret.arn);
-    const inputs = inputsOf(GetSecretValueCommand);
-    for (const input of inputs) expect([current, pending, previous]).toContainEqual(input);
-    expect(inputs).toContainEqual(current);
-    expect(inputs).toContainEqual(pending);
-    expect(inputs).toContainEqual(previous);
-  });
+      expect(db.passwordOf(USER)).toBe(newPassword);
+      const inputs = reads(secret.arn);
+      expect(inputsOf(GetSecretValueCommand)).toEqual(expected.map((value) => inputs[value]));
+      expect(db.calls, "the logins, then the one change (none on a retry)").toEqual([
+        ...Array(logins).fill(`canLogin ${USER}`),
+        ...(retry ? [] : [`changePassword ${USER}`]),
+      ]);
+    },
+  );
 
   it("changes an empty AWSCURRENT password: the empty string is a password", async () => {
     const { run, db, newPassword } = await afterCreate({
@@ -723,6 +822,20 @@ describe("step 3 — setting the password", () => {
 
     expect(error.message).toBe(
       `setSecret: the AWSPENDING user "intruder" is not the AWSCURRENT user "${USER}"`,
+    );
+    expect(db.calls.filter((call) => call.startsWith("changePassword"))).toEqual([]);
+    expect(db.passwordOf(USER)).toBe(CURRENT_PASSWORD);
+  });
+
+  it("compares the usernames exactly: one that differs in case only is another user", async () => {
+    const { run, db } = setUp({
+      pending: JSON.stringify({ username: "Orders_App", password: "Pending-for-Orders_App" }),
+    });
+
+    const error = await refusal(run("setSecret"));
+
+    expect(error.message).toBe(
+      `setSecret: the AWSPENDING user "Orders_App" is not the AWSCURRENT user "${USER}"`,
     );
     expect(db.calls.filter((call) => call.startsWith("changePassword"))).toEqual([]);
     expect(db.passwordOf(USER)).toBe(CURRENT_PASSWORD);
@@ -1086,7 +1199,7 @@ describe("step 7 — failures and leaks", () => {
     }
   });
 
-  it("never puts a password in a log line or a RotationError message", async () => {
+  it("never puts a password in a log line or a RotationError's message, stack or inspection", async () => {
     const messages: string[] = [];
     const logs: string[] = [];
     const collect = async (rotation: ReturnType<typeof setUp>, steps: string[]) => {
@@ -1095,7 +1208,10 @@ describe("step 7 — failures and leaks", () => {
         try {
           await rotation.run(step);
         } catch (error) {
-          messages.push(error instanceof Error ? error.message : String(error));
+          expect(error, "these scenarios fail with RotationErrors").toBeInstanceOf(RotationError);
+          expect("cause" in (error as object), "a RotationError has no cause").toBe(false);
+          const { message, stack } = error as RotationError;
+          messages.push(message, stack ?? "", inspect(error, { depth: 10, showHidden: true }));
         }
         for (const line of rotation.lines.slice(before))
           expect(line.startsWith(`${step}: `), `every line starts with its step: ${line}`).toBe(
@@ -1127,7 +1243,7 @@ describe("step 7 — failures and leaks", () => {
       )),
     ];
 
-    expect(messages.length, "the failing scenarios did fail").toBeGreaterThanOrEqual(4);
+    expect(messages.length, "the failing scenarios did fail").toBeGreaterThanOrEqual(4 * 3);
     expect(logs.length).toBeGreaterThan(0);
     const passwords = [
       PREVIOUS_PASSWORD,

@@ -5,9 +5,10 @@ import {
   GetSecretValueCommand,
   type GetSecretValueResponse,
   SecretsManagerClient,
+  SecretsManagerServiceException,
 } from "@aws-sdk/client-secrets-manager";
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
-import { useMockedClient } from "../../fixtures/helpers/aws/client";
+import { awsServiceError, useMockedClient } from "../../fixtures/helpers/aws/client";
 import {
   sampleDatabaseSecret,
   sampleSecretArn,
@@ -41,7 +42,9 @@ const DB_SECRET = sampleDatabaseSecret({ password: PASSWORD });
 beforeEach(() => {
   // A request the test did not expect fails loudly, with the input it was sent.
   sm.on(GetSecretValueCommand).callsFake((input: unknown) => {
-    throw new Error(`unexpected GetSecretValue input: ${JSON.stringify(input)}`);
+    throw new Error(
+      `unexpected GetSecretValue input: ${JSON.stringify(input)} (the mock answers exactly { SecretId }, as the README's step 2 says, and only for the secrets a test set up)`,
+    );
   });
 });
 
@@ -215,6 +218,23 @@ describe("step 1 — a value that never prints", () => {
     expect(text.reveal()).toBe("abc");
   });
 
+  it("holds exactly the bytes a view shows: a subarray, a Buffer cut out of Node's pool", () => {
+    const whole = new Uint8Array([9, 9, 1, 2, 3, 9]);
+    const sub = new Secret(whole.subarray(2, 5), "secrets-manager");
+    const pooled = Buffer.from("pw");
+    expect(pooled.buffer.byteLength, "the Buffer is a view into a larger pool").toBeGreaterThan(2);
+    const fromBuffer = new Secret(pooled, "env");
+
+    expect([...sub.revealBytes()], "the view's bytes, from its byteOffset").toEqual([1, 2, 3]);
+    expect([...fromBuffer.revealBytes()], "byteLength bytes, not the pool behind them").toEqual([
+      0x70, 0x77,
+    ]);
+    whole.fill(0);
+    pooled.fill(0);
+    expect([...sub.revealBytes()], "a copy of the view, not of the buffer").toEqual([1, 2, 3]);
+    expect([...fromBuffer.revealBytes()]).toEqual([0x70, 0x77]);
+  });
+
   it("turns into [REDACTED] as a string, however it is converted", () => {
     const secret = new Secret(PLAIN, "env");
 
@@ -307,9 +327,14 @@ describe("step 2 — the environment first", () => {
   });
 
   it("keeps the variable's value exactly, spaces included: only the empty string counts as not set", async () => {
-    const secrets = loader({ env: { PADDED: "  p4ss  ", SPACES: "   " } });
+    const secrets = loader({
+      env: { PADDED: "  p4ss  ", SPACES: "   ", LINE: "p4ss\n", CRLF: "\tp4ss\r\n" },
+    });
 
     expect((await secrets.get({ secretId: SECRET_ID, env: "PADDED" })).reveal()).toBe("  p4ss  ");
+    const line = await secrets.get({ secretId: SECRET_ID, env: "LINE" });
+    expect(line.reveal(), "never trimmed: the newline is part of the value").toBe("p4ss\n");
+    expect((await secrets.get({ secretId: SECRET_ID, env: "CRLF" })).reveal()).toBe("\tp4ss\r\n");
     const spaces = await secrets.get({ secretId: SECRET_ID, env: "SPACES" });
     expect(spaces.reveal()).toBe("   ");
     expect(spaces.source).toBe("env");
@@ -337,6 +362,53 @@ describe("step 2 — the environment first", () => {
 
     expect(secret.source).toBe("secrets-manager");
     expect(secret.reveal()).toBe(PLAIN);
+  });
+
+  it.each(["constructor", "toString", "hasOwnProperty", "__proto__"])(
+    "counts own properties only: %s, inherited by {}, is no variable",
+    async (name) => {
+      answer(SECRET_ID, { SecretString: PLAIN });
+
+      const secret = await loader({ env: {} }).get({ secretId: SECRET_ID, env: name });
+
+      expect(secret.source, `env.${name} is inherited from Object.prototype`).toBe(
+        "secrets-manager",
+      );
+      expect(secret.reveal()).toBe(PLAIN);
+    },
+  );
+
+  it.each(["hasOwnProperty", "constructor"])(
+    "counts own properties of process.env only: %s is no variable",
+    async (name) => {
+      answer(SECRET_ID, { SecretString: PLAIN });
+
+      const secret = await new SecretsLoader({ client }).get({ secretId: SECRET_ID, env: name });
+
+      expect(secret.source, `process.env.${name} is an inherited function`).toBe("secrets-manager");
+      expect(secret.reveal()).toBe(PLAIN);
+    },
+  );
+
+  it("counts own properties only: a string on the env object's prototype is no variable", async () => {
+    answer(SECRET_ID, { SecretString: PLAIN });
+    const env = Object.create({ DB_PASSWORD: "from-the-prototype" }) as Record<string, string>;
+
+    const secret = await loader({ env }).get({ secretId: SECRET_ID, env: "DB_PASSWORD" });
+
+    expect(secret.source, "an inherited property is not a variable").toBe("secrets-manager");
+    expect(secret.reveal()).toBe(PLAIN);
+  });
+
+  it("counts a variable whose value is not a string as not set", async () => {
+    answer(SECRET_ID, { SecretString: PLAIN });
+    const env = { PORT: 5432, TLS: true } as unknown as Record<string, string>;
+    const secrets = loader({ env, ttlMs: 0 });
+
+    expect((await secrets.get({ secretId: SECRET_ID, env: "PORT" })).source).toBe(
+      "secrets-manager",
+    );
+    expect((await secrets.get({ secretId: SECRET_ID, env: "TLS" })).reveal()).toBe(PLAIN);
   });
 
   it("reads the environment on every call and never caches what it found there", async () => {
@@ -374,25 +446,31 @@ describe("step 2 — the environment first", () => {
     expect(secret.source).toBe("env");
   });
 
-  it("looks up process.env at each call, even after process.env itself was replaced", async () => {
-    const secrets = new SecretsLoader({ client, env: undefined });
-    const original = process.env;
-    try {
-      process.env = { ...original, KATA_SECRETS_LOADER_REPLACED: "from-the-new-process-env" };
+  it.each([
+    ["undefined", undefined],
+    ["null", null],
+  ])(
+    "looks up process.env at each call (env: %s), even after process.env itself was replaced",
+    async (_label, env) => {
+      const secrets = new SecretsLoader({ client, env: env as undefined });
+      const original = process.env;
+      try {
+        process.env = { ...original, KATA_SECRETS_LOADER_REPLACED: "from-the-new-process-env" };
 
-      const secret = await secrets.get({
-        secretId: SECRET_ID,
-        env: "KATA_SECRETS_LOADER_REPLACED",
-      });
+        const secret = await secrets.get({
+          secretId: SECRET_ID,
+          env: "KATA_SECRETS_LOADER_REPLACED",
+        });
 
-      expect(secret.reveal(), "the process.env of the call, not the one of the constructor").toBe(
-        "from-the-new-process-env",
-      );
-    } finally {
-      process.env = original;
-    }
-    expect(requests()).toBe(0);
-  });
+        expect(secret.reveal(), "the process.env of the call, not the one of the constructor").toBe(
+          "from-the-new-process-env",
+        );
+      } finally {
+        process.env = original;
+      }
+      expect(requests()).toBe(0);
+    },
+  );
 
   it("sends a secretId of spaces only as it is: only the empty string is refused", async () => {
     fail("   ", secretsManagerErrors.secretNotFound());
@@ -511,6 +589,24 @@ describe("step 3 — reading Secrets Manager", () => {
     expect((await secrets.get({ secretId: "prod/empty-and-binary" })).reveal()).toBe("");
   });
 
+  it("reads a key from the SecretString when the response has a SecretBinary too", async () => {
+    answer("prod/both", {
+      SecretString: JSON.stringify(DB_SECRET),
+      SecretBinary: new Uint8Array([1, 2, 3]),
+    });
+    answer("prod/empty-and-binary", { SecretString: "", SecretBinary: new Uint8Array([1, 2, 3]) });
+    const secrets = loader();
+
+    const password = await secrets.get({ secretId: "prod/both", key: "password" });
+    expect(password.reveal(), "the key of the SecretString, not 'is binary'").toBe(PASSWORD);
+    const error = await rejection(
+      secrets.get({ secretId: "prod/empty-and-binary", key: "password" }),
+    );
+    expect(error.message, "the empty SecretString is the value: not JSON").toBe(
+      'secret "prod/empty-and-binary" is not a JSON object, so it has no key "password"',
+    );
+  });
+
   it("returns a SecretBinary value as bytes", async () => {
     answer(SECRET_ID, { SecretString: undefined, SecretBinary: new Uint8Array([0, 255, 16, 128]) });
 
@@ -519,6 +615,19 @@ describe("step 3 — reading Secrets Manager", () => {
     expect([...secret.revealBytes()]).toEqual([0, 255, 16, 128]);
     expect(() => secret.reveal(), "a binary secret has no text form").toThrow(TypeError);
     expect(secret.source).toBe("secrets-manager");
+  });
+
+  it("returns a SecretBinary that is a view into a larger buffer as exactly its bytes", async () => {
+    // What the SDK hands over: it decodes the base64 with Buffer.from, which cuts small buffers out
+    // of Node's shared pool, and returns a Uint8Array view of that slice.
+    const decoded = Buffer.from("3q2+7w==", "base64");
+    const view = new Uint8Array(decoded.buffer, decoded.byteOffset, decoded.byteLength);
+    expect(view.buffer.byteLength, "a view into a larger buffer").toBeGreaterThan(4);
+    answer(SECRET_ID, { SecretString: undefined, SecretBinary: view });
+
+    const secret = await loader().get({ secretId: SECRET_ID });
+
+    expect([...secret.revealBytes()]).toEqual([0xde, 0xad, 0xbe, 0xef]);
   });
 
   it("passes an ARN through as the SecretId, unchanged", async () => {
@@ -538,6 +647,7 @@ describe("step 4 — malformed values", () => {
     const error = await rejection(loader().get({ secretId: SECRET_ID, key }));
     expect(error).toBeInstanceOf(SecretFormatError);
     expect(error).toBeInstanceOf(SecretsLoaderError);
+    expect("cause" in error, "a SecretFormatError has no cause property at all").toBe(false);
     return error as SecretFormatError;
   }
 
@@ -687,10 +797,14 @@ describe("step 4 — malformed values", () => {
     expect(first).toBeInstanceOf(SecretFormatError);
     expect(first.message).toBe(message);
     expect((first as SecretFormatError).retryable).toBe(false);
+    expect("cause" in first, "a SecretFormatError has no cause property at all").toBe(false);
+    expect(lines, "exactly one line for the failed request: its warn, no info").toEqual([
+      ["warn", message],
+    ]);
     await expect(secrets.get({ secretId: SECRET_ID, key: "password" })).rejects.toThrow(message);
 
     expect(requests(), "a response without a value is not cached").toBe(2);
-    expect(lines).toEqual([
+    expect(lines, "one line per request").toEqual([
       ["warn", message],
       ["warn", message],
     ]);
@@ -775,6 +889,32 @@ describe("step 5 — typed errors", () => {
       retryable: false,
     },
     {
+      label: "an error whose $fault is client as not retryable, though its status is 503",
+      sdk: () =>
+        awsServiceError(
+          SecretsManagerServiceException,
+          "ServiceUnavailableException",
+          "Service unavailable.",
+          503,
+          { $fault: "client" },
+        ),
+      code: "ServiceUnavailableException",
+      retryable: false,
+    },
+    {
+      label: "an error whose $fault is server as retryable, though its status is 400",
+      sdk: () =>
+        awsServiceError(
+          SecretsManagerServiceException,
+          "InternalFailure",
+          "An internal error occurred.",
+          400,
+          { $fault: "server" },
+        ),
+      code: "InternalFailure",
+      retryable: true,
+    },
+    {
       label: "a network TypeError as not retryable",
       sdk: () => new TypeError("fetch failed"),
       code: "TypeError",
@@ -836,12 +976,35 @@ describe("step 5 — typed errors", () => {
     expect(JSON.stringify(lines)).not.toContain(PASSWORD);
   });
 
-  it("logs nothing without a logger: not to the console either", async () => {
+  it("quotes the secretId as JSON.stringify does in error messages and log lines", async () => {
+    const missing = 'team "a"\\db';
+    const found = 'team "b"/db';
+    fail(missing, secretsManagerErrors.secretNotFound());
+    answer(found, { SecretString: PLAIN });
+    const { lines, logger } = recordingLogger();
+    const secrets = loader({ logger });
+
+    const error = await rejection(secrets.get({ secretId: missing }));
+    await secrets.get({ secretId: found });
+
+    expect(error.message).toBe(
+      'secret "team \\"a\\"\\\\db" was not found (ResourceNotFoundException)',
+    );
+    expect(lines).toEqual([
+      ["warn", 'secret "team \\"a\\"\\\\db" was not found (ResourceNotFoundException)'],
+      ["info", 'fetched secret "team \\"b\\"/db" from Secrets Manager'],
+    ]);
+  });
+
+  it.each([
+    ["without a logger", {}],
+    ["with logger: null", { logger: null as unknown as undefined }],
+  ])("logs nothing %s: not to the console either", async (_label, options) => {
     answer("prod/ok", { SecretString: PLAIN });
     fail("prod/denied", secretsManagerErrors.accessDenied("prod/denied"));
     const methods = ["log", "info", "warn", "error", "debug", "trace"] as const;
     const spies = methods.map((method) => vi.spyOn(console, method).mockImplementation(() => {}));
-    const secrets = loader();
+    const secrets = loader(options);
 
     expect((await secrets.get({ secretId: "prod/ok" })).reveal()).toBe(PLAIN);
     await expect(secrets.get({ secretId: "prod/denied" })).rejects.toThrow(SecretAccessDeniedError);
@@ -937,10 +1100,13 @@ describe("step 6 — a cache with a TTL", () => {
     );
   });
 
-  it("defaults to a TTL of 300 000 ms (five minutes)", async () => {
+  it.each([
+    ["undefined", undefined],
+    ["null", null],
+  ])("defaults to a TTL of 300 000 ms (five minutes), for ttlMs: %s", async (_label, ttlMs) => {
     answer(SECRET_ID, { SecretString: PLAIN });
     const clock = manualClock(1_000_000);
-    const secrets = loader({ now: clock.now, ttlMs: undefined });
+    const secrets = loader({ now: clock.now, ttlMs: ttlMs as undefined });
 
     await secrets.get({ secretId: SECRET_ID });
     clock.time += DEFAULT_TTL_MS - 1;
@@ -952,20 +1118,26 @@ describe("step 6 — a cache with a TTL", () => {
     expect(DEFAULT_TTL_MS).toBe(300_000);
   });
 
-  it("reads Date.now by default, at each reading: a clock faked after construction is seen", async () => {
-    answer(SECRET_ID, { SecretString: PLAIN });
-    const secrets = loader({ ttlMs: 60_000, now: undefined });
-    vi.useFakeTimers({ toFake: ["Date"] });
-    vi.setSystemTime(new Date("2026-06-01T12:00:00.000Z"));
+  it.each([
+    ["undefined", undefined],
+    ["null", null],
+  ])(
+    "reads Date.now by default (now: %s), at each reading: a clock faked after construction is seen",
+    async (_label, now) => {
+      answer(SECRET_ID, { SecretString: PLAIN });
+      const secrets = loader({ ttlMs: 60_000, now: now as undefined });
+      vi.useFakeTimers({ toFake: ["Date"] });
+      vi.setSystemTime(new Date("2026-06-01T12:00:00.000Z"));
 
-    await secrets.get({ secretId: SECRET_ID });
-    vi.setSystemTime(new Date("2026-06-01T12:00:59.999Z"));
-    await secrets.get({ secretId: SECRET_ID });
-    expect(requests()).toBe(1);
-    vi.setSystemTime(new Date("2026-06-01T12:01:00.000Z"));
-    await secrets.get({ secretId: SECRET_ID });
-    expect(requests()).toBe(2);
-  });
+      await secrets.get({ secretId: SECRET_ID });
+      vi.setSystemTime(new Date("2026-06-01T12:00:59.999Z"));
+      await secrets.get({ secretId: SECRET_ID });
+      expect(requests()).toBe(1);
+      vi.setSystemTime(new Date("2026-06-01T12:01:00.000Z"));
+      await secrets.get({ secretId: SECRET_ID });
+      expect(requests()).toBe(2);
+    },
+  );
 
   it("sends a request for every get with ttlMs: 0", async () => {
     answer(SECRET_ID, { SecretString: PLAIN });
@@ -975,6 +1147,27 @@ describe("step 6 — a cache with a TTL", () => {
       expect((await secrets.get({ secretId: SECRET_ID })).reveal()).toBe(PLAIN);
 
     expect(requests()).toBe(3);
+  });
+
+  it("accepts any object with a send method as client: a plain object, no instanceof", async () => {
+    const inputs: unknown[] = [];
+    const plain = {
+      async send(command: GetSecretValueCommand) {
+        expect(command).toBeInstanceOf(GetSecretValueCommand);
+        inputs.push(command.input);
+        return sampleSecretValue(SECRET_ID, { SecretString: PLAIN });
+      },
+    };
+    const secrets = new SecretsLoader({
+      client: plain as unknown as SecretsManagerClient,
+      env: {},
+    });
+
+    const secret = await secrets.get({ secretId: SECRET_ID });
+
+    expect(secret.reveal()).toBe(PLAIN);
+    expect(inputs, "the plain client was sent the request").toEqual([{ SecretId: SECRET_ID }]);
+    expect(requests(), "and the SDK client was not").toBe(0);
   });
 
   it.each([

@@ -277,8 +277,8 @@ export class SecretsLoader {
     // Read every time: an override is a deployment decision, and changing it needs no restart.
     // Without the option, `process.env` as it is now (it may have been replaced since).
     const env = this.#env ?? process.env;
-    const fromEnv = ref.env === undefined ? undefined : env[ref.env];
-    if (fromEnv !== undefined && fromEnv !== "") return new Secret(fromEnv, "env");
+    const fromEnv = ref.env === undefined ? undefined : variable(env, ref.env);
+    if (fromEnv !== undefined) return new Secret(fromEnv, "env");
 
     return pick(await this.#raw(ref.secretId), ref);
   }
@@ -317,6 +317,17 @@ export class SecretsLoader {
     this.#logger?.info(`fetched secret ${JSON.stringify(secretId)} from Secrets Manager`);
     return raw;
   }
+}
+
+/**
+ * The variable `name` when it is set and not empty, exactly as it is (not trimmed). Only an own
+ * property counts: `env.constructor` or `process.env.hasOwnProperty` are inherited functions, not
+ * variables.
+ */
+function variable(env: Record<string, string | undefined>, name: string): string | undefined {
+  if (!Object.hasOwn(env, name)) return undefined;
+  const value: unknown = env[name];
+  return typeof value === "string" && value !== "" ? value : undefined;
 }
 
 function rawValueOf(
