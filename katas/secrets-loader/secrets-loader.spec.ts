@@ -1,0 +1,1318 @@
+import { Console } from "node:console";
+import { Writable } from "node:stream";
+import { inspect } from "node:util";
+import {
+  GetSecretValueCommand,
+  type GetSecretValueResponse,
+  SecretsManagerClient,
+  SecretsManagerServiceException,
+} from "@aws-sdk/client-secrets-manager";
+import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
+import { awsServiceError, useMockedClient } from "../../fixtures/helpers/aws/client";
+import {
+  sampleDatabaseSecret,
+  sampleSecretArn,
+  sampleSecretValue,
+  secretsManagerError,
+  secretsManagerErrors,
+} from "../../fixtures/helpers/aws/secrets-manager";
+import {
+  DEFAULT_TTL_MS,
+  REDACTED,
+  Secret,
+  SecretAccessDeniedError,
+  SecretDecryptionError,
+  SecretFormatError,
+  SecretNotFoundError,
+  SecretsLoader,
+  SecretsLoaderError,
+  type SecretsLoaderOptions,
+  SecretThrottledError,
+} from "./secrets-loader";
+
+const sm = useMockedClient(SecretsManagerClient);
+const client = new SecretsManagerClient({ region: "us-east-1" });
+
+const SECRET_ID = "prod/orders/db";
+/** Values easy to find in any output: no test may ever print one of them. */
+const PLAIN = "s3cr3t-PLAIN-value";
+const PASSWORD = "hunter2-JSON-password";
+const DB_SECRET = sampleDatabaseSecret({ password: PASSWORD });
+
+beforeEach(() => {
+  // A request the test did not expect fails loudly, with the input it was sent.
+  sm.on(GetSecretValueCommand).callsFake((input: unknown) => {
+    throw new Error(
+      `unexpected GetSecretValue input: ${JSON.stringify(input)} (the mock answers exactly { SecretId }, as the README's step 2 says, and only for the secrets a test set up)`,
+    );
+  });
+});
+
+afterEach(() => {
+  vi.useRealTimers();
+});
+
+/** GetSecretValue with exactly `{ SecretId: secretId }` answers `response` (every time). */
+function answer(secretId: string, response: Partial<GetSecretValueResponse>) {
+  sm.on(GetSecretValueCommand, { SecretId: secretId }, true).resolves({
+    ...sampleSecretValue(secretId),
+    ...response,
+  });
+}
+
+/** GetSecretValue with exactly `{ SecretId: secretId }` rejects with `error` (every time). */
+function fail(secretId: string, error: Error) {
+  sm.on(GetSecretValueCommand, { SecretId: secretId }, true).rejects(error);
+}
+
+interface Held {
+  resolve(response: Partial<GetSecretValueResponse>): void;
+  reject(error: unknown): void;
+  settled: boolean;
+}
+
+/**
+ * GetSecretValue for `secretId` stays in flight until the test settles it: returns the requests
+ * received so far, in order (each one `resolve`d or `reject`ed by hand).
+ */
+function hold(secretId: string): Held[] {
+  const requests: Held[] = [];
+  sm.on(GetSecretValueCommand, { SecretId: secretId }, true).callsFake(
+    () =>
+      new Promise((resolve, reject) => {
+        const held: Held = {
+          settled: false,
+          resolve: (response) => {
+            held.settled = true;
+            resolve({ ...sampleSecretValue(secretId), ...response });
+          },
+          reject: (error) => {
+            held.settled = true;
+            reject(error);
+          },
+        };
+        requests.push(held);
+      }),
+  );
+  return requests;
+}
+
+const requests = () => sm.commandCalls(GetSecretValueCommand).length;
+const inFlight = (held: Held[]) => held.filter((request) => !request.settled).length;
+/** Lets every pending promise callback run (real macrotask; these tests use no fake timers). */
+const flush = () => new Promise<void>((resolve) => setImmediate(resolve));
+
+/** A clock the test moves by hand. */
+function manualClock(start = 0) {
+  const clock = { time: start, now: () => clock.time };
+  return clock;
+}
+
+function recordingLogger() {
+  const lines: Array<["info" | "warn", string]> = [];
+  return {
+    lines,
+    logger: {
+      info: (message: string) => lines.push(["info", message]),
+      warn: (message: string) => lines.push(["warn", message]),
+    },
+  };
+}
+
+function loader(options: Partial<SecretsLoaderOptions> = {}) {
+  return new SecretsLoader({ client, env: {}, ...options });
+}
+
+/** Every way a value ends up in a log: the renderings a leak test looks through. */
+function renderings(value: unknown): string[] {
+  const views = [
+    String(value),
+    inspect(value, { depth: 10 }),
+    inspect(value, { depth: 10, showHidden: true }),
+    inspect(value, { depth: 10, customInspect: false, showHidden: true }),
+    JSON.stringify(value) ?? "",
+  ];
+  if (value instanceof Error) {
+    views.push(
+      value.message,
+      value.stack ?? "",
+      JSON.stringify(value, Object.getOwnPropertyNames(value)),
+    );
+    views.push(inspect(value.cause, { depth: 10 }));
+  }
+  return views;
+}
+
+function expectNoLeak(value: unknown, ...secrets: string[]) {
+  for (const view of renderings(value)) {
+    for (const secret of secrets) {
+      expect(view, `the value ${JSON.stringify(secret)} must not appear here`).not.toContain(
+        secret,
+      );
+    }
+  }
+}
+
+/** What `console.log` and `console.error` write, through a real Console. */
+function capturedConsole() {
+  let output = "";
+  const stream = new Writable({
+    write(chunk, _encoding, done) {
+      output += String(chunk);
+      done();
+    },
+  });
+  return { console: new Console({ stdout: stream, stderr: stream }), output: () => output };
+}
+
+/** The error a promise rejects with (the test fails if it resolves). */
+async function rejection(promise: Promise<unknown>): Promise<Error> {
+  try {
+    await promise;
+  } catch (error) {
+    return error as Error;
+  }
+  throw new Error("expected the promise to reject, but it resolved");
+}
+
+describe("step 1 — a value that never prints", () => {
+  it("reveals the text it holds and keeps its source", () => {
+    const fromEnv = new Secret(PLAIN, "env");
+    const fromAws = new Secret(PASSWORD, "secrets-manager");
+
+    expect(fromEnv.reveal()).toBe(PLAIN);
+    expect(fromEnv.source).toBe("env");
+    expect(fromAws.reveal()).toBe(PASSWORD);
+    expect(fromAws.source).toBe("secrets-manager");
+  });
+
+  it("gives the UTF-8 bytes of a text value", () => {
+    const secret = new Secret("pé€", "env");
+
+    expect([...secret.revealBytes()]).toEqual([0x70, 0xc3, 0xa9, 0xe2, 0x82, 0xac]);
+    expect(secret.revealBytes()).toBeInstanceOf(Uint8Array);
+  });
+
+  it("holds binary values: revealBytes gives them back, reveal refuses with a TypeError", () => {
+    const secret = new Secret(new Uint8Array([0, 255, 7, 128]), "secrets-manager");
+
+    expect([...secret.revealBytes()]).toEqual([0, 255, 7, 128]);
+    expect(() => secret.reveal()).toThrow(TypeError);
+    expect(() => secret.reveal()).toThrow(/revealBytes/);
+  });
+
+  it("keeps its own copy of the bytes: neither the caller's array nor a revealed one changes it", () => {
+    const bytes = new Uint8Array([1, 2, 3]);
+    const secret = new Secret(bytes, "secrets-manager");
+    bytes.fill(0);
+    expect([...secret.revealBytes()], "changing the array given to the constructor").toEqual([
+      1, 2, 3,
+    ]);
+
+    secret.revealBytes().fill(9);
+    expect([...secret.revealBytes()], "changing an array revealBytes returned").toEqual([1, 2, 3]);
+
+    const text = new Secret("abc", "env");
+    text.revealBytes().fill(0);
+    expect([...text.revealBytes()]).toEqual([97, 98, 99]);
+    expect(text.reveal()).toBe("abc");
+  });
+
+  it("holds exactly the bytes a view shows: a subarray, a Buffer cut out of Node's pool", () => {
+    const whole = new Uint8Array([9, 9, 1, 2, 3, 9]);
+    const sub = new Secret(whole.subarray(2, 5), "secrets-manager");
+    const pooled = Buffer.from("pw");
+    expect(pooled.buffer.byteLength, "the Buffer is a view into a larger pool").toBeGreaterThan(2);
+    const fromBuffer = new Secret(pooled, "env");
+
+    expect([...sub.revealBytes()], "the view's bytes, from its byteOffset").toEqual([1, 2, 3]);
+    expect([...fromBuffer.revealBytes()], "byteLength bytes, not the pool behind them").toEqual([
+      0x70, 0x77,
+    ]);
+    whole.fill(0);
+    pooled.fill(0);
+    expect([...sub.revealBytes()], "a copy of the view, not of the buffer").toEqual([1, 2, 3]);
+    expect([...fromBuffer.revealBytes()]).toEqual([0x70, 0x77]);
+  });
+
+  it("turns into [REDACTED] as a string, however it is converted", () => {
+    const secret = new Secret(PLAIN, "env");
+
+    expect(String(secret)).toBe(REDACTED);
+    expect(`${secret}`).toBe("[REDACTED]");
+    expect(secret.toString()).toBe("[REDACTED]");
+    expect(`password=${secret}`).toBe("password=[REDACTED]");
+  });
+
+  it("serialises to [REDACTED] in JSON, alone and inside an object", () => {
+    const secret = new Secret(PLAIN, "secrets-manager");
+
+    expect(secret.toJSON()).toBe("[REDACTED]");
+    expect(JSON.stringify(secret)).toBe('"[REDACTED]"');
+    expect(JSON.stringify({ user: "app", password: secret })).toBe(
+      '{"user":"app","password":"[REDACTED]"}',
+    );
+  });
+
+  it("prints as Secret([REDACTED]) in util.inspect, alone and nested", () => {
+    const secret = new Secret(PLAIN, "env");
+
+    expect(inspect(secret)).toBe("Secret([REDACTED])");
+    expect(inspect({ db: secret })).toBe("{ db: Secret([REDACTED]) }");
+    expect(inspect([secret], { showHidden: true })).toContain("Secret([REDACTED])");
+  });
+
+  it("never reaches console.log or console.error, whatever the format", () => {
+    const secret = new Secret(PLAIN, "env");
+    const binary = new Secret(new TextEncoder().encode(PASSWORD), "secrets-manager");
+    const { console: out, output } = capturedConsole();
+
+    out.log(secret);
+    out.log({ config: { password: secret, binary } });
+    out.log("%s %o %O %j %d", secret, secret, binary, secret, secret);
+    out.error("failed with", secret, [binary]);
+
+    expect(output()).toContain("Secret([REDACTED])");
+    expect(output()).not.toContain(PLAIN);
+    expect(output()).not.toContain(PASSWORD);
+  });
+
+  it("is no own property: spread, Object.values and inspect without custom hooks do not show it", () => {
+    const text = new Secret(PLAIN, "env");
+    const binary = new Secret(new Uint8Array([0xde, 0xad, 0xbe, 0xef]), "secrets-manager");
+    expect(text.reveal(), "the holder still has its value").toBe(PLAIN);
+
+    expect(Object.values({ ...text })).not.toContain(PLAIN);
+    expect(Object.values(text)).not.toContain(PLAIN);
+    const names = Object.getOwnPropertyNames(text) as Array<keyof Secret>;
+    expect(names.map((name) => text[name])).not.toContain(PLAIN);
+    expect(inspect(text, { customInspect: false, showHidden: true })).not.toContain(PLAIN);
+    const raw = inspect(binary, { customInspect: false, showHidden: true });
+    expect(raw, "the bytes are not an inspectable Uint8Array property").not.toMatch(
+      /Uint8Array|222|0xde/i,
+    );
+  });
+});
+
+describe("step 2 — the environment first", () => {
+  it("takes the value of the environment variable and sends no request", async () => {
+    const secrets = loader({ env: { DB_PASSWORD: PLAIN } });
+
+    const secret = await secrets.get({ secretId: SECRET_ID, env: "DB_PASSWORD" });
+
+    expect(secret.reveal()).toBe(PLAIN);
+    expect(secret.source).toBe("env");
+    expect(requests(), "the environment wins: Secrets Manager is not asked").toBe(0);
+  });
+
+  it("uses the variable's value as it is: key does not apply to it", async () => {
+    const secrets = loader({ env: { DB_PASSWORD: PLAIN } });
+
+    const secret = await secrets.get({ secretId: SECRET_ID, key: "password", env: "DB_PASSWORD" });
+
+    expect(secret.reveal()).toBe(PLAIN);
+  });
+
+  it("returns a variable that holds JSON whole, even when key names one of its fields", async () => {
+    const json = JSON.stringify({ username: "env_user", password: PLAIN });
+    const secrets = loader({ env: { DB_SECRET: json } });
+
+    const secret = await secrets.get({ secretId: SECRET_ID, key: "password", env: "DB_SECRET" });
+
+    expect(secret.reveal(), "key does not apply to an environment value: the whole text").toBe(
+      json,
+    );
+    expect(secret.source).toBe("env");
+    expect(requests()).toBe(0);
+  });
+
+  it("keeps the variable's value exactly, spaces included: only the empty string counts as not set", async () => {
+    const secrets = loader({
+      env: { PADDED: "  p4ss  ", SPACES: "   ", LINE: "p4ss\n", CRLF: "\tp4ss\r\n" },
+    });
+
+    expect((await secrets.get({ secretId: SECRET_ID, env: "PADDED" })).reveal()).toBe("  p4ss  ");
+    const line = await secrets.get({ secretId: SECRET_ID, env: "LINE" });
+    expect(line.reveal(), "never trimmed: the newline is part of the value").toBe("p4ss\n");
+    expect((await secrets.get({ secretId: SECRET_ID, env: "CRLF" })).reveal()).toBe("\tp4ss\r\n");
+    const spaces = await secrets.get({ secretId: SECRET_ID, env: "SPACES" });
+    expect(spaces.reveal()).toBe("   ");
+    expect(spaces.source).toBe("env");
+    expect(requests()).toBe(0);
+  });
+
+  it("asks Secrets Manager when the variable is empty or not set", async () => {
+    answer(SECRET_ID, { SecretString: PLAIN });
+    const secrets = loader({ env: { EMPTY: "" }, ttlMs: 0 });
+
+    const empty = await secrets.get({ secretId: SECRET_ID, env: "EMPTY" });
+    const missing = await secrets.get({ secretId: SECRET_ID, env: "NOT_SET" });
+
+    expect(empty.source, "an empty variable counts as not set").toBe("secrets-manager");
+    expect(empty.reveal()).toBe(PLAIN);
+    expect(missing.source).toBe("secrets-manager");
+    expect(requests()).toBe(2);
+  });
+
+  it("looks the name up exactly: db_password is not DB_PASSWORD", async () => {
+    answer(SECRET_ID, { SecretString: PLAIN });
+    const secrets = loader({ env: { db_password: "lower-case-value", Db_Password: "mixed" } });
+
+    const secret = await secrets.get({ secretId: SECRET_ID, env: "DB_PASSWORD" });
+
+    expect(secret.source).toBe("secrets-manager");
+    expect(secret.reveal()).toBe(PLAIN);
+  });
+
+  it.each(["constructor", "toString", "hasOwnProperty", "__proto__"])(
+    "counts own properties only: %s, inherited by {}, is no variable",
+    async (name) => {
+      answer(SECRET_ID, { SecretString: PLAIN });
+
+      const secret = await loader({ env: {} }).get({ secretId: SECRET_ID, env: name });
+
+      expect(secret.source, `env.${name} is inherited from Object.prototype`).toBe(
+        "secrets-manager",
+      );
+      expect(secret.reveal()).toBe(PLAIN);
+    },
+  );
+
+  it.each(["hasOwnProperty", "constructor"])(
+    "counts own properties of process.env only: %s is no variable",
+    async (name) => {
+      answer(SECRET_ID, { SecretString: PLAIN });
+
+      const secret = await new SecretsLoader({ client }).get({ secretId: SECRET_ID, env: name });
+
+      expect(secret.source, `process.env.${name} is an inherited function`).toBe("secrets-manager");
+      expect(secret.reveal()).toBe(PLAIN);
+    },
+  );
+
+  it("counts own properties only: a string on the env object's prototype is no variable", async () => {
+    answer(SECRET_ID, { SecretString: PLAIN });
+    const env = Object.create({ DB_PASSWORD: "from-the-prototype" }) as Record<string, string>;
+
+    const secret = await loader({ env }).get({ secretId: SECRET_ID, env: "DB_PASSWORD" });
+
+    expect(secret.source, "an inherited property is not a variable").toBe("secrets-manager");
+    expect(secret.reveal()).toBe(PLAIN);
+  });
+
+  it("counts a variable whose value is not a string as not set", async () => {
+    answer(SECRET_ID, { SecretString: PLAIN });
+    const env = { PORT: 5432, TLS: true } as unknown as Record<string, string>;
+    const secrets = loader({ env, ttlMs: 0 });
+
+    expect((await secrets.get({ secretId: SECRET_ID, env: "PORT" })).source).toBe(
+      "secrets-manager",
+    );
+    expect((await secrets.get({ secretId: SECRET_ID, env: "TLS" })).reveal()).toBe(PLAIN);
+  });
+
+  it("reads the environment on every call and never caches what it found there", async () => {
+    answer(SECRET_ID, { SecretString: PLAIN });
+    const env: Record<string, string | undefined> = {};
+    const secrets = loader({ env });
+    const ref = { secretId: SECRET_ID, env: "DB_PASSWORD" };
+
+    expect((await secrets.get(ref)).reveal()).toBe(PLAIN);
+    env.DB_PASSWORD = "set-later";
+    expect((await secrets.get(ref)).reveal(), "a variable set after the first call").toBe(
+      "set-later",
+    );
+    env.DB_PASSWORD = "changed";
+    expect((await secrets.get(ref)).reveal(), "a changed variable").toBe("changed");
+    delete env.DB_PASSWORD;
+    const back = await secrets.get(ref);
+    expect(back.reveal(), "a removed variable: back to the cached Secrets Manager value").toBe(
+      PLAIN,
+    );
+    expect(back.source).toBe("secrets-manager");
+    expect(requests(), "the Secrets Manager value itself stayed cached").toBe(1);
+  });
+
+  it("reads process.env by default, at the time of each call", async () => {
+    const secrets = new SecretsLoader({ client });
+    vi.stubEnv("KATA_SECRETS_LOADER_DB_PASSWORD", "from-process-env");
+
+    const secret = await secrets.get({
+      secretId: SECRET_ID,
+      env: "KATA_SECRETS_LOADER_DB_PASSWORD",
+    });
+
+    expect(secret.reveal()).toBe("from-process-env");
+    expect(secret.source).toBe("env");
+  });
+
+  it.each([
+    ["undefined", undefined],
+    ["null", null],
+  ])(
+    "looks up process.env at each call (env: %s), even after process.env itself was replaced",
+    async (_label, env) => {
+      const secrets = new SecretsLoader({ client, env: env as undefined });
+      const original = process.env;
+      try {
+        process.env = { ...original, KATA_SECRETS_LOADER_REPLACED: "from-the-new-process-env" };
+
+        const secret = await secrets.get({
+          secretId: SECRET_ID,
+          env: "KATA_SECRETS_LOADER_REPLACED",
+        });
+
+        expect(secret.reveal(), "the process.env of the call, not the one of the constructor").toBe(
+          "from-the-new-process-env",
+        );
+      } finally {
+        process.env = original;
+      }
+      expect(requests()).toBe(0);
+    },
+  );
+
+  it("sends a secretId of spaces only as it is: only the empty string is refused", async () => {
+    fail("   ", secretsManagerErrors.secretNotFound());
+
+    const error = await rejection(loader().get({ secretId: "   " }));
+
+    expect(error, "a non-empty string: sent, and Secrets Manager does not know it").toBeInstanceOf(
+      SecretNotFoundError,
+    );
+    expect(error.message).toBe('secret "   " was not found (ResourceNotFoundException)');
+    expect(sm.commandCalls(GetSecretValueCommand)[0]?.args[0].input).toEqual({ SecretId: "   " });
+  });
+
+  it.each([
+    ["an empty string", ""],
+    ["undefined", undefined],
+    ["a number", 42],
+  ])(
+    "rejects %s as secretId with a TypeError, before looking anywhere",
+    async (_label, secretId) => {
+      const secrets = loader({ env: { DB_PASSWORD: PLAIN } });
+
+      await expect(
+        secrets.get({ secretId: secretId as unknown as string, env: "DB_PASSWORD" }),
+      ).rejects.toThrow(TypeError);
+      await expect(secrets.get({ secretId: secretId as unknown as string })).rejects.toThrow(
+        /secretId/,
+      );
+      expect(requests()).toBe(0);
+    },
+  );
+});
+
+describe("step 3 — reading Secrets Manager", () => {
+  it("sends exactly { SecretId } and returns a plain SecretString as it is", async () => {
+    answer(SECRET_ID, { SecretString: PLAIN });
+
+    const secret = await loader().get({ secretId: SECRET_ID });
+
+    expect(secret.reveal()).toBe(PLAIN);
+    expect(secret.source).toBe("secrets-manager");
+    expect(sm).toHaveReceivedCommandWith(GetSecretValueCommand, { SecretId: SECRET_ID });
+    expect(sm.commandCalls(GetSecretValueCommand)[0]?.args[0].input).toEqual({
+      SecretId: SECRET_ID,
+    });
+  });
+
+  it("returns a JSON SecretString whole, unparsed, when no key is given", async () => {
+    const json = JSON.stringify(DB_SECRET);
+    answer(SECRET_ID, { SecretString: json });
+
+    const secret = await loader().get({ secretId: SECRET_ID });
+
+    expect(secret.reveal()).toBe(json);
+  });
+
+  it("picks one key out of a JSON SecretString", async () => {
+    answer(SECRET_ID, { SecretString: JSON.stringify(DB_SECRET) });
+    const secrets = loader();
+
+    const password = await secrets.get({ secretId: SECRET_ID, key: "password" });
+    expect(password.reveal()).toBe(PASSWORD);
+    expect(password.source).toBe("secrets-manager");
+    const username = await secrets.get({ secretId: SECRET_ID, key: "username" });
+    expect(username.reveal()).toBe("orders_app");
+  });
+
+  it("turns numbers and booleans into text, zero and false included", async () => {
+    answer(SECRET_ID, {
+      SecretString: JSON.stringify({
+        port: 5432,
+        retries: 0,
+        ratio: 0.25,
+        tls: true,
+        debug: false,
+      }),
+    });
+    const secrets = loader();
+    const value = async (key: string) => (await secrets.get({ secretId: SECRET_ID, key })).reveal();
+
+    expect(await value("port")).toBe("5432");
+    expect(await value("retries")).toBe("0");
+    expect(await value("ratio")).toBe("0.25");
+    expect(await value("tls")).toBe("true");
+    expect(await value("debug")).toBe("false");
+    expect((await secrets.get({ secretId: SECRET_ID, key: "port" })).source).toBe(
+      "secrets-manager",
+    );
+  });
+
+  it("returns an empty string value as an empty string, not as a missing key", async () => {
+    answer(SECRET_ID, { SecretString: JSON.stringify({ password: "", username: "app" }) });
+
+    const secret = await loader().get({ secretId: SECRET_ID, key: "password" });
+
+    expect(secret.reveal()).toBe("");
+  });
+
+  it("returns an empty SecretString as the empty text: it is a value, not a missing one", async () => {
+    answer(SECRET_ID, { SecretString: "", SecretBinary: undefined });
+    const { lines, logger } = recordingLogger();
+
+    const secret = await loader({ logger }).get({ secretId: SECRET_ID });
+
+    expect(secret.reveal()).toBe("");
+    expect(secret.source).toBe("secrets-manager");
+    expect(lines).toEqual([["info", 'fetched secret "prod/orders/db" from Secrets Manager']]);
+  });
+
+  it("takes the SecretString when the response has both, even an empty one", async () => {
+    answer("prod/both", { SecretString: "text-wins", SecretBinary: new Uint8Array([1, 2, 3]) });
+    answer("prod/empty-and-binary", { SecretString: "", SecretBinary: new Uint8Array([1, 2, 3]) });
+    const secrets = loader();
+
+    expect((await secrets.get({ secretId: "prod/both" })).reveal()).toBe("text-wins");
+    expect((await secrets.get({ secretId: "prod/empty-and-binary" })).reveal()).toBe("");
+  });
+
+  it("reads a key from the SecretString when the response has a SecretBinary too", async () => {
+    answer("prod/both", {
+      SecretString: JSON.stringify(DB_SECRET),
+      SecretBinary: new Uint8Array([1, 2, 3]),
+    });
+    answer("prod/empty-and-binary", { SecretString: "", SecretBinary: new Uint8Array([1, 2, 3]) });
+    const secrets = loader();
+
+    const password = await secrets.get({ secretId: "prod/both", key: "password" });
+    expect(password.reveal(), "the key of the SecretString, not 'is binary'").toBe(PASSWORD);
+    const error = await rejection(
+      secrets.get({ secretId: "prod/empty-and-binary", key: "password" }),
+    );
+    expect(error.message, "the empty SecretString is the value: not JSON").toBe(
+      'secret "prod/empty-and-binary" is not a JSON object, so it has no key "password"',
+    );
+  });
+
+  it("returns a SecretBinary value as bytes", async () => {
+    answer(SECRET_ID, { SecretString: undefined, SecretBinary: new Uint8Array([0, 255, 16, 128]) });
+
+    const secret = await loader().get({ secretId: SECRET_ID });
+
+    expect([...secret.revealBytes()]).toEqual([0, 255, 16, 128]);
+    expect(() => secret.reveal(), "a binary secret has no text form").toThrow(TypeError);
+    expect(secret.source).toBe("secrets-manager");
+  });
+
+  it("returns a SecretBinary that is a view into a larger buffer as exactly its bytes", async () => {
+    // What the SDK hands over: it decodes the base64 with Buffer.from, which cuts small buffers out
+    // of Node's shared pool, and returns a Uint8Array view of that slice.
+    const decoded = Buffer.from("3q2+7w==", "base64");
+    const view = new Uint8Array(decoded.buffer, decoded.byteOffset, decoded.byteLength);
+    expect(view.buffer.byteLength, "a view into a larger buffer").toBeGreaterThan(4);
+    answer(SECRET_ID, { SecretString: undefined, SecretBinary: view });
+
+    const secret = await loader().get({ secretId: SECRET_ID });
+
+    expect([...secret.revealBytes()]).toEqual([0xde, 0xad, 0xbe, 0xef]);
+  });
+
+  it("passes an ARN through as the SecretId, unchanged", async () => {
+    const arn = sampleSecretArn(SECRET_ID);
+    answer(arn, { SecretString: PLAIN });
+
+    const secret = await loader().get({ secretId: arn });
+
+    expect(secret.reveal()).toBe(PLAIN);
+    expect(sm.commandCalls(GetSecretValueCommand)[0]?.args[0].input).toEqual({ SecretId: arn });
+  });
+});
+
+describe("step 4 — malformed values", () => {
+  async function formatError(response: Partial<GetSecretValueResponse>, key: string) {
+    answer(SECRET_ID, response);
+    const error = await rejection(loader().get({ secretId: SECRET_ID, key }));
+    expect(error).toBeInstanceOf(SecretFormatError);
+    expect(error).toBeInstanceOf(SecretsLoaderError);
+    expect("cause" in error, "a SecretFormatError has no cause property at all").toBe(false);
+    return error as SecretFormatError;
+  }
+
+  it("refuses a key on a binary secret", async () => {
+    const error = await formatError(
+      { SecretString: undefined, SecretBinary: new TextEncoder().encode(PASSWORD) },
+      "password",
+    );
+
+    expect(error.message).toBe('secret "prod/orders/db" is binary, so it has no key "password"');
+    expect(error.name).toBe("SecretFormatError");
+    expect(error.secretId).toBe(SECRET_ID);
+    expect(error.retryable).toBe(false);
+    expect(error.cause).toBeUndefined();
+    expectNoLeak(error, PASSWORD);
+  });
+
+  it("refuses a key on a plain-text secret without quoting it (JSON.parse's message would)", async () => {
+    const error = await formatError({ SecretString: PLAIN }, "password");
+
+    expect(error.message).toBe(
+      'secret "prod/orders/db" is not a JSON object, so it has no key "password"',
+    );
+    expect(error.cause, "the SyntaxError quotes the text: it must not be kept").toBeUndefined();
+    expect(error.retryable).toBe(false);
+    expectNoLeak(error, PLAIN, "s3cr3t");
+  });
+
+  it.each([
+    ["truncated JSON", `{"username": "app", "password": "${PASSWORD}"`],
+    ["JSON with a trailing comma", `{"password": "${PASSWORD}",}`],
+    ["a JSON string", JSON.stringify(PASSWORD)],
+    ["a JSON array", JSON.stringify([PASSWORD])],
+    ["JSON null", "null"],
+    ["a JSON number", "20261231"],
+    ["an empty string", ""],
+  ])("refuses a key on %s: not a JSON object, nothing quoted", async (_label, text) => {
+    const error = await formatError({ SecretString: text }, "password");
+
+    expect(error.message).toBe(
+      'secret "prod/orders/db" is not a JSON object, so it has no key "password"',
+    );
+    expect(error.cause).toBeUndefined();
+    expectNoLeak(error, PASSWORD, "20261231");
+  });
+
+  it.each(["token", "constructor", "hasOwnProperty", "toString"])(
+    "says which key is missing (%s), counting only the object's own keys",
+    async (key) => {
+      const error = await formatError({ SecretString: JSON.stringify(DB_SECRET) }, key);
+
+      expect(error.message).toBe(`secret "prod/orders/db" has no key "${key}"`);
+      expect(error.retryable).toBe(false);
+      expectNoLeak(error, PASSWORD);
+    },
+  );
+
+  it.each([
+    ["null", null],
+    ["an object", { password: PASSWORD }],
+    ["an array", [PASSWORD]],
+  ])("refuses a key whose value is %s, without printing it", async (_label, nested) => {
+    const error = await formatError({ SecretString: JSON.stringify({ db: nested }) }, "db");
+
+    expect(error.message).toBe(
+      'key "db" of secret "prod/orders/db" is not a string, number or boolean',
+    );
+    expect(error.retryable).toBe(false);
+    expectNoLeak(error, PASSWORD);
+  });
+
+  it("quotes the secretId and key as JSON.stringify does", async () => {
+    const odd = 'team "a"/db';
+    answer(odd, { SecretString: JSON.stringify({}) });
+
+    const error = await rejection(loader().get({ secretId: odd, key: 'pass"word' }));
+
+    expect(error.message).toBe('secret "team \\"a\\"/db" has no key "pass\\"word"');
+  });
+
+  it("keeps the value cached after a key error: other keys still work without a request", async () => {
+    answer(SECRET_ID, { SecretString: JSON.stringify({ username: "app", password: null }) });
+    const secrets = loader();
+
+    await expect(secrets.get({ secretId: SECRET_ID, key: "password" })).rejects.toThrow(
+      SecretFormatError,
+    );
+    expect((await secrets.get({ secretId: SECRET_ID, key: "username" })).reveal()).toBe("app");
+    expect(requests()).toBe(1);
+  });
+
+  it.each([
+    {
+      label: "a key of a binary secret",
+      response: { SecretString: undefined, SecretBinary: new Uint8Array([7, 7, 7]) },
+      key: "password",
+      whole: (secret: Secret) => [...secret.revealBytes()],
+      expected: [7, 7, 7],
+    },
+    {
+      label: "a key of a plain-text secret",
+      response: { SecretString: PLAIN },
+      key: "password",
+      whole: (secret: Secret) => secret.reveal(),
+      expected: PLAIN,
+    },
+    {
+      label: "a missing key",
+      response: { SecretString: JSON.stringify(DB_SECRET) },
+      key: "token",
+      whole: (secret: Secret) => secret.reveal(),
+      expected: JSON.stringify(DB_SECRET),
+    },
+    {
+      label: "a key whose value is an object",
+      response: { SecretString: JSON.stringify({ db: { password: PASSWORD } }) },
+      key: "db",
+      whole: (secret: Secret) => secret.reveal(),
+      expected: JSON.stringify({ db: { password: PASSWORD } }),
+    },
+  ])(
+    "fails only the get that asked for $label: the request succeeded, logged info, its value cached",
+    async ({ response, key, whole, expected }) => {
+      answer(SECRET_ID, response);
+      const { lines, logger } = recordingLogger();
+      const secrets = loader({ logger });
+
+      await expect(secrets.get({ secretId: SECRET_ID, key })).rejects.toThrow(SecretFormatError);
+      expect(whole(await secrets.get({ secretId: SECRET_ID })), "the whole value, cached").toEqual(
+        expected,
+      );
+
+      expect(requests(), "one request: the key error did not fail it").toBe(1);
+      expect(lines, "the request's info line, and no warn").toEqual([
+        ["info", 'fetched secret "prod/orders/db" from Secrets Manager'],
+      ]);
+    },
+  );
+
+  it("fails the request when the response has neither SecretString nor SecretBinary: logged, not cached", async () => {
+    answer(SECRET_ID, { SecretString: undefined, SecretBinary: undefined });
+    const { lines, logger } = recordingLogger();
+    const secrets = loader({ logger });
+    const message = 'secret "prod/orders/db" has neither SecretString nor SecretBinary';
+
+    const first = await rejection(secrets.get({ secretId: SECRET_ID }));
+    expect(first).toBeInstanceOf(SecretFormatError);
+    expect(first.message).toBe(message);
+    expect((first as SecretFormatError).retryable).toBe(false);
+    expect("cause" in first, "a SecretFormatError has no cause property at all").toBe(false);
+    expect(lines, "exactly one line for the failed request: its warn, no info").toEqual([
+      ["warn", message],
+    ]);
+    await expect(secrets.get({ secretId: SECRET_ID, key: "password" })).rejects.toThrow(message);
+
+    expect(requests(), "a response without a value is not cached").toBe(2);
+    expect(lines, "one line per request").toEqual([
+      ["warn", message],
+      ["warn", message],
+    ]);
+  });
+});
+
+describe("step 5 — typed errors", () => {
+  it.each([
+    {
+      label: "a ResourceNotFoundException",
+      sdk: secretsManagerErrors.secretNotFound,
+      type: SecretNotFoundError,
+      name: "SecretNotFoundError",
+      message: 'secret "prod/orders/db" was not found (ResourceNotFoundException)',
+      retryable: false,
+    },
+    {
+      label: "an AccessDeniedException from IAM",
+      sdk: () => secretsManagerErrors.accessDenied(SECRET_ID),
+      type: SecretAccessDeniedError,
+      name: "SecretAccessDeniedError",
+      message: 'access to secret "prod/orders/db" was denied (AccessDeniedException)',
+      retryable: false,
+    },
+    {
+      label: "an AccessDeniedException from KMS",
+      sdk: secretsManagerErrors.kmsAccessDenied,
+      type: SecretAccessDeniedError,
+      name: "SecretAccessDeniedError",
+      message: 'access to secret "prod/orders/db" was denied (AccessDeniedException)',
+      retryable: false,
+    },
+    {
+      label: "a DecryptionFailure",
+      sdk: secretsManagerErrors.decryptionFailure,
+      type: SecretDecryptionError,
+      name: "SecretDecryptionError",
+      message: 'secret "prod/orders/db" could not be decrypted (DecryptionFailure)',
+      retryable: false,
+    },
+    {
+      label: "a ThrottlingException",
+      sdk: secretsManagerErrors.throttling,
+      type: SecretThrottledError,
+      name: "SecretThrottledError",
+      message:
+        'Secrets Manager throttled the request for secret "prod/orders/db" (ThrottlingException)',
+      retryable: true,
+    },
+  ])("turns $label into a $name", async ({ sdk, type, name, message, retryable }) => {
+    const sdkError = sdk();
+    fail(SECRET_ID, sdkError);
+
+    const error = await rejection(loader().get({ secretId: SECRET_ID, key: "password" }));
+
+    expect(error).toBeInstanceOf(type);
+    expect(error).toBeInstanceOf(SecretsLoaderError);
+    expect(error.name).toBe(name);
+    expect(error.message).toBe(message);
+    expect((error as SecretsLoaderError).secretId).toBe(SECRET_ID);
+    expect((error as SecretsLoaderError).retryable).toBe(retryable);
+    expect(error.cause, "the SDK error itself, for its details").toBe(sdkError);
+  });
+
+  it.each([
+    {
+      label: "an InternalServiceError (a server fault) as retryable",
+      sdk: secretsManagerErrors.internalServiceError,
+      code: "InternalServiceError",
+      retryable: true,
+    },
+    {
+      label: "an unknown 503 server fault as retryable",
+      sdk: () => secretsManagerError("ServiceUnavailableException", "Service unavailable.", 503),
+      code: "ServiceUnavailableException",
+      retryable: true,
+    },
+    {
+      label: "an InvalidRequestException (marked for deletion) as not retryable",
+      sdk: secretsManagerErrors.markedForDeletion,
+      code: "InvalidRequestException",
+      retryable: false,
+    },
+    {
+      label: "an error whose $fault is client as not retryable, though its status is 503",
+      sdk: () =>
+        awsServiceError(
+          SecretsManagerServiceException,
+          "ServiceUnavailableException",
+          "Service unavailable.",
+          503,
+          { $fault: "client" },
+        ),
+      code: "ServiceUnavailableException",
+      retryable: false,
+    },
+    {
+      label: "an error whose $fault is server as retryable, though its status is 400",
+      sdk: () =>
+        awsServiceError(
+          SecretsManagerServiceException,
+          "InternalFailure",
+          "An internal error occurred.",
+          400,
+          { $fault: "server" },
+        ),
+      code: "InternalFailure",
+      retryable: true,
+    },
+    {
+      label: "a network TypeError as not retryable",
+      sdk: () => new TypeError("fetch failed"),
+      code: "TypeError",
+      retryable: false,
+    },
+  ])("reports $label, with the error's name", async ({ sdk, code, retryable }) => {
+    const sdkError = sdk();
+    fail(SECRET_ID, sdkError);
+
+    const error = await rejection(loader().get({ secretId: SECRET_ID }));
+
+    expect(error.constructor, "the base class itself, not one of the typed ones").toBe(
+      SecretsLoaderError,
+    );
+    expect(error.name).toBe("SecretsLoaderError");
+    expect(error.message).toBe(`could not load secret "prod/orders/db" (${code})`);
+    expect((error as SecretsLoaderError).retryable).toBe(retryable);
+    expect((error as SecretsLoaderError).secretId).toBe(SECRET_ID);
+    expect(error.cause).toBe(sdkError);
+  });
+
+  it.each([
+    ["a string", "socket hang up"],
+    ["null", null],
+    ["undefined", undefined],
+  ])("names an error that is %s (no name of its own) Error", async (_label, thrown) => {
+    sm.on(GetSecretValueCommand, { SecretId: SECRET_ID }, true).callsFake(() =>
+      Promise.reject(thrown),
+    );
+
+    const error = await rejection(loader().get({ secretId: SECRET_ID }));
+
+    expect(error.constructor).toBe(SecretsLoaderError);
+    expect(error.message).toBe('could not load secret "prod/orders/db" (Error)');
+    expect((error as SecretsLoaderError).retryable).toBe(false);
+  });
+
+  it("does not cache a failure: the next get sends a new request", async () => {
+    sm.on(GetSecretValueCommand, { SecretId: SECRET_ID }, true)
+      .rejectsOnce(secretsManagerErrors.throttling())
+      .resolves(sampleSecretValue(SECRET_ID, { SecretString: PLAIN }));
+    const secrets = loader();
+
+    await expect(secrets.get({ secretId: SECRET_ID })).rejects.toThrow(SecretThrottledError);
+    expect((await secrets.get({ secretId: SECRET_ID })).reveal()).toBe(PLAIN);
+    expect(requests()).toBe(2);
+  });
+
+  it("logs one info line per successful request, and nothing for cached or environment values", async () => {
+    answer(SECRET_ID, { SecretString: JSON.stringify(DB_SECRET) });
+    const { lines, logger } = recordingLogger();
+    const secrets = loader({ logger, env: { DB_PASSWORD: PLAIN } });
+
+    await secrets.get({ secretId: SECRET_ID, key: "password" });
+    await secrets.get({ secretId: SECRET_ID, key: "username" });
+    await secrets.get({ secretId: SECRET_ID, env: "DB_PASSWORD" });
+
+    expect(lines).toEqual([["info", 'fetched secret "prod/orders/db" from Secrets Manager']]);
+    expect(JSON.stringify(lines)).not.toContain(PASSWORD);
+  });
+
+  it("quotes the secretId as JSON.stringify does in error messages and log lines", async () => {
+    const missing = 'team "a"\\db';
+    const found = 'team "b"/db';
+    fail(missing, secretsManagerErrors.secretNotFound());
+    answer(found, { SecretString: PLAIN });
+    const { lines, logger } = recordingLogger();
+    const secrets = loader({ logger });
+
+    const error = await rejection(secrets.get({ secretId: missing }));
+    await secrets.get({ secretId: found });
+
+    expect(error.message).toBe(
+      'secret "team \\"a\\"\\\\db" was not found (ResourceNotFoundException)',
+    );
+    expect(lines).toEqual([
+      ["warn", 'secret "team \\"a\\"\\\\db" was not found (ResourceNotFoundException)'],
+      ["info", 'fetched secret "team \\"b\\"/db" from Secrets Manager'],
+    ]);
+  });
+
+  it.each([
+    ["without a logger", {}],
+    ["with logger: null", { logger: null as unknown as undefined }],
+  ])("logs nothing %s: not to the console either", async (_label, options) => {
+    answer("prod/ok", { SecretString: PLAIN });
+    fail("prod/denied", secretsManagerErrors.accessDenied("prod/denied"));
+    const methods = ["log", "info", "warn", "error", "debug", "trace"] as const;
+    const spies = methods.map((method) => vi.spyOn(console, method).mockImplementation(() => {}));
+    const secrets = loader(options);
+
+    expect((await secrets.get({ secretId: "prod/ok" })).reveal()).toBe(PLAIN);
+    await expect(secrets.get({ secretId: "prod/denied" })).rejects.toThrow(SecretAccessDeniedError);
+
+    for (const [index, spy] of spies.entries()) {
+      expect(spy, `console.${methods[index]} was called`).not.toHaveBeenCalled();
+    }
+  });
+
+  it("logs one warn line with the error's message per failed request", async () => {
+    fail(SECRET_ID, secretsManagerErrors.accessDenied(SECRET_ID));
+    const { lines, logger } = recordingLogger();
+    const secrets = loader({ logger });
+
+    await expect(secrets.get({ secretId: SECRET_ID })).rejects.toThrow(SecretAccessDeniedError);
+
+    expect(lines).toEqual([
+      ["warn", 'access to secret "prod/orders/db" was denied (AccessDeniedException)'],
+    ]);
+  });
+
+  it("logs a key error of a successful request as the request's info line only, never the value", async () => {
+    answer(SECRET_ID, { SecretString: PLAIN });
+    const { lines, logger } = recordingLogger();
+
+    await expect(loader({ logger }).get({ secretId: SECRET_ID, key: "password" })).rejects.toThrow(
+      SecretFormatError,
+    );
+
+    expect(lines).toEqual([["info", 'fetched secret "prod/orders/db" from Secrets Manager']]);
+    expect(JSON.stringify(lines)).not.toContain(PLAIN);
+  });
+});
+
+describe("step 6 — a cache with a TTL", () => {
+  it("serves a second get from memory: one request", async () => {
+    answer(SECRET_ID, { SecretString: PLAIN });
+    const secrets = loader();
+
+    const first = await secrets.get({ secretId: SECRET_ID });
+    const second = await secrets.get({ secretId: SECRET_ID });
+
+    expect(second.reveal()).toBe(PLAIN);
+    expect(first.reveal()).toBe(PLAIN);
+    expect(requests()).toBe(1);
+  });
+
+  it("shares one request between keys of the same secret", async () => {
+    answer(SECRET_ID, { SecretString: JSON.stringify(DB_SECRET) });
+    const secrets = loader();
+
+    expect((await secrets.get({ secretId: SECRET_ID, key: "username" })).reveal()).toBe(
+      "orders_app",
+    );
+    expect((await secrets.get({ secretId: SECRET_ID, key: "password" })).reveal()).toBe(PASSWORD);
+    expect((await secrets.get({ secretId: SECRET_ID })).reveal()).toBe(JSON.stringify(DB_SECRET));
+    expect(requests()).toBe(1);
+  });
+
+  it("keeps one entry per secretId", async () => {
+    answer("prod/a", { SecretString: "value-a" });
+    answer("prod/b", { SecretString: "value-b" });
+    const secrets = loader();
+
+    expect((await secrets.get({ secretId: "prod/a" })).reveal()).toBe("value-a");
+    expect((await secrets.get({ secretId: "prod/b" })).reveal()).toBe("value-b");
+    expect((await secrets.get({ secretId: "prod/a" })).reveal()).toBe("value-a");
+    expect(requests()).toBe(2);
+  });
+
+  it("is fresh until ttlMs after the response arrived, not after the request was sent", async () => {
+    const held = hold(SECRET_ID);
+    const clock = manualClock(0);
+    const secrets = loader({ ttlMs: 5000, now: clock.now });
+
+    const first = secrets.get({ secretId: SECRET_ID });
+    await flush();
+    clock.time = 1000; // the response takes a second
+    held[0]?.resolve({ SecretString: "version-1" });
+    expect((await first).reveal()).toBe("version-1");
+
+    clock.time = 5999;
+    expect((await secrets.get({ secretId: SECRET_ID })).reveal()).toBe("version-1");
+    expect(requests(), "4999 ms after the response: still fresh").toBe(1);
+
+    clock.time = 6000;
+    const refreshed = secrets.get({ secretId: SECRET_ID });
+    await flush();
+    expect(requests(), "5000 ms after the response: expired").toBe(2);
+    held[1]?.resolve({ SecretString: "version-2" });
+    expect((await refreshed).reveal(), "the refreshed value (a rotation happened)").toBe(
+      "version-2",
+    );
+  });
+
+  it.each([
+    ["undefined", undefined],
+    ["null", null],
+  ])("defaults to a TTL of 300 000 ms (five minutes), for ttlMs: %s", async (_label, ttlMs) => {
+    answer(SECRET_ID, { SecretString: PLAIN });
+    const clock = manualClock(1_000_000);
+    const secrets = loader({ now: clock.now, ttlMs: ttlMs as undefined });
+
+    await secrets.get({ secretId: SECRET_ID });
+    clock.time += DEFAULT_TTL_MS - 1;
+    await secrets.get({ secretId: SECRET_ID });
+    expect(requests(), "one millisecond before five minutes").toBe(1);
+    clock.time += 1;
+    await secrets.get({ secretId: SECRET_ID });
+    expect(requests(), "at five minutes").toBe(2);
+    expect(DEFAULT_TTL_MS).toBe(300_000);
+  });
+
+  it.each([
+    ["undefined", undefined],
+    ["null", null],
+  ])(
+    "reads Date.now by default (now: %s), at each reading: a clock faked after construction is seen",
+    async (_label, now) => {
+      answer(SECRET_ID, { SecretString: PLAIN });
+      const secrets = loader({ ttlMs: 60_000, now: now as undefined });
+      vi.useFakeTimers({ toFake: ["Date"] });
+      vi.setSystemTime(new Date("2026-06-01T12:00:00.000Z"));
+
+      await secrets.get({ secretId: SECRET_ID });
+      vi.setSystemTime(new Date("2026-06-01T12:00:59.999Z"));
+      await secrets.get({ secretId: SECRET_ID });
+      expect(requests()).toBe(1);
+      vi.setSystemTime(new Date("2026-06-01T12:01:00.000Z"));
+      await secrets.get({ secretId: SECRET_ID });
+      expect(requests()).toBe(2);
+    },
+  );
+
+  it("sends a request for every get with ttlMs: 0", async () => {
+    answer(SECRET_ID, { SecretString: PLAIN });
+    const secrets = loader({ ttlMs: 0, now: manualClock(5).now });
+
+    for (let i = 0; i < 3; i++)
+      expect((await secrets.get({ secretId: SECRET_ID })).reveal()).toBe(PLAIN);
+
+    expect(requests()).toBe(3);
+  });
+
+  it("accepts any object with a send method as client: a plain object, no instanceof", async () => {
+    const inputs: unknown[] = [];
+    const plain = {
+      async send(command: GetSecretValueCommand) {
+        expect(command).toBeInstanceOf(GetSecretValueCommand);
+        inputs.push(command.input);
+        return sampleSecretValue(SECRET_ID, { SecretString: PLAIN });
+      },
+    };
+    const secrets = new SecretsLoader({
+      client: plain as unknown as SecretsManagerClient,
+      env: {},
+    });
+
+    const secret = await secrets.get({ secretId: SECRET_ID });
+
+    expect(secret.reveal()).toBe(PLAIN);
+    expect(inputs, "the plain client was sent the request").toEqual([{ SecretId: SECRET_ID }]);
+    expect(requests(), "and the SDK client was not").toBe(0);
+  });
+
+  it.each([
+    ["no client", undefined],
+    ["null", null],
+    ["an object without send", {}],
+  ])("refuses %s as client with a TypeError naming client", (_label, bad) => {
+    const options = { client: bad as unknown as SecretsManagerClient, env: {} };
+
+    expect(() => new SecretsLoader(options)).toThrow(TypeError);
+    expect(() => new SecretsLoader(options)).toThrow(/client/);
+  });
+
+  it.each([-1, 1.5, Number.NaN, Number.POSITIVE_INFINITY, Number.NEGATIVE_INFINITY, -0.5])(
+    "refuses ttlMs %s with a RangeError naming ttlMs",
+    (ttlMs) => {
+      expect(() => loader({ ttlMs })).toThrow(RangeError);
+      expect(() => loader({ ttlMs })).toThrow(/ttlMs/);
+    },
+  );
+});
+
+describe("step 7 — one refresh for many callers", () => {
+  it("sends one request for many callers on a cold start, and gives all of them its value", async () => {
+    const held = hold(SECRET_ID);
+    const secrets = loader();
+
+    const callers = Array.from({ length: 25 }, (_, i) =>
+      secrets.get({ secretId: SECRET_ID, key: i % 2 === 0 ? "password" : "username" }),
+    );
+    await flush();
+    expect(requests(), "25 callers at once: one GetSecretValue").toBe(1);
+    held[0]?.resolve({ SecretString: JSON.stringify(DB_SECRET) });
+
+    const values = (await Promise.all(callers)).map((secret) => secret.reveal());
+    expect(values.filter((value) => value === PASSWORD)).toHaveLength(13);
+    expect(values.filter((value) => value === "orders_app")).toHaveLength(12);
+  });
+
+  it("refreshes an expired value once, and no caller gets the expired value meanwhile", async () => {
+    const held = hold(SECRET_ID);
+    const clock = manualClock(0);
+    const secrets = loader({ ttlMs: 1000, now: clock.now });
+    const warm = secrets.get({ secretId: SECRET_ID });
+    await flush();
+    held[0]?.resolve({ SecretString: "old-value" });
+    await warm;
+
+    clock.time = 1000;
+    const settled: string[] = [];
+    const early = Array.from({ length: 10 }, () =>
+      secrets.get({ secretId: SECRET_ID }).then((secret) => {
+        settled.push(secret.reveal());
+        return secret;
+      }),
+    );
+    await flush();
+    const late = secrets.get({ secretId: SECRET_ID }); // arrives while the refresh is in flight
+    await flush();
+
+    expect(requests(), "ten callers after expiry, and one more: one refresh").toBe(2);
+    expect(inFlight(held)).toBe(1);
+    expect(settled, "while the refresh is in flight, callers wait: no expired value").toEqual([]);
+
+    held[1]?.resolve({ SecretString: "new-value" });
+    const values = await Promise.all([...early, late]);
+    expect(values.map((secret) => secret.reveal())).toEqual(Array(11).fill("new-value"));
+    expect((await secrets.get({ secretId: SECRET_ID })).reveal()).toBe("new-value");
+    expect(requests(), "the refreshed value is cached").toBe(2);
+  });
+
+  it("rejects every waiting caller when the shared request fails, logs it once, then tries again", async () => {
+    const held = hold(SECRET_ID);
+    const { lines, logger } = recordingLogger();
+    const secrets = loader({ logger });
+
+    const callers = Array.from({ length: 8 }, () =>
+      rejection(secrets.get({ secretId: SECRET_ID })),
+    );
+    await flush();
+    expect(requests()).toBe(1);
+    held[0]?.reject(secretsManagerErrors.throttling());
+
+    for (const error of await Promise.all(callers))
+      expect(error).toBeInstanceOf(SecretThrottledError);
+    expect(
+      lines.filter(([level]) => level === "warn"),
+      "one failed request, one warn",
+    ).toHaveLength(1);
+
+    const retry = secrets.get({ secretId: SECRET_ID });
+    await flush();
+    expect(requests(), "the failure was not cached: a new request").toBe(2);
+    held[1]?.resolve({ SecretString: PLAIN });
+    expect((await retry).reveal()).toBe(PLAIN);
+  });
+
+  it("does not serve the expired value when the refresh fails", async () => {
+    sm.on(GetSecretValueCommand, { SecretId: SECRET_ID }, true)
+      .resolvesOnce(sampleSecretValue(SECRET_ID, { SecretString: "old-value" }))
+      .rejectsOnce(secretsManagerErrors.internalServiceError())
+      .resolves(sampleSecretValue(SECRET_ID, { SecretString: "new-value" }));
+    const clock = manualClock(0);
+    const secrets = loader({ ttlMs: 1000, now: clock.now });
+    await secrets.get({ secretId: SECRET_ID });
+
+    clock.time = 1500;
+    const error = await rejection(secrets.get({ secretId: SECRET_ID }));
+    expect(error).toBeInstanceOf(SecretsLoaderError);
+    expect((error as SecretsLoaderError).retryable).toBe(true);
+
+    expect((await secrets.get({ secretId: SECRET_ID })).reveal()).toBe("new-value");
+    expect(requests()).toBe(3);
+  });
+
+  it("does not make one secret wait for another", async () => {
+    const a = hold("prod/a");
+    const b = hold("prod/b");
+    const secrets = loader();
+
+    const getA = secrets.get({ secretId: "prod/a" });
+    const getB = secrets.get({ secretId: "prod/b" });
+    await flush();
+
+    expect(inFlight(a) + inFlight(b), "both requests in flight at once").toBe(2);
+    b[0]?.resolve({ SecretString: "value-b" });
+    expect((await getB).reveal(), "b does not wait for a").toBe("value-b");
+    a[0]?.resolve({ SecretString: "value-a" });
+    expect((await getA).reveal()).toBe("value-a");
+  });
+
+  it("still shares one request between concurrent callers with ttlMs: 0", async () => {
+    const held = hold(SECRET_ID);
+    const secrets = loader({ ttlMs: 0 });
+
+    const callers = Array.from({ length: 5 }, () => secrets.get({ secretId: SECRET_ID }));
+    await flush();
+    expect(requests()).toBe(1);
+    held[0]?.resolve({ SecretString: PLAIN });
+    for (const secret of await Promise.all(callers)) expect(secret.reveal()).toBe(PLAIN);
+
+    const after = secrets.get({ secretId: SECRET_ID });
+    await flush();
+    expect(requests(), "after it settled, nothing is cached: a new request").toBe(2);
+    held[1]?.resolve({ SecretString: PLAIN });
+    await after;
+  });
+});
