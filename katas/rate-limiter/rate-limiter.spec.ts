@@ -1,5 +1,7 @@
 import { getEventListeners } from "node:events";
-import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
+import { HttpResponse, http } from "msw";
+import { afterEach, beforeAll, beforeEach, describe, expect, it, vi } from "vitest";
+import { useMockServer } from "../../fixtures/helpers/http";
 import {
   type RemoveTokensOptions,
   SlidingWindowLimiter,
@@ -658,5 +660,139 @@ describe("step 8 — rejecting bad input", () => {
     const limiter = bucket({ capacity: 5, refillPerSecond: 1 });
     const options: RemoveTokensOptions = { signal: AbortSignal.abort(new Error("gone")) };
     await expect(limiter.removeTokens("alice", 2.5, options)).rejects.toBeInstanceOf(RangeError);
+  });
+});
+
+describe("step 9 — pacing calls to a rate-limited API", () => {
+  // An API that allows 5 requests per token in any 1 000 ms, and answers the sixth like GitHub's
+  // REST API answers a secondary rate limit: 429, retry-after, x-ratelimit-* headers, a message.
+  const ISSUES_URL = "https://api.example.test/repos/acme/infra/issues";
+  const server = useMockServer();
+
+  // The first fetch in a worker loads undici and msw's interceptor: pay for it here, once.
+  beforeAll(async () => {
+    const warmUpUrl = "https://api.example.test/warm-up";
+    server.use(http.get(warmUpUrl, () => new HttpResponse(null, { status: 204 }), { once: true }));
+    await fetch(warmUpUrl);
+  });
+
+  function rateLimitedApi(limit = 5, windowMs = 1_000) {
+    const accepted = new Map<string, number[]>();
+    const log: { token: string; at: number; status: number }[] = [];
+    server.use(
+      http.get(ISSUES_URL, ({ request }) => {
+        const token = request.headers.get("authorization") ?? "anonymous";
+        const now = Date.now();
+        const recent = (accepted.get(token) ?? []).filter((at) => at > now - windowMs);
+        accepted.set(token, recent);
+        const at = now - START;
+        if (recent.length >= limit) {
+          log.push({ token, at, status: 429 });
+          return HttpResponse.json(
+            {
+              message:
+                "You have exceeded a secondary rate limit. Please wait a few minutes before you try again.",
+              documentation_url:
+                "https://docs.github.com/rest/overview/rate-limits-for-the-rest-api#about-secondary-rate-limits",
+            },
+            {
+              status: 429,
+              headers: {
+                "retry-after": "1",
+                "x-ratelimit-limit": String(limit),
+                "x-ratelimit-remaining": "0",
+                "x-ratelimit-reset": String(Math.ceil(((recent[0] ?? now) + windowMs) / 1000)),
+              },
+            },
+          );
+        }
+        recent.push(now);
+        log.push({ token, at, status: 200 });
+        return HttpResponse.json([{ number: 1347, title: "Found a bug", state: "open" }], {
+          headers: {
+            "x-ratelimit-limit": String(limit),
+            "x-ratelimit-remaining": String(limit - recent.length),
+          },
+        });
+      }),
+    );
+    return log;
+  }
+
+  /** `calls` requests in a row, each waiting for a token of `limiter` first. */
+  async function client(
+    limiter: { removeTokens(key: string): Promise<void> },
+    token: string,
+    calls: number,
+  ) {
+    const responses: Response[] = [];
+    for (let i = 0; i < calls; i++) {
+      await limiter.removeTokens(token);
+      responses.push(await fetch(ISSUES_URL, { headers: { authorization: token } }));
+    }
+    return responses;
+  }
+
+  /** Lets fake time run until every promise has settled. */
+  async function runUntilDone<T>(work: Promise<T>): Promise<T> {
+    let done = false;
+    const result = work.finally(() => {
+      done = true;
+    });
+    while (!done) await advance(50);
+    return result;
+  }
+
+  it("paced by a sliding window of the API's own limit, 20 calls all succeed, 5 a second", async () => {
+    const log = rateLimitedApi();
+    const limiter = window({ limit: 5, windowMs: 1_000 });
+    const responses = await runUntilDone(client(limiter, "Bearer ghp_alice", 20));
+    expect(responses.map((r) => r.status)).toEqual(Array(20).fill(200));
+    expect(log.map((entry) => entry.at)).toEqual(
+      [0, 1_000, 2_000, 3_000].flatMap((at) => Array(5).fill(at)),
+    );
+  });
+
+  it("paced by a token bucket of the same numbers, the sixth call in a second gets a 429", async () => {
+    const log = rateLimitedApi();
+    const limiter = bucket({ capacity: 5, refillPerSecond: 5 });
+    const responses = await runUntilDone(client(limiter, "Bearer ghp_alice", 6));
+    expect(
+      log.map((entry) => entry.at),
+      "a full bucket, then one token 200 ms later",
+    ).toEqual([0, 0, 0, 0, 0, 200]);
+    const throttled = responses[5] as Response;
+    expect(throttled.status).toBe(429);
+    expect(throttled.headers.get("retry-after")).toBe("1");
+    expect(throttled.headers.get("x-ratelimit-remaining")).toBe("0");
+    expect(await throttled.json()).toMatchObject({
+      message: expect.stringContaining("secondary rate limit"),
+    });
+  });
+
+  it("paces each API token on its own: two clients at full speed side by side", async () => {
+    const log = rateLimitedApi();
+    const limiter = window({ limit: 5, windowMs: 1_000 });
+    const [alice, bob] = await runUntilDone(
+      Promise.all([client(limiter, "Bearer ghp_alice", 10), client(limiter, "Bearer ghp_bob", 10)]),
+    );
+    expect([...(alice ?? []), ...(bob ?? [])].every((r) => r.status === 200)).toBe(true);
+    expect(Math.max(...log.map((entry) => entry.at)), "both done in one second").toBe(1_000);
+  });
+
+  it("never sends the request of a caller that gave up while waiting", async () => {
+    const log = rateLimitedApi();
+    const limiter = window({ limit: 5, windowMs: 1_000 });
+    await runUntilDone(client(limiter, "Bearer ghp_alice", 5));
+    const controller = new AbortController();
+    setTimeout(() => controller.abort(new Error("request deadline")), 300);
+    const call = limiter
+      .removeTokens("Bearer ghp_alice", 1, { signal: controller.signal })
+      .then(() => fetch(ISSUES_URL, { headers: { authorization: "Bearer ghp_alice" } }));
+    const refused = expect(call).rejects.toThrow("request deadline");
+    await advance(300);
+    await refused;
+    await advance(1_000);
+    expect(log, "five requests, and not the sixth").toHaveLength(5);
   });
 });
