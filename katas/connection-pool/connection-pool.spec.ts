@@ -421,6 +421,7 @@ describe("step 5 — validation on borrow", () => {
       () => Promise.reject(new Error("timeout")),
       () => false,
       () => Promise.resolve(undefined as unknown as boolean), // forgot the `return`
+      () => Promise.resolve({ rows: [{ "?column?": 1 }] } as unknown as boolean), // the result
     ]) {
       const db = new FakeDatabase();
       const destroyed: FakeConnection[] = [];
