@@ -159,6 +159,25 @@ describe("step 2 — refilling from elapsed time", () => {
     expect(limiter.tryRemove("alice"), "exactly 100 ms at 10 tokens/s is one token").toBe(true);
   });
 
+  it("loses nothing to rounding at a fractional rate either: checking every 2 ms changes nothing", () => {
+    const checked = bucket({ capacity: 4, refillPerSecond: 0.3 });
+    const unchecked = bucket({ capacity: 4, refillPerSecond: 0.3 });
+    checked.tryRemove("alice", 4);
+    unchecked.tryRemove("alice", 4);
+    let allowed = 0;
+    for (let ms = 2; ms < 10_000; ms += 2) {
+      vi.setSystemTime(START + ms);
+      if (checked.tryRemove("alice", 4)) allowed += 1;
+    }
+    expect(allowed, "4 tokens take 13 334 ms").toBe(0);
+    vi.setSystemTime(START + 10_000);
+    expect(
+      checked.tokensAvailable("alice"),
+      "5 000 refused checks: the same count as a bucket nobody asked (0.6 summed 5 000 times is 2999.999999999728)",
+    ).toBe(unchecked.tokensAvailable("alice"));
+    expect(checked.tokensAvailable("alice")).toBe(3);
+  });
+
   it("refills with no timer running: the tokens come from the clock, not from a tick", async () => {
     const limiter = bucket({ capacity: 2, refillPerSecond: 1 });
     limiter.tryRemove("alice", 2);
@@ -177,6 +196,60 @@ describe("step 2 — refilling from elapsed time", () => {
     vi.setSystemTime(START - 3_600_000 + 1_000);
     expect(limiter.tryRemove("alice"), "one second after the jump, one token").toBe(true);
     expect(limiter.tryRemove("alice")).toBe(false);
+  });
+  it("counts exactly at a whole-number rate: tokens are thousandths, never a float's 0.999…", async () => {
+    const limiter = bucket({ capacity: 10, refillPerSecond: 9 });
+    limiter.tryRemove("alice", 10);
+    await advance(112);
+    expect(limiter.tokensAvailable("alice"), "112 ms at 9 per second: 1 008 thousandths").toBe(
+      1.008,
+    );
+    expect(limiter.tryRemove("alice")).toBe(true);
+    await advance(888);
+    expect(limiter.tokensAvailable("alice"), "8 + 888 × 9 = 8 000 thousandths, exactly").toBe(8);
+    expect(limiter.tryRemove("alice", 8), "exactly 8 tokens are 8 tokens").toBe(true);
+  });
+
+  it("computes elapsedMs × refillPerSecond first at a fractional rate (0.3 per second: 3 tokens at 10 s)", async () => {
+    const limiter = bucket({ capacity: 4, refillPerSecond: 0.3 });
+    limiter.tryRemove("alice", 4);
+    await advance(9_999);
+    expect(limiter.tryRemove("alice", 3)).toBe(false);
+    await advance(1);
+    expect(
+      limiter.tokensAvailable("alice"),
+      "10 000 × 0.3 = 3 000 thousandths; 10 000 × (0.3 / 1000) would be 2.9999999999999996",
+    ).toBe(3);
+    expect(limiter.tryRemove("alice", 3)).toBe(true);
+  });
+
+  it("keeps the tokens it had at the latest time any call saw when the clock goes back", async () => {
+    const limiter = bucket({ capacity: 2, refillPerSecond: 1 });
+    limiter.tryRemove("alice", 2);
+    await advance(500);
+    expect(limiter.tokensAvailable("bob"), "a call for another key sees the time too").toBe(2);
+    vi.setSystemTime(START - 3_600_000); // an NTP correction: one hour back
+    expect(
+      limiter.tokensAvailable("alice"),
+      "the half token refilled before the jump stays: nothing added, nothing removed",
+    ).toBe(0.5);
+    vi.setSystemTime(START - 3_600_000 + 499);
+    expect(limiter.tryRemove("alice")).toBe(false);
+    vi.setSystemTime(START - 3_600_000 + 500);
+    expect(limiter.tryRemove("alice"), "half a second after the jump, the other half").toBe(true);
+  });
+
+  it("notices a jump back only once: the time after it counts from the new time", async () => {
+    const limiter = bucket({ capacity: 3, refillPerSecond: 1 });
+    limiter.tryRemove("alice", 3);
+    vi.setSystemTime(START - 10_000);
+    expect(limiter.tokensAvailable("alice")).toBe(0);
+    vi.setSystemTime(START - 10_000 + 1_000);
+    expect(limiter.tokensAvailable("alice")).toBe(1);
+    vi.setSystemTime(START - 20_000); // and back again
+    expect(limiter.tokensAvailable("alice"), "still the token of the second before").toBe(1);
+    vi.setSystemTime(START - 20_000 + 2_000);
+    expect(limiter.tokensAvailable("alice")).toBe(3);
   });
 });
 
@@ -262,6 +335,61 @@ describe("step 4 — forgetting idle keys", () => {
     await advance(1);
     expect(limiter.size).toBe(0);
   });
+  it("holds a bucket until capacity / refillPerSecond after its last take, even once it is full", async () => {
+    const limiter = bucket({ capacity: 4, refillPerSecond: 2 });
+    limiter.tryRemove("alice"); // 3 left: full again 500 ms later
+    await advance(500);
+    expect(limiter.tokensAvailable("alice")).toBe(4);
+    expect(limiter.size, "full, but 2 000 ms have not passed since the take").toBe(1);
+    await advance(1_499);
+    expect(limiter.size).toBe(1);
+    await advance(1);
+    expect(limiter.size, "2 000 ms after the take").toBe(0);
+  });
+
+  it.each([
+    [0.3, 3, 10_000],
+    [0.7, 21, 30_000], // ceil(21 000 / 0.7) is 30 001, but 30 000 × 0.7 is already 21 000
+    [9.28, 29, 3_126], // 29 000 / 9.28 is 3 125, but 3 125 × 9.28 is 28 999.999999999996
+  ])(
+    "forgets on the same arithmetic as the refill (%s per second, capacity %i: at %i ms)",
+    async (refillPerSecond, capacity, fullAt) => {
+      const limiter = bucket({ capacity, refillPerSecond });
+      limiter.tryRemove("alice", capacity);
+      await advance(fullAt - 1);
+      expect(limiter.size).toBe(1);
+      expect(limiter.tryRemove("alice", capacity), "not full 1 ms before").toBe(false);
+      await advance(1);
+      expect(limiter.size, `${fullAt} × ${refillPerSecond} thousandths: full, so forgotten`).toBe(
+        0,
+      );
+    },
+  );
+
+  it("forgets a key used again later without waiting for the keys used before it", async () => {
+    const limiter = bucket({ capacity: 2, refillPerSecond: 2 }); // forgotten 1 000 ms after a take
+    limiter.tryRemove("alice"); // t = 0
+    await advance(100);
+    limiter.tryRemove("bob", 2); // t = 100
+    await advance(800);
+    limiter.tryRemove("alice"); // t = 900: alice is now the most recently used
+    await advance(200);
+    expect(limiter.size, "t = 1 100: bob's last take was 1 000 ms ago; alice's 200 ms").toBe(1);
+    expect(limiter.tokensAvailable("alice")).toBeCloseTo(1.4, 9);
+  });
+
+  it("forgets a key as long after a clock jump back as it would have been without it", async () => {
+    const limiter = bucket({ capacity: 1, refillPerSecond: 1 });
+    limiter.tryRemove("alice");
+    await advance(500);
+    expect(limiter.size).toBe(1);
+    vi.setSystemTime(START - 3_600_000);
+    expect(limiter.size, "the jump is noticed here, 500 ms after the take").toBe(1);
+    vi.setSystemTime(START - 3_600_000 + 499);
+    expect(limiter.size, "499 ms after the jump: 999 ms after the take").toBe(1);
+    vi.setSystemTime(START - 3_600_000 + 500);
+    expect(limiter.size, "not an hour later").toBe(0);
+  });
 });
 
 describe("step 5 — the sliding window", () => {
@@ -312,6 +440,29 @@ describe("step 5 — the sliding window", () => {
     expect(limiter.tryRemove("alice", 2)).toBe(false);
     expect(limiter.tokensAvailable("alice"), "a refusal takes nothing").toBe(1);
     expect(limiter.tryRemove("alice", 1)).toBe(true);
+  });
+  it("frees a take at the first whole millisecond >= t + windowMs when windowMs is fractional", async () => {
+    const limiter = window({ limit: 1, windowMs: 1.5 });
+    limiter.tryRemove("alice");
+    await advance(1);
+    expect(limiter.tryRemove("alice"), "1 ms < 1.5 ms: it still counts").toBe(false);
+    expect(limiter.size).toBe(1);
+    await advance(1);
+    expect(limiter.tokensAvailable("alice")).toBe(1);
+    expect(limiter.size, "forgotten when its last take has left").toBe(0);
+  });
+
+  it("keeps counting a take for the time it had left when the clock goes back", async () => {
+    const limiter = window({ limit: 1, windowMs: 1_000 });
+    limiter.tryRemove("alice");
+    await advance(400);
+    expect(limiter.tryRemove("alice")).toBe(false);
+    vi.setSystemTime(START - 3_600_000);
+    expect(limiter.tryRemove("alice"), "600 ms are left on the take").toBe(false);
+    vi.setSystemTime(START - 3_600_000 + 599);
+    expect(limiter.tryRemove("alice")).toBe(false);
+    vi.setSystemTime(START - 3_600_000 + 600);
+    expect(limiter.tryRemove("alice"), "not frozen for an hour").toBe(true);
   });
 });
 
@@ -456,6 +607,73 @@ describe("step 6 — waiting for tokens", () => {
     await advance(2_000);
     await Promise.all(calls);
     expect(vi.getTimerCount()).toBe(0);
+  });
+  it("serves a waiter for 9 tokens at exactly 1 000 ms at 9 per second, not a millisecond later", async () => {
+    const limiter = bucket({ capacity: 9, refillPerSecond: 9 });
+    limiter.tryRemove("alice", 9);
+    const waiting = track(limiter.removeTokens("alice", 9));
+    await advance(999);
+    expect(waiting.state).toBe("pending");
+    await advance(1);
+    expect(waiting.state, "9 000 thousandths at 1 000 ms").toBe("resolved");
+  });
+
+  it("serves a waiter for 3 tokens at exactly 10 000 ms at 0.3 per second", async () => {
+    const limiter = bucket({ capacity: 4, refillPerSecond: 0.3 });
+    limiter.tryRemove("alice", 4);
+    const waiting = track(limiter.removeTokens("alice", 3));
+    await advance(9_999);
+    expect(waiting.state).toBe("pending");
+    await advance(1);
+    expect(waiting.state, "10 000 × 0.3 = 3 000 thousandths").toBe("resolved");
+  });
+
+  it("counts the part of a token already refilled when it starts waiting", async () => {
+    const limiter = bucket({ capacity: 1, refillPerSecond: 1 });
+    limiter.tryRemove("alice");
+    await advance(500);
+    const waiting = track(limiter.removeTokens("alice"));
+    await advance(499);
+    expect(waiting.state).toBe("pending");
+    await advance(1);
+    expect(waiting.state, "half a token was there: 500 ms more, not a whole token's time").toBe(
+      "resolved",
+    );
+  });
+
+  it.each([3_334, 3_336])(
+    "serves a waiter at the very millisecond tryRemove first succeeds (0.3 per second, a take at %i ms)",
+    async (secondTakeAt) => {
+      // Two limiters with the same history: one has a waiter, the other is polled every
+      // millisecond. Dividing by a fractional rate rounds; the waiter must not be a millisecond
+      // early or late on the count tryRemove uses, whatever that count's last bits are.
+      const waited = bucket({ capacity: 3, refillPerSecond: 0.3 });
+      const polled = bucket({ capacity: 3, refillPerSecond: 0.3 });
+      for (const limiter of [waited, polled]) limiter.tryRemove("alice", 3);
+      await advance(secondTakeAt);
+      for (const limiter of [waited, polled]) expect(limiter.tryRemove("alice")).toBe(true);
+      const waiting = track(waited.removeTokens("alice", 2));
+      await advance(6_600);
+      for (let ms = secondTakeAt + 6_600; ms < secondTakeAt + 6_700; ms++) {
+        const succeeded = polled.tryRemove("alice", 2);
+        expect(waiting.state, `at ${ms} ms tryRemove(2) ${succeeded ? "succeeds" : "fails"}`).toBe(
+          succeeded ? "resolved" : "pending",
+        );
+        if (succeeded) return;
+        await advance(1);
+      }
+      expect.fail("2 tokens should be there 6 667 ms after the second take");
+    },
+  );
+
+  it("waits for a fractional window to the first whole millisecond (windowMs 1.5: 2 ms)", async () => {
+    const limiter = window({ limit: 1, windowMs: 1.5 });
+    limiter.tryRemove("alice");
+    const waiting = track(limiter.removeTokens("alice"));
+    await advance(1);
+    expect(waiting.state).toBe("pending");
+    await advance(1);
+    expect(waiting.state).toBe("resolved");
   });
 });
 
@@ -618,6 +836,18 @@ describe("step 8 — rejecting bad input", () => {
     },
   );
 
+  it.each([
+    [() => bucket({ capacity: 0, refillPerSecond: 0 }), "capacity must be an integer >= 1, got 0"],
+    [() => window({ limit: 0, windowMs: 0 }), "limit must be an integer >= 1, got 0"],
+  ])(
+    "checks the options in the order listed: the first bad one is reported (%#)",
+    (make, message) => {
+      const error = thrownBy(make);
+      expect(error).toBeInstanceOf(RangeError);
+      expect((error as RangeError).message).toBe(message);
+    },
+  );
+
   it("accepts the smallest valid options and fractional rates and windows", () => {
     expect(bucket({ capacity: 1, refillPerSecond: 0.001 }).tryRemove("a")).toBe(true);
     expect(window({ limit: 1, windowMs: 0.5 }).tryRemove("a")).toBe(true);
@@ -664,8 +894,9 @@ describe("step 8 — rejecting bad input", () => {
 });
 
 describe("step 9 — pacing calls to a rate-limited API", () => {
-  // An API that allows 5 requests per token in any 1 000 ms, and answers the sixth like GitHub's
-  // REST API answers a secondary rate limit: 429, retry-after, x-ratelimit-* headers, a message.
+  // An API that allows 5 requests per access token (the authorization header) in any 1 000 ms,
+  // and answers the sixth like GitHub's REST API answers a secondary rate limit: 429,
+  // retry-after, x-ratelimit-* headers, a message.
   const ISSUES_URL = "https://api.example.test/repos/acme/infra/issues";
   const server = useMockServer();
 

@@ -2,7 +2,7 @@
  * Rate limiters per client key — see README.md for the full contract.
  *
  * - TokenBucketLimiter: a bucket of `capacity` tokens per key, refilled continuously at
- *   `refillPerSecond` (compute the refill from the time elapsed: no timer per token);
+ *   `refillPerSecond` (compute the refill from the time elapsed: no timer ticking per token);
  * - SlidingWindowLimiter: at most `limit` tokens taken per key in any `windowMs` span.
  *
  * Both: `tryRemove` answers at once; `removeTokens` waits its turn (FIFO per key) and can be
@@ -32,7 +32,8 @@ export interface RemoveTokensOptions {
 export class TokenBucketLimiter {
   /** Throws a RangeError for a bad option, e.g. "capacity must be an integer >= 1, got 0". */
   constructor(_options: TokenBucketOptions) {
-    // TODO: start here — validate the options; keep one bucket per key (only once it loses tokens).
+    // TODO: start here — validate the options; keep one bucket per key (only once it loses tokens),
+    // counting thousandths of a token.
     throw new Error("TODO: implement TokenBucketLimiter()");
   }
 

@@ -5,8 +5,8 @@
  * - SlidingWindowLimiter: at most `limit` tokens taken in any `windowMs` span (an exact log).
  *
  * Both share the per-key bookkeeping (KeyedLimiter): a FIFO queue of waiters per key with one
- * timer for its head, AbortSignal support, and forgetting keys whose state is back to new.
- * Time is Date.now(); no timer runs unless someone waits.
+ * timer for its head, AbortSignal support, forgetting keys whose state is back to new, and a
+ * clock that never goes backwards. Time is Date.now(); no timer runs unless someone waits.
  */
 
 export interface TokenBucketOptions {
@@ -49,26 +49,46 @@ abstract class KeyedLimiter<S> {
   // A Map iterates in insertion order; every take re-inserts its key, so the least recently
   // used keys come first and forgetting idle ones stops at the first that is still busy.
   readonly #entries = new Map<string, Entry<S>>();
+  /** The latest time any call has seen, on the limiter's own clock. */
+  #latest = Number.NEGATIVE_INFINITY;
+  /** How far the wall clock has gone back, in all: the limiter's time is Date.now() + this. */
+  #offset = 0;
 
   /** The most tokens one call may ask for (capacity or limit). */
   protected abstract readonly max: number;
   /** After this long without a take, a key's state is the same as a new key's. */
   protected abstract readonly idleMs: number;
   protected abstract fresh(now: number): S;
+  /** The tokens that could be taken now (fractional for a bucket). */
   protected abstract available(state: S, now: number): number;
+  /** Whether `tokens` can be taken now: the one test both tryRemove and the waiters use. */
+  protected abstract has(state: S, tokens: number, now: number): boolean;
   protected abstract take(state: S, tokens: number, now: number): void;
-  /** Milliseconds (> 0) until `tokens` are available, when they are not yet. */
+  /** Whole milliseconds (> 0) until `tokens` are there, when they are not yet. */
   protected abstract msUntil(state: S, tokens: number, now: number): number;
+
+  /**
+   * The limiter's time: Date.now(), except that it never goes backwards. When the wall clock is
+   * stepped back (NTP), the limiter carries on from the latest time it has seen, at the clock's
+   * pace: the jump is cut out, so no token is added or removed for it. Every time the limiter
+   * keeps is on this clock, so nothing else needs to know about jumps.
+   */
+  #now(): number {
+    const wall = Date.now();
+    if (wall + this.#offset < this.#latest) this.#offset = this.#latest - wall;
+    this.#latest = wall + this.#offset;
+    return this.#latest;
+  }
 
   /** The number of keys held in memory. */
   get size(): number {
-    this.#forgetIdle(Date.now());
+    this.#forgetIdle(this.#now());
     return this.#entries.size;
   }
 
   /** Tokens that could be taken now for `key` (fractional for a bucket). */
   tokensAvailable(key: string): number {
-    const now = Date.now();
+    const now = this.#now();
     this.#forgetIdle(now);
     const entry = this.#entries.get(key);
     return entry ? this.available(entry.state, now) : this.max;
@@ -77,7 +97,7 @@ abstract class KeyedLimiter<S> {
   /** Takes `tokens` now and returns true, or takes nothing and returns false. */
   tryRemove(key: string, tokens = 1): boolean {
     this.#checkTokens(tokens);
-    const now = Date.now();
+    const now = this.#now();
     this.#forgetIdle(now);
     const entry = this.#entries.get(key);
     if (!entry) {
@@ -85,7 +105,7 @@ abstract class KeyedLimiter<S> {
       return true;
     }
     // Fairness: while anyone waits for this key, the tokens are theirs.
-    if (entry.waiters.length > 0 || this.available(entry.state, now) < tokens) return false;
+    if (entry.waiters.length > 0 || !this.has(entry.state, tokens, now)) return false;
     this.#takeFrom(key, entry, tokens, now);
     return true;
   }
@@ -127,9 +147,9 @@ abstract class KeyedLimiter<S> {
   #serve(key: string, entry: Entry<S>): void {
     clearTimeout(entry.timer);
     entry.timer = undefined;
-    const now = Date.now();
+    const now = this.#now();
     let head = entry.waiters[0];
-    while (head && this.available(entry.state, now) >= head.tokens) {
+    while (head && this.has(entry.state, head.tokens, now)) {
       entry.waiters.shift();
       this.#takeFrom(key, entry, head.tokens, now);
       head.unhook?.();
@@ -171,15 +191,17 @@ abstract class KeyedLimiter<S> {
 }
 
 interface Bucket {
-  /** Tokens in the bucket at `updatedAt`. */
-  level: number;
+  /** Thousandths of a token in the bucket at `updatedAt` (the last take). */
+  thousandths: number;
   updatedAt: number;
 }
 
 export class TokenBucketLimiter extends KeyedLimiter<Bucket> {
   protected readonly max: number;
   protected readonly idleMs: number;
-  readonly #perMs: number;
+  /** Thousandths of a token added per millisecond: `refillPerSecond` itself. */
+  readonly #rate: number;
+  readonly #full: number;
 
   constructor(options: TokenBucketOptions) {
     super();
@@ -191,29 +213,52 @@ export class TokenBucketLimiter extends KeyedLimiter<Bucket> {
       throw new RangeError(`refillPerSecond must be a finite number > 0, got ${refillPerSecond}`);
     }
     this.max = capacity;
-    this.#perMs = refillPerSecond / 1000;
-    this.idleMs = capacity / this.#perMs; // the time to refill from empty
+    this.#rate = refillPerSecond;
+    this.#full = capacity * 1000;
+    // The time an empty bucket takes to be full: by then any bucket is as good as new.
+    this.idleMs = this.#msToReach(0, this.#full);
   }
 
   protected fresh(now: number): Bucket {
-    return { level: this.max, updatedAt: now };
+    return { thousandths: this.#full, updatedAt: now };
+  }
+
+  /**
+   * The count at `now`, in one step from the last take: checking often loses nothing to
+   * rounding. In thousandths, a whole-number rate keeps every count a whole number: exact.
+   */
+  #thousandthsAt(bucket: Bucket, now: number): number {
+    return Math.min(this.#full, bucket.thousandths + (now - bucket.updatedAt) * this.#rate);
   }
 
   protected available(bucket: Bucket, now: number): number {
-    // A clock that went backwards adds nothing for the lost time: refill from the new time.
-    if (now < bucket.updatedAt) bucket.updatedAt = now;
-    // From the last removal, never summed in small steps: frequent checks lose nothing to rounding.
-    return Math.min(this.max, bucket.level + (now - bucket.updatedAt) * this.#perMs);
+    return this.#thousandthsAt(bucket, now) / 1000;
+  }
+
+  protected has(bucket: Bucket, tokens: number, now: number): boolean {
+    return this.#thousandthsAt(bucket, now) >= tokens * 1000;
   }
 
   protected take(bucket: Bucket, tokens: number, now: number): void {
-    bucket.level = this.available(bucket, now) - tokens;
+    bucket.thousandths = this.#thousandthsAt(bucket, now) - tokens * 1000;
     bucket.updatedAt = now;
   }
 
   protected msUntil(bucket: Bucket, tokens: number, now: number): number {
-    // Timers fire on whole milliseconds: round up to the first one at which the tokens are there.
-    return Math.ceil((tokens - this.available(bucket, now)) / this.#perMs);
+    return bucket.updatedAt + this.#msToReach(bucket.thousandths, tokens * 1000) - now;
+  }
+
+  /**
+   * The fewest whole milliseconds after which `from` thousandths have refilled to `needed`, by
+   * the very arithmetic `has` uses. Dividing by the rate gives the estimate; for a fractional
+   * rate it can round to a millisecond either side of the first one the count itself says yes,
+   * so step to that one: a waiter is served exactly when tryRemove would first succeed.
+   */
+  #msToReach(from: number, needed: number): number {
+    let ms = Math.ceil((needed - from) / this.#rate);
+    while (from + (ms - 1) * this.#rate >= needed) ms -= 1;
+    while (from + ms * this.#rate < needed) ms += 1;
+    return ms;
   }
 }
 
@@ -256,8 +301,12 @@ export class SlidingWindowLimiter extends KeyedLimiter<Window> {
     return this.max - window.used;
   }
 
+  protected has(window: Window, tokens: number, now: number): boolean {
+    return this.available(window, now) >= tokens;
+  }
+
   protected take(window: Window, tokens: number, now: number): void {
-    // `available` has just pruned the log: every take follows a check.
+    // `has` has just pruned the log: every take follows a check.
     window.log.push({ at: now, tokens });
     window.used += tokens;
   }
@@ -270,6 +319,7 @@ export class SlidingWindowLimiter extends KeyedLimiter<Window> {
       short -= take.tokens;
       return short <= 0;
     }) as { at: number };
-    return freeing.at + this.idleMs - now;
+    // It leaves at the first whole millisecond >= at + windowMs (windowMs may be fractional).
+    return Math.ceil(freeing.at + this.idleMs) - now;
   }
 }
