@@ -81,6 +81,24 @@ function setup(
   return { db, pool, factory, destroyed, validated };
 }
 
+/**
+ * A factory whose creates take the given times, in order, and then succeed (a number) or fail
+ * (`{ failAfter }`): creates that finish out of order.
+ */
+function timedFactory(db: FakeDatabase, plan: (number | { failAfter: number })[]) {
+  const factory: PoolFactory<FakeConnection> = {
+    create: async () => {
+      const step = plan.shift() ?? 0;
+      const ms = typeof step === "number" ? step : step.failAfter;
+      await new Promise((resolve) => setTimeout(resolve, ms));
+      if (typeof step !== "number") throw new ConnectionRefusedError();
+      return db.connect();
+    },
+    destroy: (connection) => connection.end(),
+  };
+  return factory;
+}
+
 /** Acquires `n` resources at once and returns them once all are there. */
 async function acquireAll(pool: Pool<FakeConnection>, n: number) {
   const calls = Array.from({ length: n }, () => pool.acquire());
@@ -225,6 +243,77 @@ describe("step 2 — a bounded pool", () => {
     await flush();
     expect(db.connectAttempts).toBe(3);
     expect(pool.pending, "the fourth waits even before any connection is open").toBe(4);
+  });
+
+  it("gives the first new connection ready to the caller who came first, whichever create it was", async () => {
+    const db = new FakeDatabase();
+    const pool = new Pool(timedFactory(db, [300, 100]), { max: 2 });
+    const first = track(pool.acquire());
+    const second = track(pool.acquire());
+    await advance(100);
+    expect(first.state, "the create started second finished first: its connection").toBe(
+      "resolved",
+    );
+    expect(second.state).toBe("pending");
+    await advance(200);
+    expect(second.state).toBe("resolved");
+    expect([first.value?.id, second.value?.id]).toEqual([1, 2]);
+  });
+
+  it("lends a released connection to a caller still waiting for a new one to open", async () => {
+    const db = new FakeDatabase(100, 5_000); // 5 s to connect
+    const { pool } = setup({ max: 2 }, { db });
+    const held = pool.acquire();
+    await advance(5_000);
+    const connection = await held;
+    const waiting = track(pool.acquire());
+    await advance(1_000);
+    expect(stats(pool), "a connection is being opened for the waiting caller").toEqual({
+      size: 2,
+      available: 0,
+      borrowed: 1,
+      pending: 1,
+    });
+    pool.release(connection);
+    await flush();
+    expect(waiting.state, "served now, not in 4 s").toBe("resolved");
+    expect(waiting.value).toBe(connection);
+    await advance(4_000);
+    expect(stats(pool), "the new connection arrives with nobody waiting: idle").toEqual({
+      size: 2,
+      available: 1,
+      borrowed: 1,
+      pending: 0,
+    });
+  });
+
+  it("serves a caller during acquire() when an idle connection needs no validation", async () => {
+    const { pool } = setup({}, { validate: false });
+    const connection = await pool.acquire();
+    pool.release(connection);
+    const call = pool.acquire();
+    expect(stats(pool), "right after the call: borrowed, not pending").toEqual({
+      size: 1,
+      available: 0,
+      borrowed: 1,
+      pending: 0,
+    });
+    await expect(call).resolves.toBe(connection);
+  });
+
+  it("counts a caller in pending while its idle connection is being validated", async () => {
+    const { pool } = setup();
+    const connection = await pool.acquire();
+    pool.release(connection);
+    const call = pool.acquire();
+    expect(stats(pool), "right after the call: the check is still running").toEqual({
+      size: 1,
+      available: 0,
+      borrowed: 0,
+      pending: 1,
+    });
+    await expect(call).resolves.toBe(connection);
+    expect(pool.pending).toBe(0);
   });
 });
 
@@ -377,6 +466,35 @@ describe("step 4 — when opening a connection fails", () => {
     await advance(4_000);
     expect(impatient.reason).toBeInstanceOf(PoolTimeoutError);
     expect(stats(pool)).toEqual({ size: 0, available: 0, borrowed: 0, pending: 0 });
+  });
+
+  it("gives a failure to the caller that has waited longest, even if it was another's create", async () => {
+    const db = new FakeDatabase();
+    const pool = new Pool(timedFactory(db, [300, { failAfter: 100 }]), { max: 2 });
+    const first = track(pool.acquire());
+    const second = track(pool.acquire());
+    await advance(100);
+    expect(first.state, "the first failure goes to the first caller").toBe("rejected");
+    expect(first.reason).toBeInstanceOf(ConnectionRefusedError);
+    expect(second.state).toBe("pending");
+    await advance(200);
+    expect(second.state, "and the connection that opened to the second").toBe("resolved");
+    expect(db.openConnections).toBe(1);
+  });
+
+  it("ignores the failure of a create whose caller was served by a released connection", async () => {
+    const db = new FakeDatabase(100, 5_000);
+    const { pool } = setup({ max: 2 }, { db });
+    const held = pool.acquire();
+    await advance(5_000);
+    const connection = await held;
+    const waiting = track(pool.acquire());
+    pool.release(connection);
+    await flush();
+    expect(waiting.value).toBe(connection);
+    db.goDown(); // the create still running will be refused
+    await advance(5_000);
+    expect(stats(pool)).toEqual({ size: 1, available: 0, borrowed: 1, pending: 0 });
   });
 });
 
@@ -538,6 +656,22 @@ describe("step 6 — idle eviction", () => {
     expect(destroyed).toEqual([connection]);
   });
 
+  it("stops the idle clock when it lends a connection: a quick loan earns a full idle time", async () => {
+    const { pool, destroyed } = setup({ idleTimeoutMs: 5_000 });
+    const connection = await pool.acquire();
+    pool.release(connection); // t = 0
+    await advance(4_000);
+    expect(await pool.acquire()).toBe(connection);
+    await advance(500);
+    pool.release(connection); // t = 4 500: idle again, from now
+    await advance(500);
+    expect(pool.available, "t = 5 000: the clock of t = 0 was stopped").toBe(1);
+    await advance(4_499);
+    expect(pool.available).toBe(1);
+    await advance(1);
+    expect(destroyed, "t = 9 500: 5 000 ms after the last release").toEqual([connection]);
+  });
+
   it("lets the connections of a burst go when the traffic falls back to a trickle", async () => {
     const { pool } = setup({ max: 3, idleTimeoutMs: 5_000 });
     const burst = await acquireAll(pool, 3);
@@ -547,6 +681,43 @@ describe("step 6 — idle eviction", () => {
       await pool.use(async (connection) => connection.query("SELECT now()"));
     }
     expect(pool.size, "one connection serves the trickle; the other two idled out").toBe(1);
+  });
+
+  it("starts a fresh idle clock for a connection validated after its caller gave up", async () => {
+    const db = new FakeDatabase();
+    const pool = new Pool<FakeConnection>(
+      {
+        create: () => db.connect(),
+        destroy: (connection) => connection.end(),
+        validate: () => new Promise((resolve) => setTimeout(() => resolve(true), 100)),
+      },
+      { max: 1, acquireTimeoutMs: 50, idleTimeoutMs: 1_000 },
+    );
+    const connection = await pool.acquire();
+    pool.release(connection); // t = 0: idle
+    await advance(900);
+    const impatient = track(pool.acquire()); // t = 900: the check starts, 100 ms
+    await advance(50);
+    expect(impatient.reason).toBeInstanceOf(PoolTimeoutError);
+    await advance(50); // t = 1 000: it passes, and nobody waits for it
+    expect(pool.available, "idle again, not destroyed on its old clock").toBe(1);
+    await advance(999);
+    expect(pool.available, "t = 1 999: idle for 999 ms since it passed").toBe(1);
+    await advance(1);
+    expect(pool.available).toBe(0);
+    expect(connection.closed).toBe(true);
+  });
+
+  it("starts the idle clock of a new connection when it arrives after its caller gave up", async () => {
+    const db = new FakeDatabase(100, 5_000);
+    const { pool } = setup({ max: 1, acquireTimeoutMs: 1_000, idleTimeoutMs: 2_000 }, { db });
+    track(pool.acquire());
+    await advance(5_000);
+    expect(pool.available).toBe(1);
+    await advance(1_999);
+    expect(pool.available).toBe(1);
+    await advance(1);
+    expect(pool.available).toBe(0);
   });
 });
 
@@ -616,6 +787,21 @@ describe("step 7 — use() always releases", () => {
     await advance(1_000);
     await call;
     expect(fn).not.toHaveBeenCalled();
+  });
+
+  it("ends only its own loan when fn released the connection itself", async () => {
+    const { pool } = setup({ max: 1 });
+    let other: ReturnType<typeof track<FakeConnection>> | undefined;
+    const result = pool.use(async (connection) => {
+      other = track(pool.acquire());
+      pool.release(connection); // done with it early: it goes to the caller waiting
+      await flush();
+      return "done early";
+    });
+    await expect(result).resolves.toBe("done early");
+    expect(other?.state).toBe("resolved");
+    expect(pool.borrowed, "the other caller's loan is still running").toBe(1);
+    expect(() => pool.release(other?.value as FakeConnection), "and it can end it").not.toThrow();
   });
 });
 
@@ -768,6 +954,36 @@ describe("step 9 — draining", () => {
     expect(pool.size).toBe(0);
   });
 
+  it("waits for a connection being validated and another being opened at the same time", async () => {
+    const db = new FakeDatabase(100, 200); // 200 ms to connect
+    const pool = new Pool<FakeConnection>(
+      {
+        create: () => db.connect(),
+        destroy: (connection) => connection.end(),
+        validate: () => new Promise((resolve) => setTimeout(() => resolve(true), 100)),
+      },
+      { max: 2 },
+    );
+    const first = pool.acquire();
+    await advance(200);
+    pool.release(await first);
+    const validated = track(pool.acquire()); // the idle one, checked for 100 ms
+    const created = track(pool.acquire()); // a new one, 200 ms
+    const drained = track(pool.drain());
+    await flush();
+    expect(drained.state, "nothing is borrowed, but two connections are on their way").toBe(
+      "pending",
+    );
+    await advance(200);
+    expect([validated.state, created.state]).toEqual(["resolved", "resolved"]);
+    expect(drained.state).toBe("pending");
+    pool.release(validated.value as FakeConnection);
+    pool.release(created.value as FakeConnection);
+    await flush();
+    expect(drained.state).toBe("resolved");
+    expect(db.openConnections).toBe(0);
+  });
+
   it("resolves only once every destroy has settled", async () => {
     const db = new FakeDatabase();
     const pool = new Pool<FakeConnection>(
@@ -822,6 +1038,84 @@ describe("step 9 — draining", () => {
     await flush();
     expect(drained.state).toBe("resolved");
   });
+
+  it("leaves the idle connections idle until the last loan is back, then destroys them", async () => {
+    const { pool, destroyed } = setup();
+    const [a, b] = await acquireAll(pool, 2);
+    pool.release(b as FakeConnection);
+    const drained = track(pool.drain());
+    await flush();
+    expect(destroyed, "b is idle, a still borrowed: nothing is destroyed yet").toEqual([]);
+    expect(stats(pool)).toEqual({ size: 2, available: 1, borrowed: 1, pending: 0 });
+    pool.release(a as FakeConnection);
+    await flush();
+    expect(destroyed, "a, released with nobody waiting, then b, the idle one").toEqual([a, b]);
+    expect(drained.state).toBe("resolved");
+  });
+
+  it("destroys at once a new connection that arrives during the drain after its caller gave up", async () => {
+    const db = new FakeDatabase();
+    const pool = new Pool(timedFactory(db, [1, 5_000]), { max: 2, acquireTimeoutMs: 1_000 });
+    const held = pool.acquire();
+    await advance(1);
+    const connection = await held;
+    const impatient = track(pool.acquire()); // gives up at 1 000 ms; its connection opens at 5 000 ms
+    await advance(1_000);
+    expect(impatient.state).toBe("rejected");
+    const drained = track(pool.drain());
+    await advance(4_000);
+    expect(db.connectAttempts).toBe(2);
+    expect(db.openConnections, "nobody waits and nobody can: closed, not kept idle").toBe(1);
+    expect(stats(pool)).toEqual({ size: 1, available: 0, borrowed: 1, pending: 0 });
+    expect(drained.state, "the first connection is still borrowed").toBe("pending");
+    pool.release(connection);
+    await flush();
+    expect(drained.state).toBe("resolved");
+  });
+
+  it("destroys at once a connection validated during the drain after its caller gave up", async () => {
+    const db = new FakeDatabase();
+    const destroyed: FakeConnection[] = [];
+    const pool = new Pool<FakeConnection>(
+      {
+        create: () => db.connect(),
+        destroy: (connection) => {
+          destroyed.push(connection);
+          return connection.end();
+        },
+        validate: () => new Promise((resolve) => setTimeout(() => resolve(true), 100)),
+      },
+      { max: 2, acquireTimeoutMs: 50 },
+    );
+    const [held, idle] = await acquireAll(pool, 2);
+    pool.release(idle as FakeConnection);
+    track(pool.acquire()); // the check takes 100 ms; the caller gives up at 50 ms
+    await advance(50);
+    const drained = track(pool.drain());
+    await advance(50);
+    expect(destroyed, "it passed, but nobody waits for it any more").toEqual([idle]);
+    expect(stats(pool)).toEqual({ size: 1, available: 0, borrowed: 1, pending: 0 });
+    pool.release(held as FakeConnection);
+    await flush();
+    expect(drained.state).toBe("resolved");
+  });
+
+  it("still opens new connections for the callers that were waiting when the drain began", async () => {
+    const { pool, db } = setup({ max: 1 });
+    const broken = await pool.acquire();
+    const waiting = track(pool.acquire());
+    const drained = track(pool.drain());
+    pool.destroy(broken); // its place is free: a new connection for the caller waiting
+    await flush();
+    expect(waiting.state).toBe("resolved");
+    expect(waiting.value).not.toBe(broken);
+    expect(db.connectAttempts).toBe(2);
+    expect(drained.state).toBe("pending");
+    pool.release(waiting.value as FakeConnection);
+    await flush();
+    expect(drained.state).toBe("resolved");
+    expect(db.openConnections).toBe(0);
+  });
 });
 
 describe("step 10 — rejecting bad input", () => {
@@ -865,6 +1159,24 @@ describe("step 10 — rejecting bad input", () => {
     );
     expect(error).toBeInstanceOf(TypeError);
     expect((error as TypeError).message).toBe("factory must have create() and destroy() functions");
+  });
+
+  it.each([
+    ["the factory before the options", undefined, { max: 0 }, TypeError, "factory must have"],
+    ["max first", factory, { max: 0, acquireTimeoutMs: 0, idleTimeoutMs: 0 }, RangeError, "max "],
+    [
+      "then acquireTimeoutMs",
+      factory,
+      { max: 1, acquireTimeoutMs: 0, idleTimeoutMs: 0 },
+      RangeError,
+      "acquireTimeoutMs ",
+    ],
+  ])("checks in the order listed: %s", (_order, badFactory, options, type, start) => {
+    const error = thrownBy(
+      () => new Pool(badFactory as unknown as PoolFactory<object>, options as PoolOptions),
+    );
+    expect(error).toBeInstanceOf(type);
+    expect((error as Error).message.startsWith(start), (error as Error).message).toBe(true);
   });
 
   it("accepts max 1 and fractional timeouts", async () => {

@@ -27,19 +27,22 @@ export interface PoolOptions {
 
 /** acquire() waited acquireTimeoutMs: message `no resource available within ${timeoutMs} ms`. */
 export class PoolTimeoutError extends Error {
+  // `override`: Error already has a `name` (this workbook compiles with noImplicitOverride).
+  override readonly name = "PoolTimeoutError" as const;
   readonly timeoutMs: number;
   constructor(_timeoutMs: number) {
     super();
-    // TODO: set name, message and timeoutMs.
+    // TODO: set the message and timeoutMs.
     throw new Error("TODO: implement PoolTimeoutError()");
   }
 }
 
 /** acquire() after drain(): message "the pool is draining: no new acquire". */
 export class PoolDrainingError extends Error {
+  override readonly name = "PoolDrainingError" as const;
   constructor() {
     super();
-    // TODO: set name and message.
+    // TODO: set the message.
     throw new Error("TODO: implement PoolDrainingError()");
   }
 }

@@ -53,6 +53,8 @@ export class Pool<T> {
   readonly #acquireTimeoutMs: number;
   /** Created for a waiting caller and not yet lent: generic-pool would validate them. */
   readonly #fresh = new WeakSet<object>();
+  /** Each resource this adapter lent, with its loan: use() ends only its own. */
+  readonly #loans = new Map<T, object>();
   #draining = false;
   #drained: Promise<void> | undefined;
   /** clear() destroys the idle resources but leaves them in generic-pool's `available` count. */
@@ -74,34 +76,41 @@ export class Pool<T> {
     this.#pool = genericPool.createPool<T | CreateFailure>(
       {
         create: async () => {
+          let resource: T;
           try {
-            const resource = await factory.create();
-            // Lent at once when someone waits: that first hand-out is not a re-use.
-            if (this.#pool.pending > 0) this.#fresh.add(resource as object);
-            return resource;
+            resource = await factory.create();
           } catch (error) {
             // generic-pool would only emit "factoryCreateError" and let the caller time out.
             // With nobody waiting, rejecting is harmless: it creates again only for a waiter.
             if (this.#pool.pending === 0) throw error;
             return new CreateFailure(error);
           }
+          if (this.#draining && this.#pool.pending === 0) {
+            // It arrives during the drain for a caller who gave up: generic-pool would keep it
+            // idle until clear(). Close it now, and fail the create (nobody waits: no retry).
+            await destroyQuietly(factory, resource);
+            throw new Error("created during the drain for nobody");
+          }
+          // Lent at once when someone waits: that first hand-out is not a re-use.
+          if (this.#pool.pending > 0) this.#fresh.add(resource as object);
+          return resource;
         },
         destroy: async (resource) => {
           if (resource instanceof CreateFailure) return;
-          try {
-            await factory.destroy(resource);
-          } catch {
-            // A close that fails still frees the slot.
-          }
+          await destroyQuietly(factory, resource);
         },
         validate: async (resource) => {
           if (resource instanceof CreateFailure) return true; // let it reach the waiter
           if (this.#fresh.delete(resource as object)) return true;
+          let valid: boolean;
           try {
-            return (await validate?.call(factory, resource)) === true;
+            valid = (await validate?.call(factory, resource)) === true;
           } catch {
-            return false; // generic-pool would leave a rejected validation "in test" forever
+            valid = false; // generic-pool would leave a rejected validation "in test" forever
           }
+          // Passed during the drain after its caller gave up: "invalid" makes generic-pool
+          // destroy it now instead of keeping it idle until clear().
+          return valid && !(this.#draining && this.#pool.pending === 0);
         },
       },
       {
@@ -150,11 +159,13 @@ export class Pool<T> {
       this.#pool.destroy(resource); // frees its place at once (the wrapped destroy is a no-op)
       throw resource.error;
     }
+    this.#loans.set(resource, {});
     return resource;
   }
 
   release(resource: T): void {
     this.#checkBorrowed(resource, "release");
+    this.#loans.delete(resource);
     if (this.#draining && this.#pool.pending === 0) {
       this.#pool.destroy(resource); // nobody will need it again
     } else {
@@ -164,15 +175,18 @@ export class Pool<T> {
 
   destroy(resource: T): void {
     this.#checkBorrowed(resource, "destroy");
+    this.#loans.delete(resource);
     this.#pool.destroy(resource);
   }
 
   async use<R>(fn: (resource: T) => R | Promise<R>): Promise<R> {
     const resource = await this.acquire();
+    const loan = this.#loans.get(resource);
     try {
       return await fn(resource);
     } finally {
-      if (this.#pool.isBorrowedResource(resource)) this.release(resource);
+      // fn may have released or destroyed it, and it may be lent to someone else since.
+      if (this.#loans.get(resource) === loan) this.release(resource);
     }
   }
 
@@ -194,6 +208,15 @@ export class Pool<T> {
     if (!this.#pool.isBorrowedResource(resource)) {
       throw new Error(`cannot ${action} a resource that is not borrowed from this pool`);
     }
+  }
+}
+
+/** Calls factory.destroy; a close that fails (a throw or a rejection) still frees the slot. */
+async function destroyQuietly<T>(factory: PoolFactory<T>, resource: T): Promise<void> {
+  try {
+    await factory.destroy(resource);
+  } catch {
+    // the resource is gone either way
   }
 }
 

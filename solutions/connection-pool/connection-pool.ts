@@ -7,6 +7,8 @@
  * One rule drives the dispatch: whatever becomes ready (a new resource, one that passed its
  * validation, one released) goes to the caller that has waited longest. Nothing is promised to
  * a particular caller, so a caller that times out needs no clean-up beyond leaving the queue.
+ * Idle resources are lent before new ones are awaited: a caller whose new resource is still
+ * being created takes an idle one if one comes back meanwhile.
  */
 
 export interface PoolFactory<T> {
@@ -62,9 +64,12 @@ export class Pool<T> {
   readonly #waiters: Waiter<T>[] = [];
   /** A stack: the most recently released is handed out first, so the surplus idles out. */
   readonly #idle: Idle<T>[] = [];
-  readonly #borrowed = new Set<T>();
-  /** Resources being created or validated: they will serve the queue when ready. */
-  #inFlight = 0;
+  /** Each borrowed resource with its loan: a fresh object per lending, so use() ends only its own. */
+  readonly #borrowed = new Map<T, object>();
+  /** Resources being created: each will serve the longest waiter when ready. */
+  #creating = 0;
+  /** Idle resources being validated: each will serve the longest waiter if it passes. */
+  #validating = 0;
   /** factory.destroy calls not yet settled: drain() waits for them. */
   readonly #destroying = new Set<Promise<void>>();
   #drain: { promise: Promise<void>; quiet: () => void } | undefined;
@@ -85,7 +90,7 @@ export class Pool<T> {
 
   /** Every resource that exists or is being created: idle, borrowed, being validated. */
   get size(): number {
-    return this.#idle.length + this.#borrowed.size + this.#inFlight;
+    return this.#idle.length + this.#borrowed.size + this.#creating + this.#validating;
   }
   get available(): number {
     return this.#idle.length;
@@ -117,11 +122,7 @@ export class Pool<T> {
   /** Gives a borrowed resource back. Throws when it is not borrowed (a double release). */
   release(resource: T): void {
     this.#endLoan(resource, "release");
-    if (this.#drain && this.#waiters.length === 0) {
-      this.#destroy(resource); // nobody will need it again
-    } else {
-      this.#makeIdle(resource);
-    }
+    this.#makeIdle(resource);
     this.#dispatch();
   }
 
@@ -135,11 +136,13 @@ export class Pool<T> {
   /** Borrows a resource for `fn` and gives it back however `fn` ends. */
   async use<R>(fn: (resource: T) => R | Promise<R>): Promise<R> {
     const resource = await this.acquire();
+    const loan = this.#borrowed.get(resource);
     try {
       return await fn(resource);
     } finally {
-      // fn may have destroyed it already (a broken connection): never end a loan twice.
-      if (this.#borrowed.has(resource)) this.release(resource);
+      // fn may have given it back itself (released, or destroyed as broken), and the pool may
+      // have lent it to another caller since: end this loan only, never someone else's.
+      if (this.#borrowed.get(resource) === loan) this.release(resource);
     }
   }
 
@@ -166,18 +169,20 @@ export class Pool<T> {
     return this.#drain.promise;
   }
 
-  /** Serves the waiters not yet covered by a resource in flight: idle ones first, then new ones. */
+  /** Gets resources ready for the waiters: idle ones first, then new ones. */
   #dispatch(): void {
-    while (this.#waiters.length > this.#inFlight) {
+    // An idle resource for every caller not yet covered by a validation, even one whose new
+    // resource is still being created: a connection here now beats one that may take seconds
+    // to open, or fail. The new one then goes to the next caller, or stays idle.
+    while (this.#waiters.length > this.#validating) {
       const idle = this.#idle.pop();
-      if (idle) {
-        clearTimeout(idle.timer);
-        this.#handOut(idle.resource);
-      } else if (this.size < this.#max) {
-        this.#create();
-      } else {
-        break;
-      }
+      if (!idle) break;
+      clearTimeout(idle.timer);
+      this.#handOut(idle.resource);
+    }
+    // New resources only for the callers nothing is on its way for.
+    while (this.#waiters.length > this.#validating + this.#creating && this.size < this.#max) {
+      this.#create();
     }
     this.#checkDrained();
   }
@@ -189,12 +194,12 @@ export class Pool<T> {
       this.#serve(resource);
       return;
     }
-    this.#inFlight += 1;
+    this.#validating += 1;
     // A validate that throws or rejects says the resource is broken, like `false`.
     new Promise<boolean>((resolve) => resolve(validate.call(this.#factory, resource)))
       .catch(() => false)
       .then((valid) => {
-        this.#inFlight -= 1;
+        this.#validating -= 1;
         if (valid === true) {
           this.#serve(resource);
         } else {
@@ -205,15 +210,15 @@ export class Pool<T> {
   }
 
   #create(): void {
-    this.#inFlight += 1;
+    this.#creating += 1;
     new Promise<T>((resolve) => resolve(this.#factory.create())).then(
       (resource) => {
-        this.#inFlight -= 1;
+        this.#creating -= 1;
         this.#serve(resource);
         this.#dispatch();
       },
       (error: unknown) => {
-        this.#inFlight -= 1;
+        this.#creating -= 1;
         // The longest waiter learns the database is unreachable instead of timing out.
         const waiter = this.#waiters.shift();
         if (waiter) {
@@ -230,14 +235,19 @@ export class Pool<T> {
     const waiter = this.#waiters.shift();
     if (waiter) {
       clearTimeout(waiter.timer);
-      this.#borrowed.add(resource);
+      this.#borrowed.set(resource, {});
       waiter.resolve(resource);
     } else {
-      this.#makeIdle(resource); // when draining, drain() destroys it once nothing is in flight
+      this.#makeIdle(resource);
     }
   }
 
+  /** Idle again, with a fresh clock; while draining with nobody waiting, destroyed at once. */
   #makeIdle(resource: T): void {
+    if (this.#drain && this.#waiters.length === 0) {
+      this.#destroy(resource); // no new caller can come: nobody will need it again
+      return;
+    }
     const idle: Idle<T> = {
       resource,
       timer: setTimeout(() => {
@@ -266,11 +276,11 @@ export class Pool<T> {
   }
 
   /**
-   * Lets drain() go on once nothing is borrowed or in flight. No caller can be waiting then: a
-   * caller waits only while every place is borrowed or in flight.
+   * Lets drain() go on once nothing is borrowed, being created or being validated. No caller can
+   * be waiting then: a caller waits only while every place is borrowed or on its way.
    */
   #checkDrained(): void {
-    if (this.#drain && this.#borrowed.size === 0 && this.#inFlight === 0) {
+    if (this.#drain && this.#borrowed.size === 0 && this.#creating + this.#validating === 0) {
       this.#drain.quiet();
     }
   }
