@@ -1,0 +1,1186 @@
+import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
+import {
+  ConnectionRefusedError,
+  DatabaseError,
+  type FakeConnection,
+  FakeDatabase,
+} from "../../fixtures/katas/connection-pool/fake-database";
+import {
+  Pool,
+  PoolDrainingError,
+  type PoolFactory,
+  type PoolOptions,
+  PoolTimeoutError,
+} from "./connection-pool";
+
+// ---------------------------------------------------------------------------------------------
+// A pool of connections to a fake PostgreSQL (fixtures/katas/connection-pool/fake-database.ts),
+// on fake timers: time moves only when a test advances it.
+// ---------------------------------------------------------------------------------------------
+
+beforeEach(() => {
+  vi.useFakeTimers();
+});
+afterEach(() => {
+  vi.useRealTimers();
+});
+
+/** Moves time forward, firing due timers and settling what they resolve. */
+const advance = (ms: number) => vi.advanceTimersByTimeAsync(ms);
+/** Settles pending promise callbacks without moving time. */
+const flush = () => vi.advanceTimersByTimeAsync(0);
+
+/** Watches a promise without awaiting it, so a test can ask "settled yet?" at any moment. */
+function track<T>(promise: Promise<T>) {
+  const seen: { state: "pending" | "resolved" | "rejected"; value?: T; reason?: unknown } = {
+    state: "pending",
+  };
+  promise.then(
+    (value) => {
+      seen.state = "resolved";
+      seen.value = value;
+    },
+    (reason: unknown) => {
+      seen.state = "rejected";
+      seen.reason = reason;
+    },
+  );
+  return seen;
+}
+
+/** The validation a real pool runs: a trivial query on the connection. */
+async function pingsOk(connection: FakeConnection): Promise<boolean> {
+  try {
+    await connection.query("SELECT 1");
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+function setup(
+  options: Partial<PoolOptions> = {},
+  { db = new FakeDatabase(), validate = true }: { db?: FakeDatabase; validate?: boolean } = {},
+) {
+  const destroyed: FakeConnection[] = [];
+  const validated: FakeConnection[] = [];
+  const factory: PoolFactory<FakeConnection> = {
+    create: () => db.connect(),
+    destroy: async (connection) => {
+      destroyed.push(connection);
+      await connection.end();
+    },
+  };
+  if (validate) {
+    factory.validate = (connection) => {
+      validated.push(connection);
+      return pingsOk(connection);
+    };
+  }
+  const pool = new Pool(factory, { max: 3, ...options });
+  return { db, pool, factory, destroyed, validated };
+}
+
+/**
+ * A factory whose creates take the given times, in order, and then succeed (a number) or fail
+ * (`{ failAfter }`): creates that finish out of order.
+ */
+function timedFactory(db: FakeDatabase, plan: (number | { failAfter: number })[]) {
+  const factory: PoolFactory<FakeConnection> = {
+    create: async () => {
+      const step = plan.shift() ?? 0;
+      const ms = typeof step === "number" ? step : step.failAfter;
+      await new Promise((resolve) => setTimeout(resolve, ms));
+      if (typeof step !== "number") throw new ConnectionRefusedError();
+      return db.connect();
+    },
+    destroy: (connection) => connection.end(),
+  };
+  return factory;
+}
+
+/** Acquires `n` resources at once and returns them once all are there. */
+async function acquireAll(pool: Pool<FakeConnection>, n: number) {
+  const calls = Array.from({ length: n }, () => pool.acquire());
+  await flush();
+  return Promise.all(calls);
+}
+
+const stats = (pool: Pool<unknown>) => ({
+  size: pool.size,
+  available: pool.available,
+  borrowed: pool.borrowed,
+  pending: pool.pending,
+});
+
+function thrownBy(action: () => unknown): unknown {
+  try {
+    action();
+  } catch (error) {
+    return error;
+  }
+  return expect.fail("expected a throw");
+}
+
+// ---------------------------------------------------------------------------------------------
+
+describe("step 1 — borrowing and returning", () => {
+  it("opens nothing until the first acquire, then opens one connection for it", async () => {
+    const { pool, db } = setup();
+    expect(stats(pool)).toEqual({ size: 0, available: 0, borrowed: 0, pending: 0 });
+    expect(db.connectAttempts, "a pool creates lazily").toBe(0);
+    const connection = await pool.acquire();
+    expect(connection.usable).toBe(true);
+    expect(db.openConnections).toBe(1);
+    expect(stats(pool)).toEqual({ size: 1, available: 0, borrowed: 1, pending: 0 });
+  });
+
+  it("takes a released connection back and lends the same one again", async () => {
+    const { pool, db } = setup();
+    const first = await pool.acquire();
+    pool.release(first);
+    expect(stats(pool)).toEqual({ size: 1, available: 1, borrowed: 0, pending: 0 });
+    const second = await pool.acquire();
+    expect(second, "the same connection, reused").toBe(first);
+    expect(db.connectAttempts).toBe(1);
+  });
+
+  it("lends the most recently released idle connection first", async () => {
+    const { pool } = setup();
+    const [a, b, c] = await acquireAll(pool, 3);
+    pool.release(b as FakeConnection);
+    pool.release(a as FakeConnection);
+    pool.release(c as FakeConnection);
+    expect(await pool.acquire(), "c was released last").toBe(c);
+    expect(await pool.acquire()).toBe(a);
+    expect(await pool.acquire()).toBe(b);
+  });
+
+  it("throws on a release of a connection that is not borrowed (a double release)", async () => {
+    const { pool } = setup();
+    const connection = await pool.acquire();
+    pool.release(connection);
+    const error = thrownBy(() => pool.release(connection));
+    expect(error).toBeInstanceOf(Error);
+    expect((error as Error).message).toBe(
+      "cannot release a resource that is not borrowed from this pool",
+    );
+    expect(stats(pool), "the pool is unchanged").toEqual({
+      size: 1,
+      available: 1,
+      borrowed: 0,
+      pending: 0,
+    });
+  });
+
+  it("throws on a release or destroy of something the pool never lent", async () => {
+    const { pool } = setup();
+    const stranger = await new FakeDatabase().connect();
+    expect(() => pool.release(stranger)).toThrow(
+      "cannot release a resource that is not borrowed from this pool",
+    );
+    expect(() => pool.destroy(stranger)).toThrow(
+      "cannot destroy a resource that is not borrowed from this pool",
+    );
+    expect(pool.size).toBe(0);
+  });
+});
+
+describe("step 2 — a bounded pool", () => {
+  it("never has more than max connections: the rest of the callers wait", async () => {
+    const { pool, db } = setup({ max: 3 });
+    const calls = Array.from({ length: 5 }, () => track(pool.acquire()));
+    await flush();
+    expect(calls.map((call) => call.state)).toEqual([
+      "resolved",
+      "resolved",
+      "resolved",
+      "pending",
+      "pending",
+    ]);
+    expect(db.openConnections).toBe(3);
+    expect(stats(pool)).toEqual({ size: 3, available: 0, borrowed: 3, pending: 2 });
+  });
+
+  it("hands a released connection straight to the caller that has waited longest", async () => {
+    const { pool } = setup({ max: 2 });
+    const [a, b] = await acquireAll(pool, 2);
+    const order: string[] = [];
+    const waiters = ["first", "second", "third"].map((name) =>
+      pool.acquire().then((connection) => {
+        order.push(name);
+        return connection;
+      }),
+    );
+    await flush();
+    pool.release(b as FakeConnection);
+    await flush();
+    expect(order).toEqual(["first"]);
+    expect(pool.available, "it never sat idle").toBe(0);
+    pool.release(a as FakeConnection);
+    await flush();
+    pool.release(await (waiters[0] as Promise<FakeConnection>));
+    await flush();
+    expect(order).toEqual(["first", "second", "third"]);
+    expect(await waiters[2], "third got the connection first gave back").toBe(b);
+  });
+
+  it("opens connections in parallel when several callers arrive at once", async () => {
+    const db = new FakeDatabase(100, 200); // each connection takes 200 ms to open
+    const { pool } = setup({ max: 3 }, { db });
+    const calls = Array.from({ length: 3 }, () => track(pool.acquire()));
+    await flush();
+    expect(pool.size, "connections being opened count against max").toBe(3);
+    expect(pool.borrowed).toBe(0);
+    await advance(200);
+    expect(calls.map((call) => call.state)).toEqual(["resolved", "resolved", "resolved"]);
+  });
+
+  it("counts connections being opened against max: a fourth caller waits", async () => {
+    const db = new FakeDatabase(100, 200);
+    const { pool } = setup({ max: 3 }, { db });
+    for (let i = 0; i < 4; i++) pool.acquire();
+    await flush();
+    expect(db.connectAttempts).toBe(3);
+    expect(pool.pending, "the fourth waits even before any connection is open").toBe(4);
+  });
+
+  it("gives the first new connection ready to the caller who came first, whichever create it was", async () => {
+    const db = new FakeDatabase();
+    const pool = new Pool(timedFactory(db, [300, 100]), { max: 2 });
+    const first = track(pool.acquire());
+    const second = track(pool.acquire());
+    await advance(100);
+    expect(first.state, "the create started second finished first: its connection").toBe(
+      "resolved",
+    );
+    expect(second.state).toBe("pending");
+    await advance(200);
+    expect(second.state).toBe("resolved");
+    expect([first.value?.id, second.value?.id]).toEqual([1, 2]);
+  });
+
+  it("lends a released connection to a caller still waiting for a new one to open", async () => {
+    const db = new FakeDatabase(100, 5_000); // 5 s to connect
+    const { pool } = setup({ max: 2 }, { db });
+    const held = pool.acquire();
+    await advance(5_000);
+    const connection = await held;
+    const waiting = track(pool.acquire());
+    await advance(1_000);
+    expect(stats(pool), "a connection is being opened for the waiting caller").toEqual({
+      size: 2,
+      available: 0,
+      borrowed: 1,
+      pending: 1,
+    });
+    pool.release(connection);
+    await flush();
+    expect(waiting.state, "served now, not in 4 s").toBe("resolved");
+    expect(waiting.value).toBe(connection);
+    await advance(4_000);
+    expect(stats(pool), "the new connection arrives with nobody waiting: idle").toEqual({
+      size: 2,
+      available: 1,
+      borrowed: 1,
+      pending: 0,
+    });
+  });
+
+  it("serves a caller during acquire() when an idle connection needs no validation", async () => {
+    const { pool } = setup({}, { validate: false });
+    const connection = await pool.acquire();
+    pool.release(connection);
+    const call = pool.acquire();
+    expect(stats(pool), "right after the call: borrowed, not pending").toEqual({
+      size: 1,
+      available: 0,
+      borrowed: 1,
+      pending: 0,
+    });
+    await expect(call).resolves.toBe(connection);
+  });
+
+  it("counts a caller in pending while its idle connection is being validated", async () => {
+    const { pool } = setup();
+    const connection = await pool.acquire();
+    pool.release(connection);
+    const call = pool.acquire();
+    expect(stats(pool), "right after the call: the check is still running").toEqual({
+      size: 1,
+      available: 0,
+      borrowed: 0,
+      pending: 1,
+    });
+    await expect(call).resolves.toBe(connection);
+    expect(pool.pending).toBe(0);
+  });
+});
+
+describe("step 3 — the acquire timeout", () => {
+  it("rejects a waiting caller with a PoolTimeoutError after acquireTimeoutMs", async () => {
+    const { pool } = setup({ max: 1, acquireTimeoutMs: 2_000 });
+    await pool.acquire();
+    const waiting = track(pool.acquire());
+    await advance(1_999);
+    expect(waiting.state).toBe("pending");
+    await advance(1);
+    expect(waiting.state).toBe("rejected");
+    const error = waiting.reason as PoolTimeoutError;
+    expect(error).toBeInstanceOf(PoolTimeoutError);
+    expect(error).toBeInstanceOf(Error);
+    expect(error.name).toBe("PoolTimeoutError");
+    expect(error.message).toBe("no resource available within 2000 ms");
+    expect(error.timeoutMs).toBe(2_000);
+  });
+
+  it("waits 30 000 ms by default", async () => {
+    const { pool } = setup({ max: 1 });
+    await pool.acquire();
+    const waiting = track(pool.acquire());
+    await advance(29_999);
+    expect(waiting.state).toBe("pending");
+    await advance(1);
+    expect((waiting.reason as PoolTimeoutError).message).toBe(
+      "no resource available within 30000 ms",
+    );
+  });
+
+  it("takes a timed-out caller out of the queue: the next release goes to the one behind", async () => {
+    const { pool } = setup({ max: 1, acquireTimeoutMs: 1_000 });
+    const held = await pool.acquire();
+    const early = track(pool.acquire());
+    await advance(500);
+    const late = track(pool.acquire());
+    expect(pool.pending).toBe(2);
+    await advance(500);
+    expect(early.state).toBe("rejected");
+    expect(pool.pending).toBe(1);
+    pool.release(held);
+    await flush();
+    expect(late.state).toBe("resolved");
+    expect(late.value).toBe(held);
+  });
+
+  it("keeps a connection that finished opening after its caller gave up, for the next caller", async () => {
+    const db = new FakeDatabase(100, 5_000); // a slow network: 5 s to connect
+    const { pool } = setup({ max: 1, acquireTimeoutMs: 1_000 }, { db });
+    const impatient = track(pool.acquire());
+    await advance(1_000);
+    expect(impatient.state, "the timeout covers the time to connect").toBe("rejected");
+    await advance(4_000);
+    expect(stats(pool)).toEqual({ size: 1, available: 1, borrowed: 0, pending: 0 });
+    await expect(pool.acquire()).resolves.toMatchObject({ id: 1 });
+    expect(db.connectAttempts).toBe(1);
+  });
+
+  it("stops the timeout once the caller is served: no timer is left", async () => {
+    const { pool } = setup({ max: 1, acquireTimeoutMs: 1_000 });
+    const held = await pool.acquire();
+    const before = vi.getTimerCount();
+    const waiting = pool.acquire();
+    expect(vi.getTimerCount(), "a waiting caller has its timeout").toBe(before + 1);
+    pool.release(held);
+    await waiting;
+    expect(vi.getTimerCount(), "the served caller's timeout is cleared").toBe(before);
+  });
+});
+
+describe("step 4 — when opening a connection fails", () => {
+  it("rejects the caller with the factory's own error, at once rather than at the timeout", async () => {
+    const { pool, db } = setup();
+    db.goDown();
+    const call = track(pool.acquire());
+    await flush();
+    expect(call.state).toBe("rejected");
+    expect(call.reason).toBeInstanceOf(ConnectionRefusedError);
+    expect((call.reason as ConnectionRefusedError).message).toBe(
+      "connect ECONNREFUSED 127.0.0.1:5432",
+    );
+    expect(stats(pool), "the failed attempt frees its place").toEqual({
+      size: 0,
+      available: 0,
+      borrowed: 0,
+      pending: 0,
+    });
+  });
+
+  it("tries again on the next acquire once the database is back", async () => {
+    const { pool, db } = setup();
+    db.goDown();
+    await expect(pool.acquire()).rejects.toBeInstanceOf(ConnectionRefusedError);
+    db.comeBack();
+    await expect(pool.acquire()).resolves.toMatchObject({ usable: true });
+  });
+
+  it("makes one attempt per caller, not a retry storm, while the database is down", async () => {
+    const { pool, db } = setup({ max: 3 });
+    db.goDown();
+    const calls = Array.from({ length: 5 }, () => track(pool.acquire()));
+    await flush();
+    await flush();
+    expect(calls.every((call) => call.state === "rejected")).toBe(true);
+    expect(db.connectAttempts, "five callers, five attempts").toBe(5);
+  });
+
+  it("passes on the server's refusal when max is above the server's max_connections", async () => {
+    const db = new FakeDatabase(2); // max_connections = 2, below the pool's max of 3
+    const { pool } = setup({ max: 3 }, { db });
+    const calls = Array.from({ length: 3 }, () => track(pool.acquire()));
+    await flush();
+    const refused = calls.filter((call) => call.state === "rejected");
+    expect(calls.filter((call) => call.state === "resolved")).toHaveLength(2);
+    expect(refused, "the third connection is refused by the server").toHaveLength(1);
+    expect(refused[0]?.reason).toBeInstanceOf(DatabaseError);
+    expect(refused[0]?.reason).toMatchObject({
+      message: "sorry, too many clients already",
+      severity: "FATAL",
+      code: "53300",
+    });
+  });
+
+  it("gives each failure to the caller that has waited longest, and starts a new attempt for the next", async () => {
+    const db = new FakeDatabase(100, 100); // 100 ms to connect, or to fail
+    const { pool } = setup({ max: 1 }, { db });
+    const held = pool.acquire();
+    await advance(100);
+    const first = track(pool.acquire());
+    const second = track(pool.acquire());
+    db.goDown();
+    pool.destroy(await held); // its place is free: the pool opens a connection for the queue
+    await advance(100);
+    expect(first.state).toBe("rejected");
+    expect(first.reason).toBeInstanceOf(ConnectionRefusedError);
+    expect(second.state, "the second caller's own attempt has only just started").toBe("pending");
+    await advance(100);
+    expect(second.state).toBe("rejected");
+    expect(db.connectAttempts).toBe(3);
+  });
+
+  it("ignores a failure that comes after its caller gave up", async () => {
+    const db = new FakeDatabase(100, 5_000);
+    const { pool } = setup({ max: 1, acquireTimeoutMs: 1_000 }, { db });
+    const impatient = track(pool.acquire());
+    await advance(1_000);
+    db.goDown();
+    await advance(4_000);
+    expect(impatient.reason).toBeInstanceOf(PoolTimeoutError);
+    expect(stats(pool)).toEqual({ size: 0, available: 0, borrowed: 0, pending: 0 });
+  });
+
+  it("gives a failure to the caller that has waited longest, even if it was another's create", async () => {
+    const db = new FakeDatabase();
+    const pool = new Pool(timedFactory(db, [300, { failAfter: 100 }]), { max: 2 });
+    const first = track(pool.acquire());
+    const second = track(pool.acquire());
+    await advance(100);
+    expect(first.state, "the first failure goes to the first caller").toBe("rejected");
+    expect(first.reason).toBeInstanceOf(ConnectionRefusedError);
+    expect(second.state).toBe("pending");
+    await advance(200);
+    expect(second.state, "and the connection that opened to the second").toBe("resolved");
+    expect(db.openConnections).toBe(1);
+  });
+
+  it("ignores the failure of a create whose caller was served by a released connection", async () => {
+    const db = new FakeDatabase(100, 5_000);
+    const { pool } = setup({ max: 2 }, { db });
+    const held = pool.acquire();
+    await advance(5_000);
+    const connection = await held;
+    const waiting = track(pool.acquire());
+    pool.release(connection);
+    await flush();
+    expect(waiting.value).toBe(connection);
+    db.goDown(); // the create still running will be refused
+    await advance(5_000);
+    expect(stats(pool)).toEqual({ size: 1, available: 0, borrowed: 1, pending: 0 });
+  });
+});
+
+describe("step 5 — validation on borrow", () => {
+  it("validates an idle connection each time it is lent again, never a brand-new one", async () => {
+    const { pool, validated } = setup();
+    const connection = await pool.acquire();
+    expect(validated, "a new connection is not validated").toEqual([]);
+    pool.release(connection);
+    await pool.acquire();
+    expect(validated).toEqual([connection]);
+    expect(connection.queries).toEqual(["SELECT 1"]);
+  });
+
+  it("destroys a connection that fails validation and lends a fresh one instead", async () => {
+    const { pool, db, destroyed } = setup();
+    const old = await pool.acquire();
+    pool.release(old);
+    db.restart(); // a failover: every open connection is dropped by the server
+    const fresh = await pool.acquire();
+    expect(fresh).not.toBe(old);
+    expect(fresh.usable).toBe(true);
+    expect(destroyed).toEqual([old]);
+    expect(stats(pool)).toEqual({ size: 1, available: 0, borrowed: 1, pending: 0 });
+  });
+
+  it("tries the next idle connection before opening a new one", async () => {
+    const { pool, db } = setup();
+    const [a, b] = await acquireAll(pool, 2);
+    pool.release(a as FakeConnection);
+    pool.release(b as FakeConnection);
+    (b as FakeConnection).kill();
+    expect(await pool.acquire(), "b was broken, a is fine").toBe(a);
+    expect(db.connectAttempts).toBe(2);
+  });
+
+  it("treats a validate that throws, rejects or does not return true as a failed check", async () => {
+    for (const validate of [
+      () => {
+        throw new Error("boom");
+      },
+      () => Promise.reject(new Error("timeout")),
+      () => false,
+      () => Promise.resolve(undefined as unknown as boolean), // forgot the `return`
+      () => Promise.resolve({ rows: [{ "?column?": 1 }] } as unknown as boolean), // the result
+    ]) {
+      const db = new FakeDatabase();
+      const destroyed: FakeConnection[] = [];
+      const pool = new Pool<FakeConnection>(
+        {
+          create: () => db.connect(),
+          destroy: (connection) => {
+            destroyed.push(connection);
+          },
+          validate,
+        },
+        { max: 1 },
+      );
+      const first = await pool.acquire();
+      pool.release(first);
+      const second = await pool.acquire();
+      expect(second, `${validate}: a fresh connection`).not.toBe(first);
+      expect(destroyed).toEqual([first]);
+    }
+  });
+
+  it("validates a released connection before handing it to a waiting caller", async () => {
+    const { pool, db, destroyed } = setup({ max: 1 });
+    const held = await pool.acquire();
+    const waiting = track(pool.acquire());
+    db.restart();
+    pool.release(held);
+    await flush();
+    expect(waiting.state).toBe("resolved");
+    expect(waiting.value).not.toBe(held);
+    expect(waiting.value?.usable).toBe(true);
+    expect(destroyed).toEqual([held]);
+  });
+
+  it("replaces a connection the caller destroyed because it broke", async () => {
+    const { pool, destroyed } = setup({ max: 1 });
+    const broken = await pool.acquire();
+    const waiting = track(pool.acquire());
+    pool.destroy(broken);
+    expect(destroyed, "factory.destroy is called at once").toEqual([broken]);
+    expect(pool.borrowed).toBe(0);
+    await flush();
+    expect(waiting.state).toBe("resolved");
+    expect(waiting.value).not.toBe(broken);
+  });
+
+  it("counts a connection being validated in size, not in available, and lends it once", async () => {
+    const db = new FakeDatabase();
+    let checks = 0;
+    const pool = new Pool<FakeConnection>(
+      {
+        create: () => db.connect(),
+        destroy: (connection) => connection.end(),
+        // a validation round trip that takes 100 ms
+        validate: () => new Promise((resolve) => setTimeout(() => resolve(++checks > 0), 100)),
+      },
+      { max: 1 },
+    );
+    const connection = await pool.acquire();
+    pool.release(connection);
+    const first = track(pool.acquire());
+    const second = track(pool.acquire());
+    await flush();
+    expect(stats(pool)).toEqual({ size: 1, available: 0, borrowed: 0, pending: 2 });
+    await advance(100);
+    expect(first.value).toBe(connection);
+    expect(second.state, "one connection, one borrower").toBe("pending");
+    expect(checks).toBe(1);
+  });
+
+  it("works without a validate: idle connections are lent as they are", async () => {
+    const { pool } = setup({}, { validate: false });
+    const connection = await pool.acquire();
+    pool.release(connection);
+    connection.kill();
+    expect(await pool.acquire(), "nothing checks it").toBe(connection);
+  });
+});
+
+describe("step 6 — idle eviction", () => {
+  it("destroys a connection idle for idleTimeoutMs", async () => {
+    const { pool, db, destroyed } = setup({ idleTimeoutMs: 5_000 });
+    const connection = await pool.acquire();
+    pool.release(connection);
+    await advance(4_999);
+    expect(pool.available).toBe(1);
+    await advance(1);
+    expect(destroyed).toEqual([connection]);
+    expect(stats(pool)).toEqual({ size: 0, available: 0, borrowed: 0, pending: 0 });
+    expect(db.openConnections).toBe(0);
+  });
+
+  it("waits 10 000 ms by default", async () => {
+    const { pool } = setup();
+    pool.release(await pool.acquire());
+    await advance(9_999);
+    expect(pool.available).toBe(1);
+    await advance(1);
+    expect(pool.available).toBe(0);
+  });
+
+  it("starts the idle clock again each time a connection comes back", async () => {
+    const { pool, destroyed } = setup({ idleTimeoutMs: 5_000 });
+    const connection = await pool.acquire();
+    pool.release(connection);
+    await advance(4_000);
+    expect(await pool.acquire()).toBe(connection);
+    await advance(10_000);
+    expect(destroyed, "a borrowed connection is never evicted").toEqual([]);
+    pool.release(connection);
+    await advance(4_999);
+    expect(pool.available).toBe(1);
+    await advance(1);
+    expect(destroyed).toEqual([connection]);
+  });
+
+  it("stops the idle clock when it lends a connection: a quick loan earns a full idle time", async () => {
+    const { pool, destroyed } = setup({ idleTimeoutMs: 5_000 });
+    const connection = await pool.acquire();
+    pool.release(connection); // t = 0
+    await advance(4_000);
+    expect(await pool.acquire()).toBe(connection);
+    await advance(500);
+    pool.release(connection); // t = 4 500: idle again, from now
+    await advance(500);
+    expect(pool.available, "t = 5 000: the clock of t = 0 was stopped").toBe(1);
+    await advance(4_499);
+    expect(pool.available).toBe(1);
+    await advance(1);
+    expect(destroyed, "t = 9 500: 5 000 ms after the last release").toEqual([connection]);
+  });
+
+  it("lets the connections of a burst go when the traffic falls back to a trickle", async () => {
+    const { pool } = setup({ max: 3, idleTimeoutMs: 5_000 });
+    const burst = await acquireAll(pool, 3);
+    for (const connection of burst) pool.release(connection);
+    for (let i = 0; i < 6; i++) {
+      await advance(1_000);
+      await pool.use(async (connection) => connection.query("SELECT now()"));
+    }
+    expect(pool.size, "one connection serves the trickle; the other two idled out").toBe(1);
+  });
+
+  it("starts a fresh idle clock for a connection validated after its caller gave up", async () => {
+    const db = new FakeDatabase();
+    const pool = new Pool<FakeConnection>(
+      {
+        create: () => db.connect(),
+        destroy: (connection) => connection.end(),
+        validate: () => new Promise((resolve) => setTimeout(() => resolve(true), 100)),
+      },
+      { max: 1, acquireTimeoutMs: 50, idleTimeoutMs: 1_000 },
+    );
+    const connection = await pool.acquire();
+    pool.release(connection); // t = 0: idle
+    await advance(900);
+    const impatient = track(pool.acquire()); // t = 900: the check starts, 100 ms
+    await advance(50);
+    expect(impatient.reason).toBeInstanceOf(PoolTimeoutError);
+    await advance(50); // t = 1 000: it passes, and nobody waits for it
+    expect(pool.available, "idle again, not destroyed on its old clock").toBe(1);
+    await advance(999);
+    expect(pool.available, "t = 1 999: idle for 999 ms since it passed").toBe(1);
+    await advance(1);
+    expect(pool.available).toBe(0);
+    expect(connection.closed).toBe(true);
+  });
+
+  it("starts the idle clock of a new connection when it arrives after its caller gave up", async () => {
+    const db = new FakeDatabase(100, 5_000);
+    const { pool } = setup({ max: 1, acquireTimeoutMs: 1_000, idleTimeoutMs: 2_000 }, { db });
+    track(pool.acquire());
+    await advance(5_000);
+    expect(pool.available).toBe(1);
+    await advance(1_999);
+    expect(pool.available).toBe(1);
+    await advance(1);
+    expect(pool.available).toBe(0);
+  });
+});
+
+describe("step 7 — use() always releases", () => {
+  it("resolves with what fn returns and gives the connection back", async () => {
+    const { pool } = setup();
+    const rows = await pool.use(async (connection) => (await connection.query("SELECT 1")).rows);
+    expect(rows).toEqual([{ "?column?": 1 }]);
+    expect(stats(pool)).toEqual({ size: 1, available: 1, borrowed: 0, pending: 0 });
+  });
+
+  it("keeps the connection while fn runs", async () => {
+    const { pool } = setup();
+    let finish!: () => void;
+    const running = pool.use(() => new Promise<void>((resolve) => (finish = resolve)));
+    await flush();
+    expect(pool.borrowed).toBe(1);
+    finish();
+    await running;
+    expect(pool.borrowed).toBe(0);
+  });
+
+  it("gives the connection back when fn rejects, and rejects with the same error", async () => {
+    const { pool } = setup();
+    const error = new DatabaseError(
+      "canceling statement due to statement timeout",
+      "ERROR",
+      "57014",
+    );
+    await expect(pool.use(() => Promise.reject(error))).rejects.toBe(error);
+    expect(stats(pool)).toEqual({ size: 1, available: 1, borrowed: 0, pending: 0 });
+  });
+
+  it("gives the connection back when fn throws synchronously", async () => {
+    const { pool } = setup();
+    const error = new TypeError("cannot read properties of undefined");
+    const fn = (): never => {
+      throw error;
+    };
+    await expect(pool.use(fn)).rejects.toBe(error);
+    expect(pool.borrowed).toBe(0);
+    expect(pool.available).toBe(1);
+  });
+
+  it("accepts an fn that returns a plain value", async () => {
+    const { pool } = setup();
+    await expect(pool.use((connection) => connection.id)).resolves.toBe(1);
+    expect(pool.borrowed).toBe(0);
+  });
+
+  it("does not release again a connection that fn destroyed itself", async () => {
+    const { pool, destroyed } = setup();
+    const result = pool.use(async (connection) => {
+      pool.destroy(connection); // found broken
+      return "retried elsewhere";
+    });
+    await expect(result).resolves.toBe("retried elsewhere");
+    expect(destroyed).toHaveLength(1);
+    expect(stats(pool)).toEqual({ size: 0, available: 0, borrowed: 0, pending: 0 });
+  });
+
+  it("rejects without calling fn when no connection comes in time", async () => {
+    const { pool } = setup({ max: 1, acquireTimeoutMs: 1_000 });
+    await pool.acquire();
+    const fn = vi.fn(async () => "never");
+    const call = expect(pool.use(fn)).rejects.toBeInstanceOf(PoolTimeoutError);
+    await advance(1_000);
+    await call;
+    expect(fn).not.toHaveBeenCalled();
+  });
+
+  it("ends only its own loan when fn released the connection itself", async () => {
+    const { pool } = setup({ max: 1 });
+    let other: ReturnType<typeof track<FakeConnection>> | undefined;
+    const result = pool.use(async (connection) => {
+      other = track(pool.acquire());
+      pool.release(connection); // done with it early: it goes to the caller waiting
+      await flush();
+      return "done early";
+    });
+    await expect(result).resolves.toBe("done early");
+    expect(other?.state).toBe("resolved");
+    expect(pool.borrowed, "the other caller's loan is still running").toBe(1);
+    expect(() => pool.release(other?.value as FakeConnection), "and it can end it").not.toThrow();
+  });
+});
+
+describe("step 8 — the connections-exhausted incident", () => {
+  // The handler as it was first written: the release is skipped whenever the query throws.
+  async function leakyGetUser(pool: Pool<FakeConnection>, id: number) {
+    const connection = await pool.acquire();
+    const result = await connection.query(`SELECT * FROM users WHERE id = ${id}`);
+    pool.release(connection);
+    return result.rows;
+  }
+  // The fix: use() gives the connection back on every path.
+  function fixedGetUser(pool: Pool<FakeConnection>, id: number) {
+    return pool.use(async (connection) => {
+      const result = await connection.query(`SELECT * FROM users WHERE id = ${id}`);
+      return result.rows;
+    });
+  }
+  /** Queries for every fifth user time out on the server (a slow plan after a traffic change). */
+  function slowForSomeUsers(db: FakeDatabase, ids: number[]) {
+    for (const id of ids.filter((n) => n % 5 === 0)) {
+      db.failingQueries.set(
+        `SELECT * FROM users WHERE id = ${id}`,
+        () => new DatabaseError("canceling statement due to statement timeout", "ERROR", "57014"),
+      );
+    }
+  }
+  /** `requests` calls, `concurrency` at a time; counts how each one ended. */
+  async function load(
+    handler: (id: number) => Promise<unknown>,
+    requests: number,
+    concurrency: number,
+  ) {
+    const outcome = { ok: 0, failedQuery: 0, timedOut: 0 };
+    let next = 1;
+    async function worker() {
+      while (next <= requests) {
+        const id = next++;
+        try {
+          await handler(id);
+          outcome.ok += 1;
+        } catch (error) {
+          if (error instanceof PoolTimeoutError) outcome.timedOut += 1;
+          else outcome.failedQuery += 1;
+        }
+      }
+    }
+    let finished = false;
+    const done = Promise.all(Array.from({ length: concurrency }, worker)).then(() => {
+      finished = true;
+    });
+    while (!finished) await advance(250); // time passes only for the callers left waiting
+    await done;
+    return outcome;
+  }
+
+  it("the leaky handler: after max failed queries every request times out on a healthy database", async () => {
+    const { pool, db } = setup({ max: 3, acquireTimeoutMs: 1_000 });
+    const ids = Array.from({ length: 40 }, (_, i) => i + 1);
+    slowForSomeUsers(db, ids);
+    const outcome = await load((id) => leakyGetUser(pool, id), 40, 4);
+    expect(outcome.failedQuery, "users 5, 10 and 15 each kept a connection").toBe(3);
+    expect(outcome.timedOut, "from then on, nobody got a connection").toBeGreaterThan(20);
+    expect(stats(pool), "three loans that will never come back").toMatchObject({
+      size: 3,
+      borrowed: 3,
+      available: 0,
+    });
+    expect(db.openConnections, "the database sees three idle sessions, and no load").toBe(3);
+  });
+
+  it("the fix: with use(), 200 requests with one in five failing all get a connection", async () => {
+    const { pool, db } = setup({ max: 3, acquireTimeoutMs: 1_000 });
+    const ids = Array.from({ length: 200 }, (_, i) => i + 1);
+    slowForSomeUsers(db, ids);
+    const outcome = await load((id) => fixedGetUser(pool, id), 200, 10);
+    expect(outcome).toEqual({ ok: 160, failedQuery: 40, timedOut: 0 });
+    expect(db.peakConnections, "never more than max").toBeLessThanOrEqual(3);
+    expect(stats(pool)).toMatchObject({ borrowed: 0, pending: 0 });
+  });
+});
+
+describe("step 9 — draining", () => {
+  it("refuses new acquires at once with a PoolDrainingError", async () => {
+    const { pool } = setup();
+    pool.drain();
+    const error = await pool.acquire().catch((reason: unknown) => reason);
+    expect(error).toBeInstanceOf(PoolDrainingError);
+    expect((error as Error).name).toBe("PoolDrainingError");
+    expect((error as Error).message).toBe("the pool is draining: no new acquire");
+  });
+
+  it("waits for every loan to come back, then destroys every connection", async () => {
+    const { pool, db, destroyed } = setup();
+    const [a, b] = await acquireAll(pool, 2);
+    const idle = await pool.acquire();
+    pool.release(idle);
+    const drained = track(pool.drain());
+    await flush();
+    expect(drained.state, "two connections are still borrowed").toBe("pending");
+    pool.release(a as FakeConnection);
+    await flush();
+    expect(drained.state).toBe("pending");
+    pool.release(b as FakeConnection);
+    await flush();
+    expect(drained.state).toBe("resolved");
+    expect(new Set(destroyed)).toEqual(new Set([a, b, idle]));
+    expect(stats(pool)).toEqual({ size: 0, available: 0, borrowed: 0, pending: 0 });
+    expect(db.openConnections).toBe(0);
+  });
+
+  it("still serves the callers that were waiting when the drain began", async () => {
+    const { pool } = setup({ max: 1 });
+    const held = await pool.acquire();
+    const waiting = track(pool.acquire());
+    const drained = track(pool.drain());
+    pool.release(held);
+    await flush();
+    expect(waiting.state).toBe("resolved");
+    expect(waiting.value, "the released connection, not a new one").toBe(held);
+    expect(drained.state).toBe("pending");
+    pool.release(waiting.value as FakeConnection);
+    await flush();
+    expect(drained.state).toBe("resolved");
+  });
+
+  it("destroys a connection released during the drain at once when nobody waits", async () => {
+    const { pool, destroyed } = setup();
+    const [a, b] = await acquireAll(pool, 2);
+    pool.drain();
+    pool.release(a as FakeConnection);
+    expect(destroyed, "no need to keep it idle").toEqual([a]);
+    expect(pool.available).toBe(0);
+    pool.release(b as FakeConnection);
+  });
+
+  it("waits for a connection still being opened, then destroys it", async () => {
+    const db = new FakeDatabase(100, 5_000);
+    const { pool, destroyed } = setup({ max: 1, acquireTimeoutMs: 1_000 }, { db });
+    const impatient = track(pool.acquire());
+    await advance(1_000);
+    expect(impatient.state).toBe("rejected");
+    const drained = track(pool.drain());
+    await advance(3_999);
+    expect(drained.state, "the connection is still being opened").toBe("pending");
+    await advance(1);
+    expect(drained.state).toBe("resolved");
+    expect(destroyed).toHaveLength(1);
+    expect(db.openConnections).toBe(0);
+    expect(pool.size).toBe(0);
+  });
+
+  it("waits for a connection being validated and another being opened at the same time", async () => {
+    const db = new FakeDatabase(100, 200); // 200 ms to connect
+    const pool = new Pool<FakeConnection>(
+      {
+        create: () => db.connect(),
+        destroy: (connection) => connection.end(),
+        validate: () => new Promise((resolve) => setTimeout(() => resolve(true), 100)),
+      },
+      { max: 2 },
+    );
+    const first = pool.acquire();
+    await advance(200);
+    pool.release(await first);
+    const validated = track(pool.acquire()); // the idle one, checked for 100 ms
+    const created = track(pool.acquire()); // a new one, 200 ms
+    const drained = track(pool.drain());
+    await flush();
+    expect(drained.state, "nothing is borrowed, but two connections are on their way").toBe(
+      "pending",
+    );
+    await advance(200);
+    expect([validated.state, created.state]).toEqual(["resolved", "resolved"]);
+    expect(drained.state).toBe("pending");
+    pool.release(validated.value as FakeConnection);
+    pool.release(created.value as FakeConnection);
+    await flush();
+    expect(drained.state).toBe("resolved");
+    expect(db.openConnections).toBe(0);
+  });
+
+  it("resolves only once every destroy has settled", async () => {
+    const db = new FakeDatabase();
+    const pool = new Pool<FakeConnection>(
+      {
+        create: () => db.connect(),
+        destroy: (connection) =>
+          new Promise<void>((resolve) => setTimeout(() => connection.end().then(resolve), 300)),
+      },
+      { max: 2 },
+    );
+    for (const connection of await acquireAll(pool, 2)) pool.release(connection);
+    const drained = track(pool.drain());
+    await advance(299);
+    expect(drained.state).toBe("pending");
+    await advance(1);
+    expect(drained.state).toBe("resolved");
+    expect(db.openConnections).toBe(0);
+  });
+
+  it("ignores destroys that fail, synchronously or not", async () => {
+    let calls = 0;
+    const db = new FakeDatabase();
+    const pool = new Pool<FakeConnection>(
+      {
+        create: () => db.connect(),
+        destroy: () => {
+          calls += 1;
+          if (calls === 1) throw new Error("socket already closed");
+          return Promise.reject(new Error("terminating connection due to administrator command"));
+        },
+      },
+      { max: 2 },
+    );
+    for (const connection of await acquireAll(pool, 2)) pool.release(connection);
+    await expect(pool.drain()).resolves.toBeUndefined();
+    expect(calls).toBe(2);
+    expect(pool.size).toBe(0);
+  });
+
+  it("leaves no timer behind, and gives the same promise to every caller", async () => {
+    const { pool } = setup();
+    for (const connection of await acquireAll(pool, 3)) pool.release(connection);
+    const first = pool.drain();
+    expect(pool.drain()).toBe(first);
+    await first;
+    expect(vi.getTimerCount(), "the idle timers are gone with their connections").toBe(0);
+  });
+
+  it("resolves at once on a pool that never lent anything", async () => {
+    const { pool } = setup();
+    const drained = track(pool.drain());
+    await flush();
+    expect(drained.state).toBe("resolved");
+  });
+
+  it("leaves the idle connections idle until the last loan is back, then destroys them", async () => {
+    const { pool, destroyed } = setup();
+    const [a, b] = await acquireAll(pool, 2);
+    pool.release(b as FakeConnection);
+    const drained = track(pool.drain());
+    await flush();
+    expect(destroyed, "b is idle, a still borrowed: nothing is destroyed yet").toEqual([]);
+    expect(stats(pool)).toEqual({ size: 2, available: 1, borrowed: 1, pending: 0 });
+    pool.release(a as FakeConnection);
+    await flush();
+    expect(destroyed, "a, released with nobody waiting, then b, the idle one").toEqual([a, b]);
+    expect(drained.state).toBe("resolved");
+  });
+
+  it("destroys at once a new connection that arrives during the drain after its caller gave up", async () => {
+    const db = new FakeDatabase();
+    const pool = new Pool(timedFactory(db, [1, 5_000]), { max: 2, acquireTimeoutMs: 1_000 });
+    const held = pool.acquire();
+    await advance(1);
+    const connection = await held;
+    const impatient = track(pool.acquire()); // gives up at 1 000 ms; its connection opens at 5 000 ms
+    await advance(1_000);
+    expect(impatient.state).toBe("rejected");
+    const drained = track(pool.drain());
+    await advance(4_000);
+    expect(db.connectAttempts).toBe(2);
+    expect(db.openConnections, "nobody waits and nobody can: closed, not kept idle").toBe(1);
+    expect(stats(pool)).toEqual({ size: 1, available: 0, borrowed: 1, pending: 0 });
+    expect(drained.state, "the first connection is still borrowed").toBe("pending");
+    pool.release(connection);
+    await flush();
+    expect(drained.state).toBe("resolved");
+  });
+
+  it("destroys at once a connection validated during the drain after its caller gave up", async () => {
+    const db = new FakeDatabase();
+    const destroyed: FakeConnection[] = [];
+    const pool = new Pool<FakeConnection>(
+      {
+        create: () => db.connect(),
+        destroy: (connection) => {
+          destroyed.push(connection);
+          return connection.end();
+        },
+        validate: () => new Promise((resolve) => setTimeout(() => resolve(true), 100)),
+      },
+      { max: 2, acquireTimeoutMs: 50 },
+    );
+    const [held, idle] = await acquireAll(pool, 2);
+    pool.release(idle as FakeConnection);
+    track(pool.acquire()); // the check takes 100 ms; the caller gives up at 50 ms
+    await advance(50);
+    const drained = track(pool.drain());
+    await advance(50);
+    expect(destroyed, "it passed, but nobody waits for it any more").toEqual([idle]);
+    expect(stats(pool)).toEqual({ size: 1, available: 0, borrowed: 1, pending: 0 });
+    pool.release(held as FakeConnection);
+    await flush();
+    expect(drained.state).toBe("resolved");
+  });
+
+  it("still opens new connections for the callers that were waiting when the drain began", async () => {
+    const { pool, db } = setup({ max: 1 });
+    const broken = await pool.acquire();
+    const waiting = track(pool.acquire());
+    const drained = track(pool.drain());
+    pool.destroy(broken); // its place is free: a new connection for the caller waiting
+    await flush();
+    expect(waiting.state).toBe("resolved");
+    expect(waiting.value).not.toBe(broken);
+    expect(db.connectAttempts).toBe(2);
+    expect(drained.state).toBe("pending");
+    pool.release(waiting.value as FakeConnection);
+    await flush();
+    expect(drained.state).toBe("resolved");
+    expect(db.openConnections).toBe(0);
+  });
+});
+
+describe("step 10 — rejecting bad input", () => {
+  const factory: PoolFactory<object> = { create: async () => ({}), destroy: () => {} };
+
+  it.each([
+    [{ max: 0 }, "max must be an integer >= 1, got 0"],
+    [{ max: 2.5 }, "max must be an integer >= 1, got 2.5"],
+    [{ max: Number.NaN }, "max must be an integer >= 1, got NaN"],
+    [{ max: Number.POSITIVE_INFINITY }, "max must be an integer >= 1, got Infinity"],
+    [{}, "max must be an integer >= 1, got undefined"],
+    [{ max: 1, acquireTimeoutMs: 0 }, "acquireTimeoutMs must be a finite number > 0, got 0"],
+    [{ max: 1, acquireTimeoutMs: -1 }, "acquireTimeoutMs must be a finite number > 0, got -1"],
+    [
+      { max: 1, acquireTimeoutMs: Number.NaN },
+      "acquireTimeoutMs must be a finite number > 0, got NaN",
+    ],
+    [
+      { max: 1, acquireTimeoutMs: Number.POSITIVE_INFINITY },
+      "acquireTimeoutMs must be a finite number > 0, got Infinity",
+    ],
+    [{ max: 1, idleTimeoutMs: 0 }, "idleTimeoutMs must be a finite number > 0, got 0"],
+    [{ max: 1, idleTimeoutMs: Number.NaN }, "idleTimeoutMs must be a finite number > 0, got NaN"],
+    [
+      { max: 1, idleTimeoutMs: Number.POSITIVE_INFINITY },
+      "idleTimeoutMs must be a finite number > 0, got Infinity",
+    ],
+  ] as [PoolOptions, string][])("throws a RangeError for %o", (options, message) => {
+    const error = thrownBy(() => new Pool(factory, options));
+    expect(error).toBeInstanceOf(RangeError);
+    expect((error as RangeError).message).toBe(message);
+  });
+
+  it.each([
+    ["no create", { destroy: () => {} }],
+    ["no destroy", { create: async () => ({}) }],
+    ["no factory", undefined],
+  ])("throws a TypeError for a factory with %s", (_name, badFactory) => {
+    const error = thrownBy(
+      () => new Pool(badFactory as unknown as PoolFactory<object>, { max: 1 }),
+    );
+    expect(error).toBeInstanceOf(TypeError);
+    expect((error as TypeError).message).toBe("factory must have create() and destroy() functions");
+  });
+
+  it.each([
+    ["the factory before the options", undefined, { max: 0 }, TypeError, "factory must have"],
+    ["max first", factory, { max: 0, acquireTimeoutMs: 0, idleTimeoutMs: 0 }, RangeError, "max "],
+    [
+      "then acquireTimeoutMs",
+      factory,
+      { max: 1, acquireTimeoutMs: 0, idleTimeoutMs: 0 },
+      RangeError,
+      "acquireTimeoutMs ",
+    ],
+  ])("checks in the order listed: %s", (_order, badFactory, options, type, start) => {
+    const error = thrownBy(
+      () => new Pool(badFactory as unknown as PoolFactory<object>, options as PoolOptions),
+    );
+    expect(error).toBeInstanceOf(type);
+    expect((error as Error).message.startsWith(start), (error as Error).message).toBe(true);
+  });
+
+  it("accepts max 1 and fractional timeouts", async () => {
+    const pool = new Pool(factory, { max: 1, acquireTimeoutMs: 0.5, idleTimeoutMs: 0.5 });
+    await expect(pool.acquire()).resolves.toEqual({});
+  });
+});
