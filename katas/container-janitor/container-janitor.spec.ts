@@ -374,11 +374,13 @@ describe("step 2 — which containers go", () => {
   it("names a container by its own name, not a legacy link alias", async () => {
     const linked = container({ name: "postgres", createdAt: hoursAgo(48), linkNames: ["/web/db"] });
     const nameless = { ...container({ name: "nameless", createdAt: hoursAgo(48) }), Names: [] };
-    fake.containers = [linked, nameless];
+    const { Names: _names, ...noNames } = container({ name: "no-names", createdAt: hoursAgo(48) });
+    fake.containers = [linked, nameless, noNames as typeof linked];
     const report = await run();
     expect(report.containers).toEqual([
       { id: linked.Id, name: "postgres", action: "would-remove" },
       { id: nameless.Id, name: "", action: "would-remove" },
+      { id: noNames.Id, name: "", action: "would-remove" },
     ]);
   });
 

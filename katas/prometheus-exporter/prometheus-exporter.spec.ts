@@ -13,6 +13,16 @@ async function expose(registry: Registry) {
   return parseExposition(await registry.metrics());
 }
 
+/** `fn` throws an error of class `type` whose message quotes `quoted` ("jobs_total"). */
+function expectError(
+  fn: () => unknown,
+  type: ErrorConstructor | TypeErrorConstructor | RangeErrorConstructor,
+  quoted: string,
+) {
+  expect(fn).toThrow(type);
+  expect(fn, `the message should name "${quoted}"`).toThrow(`"${quoted}"`);
+}
+
 /** The samples of one name, labels sorted by key, as `labels → value` lines: easy to compare. */
 function series(samples: Sample[], name: string): string[] {
   return samples
@@ -63,7 +73,7 @@ describe("step 1 — counters", () => {
       const registry = new Registry();
       const jobs = registry.counter({ name: "jobs_processed_total", help: "Jobs done." });
       jobs.inc();
-      expect(() => jobs.inc(step as number)).toThrow(RangeError);
+      expectError(() => jobs.inc(step as number), RangeError, "jobs_processed_total");
       expect(sampleValue(await expose(registry), "jobs_processed_total")).toBe("1");
     },
   );
@@ -129,13 +139,17 @@ describe("step 1 — counters", () => {
       help: "Jobs done.",
       labelNames: ["queue", "outcome"],
     });
-    expect(() => jobs.labels(values as Record<string, string>)).toThrow(TypeError);
+    expectError(
+      () => jobs.labels(values as Record<string, string>),
+      TypeError,
+      "jobs_processed_total",
+    );
   });
 
   it("refuses inc() on a counter that has labels, with a TypeError", async () => {
     const registry = new Registry();
     const jobs = registry.counter({ name: "jobs_total", help: "Jobs.", labelNames: ["queue"] });
-    expect(() => jobs.inc()).toThrow(TypeError);
+    expectError(() => jobs.inc(), TypeError, "jobs_total");
     expect((await expose(registry)).samples).toEqual([]);
   });
 
@@ -201,8 +215,8 @@ describe("step 2 — gauges", () => {
     const registry = new Registry();
     const depth = registry.gauge({ name: "queue_depth", help: "Jobs waiting." });
     depth.set(4);
-    expect(() => depth.set(Number.NaN)).toThrow(RangeError);
-    expect(() => depth.set("5" as unknown as number)).toThrow(RangeError);
+    expectError(() => depth.set(Number.NaN), RangeError, "queue_depth");
+    expectError(() => depth.set("5" as unknown as number), RangeError, "queue_depth");
     expect(sampleValue(await expose(registry), "queue_depth")).toBe("4");
   });
 
@@ -212,8 +226,8 @@ describe("step 2 — gauges", () => {
       const registry = new Registry();
       const depth = registry.gauge({ name: "queue_depth", help: "Jobs waiting." });
       depth.set(4);
-      expect(() => depth.inc(step as number)).toThrow(RangeError);
-      expect(() => depth.dec(step as number)).toThrow(RangeError);
+      expectError(() => depth.inc(step as number), RangeError, "queue_depth");
+      expectError(() => depth.dec(step as number), RangeError, "queue_depth");
       expect(sampleValue(await expose(registry), "queue_depth")).toBe("4");
     },
   );
@@ -232,9 +246,9 @@ describe("step 2 — gauges", () => {
       '{queue="emails"} 10',
       '{queue="sms"} 0',
     ]);
-    expect(() => depth.set(1)).toThrow(TypeError);
-    expect(() => depth.inc()).toThrow(TypeError);
-    expect(() => depth.dec()).toThrow(TypeError);
+    expectError(() => depth.set(1), TypeError, "queue_depth");
+    expectError(() => depth.inc(), TypeError, "queue_depth");
+    expectError(() => depth.dec(), TypeError, "queue_depth");
   });
 });
 
@@ -361,7 +375,7 @@ describe("step 3 — histograms", () => {
       '{route="/api"} 2',
       '{route="/health"} 0',
     ]);
-    expect(() => latency.observe(1)).toThrow(TypeError);
+    expectError(() => latency.observe(1), TypeError, "request_seconds");
   });
 
   it.each([
@@ -374,9 +388,12 @@ describe("step 3 — histograms", () => {
     { what: "a string", buckets: [0.1, "1"] },
   ])("refuses buckets with $what: a RangeError", ({ buckets: bounds }) => {
     const registry = new Registry();
-    expect(() =>
-      registry.histogram({ name: "job_seconds", help: "Job time.", buckets: bounds as number[] }),
-    ).toThrow(RangeError);
+    expectError(
+      () =>
+        registry.histogram({ name: "job_seconds", help: "Job time.", buckets: bounds as number[] }),
+      RangeError,
+      "job_seconds",
+    );
   });
 
   it("keeps its own copy of the buckets", async () => {
@@ -394,9 +411,12 @@ describe("step 3 — histograms", () => {
 
   it("refuses le as a label name of a histogram, with a TypeError", () => {
     const registry = new Registry();
-    expect(() =>
-      registry.histogram({ name: "job_seconds", help: "Job time.", labelNames: ["queue", "le"] }),
-    ).toThrow(TypeError);
+    expectError(
+      () =>
+        registry.histogram({ name: "job_seconds", help: "Job time.", labelNames: ["queue", "le"] }),
+      TypeError,
+      "le",
+    );
   });
 
   it.each([Number.NaN, Number.POSITIVE_INFINITY, Number.NEGATIVE_INFINITY, "0.2"])(
@@ -404,7 +424,7 @@ describe("step 3 — histograms", () => {
     async (value) => {
       const registry = new Registry();
       const latency = registry.histogram({ name: "job_seconds", help: "Job time.", buckets: [1] });
-      expect(() => latency.observe(value as number)).toThrow(RangeError);
+      expectError(() => latency.observe(value as number), RangeError, "job_seconds");
       const exposition = await expose(registry);
       expect(sampleValue(exposition, "job_seconds_count")).toBe("0");
       expect(buckets(exposition.samples, "job_seconds")).toEqual([
@@ -416,16 +436,23 @@ describe("step 3 — histograms", () => {
 });
 
 describe("step 4 — names, labels and escaping", () => {
-  it.each(["http-requests_total", "1st_metric", "", "with space", "métrique", "a.b", "a{b}"])(
-    "refuses the metric name %j with a TypeError",
-    (name) => {
-      const registry = new Registry();
-      expect(() => registry.counter({ name, help: "x" })).toThrow(TypeError);
-      expect(() => registry.counter({ name, help: "x" })).toThrow(/invalid metric name/);
-      expect(() => registry.gauge({ name, help: "x" })).toThrow(/invalid metric name/);
-      expect(() => registry.histogram({ name, help: "x" })).toThrow(/invalid metric name/);
-    },
-  );
+  it.each([
+    "http-requests_total",
+    "1st_metric",
+    "",
+    "with space",
+    "métrique",
+    "a.b",
+    "a{b}",
+    undefined,
+  ])("refuses the metric name %j with a TypeError", (value) => {
+    const name = value as string;
+    const registry = new Registry();
+    expectError(() => registry.counter({ name, help: "x" }), TypeError, String(name));
+    expect(() => registry.counter({ name, help: "x" })).toThrow(/invalid metric name/);
+    expect(() => registry.gauge({ name, help: "x" })).toThrow(/invalid metric name/);
+    expect(() => registry.histogram({ name, help: "x" })).toThrow(/invalid metric name/);
+  });
 
   it("accepts colons, underscores and digits where the format allows them", async () => {
     const registry = new Registry();
@@ -452,7 +479,11 @@ describe("step 4 — names, labels and escaping", () => {
     expect(() => registry.counter({ name: "jobs_total", help: "x", labelNames })).toThrow(
       /invalid label name/,
     );
-    expect(() => registry.gauge({ name: "jobs", help: "x", labelNames })).toThrow(TypeError);
+    expectError(
+      () => registry.gauge({ name: "jobs", help: "x", labelNames }),
+      TypeError,
+      labelNames.at(-1) as string,
+    );
     expect(() => registry.histogram({ name: "jobs_seconds", help: "x", labelNames })).toThrow(
       TypeError,
     );
@@ -467,7 +498,11 @@ describe("step 4 — names, labels and escaping", () => {
 
   it.each(["", 42])("refuses the help text %j with a TypeError", (help) => {
     const registry = new Registry();
-    expect(() => registry.counter({ name: "jobs_total", help: help as string })).toThrow(TypeError);
+    expectError(
+      () => registry.counter({ name: "jobs_total", help: help as string }),
+      TypeError,
+      "jobs_total",
+    );
   });
 
   it("refuses a name registered twice, whatever the type; another registry is separate", () => {
@@ -560,6 +595,7 @@ describe("step 4 — names, labels and escaping", () => {
     const text = await registry.metrics();
     expect(text.endsWith("\n")).toBe(true);
     expect(text).not.toContain("\r");
+    expect(text.split("\n"), "a sample without labels has no braces").toContain("jobs_total 1");
     expect(parseExposition(text).samples).toHaveLength(1 + 4);
   });
 });
@@ -790,6 +826,7 @@ describe("step 6 — serving /metrics", () => {
     const server = await serve(registry, { port: 0 });
     const failed = await fetch(server.url);
     expect(failed.status).toBe(500);
+    expect(failed.headers.get("content-type")).toMatch(/^text\/plain/);
     await expect(failed.text()).resolves.toContain("queue API timed out after 5s");
     broken = false;
     const next = await fetch(server.url);
@@ -812,6 +849,7 @@ describe("step 6 — serving /metrics", () => {
     async (port) => {
       const { registry } = instrumented();
       await expect(serve(registry, { port: port as number })).rejects.toThrow(RangeError);
+      await expect(serve(registry, { port: port as number })).rejects.toThrow(/port/);
     },
   );
 

@@ -78,7 +78,11 @@ export class DockerClient {
       all: "1",
       filters: JSON.stringify({ status: ["exited"] }),
     });
-    return entries(body, path, (item) => typeof item.Id === "string" && isNumber(item.Created));
+    return entries(
+      body,
+      path,
+      (item) => typeof item?.Id === "string" && Number.isFinite(item.Created),
+    );
   }
 
   async removeContainer(id: string): Promise<void> {
@@ -89,7 +93,7 @@ export class DockerClient {
   async listDanglingImages(): Promise<ImageSummary[]> {
     const path = "/images/json";
     const body = await this.#json("GET", path, { filters: JSON.stringify({ dangling: ["true"] }) });
-    return entries(body, path, (item) => typeof item.Id === "string");
+    return entries(body, path, (item) => typeof item?.Id === "string");
   }
 
   async removeImage(id: string): Promise<void> {
@@ -123,33 +127,29 @@ export class DockerClient {
 /** Docker's `{"message": …}`; else the body as text; else the status text. */
 async function reasonOf(response: Response): Promise<string> {
   const text = (await response.text()).trim();
+  let message: unknown;
   try {
-    const body: unknown = JSON.parse(text);
-    if (isObject(body) && typeof body.message === "string") return body.message;
+    message = JSON.parse(text)?.message;
   } catch {
     // Not JSON: a proxy's error page, or an empty body.
   }
-  return text || response.statusText;
+  return typeof message === "string" ? message : text || response.statusText;
 }
 
 function entries<T>(
   body: unknown,
   path: string,
-  valid: (item: Record<string, unknown>) => boolean,
+  valid: (item: Record<string, unknown> | null) => boolean,
 ): T[] {
   if (!Array.isArray(body))
     throw new Error(`malformed response from GET ${path}: not a JSON array`);
   for (const item of body) {
-    if (!isObject(item) || !valid(item))
+    // `valid` reads fields with `?.`: JSON also allows null, strings and numbers as entries.
+    if (!valid(item))
       throw new Error(`malformed response from GET ${path}: ${JSON.stringify(item)}`);
   }
   return body as T[];
 }
-
-const isObject = (value: unknown): value is Record<string, unknown> =>
-  typeof value === "object" && value !== null;
-const isNumber = (value: unknown): value is number =>
-  typeof value === "number" && Number.isFinite(value);
 
 // ---------------------------------------------------------------------------------------------
 // The clean-up pass
@@ -198,7 +198,8 @@ export async function cleanUp(
     keepLabel = DEFAULT_KEEP_LABEL,
     now = new Date(),
   } = options;
-  if (typeof olderThanHours !== "number" || !Number.isFinite(olderThanHours) || olderThanHours < 0)
+  // Number.isFinite is false for anything that is not a number (no coercion, unlike isFinite).
+  if (!Number.isFinite(olderThanHours) || olderThanHours < 0)
     throw new RangeError(`olderThanHours must be a finite number >= 0, got ${olderThanHours}`);
   if (typeof keepLabel !== "string" || keepLabel === "")
     throw new RangeError("keepLabel must be a non-empty string");
@@ -273,7 +274,7 @@ async function attempt(remove: () => Promise<void>): Promise<{ action: Action; m
 
 /** The container's own name: the entry with no "/" after the first (others are legacy links). */
 function nameOf(container: ContainerSummary): string {
-  const own = (container.Names ?? []).find((name) => name.lastIndexOf("/") === 0);
+  const own = container.Names?.find((name) => name.lastIndexOf("/") === 0);
   return own === undefined ? "" : own.slice(1);
 }
 

@@ -67,12 +67,8 @@ class Family<State> {
     if (labelNames.length === 0) this.get({});
   }
 
-  /** The series of a metric without labels. */
+  /** The series of a metric without labels (for a metric with labels, get's TypeError). */
   only(): State {
-    if (this.labelNames.length > 0)
-      throw new TypeError(
-        `metric "${this.name}" has labels [${this.labelNames.join(", ")}]: use labels({...})`,
-      );
     return this.get({});
   }
 
@@ -128,7 +124,8 @@ export class Registry {
     const series = (state: Value): CounterSeries => ({
       inc(value = 1) {
         // A counter only goes up: a negative step would look like a restart to rate().
-        if (typeof value !== "number" || !Number.isFinite(value) || value < 0)
+        // Number.isFinite is false for anything that is not a number: no coercion of "2".
+        if (!Number.isFinite(value) || value < 0)
           throw new RangeError(`counter "${options.name}": inc() takes a finite number >= 0`);
         state.value += value;
       },
@@ -143,7 +140,7 @@ export class Registry {
   gauge(options: GaugeOptions): Gauge {
     const family = this.#register(options, "gauge", (): Value => ({ value: 0 }));
     const step = (value: number) => {
-      if (typeof value !== "number" || !Number.isFinite(value))
+      if (!Number.isFinite(value))
         throw new RangeError(`gauge "${options.name}": inc() and dec() take a finite number`);
       return value;
     };
@@ -190,7 +187,7 @@ export class Registry {
     );
     const series = (state: Buckets): HistogramSeries => ({
       observe(value) {
-        if (typeof value !== "number" || !Number.isFinite(value))
+        if (!Number.isFinite(value))
           throw new RangeError(`histogram "${options.name}": observe() takes a finite number`);
         // The first bucket whose upper bound is >= the value ("le": less or equal).
         const index = bounds.findIndex((bound) => value <= bound);

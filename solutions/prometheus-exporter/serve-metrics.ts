@@ -2,7 +2,7 @@
  * The /metrics endpoint: a plain node:http server that renders a registry on every scrape.
  * Shared by the hand-written registry and the prom-client variant (prom-client has no server).
  */
-import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
+import { createServer, type IncomingMessage, STATUS_CODES, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
 
 /** The text exposition format, version 0.0.4: what Prometheus asks for and expects. */
@@ -25,8 +25,9 @@ export async function serveMetrics(
   options: ServeOptions,
 ): Promise<MetricsServer> {
   const { port, host = "127.0.0.1" } = options;
-  if (!Number.isInteger(port) || port < 0 || port > 65_535)
-    throw new RangeError(`port must be an integer from 0 to 65535, got ${port}`);
+  // A whole number; node's listen() refuses one outside 0–65535 with a RangeError of its own,
+  // but would take the string "9464" and a float like 1.5 would surprise later.
+  if (!Number.isInteger(port)) throw new RangeError(`port must be an integer, got ${port}`);
 
   const server = createServer((request, response) => {
     void answer(registry, request, response);
@@ -57,11 +58,12 @@ async function answer(
   request: IncomingMessage,
   response: ServerResponse,
 ): Promise<void> {
-  const { pathname } = new URL(request.url ?? "/", "http://exporter");
-  if (pathname !== "/metrics") return send(response, 404, "not found: try /metrics\n");
+  // request.url is the path and query as sent ("/metrics?x=1").
+  const { pathname } = new URL(`http://exporter${request.url}`);
+  if (pathname !== "/metrics") return send(response, 404, `${STATUS_CODES[404]}\n`);
   if (request.method !== "GET" && request.method !== "HEAD") {
     response.setHeader("Allow", "GET, HEAD");
-    return send(response, 405, "method not allowed: /metrics answers GET and HEAD\n");
+    return send(response, 405, `${STATUS_CODES[405]}\n`);
   }
   let body: string;
   try {
