@@ -2,7 +2,7 @@
  * The /metrics endpoint: a plain node:http server that renders a registry on every scrape.
  * Shared by the hand-written registry and the prom-client variant (prom-client has no server).
  */
-import { createServer, type IncomingMessage, STATUS_CODES, type ServerResponse } from "node:http";
+import { createServer, type IncomingMessage, type ServerResponse, STATUS_CODES } from "node:http";
 import type { AddressInfo } from "node:net";
 
 /** The text exposition format, version 0.0.4: what Prometheus asks for and expects. */
