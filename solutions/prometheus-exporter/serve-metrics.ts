@@ -2,7 +2,7 @@
  * The /metrics endpoint: a plain node:http server that renders a registry on every scrape.
  * Shared by the hand-written registry and the prom-client variant (prom-client has no server).
  */
-import { createServer, type IncomingMessage, type ServerResponse, STATUS_CODES } from "node:http";
+import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
 
 /** The text exposition format, version 0.0.4: what Prometheus asks for and expects. */
@@ -60,25 +60,20 @@ async function answer(
 ): Promise<void> {
   // request.url is the path and query as sent ("/metrics?x=1").
   const { pathname } = new URL(`http://exporter${request.url}`);
-  if (pathname !== "/metrics") return send(response, 404, `${STATUS_CODES[404]}\n`);
-  if (request.method !== "GET" && request.method !== "HEAD") {
-    response.setHeader("Allow", "GET, HEAD");
-    return send(response, 405, `${STATUS_CODES[405]}\n`);
-  }
+  // 404 and 405 need no body: the status line says it all.
+  if (pathname !== "/metrics") return void response.writeHead(404).end();
+  if (request.method !== "GET" && request.method !== "HEAD")
+    return void response.writeHead(405, { Allow: "GET, HEAD" }).end();
   let body: string;
   try {
     // Rendered on every scrape: the values are those of this moment, never a cached copy.
     body = await registry.metrics();
   } catch (error) {
     // A 500 makes Prometheus mark the scrape failed (up == 0) instead of storing partial data.
-    return send(response, 500, `collecting metrics failed: ${(error as Error).message}\n`);
+    response.writeHead(500, { "Content-Type": "text/plain; charset=utf-8" });
+    return void response.end(`collecting metrics failed: ${(error as Error).message}\n`);
   }
   response.writeHead(200, { "Content-Type": CONTENT_TYPE });
   // For HEAD, node sends the headers and leaves the body out by itself.
   response.end(body);
-}
-
-function send(response: ServerResponse, status: number, text: string): void {
-  response.writeHead(status, { "Content-Type": "text/plain; charset=utf-8" });
-  response.end(text);
 }
