@@ -730,12 +730,11 @@ describe("step 6 — bad options and a broken daemon", () => {
     expect(fake.deletes()).toEqual([]);
   });
 
-  it("rejects an image listing entry without an Id as malformed", async () => {
-    fake.faults.set("GET /images/json", {
-      status: 200,
-      raw: '[{"RepoTags":[],"Created":1767000000}]',
-      contentType: "application/json",
-    });
+  it.each([
+    { what: "an entry without an Id", raw: '[{"RepoTags":[],"Created":1767000000}]' },
+    { what: "an entry that is null", raw: "[null]" },
+  ])("rejects $what in the image listing as malformed", async ({ raw }) => {
+    fake.faults.set("GET /images/json", { status: 200, raw, contentType: "application/json" });
     await expect(client().listDanglingImages()).rejects.toThrow(
       /^malformed response from GET \/images\/json/,
     );

@@ -80,7 +80,7 @@ class Family<State> {
       this.labelNames.every((n) => Object.hasOwn(labels, n));
     if (!exact)
       throw new TypeError(
-        `metric "${this.name}" takes labels [${this.labelNames.join(", ")}], got [${given.join(", ")}]`,
+        `metric "${this.name}" takes labels ${JSON.stringify(this.labelNames)}, got ${JSON.stringify(given)}`,
       );
     const values = this.labelNames.map((n) => labels[n]);
     if (!values.every((value): value is string => typeof value === "string"))
