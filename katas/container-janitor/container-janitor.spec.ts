@@ -170,6 +170,87 @@ describe("step 1 — talking to the Docker API", () => {
     expect(fake.requests).toHaveLength(4);
   });
 
+  it("looks the global fetch up at each request when no fetch option is given", async () => {
+    const docker = client(); // made before the global fetch is replaced
+    const realFetch = globalThis.fetch;
+    const seen: string[] = [];
+    vi.stubGlobal("fetch", (input: string | URL | Request, init?: RequestInit) => {
+      seen.push(String(input));
+      return realFetch(input, init);
+    });
+    await expect(docker.listDanglingImages()).resolves.toEqual([]);
+    expect(seen, "the request must go through the global fetch of the moment").toHaveLength(1);
+    expect(fake.requests).toHaveLength(1);
+  });
+
+  it("keeps a path in baseUrl in front of the version, and leaves it out of an error's path", async () => {
+    const urls: string[] = [];
+    const docker = new DockerClient({
+      baseUrl: "http://proxy.example:8080/docker/",
+      fetch: async (input) => {
+        urls.push(String(input));
+        return new Response("upstream timed out", { status: 504, statusText: "Gateway Timeout" });
+      },
+    });
+    await expect(docker.listDanglingImages()).rejects.toMatchObject({
+      name: "DockerApiError",
+      path: "/images/json",
+      status: 504,
+      reason: "upstream timed out",
+    });
+    expect(urls).toHaveLength(1);
+    expect(
+      urls[0]?.startsWith("http://proxy.example:8080/docker/v1.45/images/json?"),
+      `${urls[0]} should start with http://proxy.example:8080/docker/v1.45/images/json?`,
+    ).toBe(true);
+  });
+
+  it("URL-encodes the filters: no raw brace, bracket or quote in the request", async () => {
+    const docker = client();
+    await docker.listExitedContainers();
+    await docker.listDanglingImages();
+    const targets = fake.requests.map((r) => r.target);
+    expect(targets).toHaveLength(2);
+    for (const target of targets)
+      expect(target, "the request target as sent: the JSON must be percent-encoded").not.toMatch(
+        /[{}[\]"]/,
+      );
+  });
+
+  it.each(["removeContainer", "removeImage"] as const)(
+    "%s sends the id as one URL-encoded path segment, and an error names it as given",
+    async (method) => {
+      const id = "web app/1?x=1#top%";
+      const endpoint = method === "removeContainer" ? "containers" : "images";
+      const urls: string[] = [];
+      const docker = new DockerClient({
+        baseUrl,
+        fetch: async (input) => {
+          urls.push(String(input));
+          return Response.json({ message: `No such object: ${id}` }, { status: 404 });
+        },
+      });
+      const error = await docker[method](id).then(
+        () => undefined,
+        (e: unknown) => e,
+      );
+      expect(urls).toHaveLength(1);
+      const url = new URL(urls[0] ?? "");
+      expect(url.search, "the id must not start a query").toBe("");
+      expect(url.hash, "the id must not start a fragment").toBe("");
+      const segments = url.pathname.split("/");
+      expect(segments.slice(0, 3)).toEqual(["", "v1.45", endpoint]);
+      expect(segments, "the id must be a single path segment").toHaveLength(4);
+      expect(decodeURIComponent(segments[3] ?? "")).toBe(id);
+      expect(error).toMatchObject({
+        name: "DockerApiError",
+        path: `/${endpoint}/${id}`,
+        status: 404,
+        message: `DELETE /${endpoint}/${id} failed with HTTP 404: No such object: ${id}`,
+      });
+    },
+  );
+
   it.each(["v1.45", "1", "1.45.0", "", "latest", "1.x"])(
     "rejects apiVersion %j with a RangeError",
     (apiVersion) => {
@@ -239,6 +320,20 @@ describe("step 1 — talking to the Docker API", () => {
       contentType: "text/plain",
       reason: "Service Unavailable",
     },
+    {
+      what: "a body of only blanks: the status text",
+      raw: " \n\t\n",
+      status: 502,
+      contentType: "text/plain",
+      reason: "Bad Gateway",
+    },
+    {
+      what: 'JSON with an empty message: "", not a fallback',
+      raw: '{"message":""}',
+      status: 500,
+      contentType: "application/json",
+      reason: "",
+    },
   ])("gives a DockerApiError a reason for $what", async ({ raw, status, contentType, reason }) => {
     fake.faults.set("GET /containers/json", { status, raw, contentType });
     await expect(client().listExitedContainers()).rejects.toMatchObject({
@@ -247,6 +342,18 @@ describe("step 1 — talking to the Docker API", () => {
       path: "/containers/json",
       status,
       reason,
+    });
+  });
+
+  it("gives an empty reason when the body and the status text are both empty", async () => {
+    const docker = new DockerClient({
+      fetch: async () => new Response("", { status: 502, statusText: "" }),
+    });
+    await expect(docker.listDanglingImages()).rejects.toMatchObject({
+      name: "DockerApiError",
+      status: 502,
+      reason: "",
+      message: "GET /images/json failed with HTTP 502: ",
     });
   });
 });
@@ -282,6 +389,21 @@ describe("step 2 — which containers go", () => {
     expect(report.containers.map((c) => [c.name, c.action])).toEqual([
       ["exactly-24h", "would-remove"],
       ["a-second-less", "too-recent"],
+    ]);
+  });
+
+  it("measures ages to the millisecond of now: now is not rounded to seconds", async () => {
+    const now = new Date(NOW.getTime() + 600); // 12:00:00.600
+    fake.containers = [
+      // 24 hours and 0.6 s old at `now`: it goes.
+      container({ name: "a-day-and-a-bit", createdAt: hoursAgo(24) }),
+      // 0.4 s short of 24 hours at `now` (Created is in whole seconds): too recent.
+      container({ name: "not-quite-a-day", createdAt: new Date(hoursAgo(24).getTime() + 1000) }),
+    ];
+    const report = await cleanUp(client(), { now });
+    expect(report.containers.map((c) => [c.name, c.action])).toEqual([
+      ["a-day-and-a-bit", "would-remove"],
+      ["not-quite-a-day", "too-recent"],
     ]);
   });
 
@@ -328,13 +450,21 @@ describe("step 2 — which containers go", () => {
 
   it("leaves out what the daemon returned that is not exited (a daemon that ignores filters)", async () => {
     fake.ignoreFilters = true;
+    const { State: _state, ...stateless } = container({
+      name: "stateless",
+      createdAt: hoursAgo(100),
+    });
     fake.containers = [
       container({ name: "web", createdAt: hoursAgo(100), state: "running" }),
       container({ name: "old-build", createdAt: hoursAgo(48) }),
       container({ name: "paused-job", createdAt: hoursAgo(100), state: "paused" }),
+      stateless as ReturnType<typeof container>,
     ];
     const report = await run();
-    expect(report.containers.map((c) => c.name)).toEqual(["old-build"]);
+    expect(
+      report.containers.map((c) => c.name),
+      'only State: "exited" may stay',
+    ).toEqual(["old-build"]);
   });
 
   it.each<{ labels: Record<string, string> | null; action: string }>([
@@ -375,12 +505,22 @@ describe("step 2 — which containers go", () => {
     const linked = container({ name: "postgres", createdAt: hoursAgo(48), linkNames: ["/web/db"] });
     const nameless = { ...container({ name: "nameless", createdAt: hoursAgo(48) }), Names: [] };
     const { Names: _names, ...noNames } = container({ name: "no-names", createdAt: hoursAgo(48) });
-    fake.containers = [linked, nameless, noNames as typeof linked];
+    const aliasOnly = {
+      ...container({ name: "alias-only", createdAt: hoursAgo(48) }),
+      Names: ["/web/cache"],
+    };
+    const noSlash = {
+      ...container({ name: "no-slash", createdAt: hoursAgo(48) }),
+      Names: ["plain"],
+    };
+    fake.containers = [linked, nameless, noNames as typeof linked, aliasOnly, noSlash];
     const report = await run();
     expect(report.containers).toEqual([
       { id: linked.Id, name: "postgres", action: "would-remove" },
       { id: nameless.Id, name: "", action: "would-remove" },
       { id: noNames.Id, name: "", action: "would-remove" },
+      { id: aliasOnly.Id, name: "", action: "would-remove" },
+      { id: noSlash.Id, name: "plain", action: "would-remove" },
     ]);
   });
 
@@ -418,6 +558,15 @@ describe("step 3 — dry run by default", () => {
     expect(fake.deletes(), "a dry run must not remove anything").toEqual([]);
     expect(fake.containers).toHaveLength(1);
     expect(fake.images).toHaveLength(1);
+  });
+
+  it("gives a would-remove outcome no message key at all", async () => {
+    seed();
+    const report = await run();
+    const outcomes = [...report.containers, ...report.images];
+    expect(outcomes.map((o) => o.action)).toEqual(["would-remove", "would-remove"]);
+    for (const outcome of outcomes)
+      expect(Object.keys(outcome), "not even message: undefined").not.toContain("message");
   });
 
   it.each([false, "true", 1, "yes", null])("treats apply: %j as a dry run", async (apply) => {
@@ -538,6 +687,32 @@ describe("step 4 — removing, one failure never stops the rest", () => {
     expect(report.images.filter((i) => i.action === "removed")).toHaveLength(3);
     expect(state.urls).toHaveLength(2 + 5 + 3);
     expect(state.maxInFlight, "requests in flight at the same time").toBe(1);
+  });
+
+  it("gives an outcome a message key only when the removal went wrong", async () => {
+    fake.containers = [
+      container({ name: "kept", createdAt: hoursAgo(48), labels: { "janitor.keep": "" } }),
+      container({ name: "young", createdAt: hoursAgo(1) }),
+      container({ name: "old", createdAt: hoursAgo(48) }),
+      container({ name: "stuck", createdAt: hoursAgo(48) }),
+    ];
+    fake.images = [
+      image({ seed: "layer" }),
+      image({ seed: "pinned", labels: { "janitor.keep": "" } }),
+    ];
+    fake.faults.set(`DELETE /containers/${containerId("stuck")}`, { status: 500, message: "busy" });
+    const report = await run({ apply: true });
+    const keys = (outcome: object) => Object.keys(outcome).sort().join(",");
+    expect(report.containers.map((c) => [c.action, keys(c)])).toEqual([
+      ["kept", "action,id,name"],
+      ["too-recent", "action,id,name"],
+      ["removed", "action,id,name"],
+      ["failed", "action,id,message,name"],
+    ]);
+    expect(report.images.map((i) => [i.action, keys(i)])).toEqual([
+      ["removed", "action,id"],
+      ["kept", "action,id"],
+    ]);
   });
 
   it("sends no DELETE for kept or too-recent containers", async () => {
@@ -702,6 +877,19 @@ describe("step 6 — bad options and a broken daemon", () => {
       reason: "context deadline exceeded",
     });
     expect(fake.deletes()).toEqual([]);
+  });
+
+  it("does not list the images once the container listing failed: its error is the one", async () => {
+    fake.faults.set("GET /containers/json", { status: 500, message: "context deadline exceeded" });
+    fake.faults.set("GET /images/json", { status: 500, message: "layer store is locked" });
+    await expect(run({ apply: true })).rejects.toMatchObject({
+      name: "DockerApiError",
+      path: "/containers/json",
+      reason: "context deadline exceeded",
+    });
+    expect(fake.requests.map((r) => `${r.method} ${r.path}`)).toEqual([
+      "GET /v1.45/containers/json",
+    ]);
   });
 
   it("removes no container when the image listing fails", async () => {

@@ -55,7 +55,7 @@ export interface DockerClientOptions {
   baseUrl?: string;
   /** Default DEFAULT_API_VERSION; must look like "1.45". */
   apiVersion?: string;
-  /** Default the global fetch. Every request goes through it. */
+  /** Default the global fetch, looked up at each request. Every request goes through it. */
   fetch?: typeof fetch;
 }
 
@@ -136,7 +136,14 @@ export async function cleanUp(
   throw new Error("TODO: implement cleanUp()");
 }
 
-/** A `fetch` that sends every request over HTTP to the server on the unix socket `socketPath`. */
+/**
+ * A `fetch` that sends every request over HTTP to the server on the unix socket `socketPath`.
+ *
+ * Typing it: return an arrow function `(input, init) => new Promise<Response>(…)`; TypeScript
+ * takes the parameter types from `typeof fetch`. `input` is a `string`, a `URL` or a `Request`:
+ * `new URL(input instanceof Request ? input.url : String(input))` covers the three, and `init` may
+ * be `undefined` (`init?.method`, `new Headers(init?.headers)`).
+ */
 export function unixSocketFetch(_socketPath: string): typeof fetch {
   throw new Error("TODO: implement unixSocketFetch()");
 }

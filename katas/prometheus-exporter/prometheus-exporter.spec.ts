@@ -1,5 +1,10 @@
 import { afterEach, describe, expect, it, vi } from "vitest";
-import { parseExposition, type Sample, sampleValue } from "../../fixtures/helpers/prometheus-text";
+import {
+  checkLayout,
+  parseExposition,
+  type Sample,
+  sampleValue,
+} from "../../fixtures/helpers/prometheus-text";
 import {
   CONTENT_TYPE,
   DEFAULT_BUCKETS,
@@ -8,9 +13,23 @@ import {
   serveMetrics,
 } from "./prometheus-exporter";
 
-/** The registry's exposition, read by the real parser. */
+/**
+ * An exposition read by the real parser, after the layout checks it does not make (HELP then
+ * TYPE, once per metric, right before the metric's samples).
+ */
+function read(text: string) {
+  checkLayout(text);
+  return parseExposition(text);
+}
+
+/** The registry's exposition, read as above. */
 async function expose(registry: Registry) {
-  return parseExposition(await registry.metrics());
+  return read(await registry.metrics());
+}
+
+/** The lines of the text as written, without the final empty one. */
+function linesOf(text: string): string[] {
+  return text.split("\n").slice(0, -1);
 }
 
 /** `fn` throws an error of class `type` whose message quotes `quoted` ("jobs_total"). */
@@ -56,6 +75,10 @@ describe("step 1 — counters", () => {
       families: [{ name: "jobs_processed_total", help: "Jobs done.", type: "counter" }],
       samples: [{ name: "jobs_processed_total", labels: {}, value: "0" }],
     });
+  });
+
+  it("renders an empty registry as the empty string", async () => {
+    await expect(new Registry().metrics()).resolves.toBe("");
   });
 
   it("adds 1 with inc() and n with inc(n)", async () => {
@@ -328,6 +351,19 @@ describe("step 3 — histograms", () => {
     expect(sampleValue(await expose(registry), "job_seconds_sum")).toBe(String(0.1 + 0.2));
   });
 
+  it("writes a sum that overflows as +Inf or -Inf, like any other number", async () => {
+    const registry = new Registry();
+    const up = registry.histogram({ name: "huge_bytes", help: "Huge.", buckets: [1] });
+    const down = registry.histogram({ name: "debt_units", help: "Debt.", buckets: [1] });
+    for (let i = 0; i < 2; i += 1) {
+      up.observe(1e308);
+      down.observe(-1e308);
+    }
+    const exposition = await expose(registry);
+    expect(sampleValue(exposition, "huge_bytes_sum"), "1e308 + 1e308 is Infinity").toBe("+Inf");
+    expect(sampleValue(exposition, "debt_units_sum")).toBe("-Inf");
+  });
+
   it("writes le with String(bound), in increasing order, then +Inf", async () => {
     const registry = new Registry();
     registry.histogram({
@@ -448,7 +484,10 @@ describe("step 4 — names, labels and escaping", () => {
   ])("refuses the metric name %j with a TypeError", (value) => {
     const name = value as string;
     const registry = new Registry();
-    expectError(() => registry.counter({ name, help: "x" }), TypeError, String(name));
+    // A name that is not a string has no quoted form the README asks for: only its type is checked.
+    if (typeof value === "string")
+      expectError(() => registry.counter({ name, help: "x" }), TypeError, name);
+    else expect(() => registry.counter({ name, help: "x" })).toThrow(TypeError);
     expect(() => registry.counter({ name, help: "x" })).toThrow(/invalid metric name/);
     expect(() => registry.gauge({ name, help: "x" })).toThrow(/invalid metric name/);
     expect(() => registry.histogram({ name, help: "x" })).toThrow(/invalid metric name/);
@@ -503,6 +542,107 @@ describe("step 4 — names, labels and escaping", () => {
       TypeError,
       "jobs_total",
     );
+    expect(() => registry.counter({ name: "jobs_total", help: help as string })).toThrow(/help/);
+  });
+
+  it.each([
+    {
+      what: "a bad name and a bad help: the name",
+      options: { name: "bad name", help: "", labelNames: ["__x"], buckets: [] },
+      type: TypeError,
+      message: /invalid metric name/,
+    },
+    {
+      what: "a bad help and a bad label name: the help",
+      options: { name: "job_seconds", help: "", labelNames: ["__x"], buckets: [] },
+      type: TypeError,
+      message: /help/,
+    },
+    {
+      what: "a bad label name and bad buckets: the label name",
+      options: { name: "job_seconds", help: "Job time.", labelNames: ["__x"], buckets: [] },
+      type: TypeError,
+      message: /invalid label name/,
+    },
+    {
+      what: "le and bad buckets: the label name",
+      options: { name: "job_seconds", help: "Job time.", labelNames: ["le"], buckets: [2, 1] },
+      type: TypeError,
+      message: /invalid label name/,
+    },
+    {
+      what: "bad buckets and a name already taken: the buckets",
+      options: { name: "job_seconds", help: "Job time.", buckets: [] },
+      type: RangeError,
+      message: /job_seconds/,
+    },
+    {
+      what: "a bad help and a name already taken: the help",
+      options: { name: "job_seconds", help: "" },
+      type: TypeError,
+      message: /help/,
+    },
+  ])("reports the first thing wrong when several are: $what", ({ options, type, message }) => {
+    const registry = new Registry();
+    registry.histogram({ name: "job_seconds", help: "Job time." });
+    const register = () => registry.histogram(options as Parameters<Registry["histogram"]>[0]);
+    expect(register).toThrow(type);
+    expect(register).toThrow(message);
+  });
+
+  it("keeps the name free when a registration throws", async () => {
+    const registry = new Registry();
+    expect(() =>
+      registry.histogram({ name: "job_seconds", help: "Job time.", buckets: [] }),
+    ).toThrow(RangeError);
+    expect(() =>
+      registry.counter({ name: "jobs_total", help: "Jobs.", labelNames: ["__reserved"] }),
+    ).toThrow(TypeError);
+    registry.histogram({ name: "job_seconds", help: "Job time.", buckets: [1] });
+    registry.counter({ name: "jobs_total", help: "Jobs." });
+    expect((await expose(registry)).families.map((f) => f.name)).toEqual([
+      "job_seconds",
+      "jobs_total",
+    ]);
+  });
+
+  it.each([
+    { first: "histogram job_seconds", second: "counter job_seconds_sum" },
+    { first: "histogram job_seconds", second: "gauge job_seconds_bucket" },
+    { first: "histogram job_seconds", second: "histogram job_seconds_count" },
+    { first: "counter job_seconds_count", second: "histogram job_seconds" },
+    { first: "gauge job_seconds_sum", second: "histogram job_seconds" },
+  ])("refuses a $second after a $first: the same sample name twice", ({ first, second }) => {
+    type Kind = "counter" | "gauge" | "histogram";
+    const registry = new Registry();
+    const [firstType, firstName] = first.split(" ") as [Kind, string];
+    registry[firstType]({ name: firstName, help: "First." });
+    const [type, name] = second.split(" ") as [Kind, string];
+    expectError(() => registry[type]({ name, help: "Second." }), Error, name);
+    expect(() => registry[type]({ name, help: "Second." })).toThrow(/already registered/);
+  });
+
+  it("lets other names through: job_seconds_total next to a histogram, batches_count next to a counter", async () => {
+    const registry = new Registry();
+    registry.histogram({ name: "job_seconds", help: "Job time.", buckets: [1] });
+    registry.counter({ name: "job_seconds_total", help: "Total." });
+    registry.gauge({ name: "job_seconds_max", help: "Max." });
+    registry.counter({ name: "job_second_count", help: "Not a suffix of job_seconds." });
+    // Only a histogram writes _sum and _count samples: a counter or a gauge takes its name alone.
+    registry.counter({ name: "batches", help: "Batches." });
+    registry.gauge({ name: "batches_count", help: "Batches in flight." });
+    registry.gauge({ name: "queue", help: "Queue." });
+    registry.histogram({ name: "queue_bucket", help: "Not a clash either.", buckets: [1] });
+    expect((await expose(registry)).families.map((f) => f.name)).toEqual([
+      "job_seconds",
+      "job_seconds_total",
+      "job_seconds_max",
+      "job_second_count",
+      "batches",
+      "batches_count",
+      "queue",
+      "queue_bucket",
+    ]);
   });
 
   it("refuses a name registered twice, whatever the type; another registry is separate", () => {
@@ -526,6 +666,16 @@ describe("step 4 — names, labels and escaping", () => {
     ]);
   });
 
+  it("writes the HELP line with exactly those two escapes (the parser forgives more)", async () => {
+    const registry = new Registry();
+    // One backslash before t, one before n, a quote, a tab, and a line feed.
+    registry.counter({ name: "paths_total", help: 'In C:\\temp or C:\\new, "x"\tand\nmore.' });
+    const text = await registry.metrics();
+    expect(linesOf(text)[0], "\\ is written \\\\, a line feed \\n, nothing else changes").toBe(
+      '# HELP paths_total In C:\\\\temp or C:\\\\new, "x"\tand\\nmore.',
+    );
+  });
+
   it("escapes backslashes, quotes and line feeds in label values", async () => {
     const values = [
       "C:\\new\\temp",
@@ -536,6 +686,8 @@ describe("step 4 — names, labels and escaping", () => {
       "a,b=c}{",
       "naïve ☃",
       "",
+      "tab\there",
+      "cr\rhere",
     ];
     const registry = new Registry();
     const errors = registry.counter({
@@ -556,6 +708,85 @@ describe("step 4 — names, labels and escaping", () => {
     expect(exposition.samples).toHaveLength(values.length);
   });
 
+  it("escapes nothing else in label values: a tab, a CR, a control character stay as they are", async () => {
+    const registry = new Registry();
+    const events = registry.counter({ name: "events_total", help: "Events.", labelNames: ["raw"] });
+    // Each value, and how it is written between the quotes.
+    const written: Array<[string, string]> = [
+      ["C:\\temp", "C:\\\\temp"],
+      ['say "hi"', 'say \\"hi\\"'],
+      ["one\ntwo", "one\\ntwo"],
+      ["a\tb", "a\tb"],
+      ["a\rb", "a\rb"],
+      ["bell\u0007", "bell\u0007"],
+      ["unicode ☃ \u2028", "unicode ☃ \u2028"],
+      ["slash / and 'single'", "slash / and 'single'"],
+    ];
+    for (const [value] of written) events.labels({ raw: value }).inc();
+    const lines = linesOf(await registry.metrics());
+    for (const [value, escaped] of written)
+      expect(lines, `the series of ${JSON.stringify(value)}`).toContain(
+        `events_total{raw="${escaped}"} 1`,
+      );
+  });
+
+  it("writes HELP and TYPE once per metric, not once per series", async () => {
+    const registry = new Registry();
+    const jobs = registry.counter({ name: "jobs_total", help: "Jobs.", labelNames: ["queue"] });
+    const latency = registry.histogram({
+      name: "job_seconds",
+      help: "Job time.",
+      labelNames: ["queue"],
+      buckets: [1],
+    });
+    for (const queue of ["emails", "sms", "push"]) {
+      jobs.labels({ queue }).inc();
+      latency.labels({ queue }).observe(0.5);
+    }
+    const lines = linesOf(await registry.metrics());
+    for (const header of [
+      "# HELP jobs_total Jobs.",
+      "# TYPE jobs_total counter",
+      "# HELP job_seconds Job time.",
+      "# TYPE job_seconds histogram",
+    ])
+      expect(
+        lines.filter((line) => line === header),
+        header,
+      ).toHaveLength(1);
+    expect(lines.filter((line) => line.startsWith("#"))).toHaveLength(4);
+  });
+
+  it("writes the README's example exactly", async () => {
+    const registry = new Registry();
+    const jobs = registry.counter({
+      name: "jobs_processed_total",
+      help: "Jobs done, by queue.",
+      labelNames: ["queue"],
+    });
+    const latency = registry.histogram({
+      name: "job_seconds",
+      help: "How long a job took.",
+      buckets: [0.1, 1],
+    });
+    jobs.labels({ queue: "emails" }).inc(3);
+    for (const seconds of [0.07, 0.5, 12]) latency.observe(seconds);
+    // A blank line between blocks is allowed (prom-client writes one); the lines are not free.
+    const lines = linesOf(await registry.metrics()).filter((line) => line !== "");
+    expect(lines).toEqual([
+      "# HELP jobs_processed_total Jobs done, by queue.",
+      "# TYPE jobs_processed_total counter",
+      'jobs_processed_total{queue="emails"} 3',
+      "# HELP job_seconds How long a job took.",
+      "# TYPE job_seconds histogram",
+      'job_seconds_bucket{le="0.1"} 1',
+      'job_seconds_bucket{le="1"} 2',
+      'job_seconds_bucket{le="+Inf"} 3',
+      "job_seconds_sum 12.57",
+      "job_seconds_count 3",
+    ]);
+  });
+
   it("writes the metrics in registration order, each in one block, HELP and TYPE first", async () => {
     const registry = new Registry();
     registry
@@ -566,7 +797,7 @@ describe("step 4 — names, labels and escaping", () => {
     registry.counter({ name: "middle_total", help: "M." }).inc();
     registry.gauge({ name: "zeta_depth_max", help: "Z max." }).set(3);
     const text = await registry.metrics();
-    const { families } = parseExposition(text);
+    const { families } = read(text);
     expect(families.map((f) => [f.name, f.type])).toEqual([
       ["zeta_depth", "gauge"],
       ["alpha_seconds", "histogram"],
@@ -596,7 +827,7 @@ describe("step 4 — names, labels and escaping", () => {
     expect(text.endsWith("\n")).toBe(true);
     expect(text).not.toContain("\r");
     expect(text.split("\n"), "a sample without labels has no braces").toContain("jobs_total 1");
-    expect(parseExposition(text).samples).toHaveLength(1 + 4);
+    expect(read(text).samples).toHaveLength(1 + 4);
   });
 });
 
@@ -689,6 +920,22 @@ describe("step 5 — values read at scrape time", () => {
     await expect(registry.metrics()).rejects.toBe(failure);
   });
 
+  it("runs no later collect once one has failed", async () => {
+    const registry = new Registry();
+    const later = vi.fn((gauge: { set(value: number): void }) => gauge.set(1));
+    const failure = new Error("queue API answered 503");
+    registry.gauge({
+      name: "queue_depth",
+      help: "Jobs waiting.",
+      collect: async () => {
+        throw failure;
+      },
+    });
+    registry.gauge({ name: "workers", help: "Workers.", collect: later });
+    await expect(registry.metrics()).rejects.toBe(failure);
+    expect(later, "the collects after a failed one do not run").not.toHaveBeenCalled();
+  });
+
   it("rejects metrics() with the error an async collect rejects with", async () => {
     const registry = new Registry();
     registry.counter({ name: "jobs_total", help: "Jobs." }).inc();
@@ -744,7 +991,7 @@ describe("step 6 — serving /metrics", () => {
     const response = await fetch(server.url);
     expect(response.status).toBe(200);
     expect(response.headers.get("content-type")).toBe(CONTENT_TYPE);
-    const scraped = parseExposition(await response.text());
+    const scraped = read(await response.text());
     expect(scraped.families.map((f) => [f.name, f.type])).toEqual([
       ["jobs_processed_total", "counter"],
       ["job_seconds", "histogram"],
@@ -767,9 +1014,9 @@ describe("step 6 — serving /metrics", () => {
   it("renders on every scrape: the values of that moment", async () => {
     const { registry, jobs } = instrumented();
     const server = await serve(registry, { port: 0 });
-    const first = parseExposition(await (await fetch(server.url)).text());
+    const first = read(await (await fetch(server.url)).text());
     jobs.labels({ queue: 'say "hi"' }).inc();
-    const second = parseExposition(await (await fetch(server.url)).text());
+    const second = read(await (await fetch(server.url)).text());
     expect(sampleValue(first, "jobs_processed_total", { queue: 'say "hi"' })).toBe("3");
     expect(sampleValue(second, "jobs_processed_total", { queue: 'say "hi"' })).toBe("4");
   });
@@ -812,6 +1059,36 @@ describe("step 6 — serving /metrics", () => {
     },
   );
 
+  it.each([
+    ["POST", "/"],
+    ["DELETE", "/anything"],
+    ["PUT", "/metricsz"],
+  ])("answers %s %s with 404: another path is a 404 whatever the method", async (method, path) => {
+    const { registry } = instrumented();
+    const server = await serve(registry, { port: 0 });
+    const response = await fetch(`http://127.0.0.1:${server.port}${path}`, { method });
+    expect(response.status, "the path decides first: 405 is only for /metrics").toBe(404);
+  });
+
+  it("runs the collects for HEAD too, and answers 500 without a body when they fail", async () => {
+    let broken = false;
+    const collect = vi.fn(async (gauge: { set(value: number): void }) => {
+      if (broken) throw new Error("queue API timed out after 5s");
+      gauge.set(1);
+    });
+    const registry = new Registry();
+    registry.gauge({ name: "queue_depth", help: "Jobs waiting.", collect });
+    const server = await serve(registry, { port: 0 });
+    const ok = await fetch(server.url, { method: "HEAD" });
+    expect(ok.status).toBe(200);
+    expect(collect, "HEAD renders like GET: the collects run").toHaveBeenCalledTimes(1);
+    broken = true;
+    const failed = await fetch(server.url, { method: "HEAD" });
+    expect(failed.status, "HEAD answers what GET would: a 500").toBe(500);
+    expect(failed.headers.get("content-type")).toBe("text/plain; charset=utf-8");
+    await expect(failed.text()).resolves.toBe("");
+  });
+
   it("answers 500 with the error's message when collecting fails, then serves the next scrape", async () => {
     let broken = true;
     const registry = new Registry();
@@ -826,12 +1103,14 @@ describe("step 6 — serving /metrics", () => {
     const server = await serve(registry, { port: 0 });
     const failed = await fetch(server.url);
     expect(failed.status).toBe(500);
-    expect(failed.headers.get("content-type")).toMatch(/^text\/plain/);
+    expect(failed.headers.get("content-type"), "plain text, not the exposition format").toBe(
+      "text/plain; charset=utf-8",
+    );
     await expect(failed.text()).resolves.toContain("queue API timed out after 5s");
     broken = false;
     const next = await fetch(server.url);
     expect(next.status).toBe(200);
-    expect(sampleValue(parseExposition(await next.text()), "queue_depth")).toBe("9");
+    expect(sampleValue(read(await next.text()), "queue_depth")).toBe("9");
   });
 
   it("listens on 127.0.0.1 by default, and on the host it is given", async () => {
@@ -868,6 +1147,21 @@ describe("step 6 — serving /metrics", () => {
     expect((await fetch(server.url)).status).toBe(200);
     await server.close();
     await expect(fetch(server.url)).rejects.toThrow(TypeError);
+  });
+
+  it("resolves a second close() too", async () => {
+    const { registry } = instrumented();
+    const server = await serve(registry, { port: 0 });
+    await server.close();
+    await expect(server.close(), "closing twice is not an error").resolves.toBeUndefined();
+    await expect(fetch(server.url)).rejects.toThrow(TypeError);
+  });
+
+  it("puts an IPv6 host in brackets in the url", async () => {
+    const { registry } = instrumented();
+    const server = await serve(registry, { port: 0, host: "::1" });
+    expect(server.url).toBe(`http://[::1]:${server.port}/metrics`);
+    expect((await fetch(server.url)).status).toBe(200);
   });
 
   it("closes without waiting for a scrape that is still in progress", async () => {

@@ -60,7 +60,8 @@ export interface DockerClientOptions {
 export class DockerClient {
   readonly #baseUrl: string;
   readonly #apiVersion: string;
-  readonly #fetch: typeof fetch;
+  /** The fetch option; without it, the global fetch of the moment (see #send). */
+  readonly #fetch: typeof fetch | undefined;
 
   constructor(options: DockerClientOptions = {}) {
     const { apiVersion = DEFAULT_API_VERSION } = options;
@@ -68,7 +69,7 @@ export class DockerClient {
       throw new RangeError(`apiVersion must look like "1.45", got "${apiVersion}"`);
     this.#baseUrl = (options.baseUrl ?? DEFAULT_BASE_URL).replace(/\/+$/, "");
     this.#apiVersion = apiVersion;
-    this.#fetch = options.fetch ?? globalThis.fetch;
+    this.#fetch = options.fetch;
   }
 
   /** Exited containers: `all=1` plus a status filter, as `docker ps -a -f status=exited`. */
@@ -110,7 +111,9 @@ export class DockerClient {
   async #send(method: string, path: string, query?: Record<string, string>): Promise<Response> {
     const search = query ? `?${new URLSearchParams(query)}` : "";
     const url = `${this.#baseUrl}/v${this.#apiVersion}${path}${search}`;
-    const send = this.#fetch; // called as a plain function: some fetches insist on their `this`
+    // Looked up now, not in the constructor: a fetch replaced later (a test double, an
+    // interceptor) is the one used. Called as a plain function: some fetches insist on their `this`.
+    const send = this.#fetch ?? globalThis.fetch;
     const response = await send(url, { method });
     if (!response.ok) {
       throw new DockerApiError(
@@ -272,10 +275,14 @@ async function attempt(remove: () => Promise<void>): Promise<{ action: Action; m
   }
 }
 
-/** The container's own name: the entry with no "/" after the first (others are legacy links). */
+/**
+ * The container's own name: the first entry with no "/" after its first character (the others,
+ * "/web/db", are legacy link aliases), without its leading slash if it has one.
+ */
 function nameOf(container: ContainerSummary): string {
-  const own = container.Names?.find((name) => name.lastIndexOf("/") === 0);
-  return own === undefined ? "" : own.slice(1);
+  const own = container.Names?.find((name) => !name.includes("/", 1));
+  if (own === undefined) return "";
+  return own.startsWith("/") ? own.slice(1) : own;
 }
 
 /** A label is there even when its value is empty: `docker run --label janitor.keep` sets "". */

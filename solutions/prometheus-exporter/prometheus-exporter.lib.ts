@@ -61,9 +61,11 @@ const finite = (value: unknown): value is number =>
 export class Registry {
   readonly #registry = new client.Registry();
   readonly #collectors: Array<() => void | Promise<void>> = [];
+  /** Every name taken, a histogram's _bucket, _sum and _count included (prom-client checks only the name). */
+  readonly #names = new Set<string>();
 
   counter(options: MetricOptions): Counter {
-    const labelNames = this.#check(options);
+    const labelNames = this.#check(options, "counter");
     const counter = new client.Counter({ ...options, labelNames, registers: [this.#registry] });
     const series = (labels: Labels | undefined): CounterSeries => ({
       inc(value = 1) {
@@ -84,7 +86,7 @@ export class Registry {
   }
 
   gauge(options: GaugeOptions): Gauge {
-    const labelNames = this.#check(options);
+    const labelNames = this.#check(options, "gauge");
     const { collect, ...rest } = options;
     const series = (labels: Labels | undefined): GaugeSeries => ({
       set(value) {
@@ -125,14 +127,13 @@ export class Registry {
 
   histogram(options: HistogramOptions): Histogram {
     const buckets = [...(options.buckets ?? DEFAULT_BUCKETS)];
-    const increasing = buckets.every((b, i) => i === 0 || b > (buckets[i - 1] as number));
-    if (buckets.length === 0 || !buckets.every(finite) || !increasing)
-      throw new RangeError(
-        `histogram "${options.name}": buckets must be finite and strictly increasing (+Inf is added)`,
-      );
-    if (options.labelNames?.includes("le"))
-      throw new TypeError(`invalid label name "le": histograms use it for their buckets`);
-    const labelNames = this.#check(options);
+    const labelNames = this.#check(options, "histogram", () => {
+      const increasing = buckets.every((b, i) => i === 0 || b > (buckets[i - 1] as number));
+      if (buckets.length === 0 || !buckets.every(finite) || !increasing)
+        throw new RangeError(
+          `histogram "${options.name}": buckets must be finite and strictly increasing (+Inf is added)`,
+        );
+    });
     const histogram = new client.Histogram({
       ...options,
       labelNames,
@@ -163,11 +164,17 @@ export class Registry {
 
   async metrics(): Promise<string> {
     for (const collect of this.#collectors) await collect();
-    return this.#registry.metrics();
+    const text = await this.#registry.metrics();
+    // prom-client renders an empty registry as "\n"; the kata's contract is "".
+    return this.#names.size === 0 ? "" : text;
   }
 
-  /** The checks prom-client does differently (or not at all), with the kata's error types. */
-  #check(options: MetricOptions): string[] {
+  /**
+   * The checks prom-client does differently (or not at all), with the kata's error types, in the
+   * README's order: name, help, label names, the type's own (`check`), and only then the names
+   * taken — a histogram takes its _bucket, _sum and _count names too (prom-client does not check).
+   */
+  #check(options: MetricOptions, type: string, check?: () => void): string[] {
     const { name, help, labelNames = [] } = options;
     if (typeof name !== "string" || !METRIC_NAME.test(name))
       throw new TypeError(`invalid metric name "${name}"`);
@@ -176,9 +183,15 @@ export class Registry {
     for (const [i, label] of labelNames.entries()) {
       if (!LABEL_NAME.test(label) || label.startsWith("__") || labelNames.indexOf(label) !== i)
         throw new TypeError(`invalid label name "${label}"`);
+      if (type === "histogram" && label === "le")
+        throw new TypeError(`invalid label name "le": histograms use it for their buckets`);
     }
-    if (this.#registry.getSingleMetric(name))
+    check?.();
+    const names =
+      type === "histogram" ? [name, `${name}_bucket`, `${name}_sum`, `${name}_count`] : [name];
+    if (names.some((n) => this.#names.has(n)))
       throw new Error(`metric "${name}" is already registered`);
+    for (const n of names) this.#names.add(n);
     return [...labelNames];
   }
 }

@@ -49,6 +49,7 @@ export interface HistogramOptions extends MetricOptions {
 
 const METRIC_NAME = /^[a-zA-Z_:][a-zA-Z0-9_:]*$/;
 const LABEL_NAME = /^[a-zA-Z_][a-zA-Z0-9_]*$/;
+const HISTOGRAM_SUFFIXES = ["_bucket", "_sum", "_count"];
 
 type MetricType = "counter" | "gauge" | "histogram";
 
@@ -173,17 +174,17 @@ export class Registry {
   histogram(options: HistogramOptions): Histogram {
     // A copy: the caller may reuse (or change) its array afterwards.
     const bounds = [...(options.buckets ?? DEFAULT_BUCKETS)];
-    const increasing = bounds.every((b, i) => i === 0 || b > (bounds[i - 1] as number));
-    if (bounds.length === 0 || !bounds.every((b) => Number.isFinite(b)) || !increasing)
-      throw new RangeError(
-        `histogram "${options.name}": buckets must be finite and strictly increasing (+Inf is added)`,
-      );
-    if (options.labelNames?.includes("le"))
-      throw new TypeError(`invalid label name "le": histograms use it for their buckets`);
     const family = this.#register(
       options,
       "histogram",
       (): Buckets => ({ bounds, counts: Array(bounds.length + 1).fill(0), sum: 0, count: 0 }),
+      () => {
+        const increasing = bounds.every((b, i) => i === 0 || b > (bounds[i - 1] as number));
+        if (bounds.length === 0 || !bounds.every((b) => Number.isFinite(b)) || !increasing)
+          throw new RangeError(
+            `histogram "${options.name}": buckets must be finite and strictly increasing (+Inf is added)`,
+          );
+      },
     );
     const series = (state: Buckets): HistogramSeries => ({
       observe(value) {
@@ -211,7 +212,17 @@ export class Registry {
     return this.#families.map((family) => family.render()).join("");
   }
 
-  #register<State>(options: MetricOptions, type: MetricType, newState: () => State): Family<State> {
+  /**
+   * Checks the options in the README's order — name, help, label names, then what the type adds
+   * (`check`: a histogram's buckets), and only then whether the name is taken — so that the
+   * first thing wrong is the one reported, and a registration that throws takes no name.
+   */
+  #register<State>(
+    options: MetricOptions,
+    type: MetricType,
+    newState: () => State,
+    check?: () => void,
+  ): Family<State> {
     const { name, help, labelNames = [] } = options;
     if (typeof name !== "string" || !METRIC_NAME.test(name))
       throw new TypeError(`invalid metric name "${name}"`);
@@ -221,9 +232,19 @@ export class Registry {
       // Names starting with "__" are reserved for Prometheus itself.
       if (!LABEL_NAME.test(label) || label.startsWith("__") || labelNames.indexOf(label) !== i)
         throw new TypeError(`invalid label name "${label}"`);
+      if (type === "histogram" && label === "le")
+        throw new TypeError(`invalid label name "le": histograms use it for their buckets`);
     }
-    if (this.#names.has(name)) throw new Error(`metric "${name}" is already registered`);
-    this.#names.add(name);
+    check?.();
+    // A histogram writes <name>_bucket, <name>_sum and <name>_count samples: another metric of
+    // one of those names would write the same series twice, so they are taken too.
+    const names =
+      type === "histogram" ? [name, ...HISTOGRAM_SUFFIXES.map((s) => name + s)] : [name];
+    if (names.some((n) => this.#names.has(n)))
+      throw new Error(
+        `metric "${name}" is already registered (a histogram also takes its _bucket, _sum and _count names)`,
+      );
+    for (const n of names) this.#names.add(n);
     return new Family(name, help, type, [...labelNames], newState);
   }
 }

@@ -41,15 +41,19 @@ export async function serveMetrics(
     });
   });
   const actual = (server.address() as AddressInfo).port;
+  // An IPv6 address goes in brackets in a URL: http://[::1]:9464/metrics.
+  const shownHost = host.includes(":") ? `[${host}]` : host;
+  let closed: Promise<void> | undefined;
   return {
-    url: `http://${host}:${actual}/metrics`,
+    url: `http://${shownHost}:${actual}/metrics`,
     port: actual,
+    // Closing twice is not an error: the second call gets the first one's promise.
     close: () =>
-      new Promise<void>((resolve, reject) => {
+      (closed ??= new Promise<void>((resolve, reject) => {
         server.close((error) => (error ? reject(error) : resolve()));
         // A scraper's keep-alive connection would otherwise hold close() open.
         server.closeAllConnections();
-      }),
+      })),
   };
 }
 
