@@ -1,0 +1,90 @@
+// Mistake: answers with a plain "text/plain; charset=utf-8": without version=0.0.4 a scraper\ncannot tell the text format from any other plain text (Prometheus 3 then refuses to guess).
+// (The registry is the reference's; the server below replaces its serveMetrics.)
+export * from "../prometheus-exporter";
+
+/**
+ * The /metrics endpoint: a plain node:http server that renders a registry on every scrape.
+ * Shared by the hand-written registry and the prom-client variant (prom-client has no server).
+ */
+import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
+import type { AddressInfo } from "node:net";
+
+/** The text exposition format, version 0.0.4: what Prometheus asks for and expects. */
+export const CONTENT_TYPE = "text/plain; version=0.0.4; charset=utf-8";
+
+export interface ServeOptions {
+  port: number;
+  host?: string;
+}
+
+export interface MetricsServer {
+  /** `http://<host>:<port>/metrics`, with the port the system chose when `port` was 0. */
+  url: string;
+  port: number;
+  close(): Promise<void>;
+}
+
+export async function serveMetrics(
+  registry: { metrics(): Promise<string> },
+  options: ServeOptions,
+): Promise<MetricsServer> {
+  const { port, host = "127.0.0.1" } = options;
+  if (!Number.isInteger(port) || port < 0 || port > 65_535)
+    throw new RangeError(`port must be an integer from 0 to 65535, got ${port}`);
+
+  const server = createServer((request, response) => {
+    void answer(registry, request, response);
+  });
+  await new Promise<void>((resolve, reject) => {
+    // EADDRINUSE and friends arrive as an "error" event, not as an exception.
+    server.once("error", reject);
+    server.listen(port, host, () => {
+      server.off("error", reject);
+      resolve();
+    });
+  });
+  const actual = (server.address() as AddressInfo).port;
+  // An IPv6 address goes in brackets in a URL: http://[::1]:9464/metrics.
+  const shownHost = host.includes(":") ? `[${host}]` : host;
+  let closed: Promise<void> | undefined;
+  return {
+    url: `http://${shownHost}:${actual}/metrics`,
+    port: actual,
+    // Closing twice is not an error: the second call gets the first one's promise.
+    close: () =>
+      (closed ??= new Promise<void>((resolve, reject) => {
+        server.close((error) => (error ? reject(error) : resolve()));
+        // A scraper's keep-alive connection would otherwise hold close() open.
+        server.closeAllConnections();
+      })),
+  };
+}
+
+async function answer(
+  registry: { metrics(): Promise<string> },
+  request: IncomingMessage,
+  response: ServerResponse,
+): Promise<void> {
+  const { pathname } = new URL(request.url ?? "/", "http://exporter");
+  if (pathname !== "/metrics") return send(response, 404, "not found: try /metrics\n");
+  if (request.method !== "GET" && request.method !== "HEAD") {
+    response.setHeader("Allow", "GET, HEAD");
+    return send(response, 405, "method not allowed: /metrics answers GET and HEAD\n");
+  }
+  let body: string;
+  try {
+    // Rendered on every scrape: the values are those of this moment, never a cached copy.
+    body = await registry.metrics();
+  } catch (error) {
+    // A 500 makes Prometheus mark the scrape failed (up == 0) instead of storing partial data.
+    return send(response, 500, `collecting metrics failed: ${(error as Error).message}\n`);
+  }
+  response.writeHead(200, { "Content-Type": "text/plain; charset=utf-8" });
+  // For HEAD, node sends the headers and leaves the body out by itself.
+  response.end(body);
+}
+
+function send(response: ServerResponse, status: number, text: string): void {
+  response.writeHead(status, { "Content-Type": "text/plain; charset=utf-8" });
+  response.end(text);
+}
