@@ -18,6 +18,7 @@ import type { UserConsoleLog } from "vitest";
 import { createVitest, type TestCase, type TestSpecification, type Vitest } from "vitest/node";
 import { kataPaths } from "./paths.ts";
 import { type KataResult, type StoppedInfo, toKataResult } from "./results.ts";
+import { standardDecoratorsPlugin } from "./standard-decorators.ts";
 import { kataTargetPlugin, type Target } from "./targets.ts";
 import { KATA_TEST_SETTINGS, specGlob } from "./vitest-projects.ts";
 import {
@@ -91,7 +92,11 @@ export class KataSession {
         // loaded with the spec's dependencies while the learner types.
         pool: warmPool("fresh"),
       },
-      { plugins: [kataTargetPlugin(target)], logLevel: "silent", server: { watch: null } },
+      {
+        plugins: [kataTargetPlugin(target), standardDecoratorsPlugin()],
+        logLevel: "silent",
+        server: { watch: null },
+      },
       { stdout: devNull(), stderr: devNull() },
     );
     session = new KataSession(slug, vitest);

@@ -7,6 +7,7 @@ import { accessSync, constants, existsSync } from "node:fs";
 import type { TestProjectInlineConfiguration } from "vitest/config";
 import type { PoolRunnerInitializer } from "vitest/node";
 import { FIXTURES, kataPaths, ROOT } from "./paths.ts";
+import { standardDecoratorsPlugin } from "./standard-decorators.ts";
 import { kataTargetPlugin, type Target } from "./targets.ts";
 
 /**
@@ -59,7 +60,7 @@ export function kataProject(
   pool?: PoolRunnerInitializer,
 ): TestProjectInlineConfiguration {
   return {
-    plugins: [kataTargetPlugin(target)],
+    plugins: [kataTargetPlugin(target), standardDecoratorsPlugin()],
     test: {
       ...KATA_TEST_SETTINGS,
       setupFiles: [...KATA_TEST_SETTINGS.setupFiles],

@@ -1,0 +1,647 @@
+import { describe, expect, it, vi } from "vitest";
+import {
+  countBy,
+  deepEqual,
+  deepFreeze,
+  endpoints,
+  mostCommon,
+  positions,
+  type Server,
+  sortBy,
+  sortByPort,
+  zipStrict,
+} from "./python-idioms";
+
+/** A server record; `id` tells apart records that are equal on name and port. */
+const server = (name: string, port: number, id = name) => ({ name, port, id });
+
+const names = (servers: readonly { name: string }[]) => servers.map((s) => s.name);
+
+describe("step 1 — sorting servers by port", () => {
+  it("sorts by port as numbers, not as text (80 before 443 before 8080)", () => {
+    const servers = [
+      server("metrics", 9100),
+      server("web", 8080),
+      server("tls", 443),
+      server("ssh", 22),
+      server("http", 80),
+    ];
+    expect(sortByPort(servers).map((s) => s.port)).toEqual([22, 80, 443, 8080, 9100]);
+  });
+
+  it("returns the same records, not copies", () => {
+    const ssh = server("ssh", 22);
+    const web = server("web", 80);
+    const sorted = sortByPort([web, ssh]);
+    expect(sorted[0], "the ssh record itself").toBe(ssh);
+    expect(sorted[1], "the web record itself").toBe(web);
+  });
+
+  it("leaves the input array as it was: the caller's list is not reordered", () => {
+    const servers = [server("web", 8080), server("ssh", 22), server("dns", 53)];
+    const before = [...servers];
+    const sorted = sortByPort(servers);
+    expect(sorted.map((s) => s.port)).toEqual([22, 53, 8080]);
+    expect(servers, "sortByPort must not sort its argument in place").toEqual(before);
+  });
+
+  it("returns a new array even when there is nothing to reorder", () => {
+    const one = [server("ssh", 22)];
+    const sorted = sortByPort(one);
+    expect(sorted).toEqual(one);
+    expect(sorted, "a new array: pushing to the result must not change the input").not.toBe(one);
+    const empty: Server[] = [];
+    const none = sortByPort(empty);
+    expect(none).toEqual([]);
+    expect(none).not.toBe(empty);
+  });
+
+  it("breaks ties on port by name", () => {
+    const servers = [
+      server("web-3", 80),
+      server("web-1", 80),
+      server("db", 5432),
+      server("web-2", 80),
+    ];
+    expect(names(sortByPort(servers))).toEqual(["web-1", "web-2", "web-3", "db"]);
+  });
+
+  it("compares names code unit by code unit, like < does: capitals before lower case", () => {
+    const servers = [server("api", 80), server("Web", 80), server("Admin", 80), server("web", 80)];
+    expect(
+      names(sortByPort(servers)),
+      '"A" (65) < "W" (87) < "a" (97) < "w" (119), not the dictionary order localeCompare uses',
+    ).toEqual(["Admin", "Web", "api", "web"]);
+  });
+
+  it("keeps records equal on port and name in their input order (a stable sort)", () => {
+    const servers = [
+      server("web", 80, "third-in-rack"),
+      server("web", 80, "first-in-rack"),
+      server("db", 22, "db"),
+      server("web", 80, "second-in-rack"),
+    ];
+    expect(sortByPort(servers).map((s) => s.id)).toEqual([
+      "db",
+      "third-in-rack",
+      "first-in-rack",
+      "second-in-rack",
+    ]);
+  });
+});
+
+describe("step 2 — immutable records", () => {
+  const config = () => ({
+    service: "web",
+    replicas: 3,
+    ports: [80, 443],
+    limits: { cpu: "500m", memory: { request: "256Mi", limit: "512Mi" } },
+    tags: [{ key: "team", value: "platform" }],
+  });
+
+  it("returns the very object it was given, frozen", () => {
+    const value = config();
+    const frozen = deepFreeze(value);
+    expect(frozen, "the same object, not a frozen copy").toBe(value);
+    expect(Object.isFrozen(value)).toBe(true);
+  });
+
+  it("freezes every nested object and array, at any depth", () => {
+    const value = config();
+    deepFreeze(value);
+    expect(Object.isFrozen(value.ports), "ports").toBe(true);
+    expect(Object.isFrozen(value.limits), "limits").toBe(true);
+    expect(Object.isFrozen(value.limits.memory), "limits.memory").toBe(true);
+    expect(Object.isFrozen(value.tags), "tags").toBe(true);
+    expect(Object.isFrozen(value.tags[0]), "tags[0]").toBe(true);
+  });
+
+  it("makes changes fail loudly at run time (modules run in strict mode)", () => {
+    const value = config();
+    deepFreeze(value);
+    expect(() => {
+      (value as { replicas: number }).replicas = 10;
+    }).toThrow(TypeError);
+    expect(() => value.ports.push(8080)).toThrow(TypeError);
+    expect(() => {
+      value.limits.memory.limit = "1Gi";
+    }).toThrow(TypeError);
+    expect(value.limits.memory.limit).toBe("512Mi");
+    expect(value.ports).toEqual([80, 443]);
+  });
+
+  it("freezes an array of records too", () => {
+    const servers = [server("web", 80), server("db", 5432)];
+    deepFreeze(servers);
+    expect(Object.isFrozen(servers)).toBe(true);
+    expect(
+      servers.every((s) => Object.isFrozen(s)),
+      "every record in the array",
+    ).toBe(true);
+  });
+
+  it("still walks into an object that someone already froze (Object.freeze is shallow)", () => {
+    const inner = { level: "info" };
+    const list = [{ level: "debug" }];
+    const shallow = Object.freeze({ logging: inner, handlers: list });
+    deepFreeze(shallow);
+    expect(Object.isFrozen(inner), "the object inside the already-frozen one").toBe(true);
+    expect(Object.isFrozen(list), "the array inside the already-frozen one").toBe(true);
+    expect(Object.isFrozen(list[0])).toBe(true);
+  });
+
+  it("copes with a value that refers to itself", () => {
+    const node: { name: string; parent?: unknown; children: unknown[] } = {
+      name: "root",
+      children: [],
+    };
+    const child = { name: "leaf", parent: node };
+    node.children.push(child);
+    node.parent = node;
+    expect(deepFreeze(node)).toBe(node);
+    expect(Object.isFrozen(node)).toBe(true);
+    expect(Object.isFrozen(node.children)).toBe(true);
+    expect(Object.isFrozen(child)).toBe(true);
+  });
+
+  it("returns strings, numbers, booleans, null and undefined unchanged", () => {
+    expect(deepFreeze("web")).toBe("web");
+    expect(deepFreeze(443)).toBe(443);
+    expect(deepFreeze(false)).toBe(false);
+    expect(deepFreeze(null)).toBeNull();
+    expect(deepFreeze(undefined)).toBeUndefined();
+  });
+});
+
+describe("step 3 — identity and equality", () => {
+  it("finds two records with the same fields equal, though === says they are two objects", () => {
+    const a = { name: "web", port: 80 };
+    const b = { name: "web", port: 80 };
+    expect(a === b, "=== compares identity (Python's `is`)").toBe(false);
+    expect(deepEqual(a, b)).toBe(true);
+    expect(deepEqual(a, a)).toBe(true);
+  });
+
+  it("tells records apart by any field", () => {
+    expect(deepEqual({ name: "web", port: 80 }, { name: "web", port: 8080 })).toBe(false);
+    expect(deepEqual({ name: "web", port: 80 }, { name: "Web", port: 80 })).toBe(false);
+  });
+
+  it("ignores the order of keys, as Python dicts do", () => {
+    expect(deepEqual({ name: "web", port: 80 }, { port: 80, name: "web" })).toBe(true);
+  });
+
+  it("needs the same keys: one key more or less is a difference", () => {
+    expect(deepEqual({ name: "web" }, { name: "web", port: 80 })).toBe(false);
+    expect(deepEqual({ name: "web", port: 80 }, { name: "web" })).toBe(false);
+    expect(deepEqual({ a: 1, b: 2 }, { a: 1, c: 2 })).toBe(false);
+  });
+
+  it("does not treat a key set to undefined as a missing key", () => {
+    expect(deepEqual({ name: "web", owner: undefined }, { name: "web" })).toBe(false);
+    expect(deepEqual({ name: "web" }, { name: "web", owner: undefined })).toBe(false);
+    expect(deepEqual({ owner: undefined }, { team: undefined })).toBe(false);
+    expect(deepEqual({ owner: undefined }, { owner: undefined })).toBe(true);
+  });
+
+  it("compares arrays element by element, in order", () => {
+    expect(deepEqual([80, 443], [80, 443])).toBe(true);
+    expect(deepEqual([80, 443], [443, 80])).toBe(false);
+    expect(deepEqual([80, 443], [80])).toBe(false);
+    expect(deepEqual([80], [80, 443])).toBe(false);
+    expect(deepEqual([], [])).toBe(true);
+  });
+
+  it("compares nested records and lists at any depth", () => {
+    const desired = { name: "web", ports: [80, 443], limits: { memory: { limit: "512Mi" } } };
+    expect(
+      deepEqual(desired, { name: "web", ports: [80, 443], limits: { memory: { limit: "512Mi" } } }),
+    ).toBe(true);
+    expect(
+      deepEqual(desired, { name: "web", ports: [80, 443], limits: { memory: { limit: "1Gi" } } }),
+    ).toBe(false);
+    expect(deepEqual([{ port: 80 }], [{ port: 81 }])).toBe(false);
+    expect(deepEqual({ ports: [80, [443]] }, { ports: [80, [8443]] })).toBe(false);
+  });
+
+  it("never equates an array with an object, even one with the same indexes", () => {
+    expect(deepEqual([], {})).toBe(false);
+    expect(deepEqual({}, [])).toBe(false);
+    expect(deepEqual(["web"], { 0: "web" })).toBe(false);
+    expect(deepEqual({ 0: "web" }, ["web"])).toBe(false);
+  });
+
+  it("never equates a primitive with an object or an array", () => {
+    expect(deepEqual(0, {})).toBe(false);
+    expect(deepEqual({}, 0)).toBe(false);
+    expect(deepEqual("", [])).toBe(false);
+    expect(deepEqual([], "")).toBe(false);
+    expect(deepEqual("ab", ["a", "b"]), "a string is not the array of its characters").toBe(false);
+    expect(deepEqual({ 0: "a", 1: "b" }, "ab")).toBe(false);
+    expect(deepEqual(undefined, {})).toBe(false);
+    expect(deepEqual([undefined], undefined)).toBe(false);
+  });
+
+  it("compares primitives without converting them: 1 is not '1', null is not undefined", () => {
+    expect(deepEqual(80, 80)).toBe(true);
+    expect(deepEqual("web", "web")).toBe(true);
+    expect(deepEqual(80, "80")).toBe(false);
+    expect(deepEqual(0, false)).toBe(false);
+    expect(deepEqual("", false)).toBe(false);
+    expect(deepEqual(null, undefined)).toBe(false);
+    expect(deepEqual(null, null)).toBe(true);
+    expect(deepEqual(null, {})).toBe(false);
+    expect(deepEqual({}, null)).toBe(false);
+    expect(deepEqual({ port: 80 }, { port: "80" })).toBe(false);
+  });
+
+  it("finds NaN equal to NaN (=== does not), as Map keys and includes() do", () => {
+    const notANumber = Number.NaN;
+    expect([notANumber].indexOf(notANumber), "indexOf uses ===, which never finds NaN").toBe(-1);
+    expect(deepEqual(Number.NaN, Number.NaN)).toBe(true);
+    expect(deepEqual({ load: Number.NaN }, { load: Number.NaN })).toBe(true);
+    expect(deepEqual(Number.NaN, 0)).toBe(false);
+    expect(deepEqual(Number.NaN, null), "NaN is a number, null is not").toBe(false);
+    expect(deepEqual({ load: null }, { load: Number.NaN })).toBe(false);
+  });
+
+  it("finds 0 equal to -0 (Object.is does not)", () => {
+    expect(Object.is(0, -0), "Object.is tells 0 and -0 apart").toBe(false);
+    expect(deepEqual(0, -0)).toBe(true);
+    expect(deepEqual({ offset: -0 }, { offset: 0 })).toBe(true);
+  });
+});
+
+describe("step 4 — counting with a Map", () => {
+  const events = [
+    { service: "api", level: "ERROR" },
+    { service: "web", level: "INFO" },
+    { service: "api", level: "WARN" },
+    { service: "db", level: "ERROR" },
+    { service: "api", level: "ERROR" },
+    { service: "web", level: "error" },
+  ];
+
+  it("counts items per key, keys in the order they were first seen", () => {
+    const counts = countBy(events, (e) => e.service);
+    expect(counts).toBeInstanceOf(Map);
+    expect([...counts]).toEqual([
+      ["api", 3],
+      ["web", 2],
+      ["db", 1],
+    ]);
+  });
+
+  it("compares keys exactly: 'ERROR' and 'error' are two keys", () => {
+    expect([...countBy(events, (e) => e.level)]).toEqual([
+      ["ERROR", 3],
+      ["INFO", 1],
+      ["WARN", 1],
+      ["error", 1],
+    ]);
+  });
+
+  it("keeps keys of any type as they are: the number 404 and the string '404' differ", () => {
+    const statuses = [404, "404", 200, 404];
+    const counts = countBy(statuses, (s) => s);
+    expect([...counts]).toEqual([
+      [404, 2],
+      ["404", 1],
+      [200, 1],
+    ]);
+    expect(counts.get(404)).toBe(2);
+  });
+
+  it("counts names a plain object would trip over: constructor, __proto__, toString", () => {
+    const services = ["constructor", "__proto__", "toString", "constructor", "hasOwnProperty"];
+    expect([...countBy(services, (s) => s)]).toEqual([
+      ["constructor", 2],
+      ["__proto__", 1],
+      ["toString", 1],
+      ["hasOwnProperty", 1],
+    ]);
+  });
+
+  it("takes any iterable (a Set, a generator), and gives an empty Map for no items", () => {
+    function* lines() {
+      yield "GET /health";
+      yield "POST /deploy";
+      yield "GET /metrics";
+    }
+    expect([...countBy(lines(), (line) => line.split(" ")[0])]).toEqual([
+      ["GET", 2],
+      ["POST", 1],
+    ]);
+    expect([...countBy(new Set(["a", "bb", "cc"]), (s) => s.length)]).toEqual([
+      [1, 1],
+      [2, 2],
+    ]);
+    const empty = countBy([], (x) => x);
+    expect(empty).toBeInstanceOf(Map);
+    expect(empty.size).toBe(0);
+  });
+
+  it("calls the key function once per item, in order", () => {
+    const key = vi.fn((e: { service: string }) => e.service);
+    countBy(events, key);
+    expect(key.mock.calls.map(([e]) => e)).toEqual(events);
+  });
+
+  it("mostCommon lists every key, highest count first", () => {
+    const counts = new Map([
+      ["db", 1],
+      ["api", 5],
+      ["web", 3],
+    ]);
+    expect(mostCommon(counts)).toEqual([
+      ["api", 5],
+      ["web", 3],
+      ["db", 1],
+    ]);
+  });
+
+  it("mostCommon keeps equal counts in the order the keys were first seen", () => {
+    const counts = new Map([
+      ["web", 2],
+      ["db", 3],
+      ["api", 2],
+      ["cache", 3],
+      ["queue", 2],
+    ]);
+    expect(mostCommon(counts)).toEqual([
+      ["db", 3],
+      ["cache", 3],
+      ["web", 2],
+      ["api", 2],
+      ["queue", 2],
+    ]);
+  });
+
+  it("mostCommon(counts, n) gives the first n only", () => {
+    const counts = countBy("abracadabra", (c) => c);
+    expect(mostCommon(counts, 3)).toEqual([
+      ["a", 5],
+      ["b", 2],
+      ["r", 2],
+    ]);
+    expect(mostCommon(counts, 1)).toEqual([["a", 5]]);
+    expect(mostCommon(counts, 0)).toEqual([]);
+  });
+
+  it("mostCommon with n larger than the number of keys gives them all", () => {
+    const counts = new Map([
+      ["x", 1],
+      ["y", 2],
+    ]);
+    expect(mostCommon(counts, 10)).toEqual([
+      ["y", 2],
+      ["x", 1],
+    ]);
+    expect(mostCommon(new Map(), 3)).toEqual([]);
+  });
+
+  it("mostCommon leaves the Map it was given as it was", () => {
+    const counts = new Map([
+      ["web", 1],
+      ["api", 2],
+    ]);
+    mostCommon(counts, 1);
+    expect([...counts]).toEqual([
+      ["web", 1],
+      ["api", 2],
+    ]);
+  });
+
+  it.each([-1, 1.5, Number.NaN, Number.POSITIVE_INFINITY])(
+    "mostCommon(counts, %s) throws a RangeError: n must be a whole number >= 0",
+    (n) => {
+      const counts = new Map([["a", 1]]);
+      expect(() => mostCommon(counts, n)).toThrow(RangeError);
+      expect(() => mostCommon(counts, n)).toThrow(`n must be a whole number >= 0 (got ${n})`);
+    },
+  );
+});
+
+describe("step 5 — enumerate, zip and comprehensions", () => {
+  it("positions maps each name to its index, counting from 0", () => {
+    const result = positions(["web", "db", "cache"]);
+    expect(result).toBeInstanceOf(Map);
+    expect([...result]).toEqual([
+      ["web", 0],
+      ["db", 1],
+      ["cache", 2],
+    ]);
+  });
+
+  it("positions keeps the LAST index of a repeated name, at its first place", () => {
+    expect([...positions(["web", "db", "web", "cache", "db", "web"])]).toEqual([
+      ["web", 5],
+      ["db", 4],
+      ["cache", 3],
+    ]);
+    expect(positions([]).size).toBe(0);
+  });
+
+  it("zipStrict pairs items by position", () => {
+    expect(zipStrict(["web", "db", "cache"], [80, 5432, 6379])).toEqual([
+      ["web", 80],
+      ["db", 5432],
+      ["cache", 6379],
+    ]);
+    expect(zipStrict([], [])).toEqual([]);
+  });
+
+  it("zipStrict refuses lists of different lengths instead of dropping the extra items", () => {
+    expect(() => zipStrict(["web", "db", "cache"], [80, 5432])).toThrow(RangeError);
+    expect(() => zipStrict(["web", "db", "cache"], [80, 5432])).toThrow(
+      "zipStrict() argument 2 is shorter than argument 1",
+    );
+    expect(() => zipStrict(["web"], [80, 5432])).toThrow(RangeError);
+    expect(() => zipStrict(["web"], [80, 5432])).toThrow(
+      "zipStrict() argument 2 is longer than argument 1",
+    );
+    expect(() => zipStrict([], [80])).toThrow("zipStrict() argument 2 is longer than argument 1");
+    expect(() => zipStrict(["web"], [])).toThrow(
+      "zipStrict() argument 2 is shorter than argument 1",
+    );
+  });
+
+  it("zipStrict keeps undefined items as they are (only the lengths matter)", () => {
+    expect(zipStrict(["web", "db"], [undefined, 5432])).toEqual([
+      ["web", undefined],
+      ["db", 5432],
+    ]);
+  });
+
+  it("endpoints lists host:port for every host and each of its ports, in order", () => {
+    expect(
+      endpoints([
+        { host: "web-1", ports: [80, 443] },
+        { host: "db-1", ports: [5432] },
+        { host: "web-2", ports: [443, 80] },
+      ]),
+    ).toEqual(["web-1:80", "web-1:443", "db-1:5432", "web-2:443", "web-2:80"]);
+  });
+
+  it("endpoints gives nothing for a host without ports, and nothing for no hosts", () => {
+    expect(
+      endpoints([
+        { host: "spare", ports: [] },
+        { host: "db", ports: [5432] },
+      ]),
+    ).toEqual(["db:5432"]);
+    expect(endpoints([])).toEqual([]);
+  });
+
+  it("endpoints skips ports outside 1-65535 and ports that are not whole numbers", () => {
+    expect(
+      endpoints([
+        {
+          host: "h",
+          ports: [0, 1, -1, 65535, 65536, 80.5, Number.NaN, Number.POSITIVE_INFINITY, 22],
+        },
+      ]),
+    ).toEqual(["h:1", "h:65535", "h:22"]);
+  });
+});
+
+describe("step 6 — sorting with a key function", () => {
+  const fleet = [
+    { name: "web-1", env: "prod", cpu: 72 },
+    { name: "db-1", env: "prod", cpu: 91 },
+    { name: "web-2", env: "dev", cpu: 15 },
+    { name: "cache", env: "staging", cpu: 91 },
+    { name: "batch", env: "dev", cpu: 40 },
+  ];
+
+  it("sorts by a number key, ascending, into a new array", () => {
+    const sorted = sortBy(fleet, (s) => s.cpu);
+    expect(names(sorted)).toEqual(["web-2", "batch", "web-1", "db-1", "cache"]);
+    expect(sorted).not.toBe(fleet);
+    expect(names(fleet), "the input keeps its order").toEqual([
+      "web-1",
+      "db-1",
+      "web-2",
+      "cache",
+      "batch",
+    ]);
+  });
+
+  it("compares number keys as numbers: 9 before 10 before 100", () => {
+    const disks = [{ gb: 100 }, { gb: 9 }, { gb: 10 }, { gb: 1000 }, { gb: 2 }];
+    expect(sortBy(disks, (d) => d.gb).map((d) => d.gb)).toEqual([2, 9, 10, 100, 1000]);
+    expect(sortBy([-5, 3, -20, 0], (n) => n)).toEqual([-20, -5, 0, 3]);
+  });
+
+  it("compares string keys code unit by code unit", () => {
+    expect(sortBy(["web", "Web", "api", "API", "10", "9"], (s) => s)).toEqual([
+      "10",
+      "9",
+      "API",
+      "Web",
+      "api",
+      "web",
+    ]);
+  });
+
+  it("keeps items with equal keys in their input order (stable)", () => {
+    expect(names(sortBy(fleet, (s) => s.env))).toEqual([
+      "web-2",
+      "batch",
+      "web-1",
+      "db-1",
+      "cache",
+    ]);
+  });
+
+  it("calls the key function exactly once per item", () => {
+    const key = vi.fn((s: { cpu: number }) => s.cpu);
+    sortBy(fleet, key);
+    expect(key, "one call per item, however many comparisons the sort makes").toHaveBeenCalledTimes(
+      fleet.length,
+    );
+    expect(key.mock.calls.map(([s]) => s)).toEqual(fleet);
+  });
+
+  it("compares tuple keys element by element: by env, then by cpu", () => {
+    expect(names(sortBy(fleet, (s) => [s.env, -s.cpu])), "by env, busiest first").toEqual([
+      "batch",
+      "web-2",
+      "db-1",
+      "web-1",
+      "cache",
+    ]);
+    expect(
+      names(sortBy(fleet, (s) => [-s.cpu, s.name])),
+      "highest cpu first, then by name",
+    ).toEqual(["cache", "db-1", "web-1", "batch", "web-2"]);
+  });
+
+  it("puts a tuple that is a prefix of another first", () => {
+    const versions = [[1, 2, 1], [1, 2], [1, 10], [1], [0, 99]];
+    expect(sortBy(versions, (v) => v)).toEqual([[0, 99], [1], [1, 2], [1, 2, 1], [1, 10]]);
+  });
+
+  it("reverse: true sorts from highest to lowest", () => {
+    expect(sortBy([3, 10, 1, 2], (n) => n, { reverse: true })).toEqual([10, 3, 2, 1]);
+    expect(sortBy([3, 10, 1, 2], (n) => n, { reverse: false })).toEqual([1, 2, 3, 10]);
+  });
+
+  it("reverse: true still keeps equal keys in their input order, as Python's does", () => {
+    expect(names(sortBy(fleet, (s) => s.cpu, { reverse: true }))).toEqual([
+      "db-1",
+      "cache",
+      "web-1",
+      "batch",
+      "web-2",
+    ]);
+    expect(names(sortBy(fleet, (s) => s.env, { reverse: true }))).toEqual([
+      "cache",
+      "web-1",
+      "db-1",
+      "web-2",
+      "batch",
+    ]);
+  });
+
+  it("takes any iterable, and returns an empty array for no items", () => {
+    expect(sortBy(new Set([3, 1, 2]), (n) => n)).toEqual([1, 2, 3]);
+    expect(sortBy([], (n: number) => n)).toEqual([]);
+  });
+
+  it("throws a TypeError for keys that cannot be compared: a number and a string", () => {
+    for (const mixed of [
+      [{ id: 10 }, { id: "9" }],
+      [{ id: "9" }, { id: 10 }],
+    ]) {
+      expect(() => sortBy(mixed, (x) => x.id)).toThrow(TypeError);
+      expect(() => sortBy(mixed, (x) => x.id)).toThrow("sortBy: cannot compare number with string");
+    }
+  });
+
+  it("throws a TypeError for a tuple against a plain key, or mixed kinds inside tuples", () => {
+    const cases: [SortItem[], string][] = [
+      [[[1, "a"], 1], "sortBy: cannot compare number with tuple"],
+      [[1, [1, "a"]], "sortBy: cannot compare number with tuple"],
+      [[["web"], "web"], "sortBy: cannot compare string with tuple"],
+      [["web", ["web"]], "sortBy: cannot compare string with tuple"],
+      [
+        [
+          ["prod", 1],
+          [2, "dev"],
+        ],
+        "sortBy: cannot compare number with string",
+      ],
+    ];
+    for (const [items, message] of cases) {
+      expect(() => sortBy(items, (x) => x), JSON.stringify(items)).toThrow(TypeError);
+      expect(() => sortBy(items, (x) => x), JSON.stringify(items)).toThrow(message);
+    }
+  });
+
+  it("does not compare anything for a single item, so one odd key is fine", () => {
+    expect(sortBy<SortItem>([["web", 1]], (x) => x)).toEqual([["web", 1]]);
+  });
+});
+
+type SortItem = number | string | readonly (number | string)[];
