@@ -588,6 +588,31 @@ describe("step 5 — a logging decorator", () => {
     ]);
   });
 
+  it("writes a thrown Symbol with String() too, and rethrows the Symbol itself", async () => {
+    const logger = new MemoryLogger();
+    const quota = Symbol("quota");
+    const check = logged(
+      function checkQuota(): void {
+        throw quota;
+      },
+      logger,
+      { clock: readings(0, 4) },
+    );
+    let thrown: unknown;
+    try {
+      check();
+    } catch (error) {
+      thrown = error;
+    }
+    expect(thrown, "the Symbol that was thrown, not an error from building the line").toBe(quota);
+    const rejected = logged(() => Promise.reject(quota), logger, { clock: readings(0, 6) });
+    await expect(rejected(), "the Symbol the promise rejected with").rejects.toBe(quota);
+    expect(logger.lines, "a template literal alone throws a TypeError on a Symbol").toEqual([
+      "ERROR checkQuota failed in 4.0 ms: Symbol(quota)",
+      "ERROR anonymous failed in 6.0 ms: Symbol(quota)",
+    ]);
+  });
+
   it("logs a resolved promise as info once it resolves, and keeps the value", async () => {
     const logger = new MemoryLogger();
     const clock = manualClock(0);

@@ -150,6 +150,47 @@ describe("step 2 — immutable records", () => {
     expect(Object.isFrozen(list[0])).toBe(true);
   });
 
+  it("still walks into an already-frozen object found deep inside, not only at the top", () => {
+    const ports = [80];
+    const frozenLimits = Object.freeze({ ports, memory: { limit: "512Mi" } });
+    const value = { name: "web", nested: { limits: frozenLimits } };
+    deepFreeze(value);
+    expect(Object.isFrozen(ports), "the array inside the frozen nested object").toBe(true);
+    expect(() => ports.push(443)).toThrow(TypeError);
+    expect(Object.isFrozen(frozenLimits.memory)).toBe(true);
+  });
+
+  it("freezes every object it finds, plain or not: a class instance, a Map, a Date", () => {
+    class Endpoint {
+      constructor(
+        public host: string,
+        public tags: string[],
+      ) {}
+    }
+    const endpoint = new Endpoint("web-1", ["prod"]);
+    const routes = new Map([["/", "web"]]);
+    const deployedAt = new Date(0);
+    const value = { endpoint, routes, deployedAt };
+    deepFreeze(value);
+    expect(Object.isFrozen(endpoint), "the class instance").toBe(true);
+    expect(Object.isFrozen(endpoint.tags), "an array inside the class instance").toBe(true);
+    expect(Object.isFrozen(routes), "the Map object itself").toBe(true);
+    expect(Object.isFrozen(deployedAt), "the Date object itself").toBe(true);
+  });
+
+  it("walks only the object's own properties: what it inherits is left alone", () => {
+    const defaults = { retries: 3 };
+    const shared = { defaults }; // an enumerable property on the prototype
+    const config: { own: { level: string }; defaults?: unknown } = Object.create(shared);
+    config.own = { level: "info" };
+    deepFreeze(config);
+    expect(Object.isFrozen(config.own), "an own property is walked").toBe(true);
+    expect(Object.isFrozen(shared), "the prototype is not the object's own: not frozen").toBe(
+      false,
+    );
+    expect(Object.isFrozen(defaults), "nor what the prototype holds").toBe(false);
+  });
+
   it("copes with a value that refers to itself", () => {
     const node: { name: string; parent?: unknown; children: unknown[] } = {
       name: "root",
@@ -253,6 +294,51 @@ describe("step 3 — identity and equality", () => {
     expect(deepEqual(null, {})).toBe(false);
     expect(deepEqual({}, null)).toBe(false);
     expect(deepEqual({ port: 80 }, { port: "80" })).toBe(false);
+  });
+
+  it("compares arrays index by index: an empty slot (a hole) reads as undefined", () => {
+    // biome-ignore lint/suspicious/noSparseArray: a hole is the point of this test
+    const holey = [, 1];
+    expect(deepEqual(holey, [undefined, 1]), "a[0] is undefined in both").toBe(true);
+    expect(deepEqual([undefined, 1], holey)).toBe(true);
+    expect(deepEqual(holey, [5, 1]), "the hole is undefined, not 5").toBe(false);
+    expect(deepEqual([5, 1], holey)).toBe(false);
+    // biome-ignore lint/suspicious/noSparseArray: a hole is the point of this test
+    expect(deepEqual([1, , 3], [1, null, 3]), "undefined is not null").toBe(false);
+  });
+
+  it("compares only the items of arrays, not other properties set on them", () => {
+    const tagged = Object.assign(["web", "db"], { source: "inventory.json" });
+    expect(deepEqual(tagged, ["web", "db"])).toBe(true);
+    expect(deepEqual(["web", "db"], tagged)).toBe(true);
+    expect(deepEqual(Object.assign(["web"], { source: "a" }), ["db"])).toBe(false);
+  });
+
+  it("compares any other object by its own keys, whatever its prototype", () => {
+    class Endpoint {
+      constructor(
+        public host: string,
+        public port: number,
+      ) {}
+    }
+    expect(deepEqual(new Endpoint("web", 80), { host: "web", port: 80 })).toBe(true);
+    expect(deepEqual({ host: "web", port: 80 }, new Endpoint("web", 80))).toBe(true);
+    expect(deepEqual(new Endpoint("web", 80), { host: "web", port: 81 })).toBe(false);
+    const bare: Record<string, unknown> = Object.create(null);
+    bare.name = "web";
+    expect(deepEqual(bare, { name: "web" }), "a null-prototype object is data too").toBe(true);
+  });
+
+  it("ignores symbol keys and non-enumerable properties: only Object.keys counts", () => {
+    const id = Symbol("id");
+    expect(deepEqual({ name: "web", [id]: 1 }, { name: "web" })).toBe(true);
+    expect(deepEqual({ name: "web" }, { name: "web", [id]: 2 })).toBe(true);
+    const hidden = Object.defineProperty({ name: "web" }, "secret", {
+      value: "s3cr3t",
+      enumerable: false,
+    });
+    expect(deepEqual(hidden, { name: "web" })).toBe(true);
+    expect(deepEqual({ name: "web" }, hidden)).toBe(true);
   });
 
   it("finds NaN equal to NaN (=== does not), as Map keys and includes() do", () => {
@@ -400,6 +486,18 @@ describe("step 4 — counting with a Map", () => {
     expect(mostCommon(new Map(), 3)).toEqual([]);
   });
 
+  it("mostCommon(counts, undefined) gives them all, as when n is omitted; -0 counts as 0", () => {
+    const counts = new Map([
+      ["x", 1],
+      ["y", 2],
+    ]);
+    expect(mostCommon(counts, undefined)).toEqual([
+      ["y", 2],
+      ["x", 1],
+    ]);
+    expect(mostCommon(counts, -0), "-0 is a whole number >= 0: none").toEqual([]);
+  });
+
   it("mostCommon leaves the Map it was given as it was", () => {
     const counts = new Map([
       ["web", 1],
@@ -412,14 +510,20 @@ describe("step 4 — counting with a Map", () => {
     ]);
   });
 
-  it.each([-1, 1.5, Number.NaN, Number.POSITIVE_INFINITY])(
-    "mostCommon(counts, %s) throws a RangeError: n must be a whole number >= 0",
-    (n) => {
-      const counts = new Map([["a", 1]]);
-      expect(() => mostCommon(counts, n)).toThrow(RangeError);
-      expect(() => mostCommon(counts, n)).toThrow(`n must be a whole number >= 0 (got ${n})`);
-    },
-  );
+  it.each([
+    [-1, "-1"],
+    [1.5, "1.5"],
+    [Number.NaN, "NaN"],
+    [Number.POSITIVE_INFINITY, "Infinity"],
+    [null, "null"],
+    ["3", "3"],
+    [Symbol("n"), "Symbol(n)"],
+  ])("mostCommon(counts, %s) throws a RangeError: n must be a whole number >= 0", (n, shown) => {
+    const counts = new Map([["a", 1]]);
+    const call = () => mostCommon(counts, n as number);
+    expect(call).toThrow(RangeError);
+    expect(call).toThrow(`n must be a whole number >= 0 (got ${shown})`);
+  });
 });
 
 describe("step 5 — enumerate, zip and comprehensions", () => {
@@ -637,6 +741,59 @@ describe("step 6 — sorting with a key function", () => {
       expect(() => sortBy(items, (x) => x), JSON.stringify(items)).toThrow(TypeError);
       expect(() => sortBy(items, (x) => x), JSON.stringify(items)).toThrow(message);
     }
+  });
+
+  it("throws only when two keys that cannot be compared meet, as Python does", () => {
+    // The first elements differ, so the second ones are never compared.
+    const apart: SortItem[] = [
+      ["web", 1],
+      ["api", "x"],
+    ];
+    expect(sortBy(apart, (x) => x)).toEqual([
+      ["api", "x"],
+      ["web", 1],
+    ]);
+    const together: SortItem[] = [
+      ["web", 1],
+      ["web", "x"],
+    ];
+    expect(() => sortBy(together, (x) => x), "equal first elements: 1 meets 'x'").toThrow(
+      "sortBy: cannot compare number with string",
+    );
+  });
+
+  it("throws a TypeError for a NaN key when the sort compares it, also inside tuples", () => {
+    for (const items of [
+      [3, Number.NaN, 1],
+      [Number.NaN, Number.NaN],
+      [Number.NaN, 0],
+    ]) {
+      expect(() => sortBy(items, (n) => n), String(items)).toThrow(TypeError);
+      expect(() => sortBy(items, (n) => n), String(items)).toThrow("sortBy: cannot compare NaN");
+    }
+    const sameEnv: SortItem[] = [
+      ["prod", Number.NaN],
+      ["prod", 40],
+    ];
+    expect(() => sortBy(sameEnv, (x) => x)).toThrow("sortBy: cannot compare NaN");
+    const otherEnv: SortItem[] = [
+      ["prod", Number.NaN],
+      ["dev", 40],
+    ];
+    expect(
+      sortBy(otherEnv, (x) => x),
+      "the envs decide: NaN is never compared",
+    ).toEqual([
+      ["dev", 40],
+      ["prod", Number.NaN],
+    ]);
+    expect(
+      sortBy([Number.NaN], (n) => n),
+      "one item: nothing to compare",
+    ).toEqual([Number.NaN]);
+    expect(() => sortBy<SortItem>([Number.NaN, "web"], (x) => x), "kinds first").toThrow(
+      "sortBy: cannot compare number with string",
+    );
   });
 
   it("does not compare anything for a single item, so one odd key is fine", () => {

@@ -770,6 +770,27 @@ describe("step 6 — several locks at once", () => {
     expect(existsSync(a) || existsSync(b), "no lock may be taken").toBe(false);
   });
 
+  it("checks for a path listed twice before taking any lock, even when a lock could not be taken", async () => {
+    const a = dir.join("a.lock");
+    const held = dir.join("held.lock");
+    writeFileSync(held, "4242\n");
+    const missing = dir.join("no-such-dir", "b.lock");
+    const fn = vi.fn();
+    for (const paths of [
+      [a, held, a],
+      [a, missing, a],
+    ]) {
+      const error = await rejectionOf(withLocks(paths, fn));
+      expect(
+        error,
+        `${paths.join(", ")}: the TypeError, not the error of taking a lock`,
+      ).toBeInstanceOf(TypeError);
+      expect((error as Error).message).toBe(`withLocks: ${a} is listed twice`);
+    }
+    expect(fn).not.toHaveBeenCalled();
+    expect(readFileSync(held, "utf8"), "the holder's lock is untouched").toBe("4242\n");
+  });
+
   it("releases the other locks when one release fails, and rejects with that release's error", async () => {
     const [a, b, c] = ["a.lock", "b.lock", "c.lock"].map((name) => dir.join(name)) as string[];
     const error = await rejectionOf(

@@ -1,7 +1,7 @@
 /**
  * Python idioms in TypeScript: the reference solution.
  *
- * Six small functions, one per step, each the TypeScript form of a line a Python engineer writes
+ * Nine small functions over six steps, each the TypeScript form of a line a Python engineer writes
  * without thinking: sorted(key=…), a frozen record, ==, Counter, comprehensions, enumerate, zip.
  */
 
@@ -80,18 +80,29 @@ export function deepEqual(a: unknown, b: unknown): boolean {
     return sameValueZero(a, b);
   }
   if (Array.isArray(a) !== Array.isArray(b)) return false;
-  // One check for arrays and objects: an array's keys are its indexes, so "the same keys with
-  // equal values" compares two arrays position by position, lengths included. For objects the
-  // keys may come in any order (like dicts), and a key holding undefined is still a key.
+  if (Array.isArray(a)) return sameItems(a, b as unknown[]);
+  return sameFields(a as Record<string, unknown>, b as Record<string, unknown>);
+}
+
+/** Same length, equal item at every index. A hole reads as undefined, as a[i] gives it. */
+function sameItems(a: readonly unknown[], b: readonly unknown[]): boolean {
+  if (a.length !== b.length) return false;
+  // A for loop, not every(): every() skips the holes of `a`, so [, 1] would equal [5, 1].
+  for (let i = 0; i < a.length; i++) {
+    if (!deepEqual(a[i], b[i])) return false;
+  }
+  return true;
+}
+
+/**
+ * The same own enumerable string keys (Object.keys), in any order, like dicts, with equal values;
+ * a key holding undefined is still a key. The prototype is not compared: this is for plain data.
+ */
+function sameFields(a: Record<string, unknown>, b: Record<string, unknown>): boolean {
   const aKeys = Object.keys(a);
   const bKeys = new Set(Object.keys(b));
   return (
-    aKeys.length === bKeys.size &&
-    aKeys.every(
-      (key) =>
-        bKeys.has(key) &&
-        deepEqual((a as Record<string, unknown>)[key], (b as Record<string, unknown>)[key]),
-    )
+    aKeys.length === bKeys.size && aKeys.every((key) => bKeys.has(key) && deepEqual(a[key], b[key]))
   );
 }
 
@@ -119,7 +130,7 @@ export function countBy<T, K>(items: Iterable<T>, key: (item: T) => K): Map<K, n
 /** The `n` most common entries, highest count first, ties in the Map's order. */
 export function mostCommon<K>(counts: ReadonlyMap<K, number>, n?: number): [K, number][] {
   if (n !== undefined && !(Number.isInteger(n) && n >= 0)) {
-    throw new RangeError(`n must be a whole number >= 0 (got ${n})`);
+    throw new RangeError(`n must be a whole number >= 0 (got ${String(n)})`);
   }
   // A stable sort on the count alone keeps equal counts in first-seen order, as Counter does.
   const sorted = [...counts].sort((a, b) => b[1] - a[1]);
@@ -180,6 +191,10 @@ function compareKeys(a: SortKey, b: SortKey): number {
     // In alphabetical order, so the message does not depend on how the sort pairs items up.
     const [first, second] = kinds.sort();
     throw new TypeError(`sortBy: cannot compare ${first} with ${second}`);
+  }
+  if (Number.isNaN(a) || Number.isNaN(b)) {
+    // NaN is neither below, above nor equal to anything: no order can place it.
+    throw new TypeError("sortBy: cannot compare NaN");
   }
   return compareScalars(a as number | string, b as number | string);
 }
