@@ -155,6 +155,14 @@ describe("step 2 — reading the document", () => {
     expect(lintPolicy(text)).toEqual([policyLevel("MALFORMED_POLICY")]);
   });
 
+  it("reports an already parsed value that is not an object as MALFORMED_POLICY, without throwing", () => {
+    for (const value of [null, undefined, [policy()], 42]) {
+      expect(lintPolicy(value), `for ${JSON.stringify(value)}`).toEqual([
+        policyLevel("MALFORMED_POLICY"),
+      ]);
+    }
+  });
+
   it("reports a missing Version as a warning and still lints the statements", () => {
     const findings = lintPolicy({
       Statement: [allow({ Action: "*", Resource: BUCKET, Condition: MFA })],
@@ -311,6 +319,7 @@ describe("step 3 — malformed statements", () => {
           "s3*:GetObject",
           "",
           "s3:Get-Object",
+          " s3:GetObject",
           "s3:GetObject",
         ],
         Resource: BUCKET,
@@ -326,6 +335,7 @@ describe("step 3 — malformed statements", () => {
         "s3*:GetObject",
         "",
         "s3:Get-Object",
+        " s3:GetObject",
       ].map((entry) => finding("INVALID_ACTION", 0, entry)),
     );
   });
@@ -427,6 +437,12 @@ describe("step 4 — wildcards, NotAction and NotResource", () => {
     expect(findings).toEqual([
       finding("ALLOW_WITH_NOT_ACTION", 0),
       finding("ALLOW_WITH_NOT_RESOURCE", 1),
+    ]);
+  });
+
+  it("reports a NotResource of `*` as ALLOW_WITH_NOT_RESOURCE only", () => {
+    expect(lint(allow({ Action: "s3:GetObject", NotResource: "*" }))).toEqual([
+      finding("ALLOW_WITH_NOT_RESOURCE"),
     ]);
   });
 
