@@ -86,6 +86,16 @@ describe("step 1 — matching action names", () => {
     expect(matchesAction("s3:Get.+", "s3:Get.+")).toBe(true);
     expect(matchesAction("iam:(Pass)Role", "iam:PassRole")).toBe(false);
     expect(matchesAction("ssm-contacts:List*", "ssm-contacts:ListContacts")).toBe(true);
+    expect(matchesAction("a^$[]{}|\\b", "a^$[]{}|\\b"), "regex syntax, literally").toBe(true);
+    expect(matchesAction("a[bc]", "ab")).toBe(false);
+    expect(matchesAction("a|b", "a")).toBe(false);
+  });
+
+  it("counts a character as one code point, and lets the wildcards match line breaks", () => {
+    expect(matchesAction("s3:?", "s3:\u{1F600}"), "an emoji is one character").toBe(true);
+    expect(matchesAction("s3:??", "s3:\u{1F600}"), "not two").toBe(false);
+    expect(matchesAction("iam:P?ss", "iam:P\nss"), "? matches a line break").toBe(true);
+    expect(matchesAction("iam:*", "iam:Pass\nRole"), "* runs across line breaks").toBe(true);
   });
 });
 
@@ -180,7 +190,7 @@ describe("step 2 — reading the document", () => {
     expect(findings).toEqual([policyLevel("OLD_VERSION")]);
   });
 
-  it.each([["2012-10-18"], ["2012-10-17 "], ["2012-10-17T00:00:00Z"], [2012], [null]])(
+  it.each([["2012-10-18"], ["2012-10-17 "], ["2012-10-17T00:00:00Z"], [2012], [null], [undefined]])(
     "reports the version %j as INVALID_VERSION",
     (Version) => {
       const findings = lintPolicy({
@@ -191,6 +201,21 @@ describe("step 2 — reading the document", () => {
       expect(findings).toEqual([policyLevel("INVALID_VERSION")]);
     },
   );
+
+  it.each([
+    ["INVALID_VERSION", "2012-10-18"],
+    ["OLD_VERSION", "2008-10-17"],
+  ] as const)("reports %s first and still lints the statements after it", (code, Version) => {
+    const findings = lintPolicy({
+      Version,
+      Statement: [
+        allow({ Action: "s3:GetObject", Resource: BUCKET }),
+        allow({ Action: "*", Resource: BUCKET, Condition: MFA }),
+      ],
+    });
+
+    expect(findings).toEqual([policyLevel(code), finding("WILDCARD_ACTION", 1)]);
+  });
 
   it("reports a missing or empty Statement as MISSING_STATEMENT, after the version findings", () => {
     expect(lintPolicy({ Version: VERSION })).toEqual([policyLevel("MISSING_STATEMENT")]);
@@ -203,7 +228,7 @@ describe("step 2 — reading the document", () => {
     ]);
   });
 
-  it.each([["text"], [5], [null], [true]])(
+  it.each([["text"], [5], [null], [true], [undefined]])(
     "reports a Statement that is %j, neither an object nor an array, as MALFORMED_POLICY",
     (Statement) => {
       expect(lintPolicy({ Version: VERSION, Statement })).toEqual([
@@ -254,6 +279,14 @@ describe("step 3 — malformed statements", () => {
     ["an Action list with a number in it", { Action: ["s3:GetObject", 5] }],
     ["an empty NotAction list", { NotAction: [] }],
     ["a NotAction that is an object", { NotAction: { s3: "GetObject" } }],
+    [
+      "an Action of null beside a valid NotAction (both are present)",
+      {
+        Action: null,
+        NotAction: "s3:DeleteBucket",
+      },
+    ],
+    ["a lone Action of null", { Action: null }],
   ])("reports %s, naming the Action element", (_, actions) => {
     expect(lint(allow({ ...actions, Resource: BUCKET }))).toEqual([malformed(0, "Action")]);
   });
@@ -264,6 +297,13 @@ describe("step 3 — malformed statements", () => {
     ["an empty Resource list", { Resource: [] }],
     ["a NotResource that is a number", { NotResource: 7 }],
     ["a Resource list with null in it", { Resource: [BUCKET, null] }],
+    [
+      "a NotResource of null beside a valid Resource (both are present)",
+      {
+        Resource: BUCKET,
+        NotResource: null,
+      },
+    ],
   ])("reports %s, naming the Resource element", (_, resources) => {
     expect(lint(allow({ Action: "s3:GetObject", ...resources }))).toEqual([
       malformed(0, "Resource"),
@@ -282,10 +322,26 @@ describe("step 3 — malformed statements", () => {
     ["an array", [{ Bool: { "aws:SecureTransport": "true" } }]],
     ["null", null],
     ["an operator whose value is a string", { StringEquals: "aws:username" }],
+    ["an operator whose value is an array", { StringEquals: ["aws:username"] }],
+    ["an operator whose value is null", { StringEquals: null }],
   ])("reports a Condition that is %s", (_, Condition) => {
     expect(lint(allow({ Action: "s3:GetObject", Resource: BUCKET, Condition }))).toEqual([
       malformed(0, "Condition"),
     ]);
+  });
+
+  it("does not check what is under a condition key (a list of values is fine)", () => {
+    const findings = lint(
+      allow({
+        Action: "iam:CreateAccessKey",
+        Resource: ALICE,
+        Condition: {
+          StringEquals: { "aws:username": ["alice", "bob"], "aws:PrincipalTag/x": null },
+        },
+      }),
+    );
+
+    expect(findings, "a valid condition, so no escalation either").toEqual([]);
   });
 
   it("names the first broken element, in the order Effect, Action, Resource, Condition", () => {
@@ -409,6 +465,19 @@ describe("step 4 — wildcards, NotAction and NotResource", () => {
     expect(findings).toEqual([
       finding("SERVICE_WILDCARD_ACTION", 0, "s3:*"),
       finding("SERVICE_WILDCARD_ACTION", 0, "EC2:*"),
+    ]);
+  });
+
+  it("reports each wildcard entry, repeated entries included", () => {
+    const findings = lint(
+      allow({ Action: ["*", "s3:*", "*", "s3:*"], Resource: BUCKET, Condition: MFA }),
+    );
+
+    expect(findings).toEqual([
+      finding("WILDCARD_ACTION"),
+      finding("SERVICE_WILDCARD_ACTION", 0, "s3:*"),
+      finding("WILDCARD_ACTION"),
+      finding("SERVICE_WILDCARD_ACTION", 0, "s3:*"),
     ]);
   });
 
@@ -573,6 +642,22 @@ describe("step 5 — condition operators", () => {
     ]);
   });
 
+  it("reports invalid operators in the object's order: index-like keys first, in numeric order", () => {
+    const text = JSON.stringify(
+      policy(allow({ Action: "s3:GetObject", Resource: BUCKET })),
+    ).replace(
+      '"Resource"',
+      '"Condition":{"StringEqual":{"k":"v"},"10":{"k":"v"},"2":{"k":"v"},"Bool":{"k":"v"},"ArnLik":{"k":"v"}},"Resource"',
+    );
+
+    expect(lintPolicy(text)).toEqual([
+      finding("INVALID_CONDITION_OPERATOR", 0, "2"),
+      finding("INVALID_CONDITION_OPERATOR", 0, "10"),
+      finding("INVALID_CONDITION_OPERATOR", 0, "StringEqual"),
+      finding("INVALID_CONDITION_OPERATOR", 0, "ArnLik"),
+    ]);
+  });
+
   it("reports invalid actions before invalid operators, and wildcards after both", () => {
     const findings = lint(
       allow({
@@ -671,6 +756,43 @@ describe("step 6 — privilege escalation", () => {
       finding("SERVICE_WILDCARD_ACTION", 0, "iam:*"),
       finding("WILDCARD_RESOURCE"),
       ...["iam:PassRole", "sts:AssumeRole", ...ANY_RESOURCE].map((action) => escalation(action)),
+    ]);
+  });
+
+  it("reports escalations in the list's order, whatever the order of the entries", () => {
+    const findings = lint(
+      allow({
+        Action: [
+          "glue:UpdateDevEndpoint",
+          "iam:PutUserPolicy",
+          "iam:PassRole",
+          "iam:CreatePolicyVersion",
+        ],
+        Resource: "arn:aws:iam::123456789012:role/*",
+      }),
+    );
+
+    expect(findings).toEqual([
+      escalation("iam:PassRole"),
+      escalation("iam:CreatePolicyVersion"),
+      escalation("iam:PutUserPolicy"),
+      escalation("glue:UpdateDevEndpoint"),
+    ]);
+  });
+
+  it("in a trust policy (no Resource), never reports iam:PassRole or sts:AssumeRole, but the others", () => {
+    const findings = lint(
+      allow({
+        Principal: { Service: "ec2.amazonaws.com" },
+        Action: ["sts:AssumeRole", "iam:PassRole", "iam:CreateAccessKey"],
+      }),
+      allow({ Principal: { AWS: ALICE }, Action: "*" }),
+    );
+
+    expect(findings).toEqual([
+      escalation("iam:CreateAccessKey", 0),
+      finding("WILDCARD_ACTION", 1),
+      ...ANY_RESOURCE.map((action) => escalation(action, 1)),
     ]);
   });
 

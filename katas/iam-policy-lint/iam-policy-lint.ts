@@ -145,8 +145,11 @@ export function matchesAction(_pattern: string, _action: string): boolean {
   throw new Error("TODO: implement matchesAction()");
 }
 
-/** Findings for one policy document: a JSON string, or the document already parsed. */
-export function lintPolicy(_document: string | unknown): Finding[] {
+/**
+ * Findings for one policy document: JSON text (a string, always parsed), or the document already
+ * parsed (any other value).
+ */
+export function lintPolicy(_document: unknown): Finding[] {
   // TODO: steps 2 to 6
   throw new Error("TODO: implement lintPolicy()");
 }

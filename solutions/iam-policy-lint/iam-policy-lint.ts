@@ -137,21 +137,26 @@ export const DEFAULT_BLOCKING_TYPES: readonly FindingType[] = ["ERROR", "SECURIT
 /** `service:Action` with letters, digits and wildcards, or `*` alone. */
 const ACTION_FORMAT = /^[a-z0-9-]+:[a-z0-9*?]+$/i;
 
+/** The characters besides `*` and `?` a regular expression gives a meaning to (with the u flag,
+ * escaping any other character is a syntax error). */
+const REGEX_SYNTAX = /[\\^$.+()[\]{}|]/;
+
 /**
  * Whether an action pattern from a policy matches an action: `*` stands for any run of
  * characters (none included), `?` for exactly one; the whole name must match; letter case is
  * ignored, as IAM ignores it in action names.
  */
 export function matchesAction(pattern: string, action: string): boolean {
+  // [...pattern] walks code points, as the u flag below reads them.
   const body = [...pattern]
     .map((char) => {
       if (char === "*") return ".*";
       if (char === "?") return ".";
-      // Anything but a letter or a digit is taken literally (":" and "-" included).
-      return char.replace(/[^a-z0-9]/i, "\\$&");
+      return REGEX_SYNTAX.test(char) ? `\\${char}` : char;
     })
     .join("");
-  return new RegExp(`^${body}$`, "i").test(action);
+  // u: a character is a code point (an emoji is one); s: `.` matches line breaks too, as in fnmatch.
+  return new RegExp(`^${body}$`, "isu").test(action);
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -183,8 +188,11 @@ interface Statement {
   condition: Record<string, Json>;
 }
 
-/** Findings for one policy document: a JSON string, or the document already parsed. */
-export function lintPolicy(document: string | Json): Finding[] {
+/**
+ * Findings for one policy document: JSON text (a string, always parsed), or the document already
+ * parsed (any other value).
+ */
+export function lintPolicy(document: unknown): Finding[] {
   let policy: Json = document;
   if (typeof document === "string") {
     try {
@@ -195,9 +203,10 @@ export function lintPolicy(document: string | Json): Finding[] {
   }
   if (!isObject(policy)) return [policyFinding("MALFORMED_POLICY")];
 
-  const findings: Finding[] = [...versionFindings(policy.Version)];
+  // Present means the key is there, whatever its value ("Version": null is a wrong Version).
+  const findings: Finding[] = [...versionFindings("Version" in policy, policy.Version)];
   const statements = policy.Statement;
-  if (statements === undefined || (Array.isArray(statements) && statements.length === 0)) {
+  if (!("Statement" in policy) || (Array.isArray(statements) && statements.length === 0)) {
     return [...findings, policyFinding("MISSING_STATEMENT")];
   }
   if (!Array.isArray(statements) && !isObject(statements)) {
@@ -210,8 +219,8 @@ export function lintPolicy(document: string | Json): Finding[] {
   return findings;
 }
 
-function versionFindings(version: Json): Finding[] {
-  if (version === undefined) return [policyFinding("MISSING_VERSION")];
+function versionFindings(present: boolean, version: Json): Finding[] {
+  if (!present) return [policyFinding("MISSING_VERSION")];
   if (version === CURRENT_VERSION) return [];
   // 2008-10-17 is still accepted, but policy variables such as ${aws:username} stay literal.
   if (version === OLD_VERSION) return [policyFinding("OLD_VERSION")];
