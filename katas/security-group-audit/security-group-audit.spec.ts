@@ -7,13 +7,14 @@ import {
   type SecurityGroup,
 } from "@aws-sdk/client-ec2";
 import { beforeEach, describe, expect, it } from "vitest";
-import { mockPages, useMockedClient } from "../../fixtures/helpers/aws/client";
+import { useMockedClient } from "../../fixtures/helpers/aws/client";
 import {
   ec2Errors,
   sampleIpPermission,
   sampleNetworkInterface,
   sampleSecurityGroup,
 } from "../../fixtures/helpers/aws/ec2";
+import { mockPagesExactly, RequestLog } from "../../fixtures/helpers/aws/exact";
 import {
   AuditError,
   auditSecurityGroups,
@@ -128,6 +129,13 @@ describe("step 1 — the world, in CIDR", () => {
     "counts %s as the whole internet",
     (cidr) => {
       expect(isWorldCidr(cidr)).toBe(true);
+    },
+  );
+
+  it.each([["0.0.0.0/00"], ["::/000"]])(
+    "reads the prefix of %s as a decimal number: leading zeros are allowed",
+    (cidr) => {
+      expect(isWorldCidr(cidr), "00 is 0").toBe(true);
     },
   );
 
@@ -313,6 +321,14 @@ describe("step 2 — sensitive ports in a rule", () => {
     expect(findings).toHaveLength(TCP_PORTS.length + 1);
   });
 
+  it("reads a port of 0 as port 0, not as a missing port", () => {
+    const findings = checkGroup(group("sg-01", rule("tcp", 0, 0), rule("tcp", 0, 22)));
+
+    expect(findings, "tcp 0-0 reaches no sensitive port; 0-22 reaches SSH only").toEqual([
+      ssh("sg-01", { fromPort: 0, toPort: 22 }),
+    ]);
+  });
+
   it("reports ::/0 with a rule narrowed to the trusted IPv6 range", () => {
     expect(checkGroup(group("sg-01", rule("tcp", 22, 22, [], [WORLD6])))).toEqual([
       ssh("sg-01", { source: WORLD6 }),
@@ -334,6 +350,19 @@ describe("step 2 — sensitive ports in a rule", () => {
     );
 
     expect(findings).toEqual([ssh("sg-01"), ssh("sg-01", { source: WORLD6 })]);
+  });
+
+  it("gives every finding of one world source before those of the next source", () => {
+    const findings = checkGroup(group("sg-01", rule("tcp", 22, 23, [WORLD], [WORLD6])));
+    const telnet = (source: string) =>
+      sensitive("sg-01", 23, "Telnet", "high", { source, fromPort: 22, toPort: 23 });
+
+    expect(findings).toEqual([
+      ssh("sg-01", { fromPort: 22, toPort: 23 }),
+      telnet(WORLD),
+      ssh("sg-01", { source: WORLD6, fromPort: 22, toPort: 23 }),
+      telnet(WORLD6),
+    ]);
   });
 
   it("keeps the source as written, so another spelling of the world is reported as it is", () => {
@@ -373,12 +402,29 @@ describe("step 2 — sensitive ports in a rule", () => {
     expect(findings).toEqual([sensitive("sg-01", 5432, "PostgreSQL", "critical"), ssh("sg-01")]);
   });
 
-  it.each(["GroupId", "GroupName"] as const)("throws on a group without %s", (field) => {
-    const broken = group("sg-01", rule("tcp", 22, 22));
-    delete broken[field];
+  it.each([
+    ["GroupId", undefined],
+    ["GroupId", ""],
+    ["GroupName", undefined],
+    ["GroupName", ""],
+  ] as const)("throws on a group whose %s is %j, with or without rules", (field, value) => {
+    for (const broken of [group("sg-01", rule("tcp", 22, 22)), group("sg-01")]) {
+      if (value === undefined) delete broken[field];
+      else broken[field] = value;
+
+      expect(() => checkGroup(broken)).toThrow(
+        `DescribeSecurityGroups returned a group without ${field}`,
+      );
+    }
+  });
+
+  it("names GroupId first when a group has neither GroupId nor GroupName", () => {
+    const broken = group("sg-01");
+    delete broken.GroupId;
+    delete broken.GroupName;
 
     expect(() => checkGroup(broken)).toThrow(
-      `DescribeSecurityGroups returned a group without ${field}`,
+      "DescribeSecurityGroups returned a group without GroupId",
     );
   });
 });
@@ -435,6 +481,13 @@ describe("step 3 — all traffic and narrower rules", () => {
     expect(() => checkGroup(safe, trusted)).toThrow(/trustedSources/);
   });
 
+  it("checks the trusted sources before the group itself", () => {
+    const broken = group("sg-01");
+    delete broken.GroupId;
+
+    expect(() => checkGroup(broken, { ipv4: "0.0.0.0/0", ipv6: "fd00::/8" })).toThrow(RangeError);
+  });
+
   it("accepts single-address trusted sources, /32 and /128", () => {
     const findings = checkGroup(group("sg-01", rule("tcp", 22, 22)), {
       ipv4: "198.51.100.7/32",
@@ -456,11 +509,15 @@ describe("step 3 — all traffic and narrower rules", () => {
 });
 
 // ---------------------------------------------------------------------------------------------
-// The audit: both listings are mocked; any request that does not match fails loudly.
+// The audit: both listings are mocked; any request that is not exactly one a page expects fails
+// loudly, and every input is copied when it is sent (the paginators change one input object
+// between pages, so the recorded calls cannot be read afterwards).
 
 const LIST = { MaxResults: 1000 };
+const log = new RequestLog();
 
 beforeEach(() => {
+  log.clear();
   for (const [name, command] of [
     ["DescribeSecurityGroups", DescribeSecurityGroupsCommand],
     ["DescribeNetworkInterfaces", DescribeNetworkInterfacesCommand],
@@ -473,40 +530,80 @@ beforeEach(() => {
 
 /** One page of groups and one of network interfaces. */
 function account(groups: SecurityGroup[], interfaces: NetworkInterface[] = []) {
-  mockPages(ec2Mock, DescribeSecurityGroupsCommand, LIST, [{ SecurityGroups: groups }]);
-  mockPages(ec2Mock, DescribeNetworkInterfacesCommand, LIST, [{ NetworkInterfaces: interfaces }]);
+  mockPagesExactly(
+    ec2Mock,
+    DescribeSecurityGroupsCommand,
+    LIST,
+    [{ SecurityGroups: groups }],
+    {},
+    log,
+  );
+  mockPagesExactly(
+    ec2Mock,
+    DescribeNetworkInterfacesCommand,
+    LIST,
+    [{ NetworkInterfaces: interfaces }],
+    {},
+    log,
+  );
 }
 /** A network interface in these groups (they are then in use). */
 const eni = (id: string, ...groupIds: string[]) => sampleNetworkInterface(id, groupIds);
 
 describe("step 4 — every page of groups", () => {
   it("audits the groups of every page, in order, with one request per page", async () => {
-    mockPages(ec2Mock, DescribeSecurityGroupsCommand, LIST, [
-      { SecurityGroups: [group("sg-01", rule("tcp", 22, 22))] },
-      {
-        SecurityGroups: [group("sg-02", rule("tcp", 22, 22)), group("sg-03", rule("tcp", 22, 22))],
-      },
-      { SecurityGroups: [group("sg-04", rule("tcp", 22, 22))] },
-    ]);
-    mockPages(ec2Mock, DescribeNetworkInterfacesCommand, LIST, [
-      { NetworkInterfaces: [eni("eni-01", "sg-01", "sg-02", "sg-03", "sg-04")] },
-    ]);
+    mockPagesExactly(
+      ec2Mock,
+      DescribeSecurityGroupsCommand,
+      LIST,
+      [
+        { SecurityGroups: [group("sg-01", rule("tcp", 22, 22))] },
+        {
+          SecurityGroups: [
+            group("sg-02", rule("tcp", 22, 22)),
+            group("sg-03", rule("tcp", 22, 22)),
+          ],
+        },
+        { SecurityGroups: [group("sg-04", rule("tcp", 22, 22))] },
+      ],
+      {},
+      log,
+    );
+    mockPagesExactly(
+      ec2Mock,
+      DescribeNetworkInterfacesCommand,
+      LIST,
+      [{ NetworkInterfaces: [eni("eni-01", "sg-01", "sg-02", "sg-03", "sg-04")] }],
+      {},
+      log,
+    );
 
     const findings = await auditSecurityGroups(ec2);
 
     expect(findings).toEqual([ssh("sg-01"), ssh("sg-02"), ssh("sg-03"), ssh("sg-04")]);
-    expect(ec2Mock.commandCalls(DescribeSecurityGroupsCommand)).toHaveLength(3);
+    expect(
+      log.inputsOf(DescribeSecurityGroupsCommand),
+      "one request per page, each exactly MaxResults and the NextToken of the page before",
+    ).toEqual([LIST, { ...LIST, NextToken: "page-2" }, { ...LIST, NextToken: "page-3" }]);
   });
 
   it("goes on past an empty page that carries a NextToken, and reads a page without SecurityGroups as empty", async () => {
-    mockPages(ec2Mock, DescribeSecurityGroupsCommand, LIST, [
+    mockPagesExactly(
+      ec2Mock,
+      DescribeSecurityGroupsCommand,
+      LIST,
+      [{}, { SecurityGroups: [] }, { SecurityGroups: [group("sg-03", allTraffic())] }],
       {},
-      { SecurityGroups: [] },
-      { SecurityGroups: [group("sg-03", allTraffic())] },
-    ]);
-    mockPages(ec2Mock, DescribeNetworkInterfacesCommand, LIST, [
-      { NetworkInterfaces: [eni("eni-01", "sg-03")] },
-    ]);
+      log,
+    );
+    mockPagesExactly(
+      ec2Mock,
+      DescribeNetworkInterfacesCommand,
+      LIST,
+      [{ NetworkInterfaces: [eni("eni-01", "sg-03")] }],
+      {},
+      log,
+    );
 
     await expect(auditSecurityGroups(ec2)).resolves.toEqual([wideOpen("sg-03")]);
   });
@@ -518,16 +615,33 @@ describe("step 4 — every page of groups", () => {
   });
 
   it.each([5, 137, 1000])("sends pageSize %i as MaxResults of both listings", async (pageSize) => {
-    mockPages(ec2Mock, DescribeSecurityGroupsCommand, { MaxResults: pageSize }, [
-      { SecurityGroups: [group("sg-01", rule("tcp", 22, 22))] },
-      { SecurityGroups: [group("sg-02")] },
-    ]);
-    mockPages(ec2Mock, DescribeNetworkInterfacesCommand, { MaxResults: pageSize }, [
-      { NetworkInterfaces: [eni("eni-01", "sg-01")] },
-      { NetworkInterfaces: [eni("eni-02", "sg-02")] },
-    ]);
+    mockPagesExactly(
+      ec2Mock,
+      DescribeSecurityGroupsCommand,
+      { MaxResults: pageSize },
+      [
+        { SecurityGroups: [group("sg-01", rule("tcp", 22, 22))] },
+        { SecurityGroups: [group("sg-02")] },
+      ],
+      {},
+      log,
+    );
+    mockPagesExactly(
+      ec2Mock,
+      DescribeNetworkInterfacesCommand,
+      { MaxResults: pageSize },
+      [
+        { NetworkInterfaces: [eni("eni-01", "sg-01")] },
+        { NetworkInterfaces: [eni("eni-02", "sg-02")] },
+      ],
+      {},
+      log,
+    );
 
     await expect(auditSecurityGroups(ec2, { pageSize })).resolves.toEqual([ssh("sg-01")]);
+    const sent = [{ MaxResults: pageSize }, { MaxResults: pageSize, NextToken: "page-2" }];
+    expect(log.inputsOf(DescribeSecurityGroupsCommand)).toEqual(sent);
+    expect(log.inputsOf(DescribeNetworkInterfacesCommand)).toEqual(sent);
   });
 
   it.each([4, 1001, 12.5, 0, Number.NaN])(
@@ -585,7 +699,7 @@ describe("step 4 — every page of groups", () => {
     ],
     ["a 5xx", ec2Errors.internalError(), "InternalError"],
   ])("reports nothing when page 2 fails (%s)", async (_, error, code) => {
-    mockPages(
+    mockPagesExactly(
       ec2Mock,
       DescribeSecurityGroupsCommand,
       LIST,
@@ -594,13 +708,64 @@ describe("step 4 — every page of groups", () => {
         { SecurityGroups: [group("sg-02")] },
       ],
       { errorsBefore: { 2: [error] } },
+      log,
     );
-    mockPages(ec2Mock, DescribeNetworkInterfacesCommand, LIST, [{ NetworkInterfaces: [] }]);
+    mockPagesExactly(
+      ec2Mock,
+      DescribeNetworkInterfacesCommand,
+      LIST,
+      [{ NetworkInterfaces: [] }],
+      {},
+      log,
+    );
 
     await expect(auditSecurityGroups(ec2)).rejects.toMatchObject({
       name: "AuditError",
       operation: "DescribeSecurityGroups",
       code,
+    });
+  });
+
+  it("wraps a thrown value that is not an Error, with the code Error", async () => {
+    ec2Mock.on(DescribeSecurityGroupsCommand).callsFake(() => Promise.reject("connection reset"));
+
+    const failure = await auditSecurityGroups(ec2).catch((error: unknown) => error);
+
+    expect(failure).toBeInstanceOf(AuditError);
+    expect(failure).toMatchObject({
+      operation: "DescribeSecurityGroups",
+      code: "Error",
+      message: "DescribeSecurityGroups failed: Error: connection reset",
+    });
+    expect((failure as AuditError).cause, "cause: new Error(String(value))").toBeInstanceOf(Error);
+    expect((failure as AuditError).cause).toMatchObject({ message: "connection reset" });
+  });
+
+  it("reads both listings to the end before checking a group: a failed page wins over a malformed group", async () => {
+    const broken = group("sg-01");
+    delete broken.GroupId;
+    mockPagesExactly(
+      ec2Mock,
+      DescribeSecurityGroupsCommand,
+      LIST,
+      [{ SecurityGroups: [broken] }, { SecurityGroups: [group("sg-02")] }],
+      { errorsBefore: { 2: [ec2Errors.unauthorizedOperation()] } },
+      log,
+    );
+
+    await expect(auditSecurityGroups(ec2)).rejects.toMatchObject({
+      name: "AuditError",
+      operation: "DescribeSecurityGroups",
+    });
+
+    ec2Mock.reset();
+    account([broken]);
+    ec2Mock.on(DescribeNetworkInterfacesCommand).rejects(ec2Errors.internalError());
+
+    await expect(auditSecurityGroups(ec2)).rejects.toMatchObject({
+      name: "AuditError",
+      operation: "DescribeNetworkInterfaces",
+      code: "InternalError",
     });
   });
 
@@ -626,25 +791,47 @@ describe("step 5 — unused groups", () => {
   });
 
   it("reads every page of network interfaces before calling a group unused", async () => {
-    mockPages(ec2Mock, DescribeSecurityGroupsCommand, LIST, [
-      { SecurityGroups: [group("sg-01"), group("sg-02")] },
-    ]);
-    mockPages(ec2Mock, DescribeNetworkInterfacesCommand, LIST, [
-      { NetworkInterfaces: [eni("eni-01", "sg-01")] },
+    mockPagesExactly(
+      ec2Mock,
+      DescribeSecurityGroupsCommand,
+      LIST,
+      [{ SecurityGroups: [group("sg-01"), group("sg-02")] }],
       {},
-      { NetworkInterfaces: [] },
-      { NetworkInterfaces: [eni("eni-04", "sg-02")] },
-    ]);
+      log,
+    );
+    mockPagesExactly(
+      ec2Mock,
+      DescribeNetworkInterfacesCommand,
+      LIST,
+      [
+        { NetworkInterfaces: [eni("eni-01", "sg-01")] },
+        {},
+        { NetworkInterfaces: [] },
+        { NetworkInterfaces: [eni("eni-04", "sg-02")] },
+      ],
+      {},
+      log,
+    );
 
     await expect(auditSecurityGroups(ec2)).resolves.toEqual([]);
-    expect(ec2Mock.commandCalls(DescribeNetworkInterfacesCommand)).toHaveLength(4);
+    expect(log.inputsOf(DescribeNetworkInterfacesCommand), "one request per page").toEqual([
+      LIST,
+      { ...LIST, NextToken: "page-2" },
+      { ...LIST, NextToken: "page-3" },
+      { ...LIST, NextToken: "page-4" },
+    ]);
   });
 
   it("reports nothing at all when a page of network interfaces fails", async () => {
-    mockPages(ec2Mock, DescribeSecurityGroupsCommand, LIST, [
-      { SecurityGroups: [group("sg-01"), group("sg-02", allTraffic())] },
-    ]);
-    mockPages(
+    mockPagesExactly(
+      ec2Mock,
+      DescribeSecurityGroupsCommand,
+      LIST,
+      [{ SecurityGroups: [group("sg-01"), group("sg-02", allTraffic())] }],
+      {},
+      log,
+    );
+    mockPagesExactly(
       ec2Mock,
       DescribeNetworkInterfacesCommand,
       LIST,
@@ -653,6 +840,7 @@ describe("step 5 — unused groups", () => {
         { NetworkInterfaces: [eni("eni-02", "sg-02")] },
       ],
       { errorsBefore: { 2: [ec2Errors.requestLimitExceeded()] } },
+      log,
     );
 
     await expect(auditSecurityGroups(ec2)).rejects.toMatchObject({
@@ -709,6 +897,43 @@ describe("step 5 — unused groups", () => {
     account([group("sg-01")], [bare]);
 
     await expect(auditSecurityGroups(ec2)).resolves.toEqual([unused("sg-01")]);
+  });
+
+  it("throws on any group without GroupId or GroupName, used or not, default or not", () => {
+    const noName = group("sg-01");
+    delete noName.GroupName;
+    const defaultWithoutId = sampleSecurityGroup("sg-02", { GroupName: "default" });
+    delete defaultWithoutId.GroupId;
+    const emptyId = group("");
+    const anonymousEni = eni("eni-02");
+    anonymousEni.Groups = [{ GroupName: "sample-sg-03" }];
+    const withoutId = group("sg-03");
+    delete withoutId.GroupId;
+
+    expect(() => findUnusedGroups([noName], [eni("eni-01", "sg-01")])).toThrow(
+      "DescribeSecurityGroups returned a group without GroupName",
+    );
+    expect(() => findUnusedGroups([defaultWithoutId], [])).toThrow(
+      "DescribeSecurityGroups returned a group without GroupId",
+    );
+    expect(() => findUnusedGroups([emptyId], [])).toThrow(
+      "DescribeSecurityGroups returned a group without GroupId",
+    );
+    expect(() => findUnusedGroups([withoutId], [anonymousEni])).toThrow(
+      "DescribeSecurityGroups returned a group without GroupId",
+    );
+  });
+
+  it("takes the groups as given: a group listed twice is judged and reported twice", async () => {
+    const twice = group("sg-01", rule("tcp", 22, 22));
+    account([twice, twice]);
+
+    await expect(auditSecurityGroups(ec2)).resolves.toEqual([
+      ssh("sg-01"),
+      ssh("sg-01"),
+      unused("sg-01"),
+      unused("sg-01"),
+    ]);
   });
 
   it("finds unused groups from given lists too (findUnusedGroups), in the groups' order", () => {

@@ -240,7 +240,7 @@ export function checkGroup(
 /** GroupId and GroupName, which EC2 always sends: a group without them is a broken response. */
 function groupRef(group: SecurityGroup): GroupRef {
   for (const field of ["GroupId", "GroupName"] as const) {
-    if (group[field] === undefined) {
+    if (!group[field]) {
       throw new Error(`DescribeSecurityGroups returned a group without ${field}`);
     }
   }
@@ -258,6 +258,8 @@ export function findUnusedGroups(
   groups: readonly SecurityGroup[],
   interfaces: readonly NetworkInterface[],
 ): SecurityGroupFinding[] {
+  // Every group is checked, used or not: a broken response must not pass because of its contents.
+  const refs = groups.map(groupRef);
   const inUse = new Set(
     interfaces.flatMap((eni) => listOf(eni.Groups).map((group) => group.GroupId)),
   );
@@ -268,9 +270,9 @@ export function findUnusedGroups(
       if (pair.GroupId !== group.GroupId) inUse.add(pair.GroupId);
     }
   }
-  return groups
-    .filter((group) => group.GroupName !== "default" && !inUse.has(group.GroupId))
-    .map((group) => ({ ...groupRef(group), kind: "unused" as const, severity: "low" as const }));
+  return refs
+    .filter((ref) => ref.groupName !== "default" && !inUse.has(ref.groupId))
+    .map((ref) => ({ ...ref, kind: "unused" as const, severity: "low" as const }));
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -322,7 +324,8 @@ async function listAll<TPage, TItem>(
   try {
     for await (const page of pages) items.push(...(itemsOf(page) ?? []));
   } catch (thrown) {
-    const error = thrown as Error; // the SDK (and its mock) reject with an Error
+    // The SDK rejects with an Error; anything else (a bare string from a wrapper) is wrapped.
+    const error = thrown instanceof Error ? thrown : new Error(String(thrown));
     throw new AuditError(operation, error.name, error);
   }
   return items;
