@@ -10,7 +10,8 @@ import {
   S3Client,
 } from "@aws-sdk/client-s3";
 import { beforeEach, describe, expect, it, vi } from "vitest";
-import { mockPages, useMockedClient } from "../../fixtures/helpers/aws/client";
+import { useMockedClient } from "../../fixtures/helpers/aws/client";
+import { answerExactly, mockPagesExactly, RequestLog } from "../../fixtures/helpers/aws/exact";
 import {
   s3Error,
   s3Errors,
@@ -41,11 +42,19 @@ const CHECK_COMMANDS = {
 } as const;
 type CheckName = keyof typeof CHECK_COMMANDS;
 
+/**
+ * Every request, its input copied when it is sent (a paginator changes one input object between
+ * pages, and a solution may reuse one for several buckets: recorded calls cannot be read later).
+ */
+const log = new RequestLog();
+
 beforeEach(() => {
+  log.clear();
   // Any request that no test set up fails loudly, with the input it was sent.
   const commands = [ListBucketsCommand, GetBucketLocationCommand, ...Object.values(CHECK_COMMANDS)];
   for (const command of commands as (typeof GetBucketLocationCommand)[]) {
-    s3Mock.on(command).callsFake((input: unknown) => {
+    s3Mock.on(command).callsFake((input: object, getClient: () => unknown) => {
+      log.record(command.name, input, getClient());
       throw new Error(`unexpected ${command.name} input: ${JSON.stringify(input)}`);
     });
   }
@@ -55,15 +64,21 @@ beforeEach(() => {
 interface BucketState {
   /** Its own public access block; null: NoSuchPublicAccessBlockConfiguration. */
   block?: PublicAccessBlockConfiguration | null | Error;
-  /** PolicyStatus.IsPublic; null: NoSuchBucketPolicy (no policy at all); "absent": no PolicyStatus. */
-  isPublic?: boolean | null | "absent" | Error;
+  /**
+   * PolicyStatus.IsPublic; null: NoSuchBucketPolicy (no policy at all); "absent": no PolicyStatus;
+   * any other value is sent as it is (a loose mock's "true").
+   */
+  isPublic?: boolean | null | "absent" | Error | string | number;
   /** The GetBucketEncryption answer; null: ServerSideEncryptionConfigurationNotFoundError. */
   encryption?: object | null | Error;
   /** The versioning Status; null: never enabled (S3 answers without a Status). */
-  versioning?: "Enabled" | "Suspended" | null | Error;
+  versioning?: string | null | Error;
 }
 
-/** Sets up S3's answers to the four checks of `name` (requests must be exactly { Bucket: name }). */
+/**
+ * Sets up S3's answers to the four checks of `name`. A request for `name` that is not exactly
+ * `{ Bucket: name }` when it is sent is refused with an error that names it.
+ */
 function answers(name: string, state: BucketState = {}) {
   const {
     block = samplePublicAccessBlock(),
@@ -71,28 +86,38 @@ function answers(name: string, state: BucketState = {}) {
     encryption = sampleEncryption(),
     versioning = "Enabled",
   } = state;
-  const input = { Bucket: name };
-  const on = (check: CheckName) =>
-    s3Mock.on(CHECK_COMMANDS[check] as typeof GetPublicAccessBlockCommand, input);
+  const answer = (check: CheckName, outcome: object) =>
+    answerExactly(
+      s3Mock,
+      CHECK_COMMANDS[check] as typeof GetPublicAccessBlockCommand,
+      { Bucket: name },
+      outcome,
+      log,
+    );
 
-  if (block instanceof Error) on("public-access-block").rejects(block);
+  if (block instanceof Error) answer("public-access-block", block);
   else if (block === null)
-    on("public-access-block").rejects(s3Errors.noSuchPublicAccessBlockConfiguration(name));
-  else on("public-access-block").resolves({ PublicAccessBlockConfiguration: block });
+    answer("public-access-block", s3Errors.noSuchPublicAccessBlockConfiguration(name));
+  else answer("public-access-block", { PublicAccessBlockConfiguration: block });
 
-  if (isPublic instanceof Error) on("policy-status").rejects(isPublic);
-  else if (isPublic === null) on("policy-status").rejects(s3Errors.noSuchBucketPolicy(name));
-  else if (isPublic === "absent") on("policy-status").resolves({});
-  else on("policy-status").resolves({ PolicyStatus: { IsPublic: isPublic } } as never);
+  if (isPublic === null) answer("policy-status", s3Errors.noSuchBucketPolicy(name));
+  else if (isPublic === "absent") answer("policy-status", {});
+  else if (isPublic instanceof Error) answer("policy-status", isPublic);
+  else answer("policy-status", { PolicyStatus: { IsPublic: isPublic } });
 
-  if (encryption instanceof Error) on("encryption").rejects(encryption);
-  else if (encryption === null)
-    on("encryption").rejects(s3Errors.serverSideEncryptionConfigurationNotFound(name));
-  else on("encryption").resolves(encryption as never);
+  if (encryption === null)
+    answer("encryption", s3Errors.serverSideEncryptionConfigurationNotFound(name));
+  else answer("encryption", encryption);
 
-  if (versioning instanceof Error) on("versioning").rejects(versioning);
-  else on("versioning").resolves((versioning === null ? {} : { Status: versioning }) as never);
+  answer(
+    "versioning",
+    versioning === null ? {} : versioning instanceof Error ? versioning : { Status: versioning },
+  );
 }
+
+/** Answers GetBucketLocation for `bucket` (sent exactly `{ Bucket }`) with a constraint or an error. */
+const location = (bucket: string, outcome: { LocationConstraint?: string | null } | Error) =>
+  answerExactly(s3Mock, GetBucketLocationCommand, { Bucket: bucket }, outcome as never, log);
 
 const finding = (
   bucket: string,
@@ -119,8 +144,9 @@ const denied = (
   extra: Partial<BucketFinding> = {},
 ) => finding(bucket, check, "access-denied", "medium", { errorCode: "AccessDenied", ...extra });
 
-const calls = (command: { name: string }) =>
-  s3Mock.calls().filter((call) => call.args[0]?.constructor.name === command.name);
+/** The requests of one command, as they were when sent. */
+const sentOf = (command: { name: string }) =>
+  log.sent.filter((request) => request.command === command.name);
 
 describe("step 1 — where a bucket lives", () => {
   it.each([
@@ -204,10 +230,10 @@ describe("step 3 — one bucket's checks", () => {
 
     await expect(auditBucket(s3, "reports", "us-east-1")).resolves.toEqual([]);
     for (const command of Object.values(CHECK_COMMANDS)) {
-      expect(
-        calls(command).map((call) => call.args[0].input),
-        `one ${command.name} request`,
-      ).toEqual([{ Bucket: "reports" }]);
+      expect(log.inputsOf(command), `one ${command.name} request, exactly { Bucket }`).toEqual([
+        { Bucket: "reports" },
+      ]);
+      expect(sentOf(command)[0]?.client, "sent through the client given").toBe(s3);
     }
   });
 
@@ -278,12 +304,38 @@ describe("step 3 — one bucket's checks", () => {
     await expect(auditBucket(s3, "no-status", "us-east-1")).resolves.toEqual([]);
   });
 
+  it("counts a policy as public only when IsPublic is exactly true", async () => {
+    answers("loose-string", { isPublic: "true", block: null });
+    answers("loose-number", { isPublic: 1, block: null });
+
+    await expect(auditBucket(s3, "loose-string", "us-east-1")).resolves.toEqual([
+      notBlocked("loose-string"),
+    ]);
+    await expect(auditBucket(s3, "loose-number", "us-east-1")).resolves.toEqual([
+      notBlocked("loose-number"),
+    ]);
+  });
+
   it("accepts SSE-S3 and SSE-KMS default encryption", async () => {
     answers("s3-managed", { encryption: sampleEncryption("AES256") });
     answers("kms", { encryption: sampleEncryption("aws:kms") });
 
     await expect(auditBucket(s3, "s3-managed", "us-east-1")).resolves.toEqual([]);
     await expect(auditBucket(s3, "kms", "us-east-1")).resolves.toEqual([]);
+  });
+
+  it("accepts default encryption in any rule, not only the first", async () => {
+    const secondRule = {
+      ServerSideEncryptionConfiguration: {
+        Rules: [
+          { BucketKeyEnabled: true },
+          { ApplyServerSideEncryptionByDefault: { SSEAlgorithm: "aws:kms" } },
+        ],
+      },
+    };
+    answers("second-rule", { encryption: secondRule });
+
+    await expect(auditBucket(s3, "second-rule", "us-east-1")).resolves.toEqual([]);
   });
 
   it.each([
@@ -293,6 +345,14 @@ describe("step 3 — one bucket's checks", () => {
     [
       "rules without a default algorithm",
       { ServerSideEncryptionConfiguration: { Rules: [{ BucketKeyEnabled: true }] } },
+    ],
+    [
+      "an empty SSEAlgorithm",
+      {
+        ServerSideEncryptionConfiguration: {
+          Rules: [{ ApplyServerSideEncryptionByDefault: { SSEAlgorithm: "" } }],
+        },
+      },
     ],
   ])("reports a bucket without default encryption (%s) as medium", async (_, encryption) => {
     answers("legacy", { encryption });
@@ -313,6 +373,17 @@ describe("step 3 — one bucket's checks", () => {
       finding("paused", "versioning", "versioning-suspended", "low"),
     ]);
   });
+
+  it.each([[""], ["Disabled"], ["enabled"], ["SUSPENDED"]])(
+    "reports the versioning Status %j as versioning-off (only Enabled and Suspended are known)",
+    async (Status) => {
+      answers("odd", { versioning: Status });
+
+      await expect(auditBucket(s3, "odd", "us-east-1")).resolves.toEqual([
+        finding("odd", "versioning", "versioning-off", "low"),
+      ]);
+    },
+  );
 
   it("lists a bucket's findings in check order, with the region it was given", async () => {
     answers("everything-wrong", {
@@ -350,6 +421,16 @@ describe("step 4 — when a check fails", () => {
       expect(findings).toEqual(expected);
     },
   );
+
+  it("knows AccessDenied by its name, whatever the error's class", async () => {
+    const plain = s3Error("AccessDenied", "Access Denied", 403);
+    answers("plain", { encryption: plain });
+
+    await expect(
+      auditBucket(s3, "plain", "us-east-1"),
+      "an S3ServiceException named AccessDenied",
+    ).resolves.toEqual([denied("plain", "encryption")]);
+  });
 
   it.each([
     ["throttling the SDK gave up on", s3Errors.slowDown(), "SlowDown"],
@@ -442,11 +523,11 @@ const LIST = { MaxBuckets: 1000 };
 const S3_TOKENS = { tokenField: "ContinuationToken" };
 /** One page of ListBuckets with these buckets. */
 const listed = (...buckets: Bucket[]) =>
-  mockPages(s3Mock, ListBucketsCommand, LIST, [{ Buckets: buckets }], S3_TOKENS);
+  mockPagesExactly(s3Mock, ListBucketsCommand, LIST, [{ Buckets: buckets }], S3_TOKENS, log);
 
 describe("step 5 — every bucket, every page", () => {
   it("audits the buckets of every page, following ContinuationToken, one request per page", async () => {
-    mockPages(
+    mockPagesExactly(
       s3Mock,
       ListBucketsCommand,
       LIST,
@@ -456,6 +537,7 @@ describe("step 5 — every bucket, every page", () => {
         { Buckets: [sampleBucket("d-tmp")] },
       ],
       S3_TOKENS,
+      log,
     );
     answers("a-logs");
     answers("b-site", { versioning: null });
@@ -474,16 +556,24 @@ describe("step 5 — every bucket, every page", () => {
       finding("b-site", "versioning", "versioning-off", "low"),
       finding("d-tmp", "versioning", "versioning-suspended", "low"),
     ]);
-    expect(calls(ListBucketsCommand)).toHaveLength(3);
+    expect(
+      log.inputsOf(ListBucketsCommand),
+      "one request per page, each exactly MaxBuckets and the ContinuationToken of the page before",
+    ).toEqual([
+      LIST,
+      { ...LIST, ContinuationToken: "page-2" },
+      { ...LIST, ContinuationToken: "page-3" },
+    ]);
   });
 
   it("goes on past an empty page that carries a token, and reads a page without Buckets as empty", async () => {
-    mockPages(
+    mockPagesExactly(
       s3Mock,
       ListBucketsCommand,
       LIST,
       [{}, { Buckets: [] }, { Buckets: [sampleBucket("late")] }],
       S3_TOKENS,
+      log,
     );
     answers("late");
 
@@ -500,12 +590,13 @@ describe("step 5 — every bucket, every page", () => {
   });
 
   it.each([1, 250, 10_000])("sends pageSize %i as MaxBuckets", async (pageSize) => {
-    mockPages(
+    mockPagesExactly(
       s3Mock,
       ListBucketsCommand,
       { MaxBuckets: pageSize },
       [{ Buckets: [sampleBucket("one")] }, { Buckets: [sampleBucket("two")] }],
       S3_TOKENS,
+      log,
     );
     answers("one");
     answers("two");
@@ -513,6 +604,10 @@ describe("step 5 — every bucket, every page", () => {
     const report = await auditBuckets(s3, { pageSize });
 
     expect(report.buckets.map((bucket) => bucket.name)).toEqual(["one", "two"]);
+    expect(log.inputsOf(ListBucketsCommand)).toEqual([
+      { MaxBuckets: pageSize },
+      { MaxBuckets: pageSize, ContinuationToken: "page-2" },
+    ]);
   });
 
   it.each([0, 10_001, 2.5, -1, Number.NaN])(
@@ -532,27 +627,47 @@ describe("step 5 — every bucket, every page", () => {
 
     s3Mock.reset();
     const broken = s3Errors.internalError();
-    mockPages(
+    mockPagesExactly(
       s3Mock,
       ListBucketsCommand,
       LIST,
       [{ Buckets: [sampleBucket("first")] }, { Buckets: [sampleBucket("second")] }],
-      {
-        ...S3_TOKENS,
-        errorsBefore: { 2: [broken] },
-      },
+      { ...S3_TOKENS, errorsBefore: { 2: [broken] } },
+      log,
     );
     answers("first");
 
     await expect(auditBuckets(s3)).rejects.toBe(broken);
   });
 
-  it("rejects a listed bucket without Name", async () => {
+  it("rejects a listed bucket whose Name is missing or empty", async () => {
     const nameless = sampleBucket("x");
     delete nameless.Name;
     listed(nameless);
 
     await expect(auditBuckets(s3)).rejects.toThrow("ListBuckets returned a bucket without Name");
+
+    s3Mock.reset();
+    listed(sampleBucket(""));
+
+    await expect(auditBuckets(s3)).rejects.toThrow("ListBuckets returned a bucket without Name");
+  });
+
+  it("rejects at a nameless bucket before asking for the next page", async () => {
+    const nameless = sampleBucket("x");
+    delete nameless.Name;
+    mockPagesExactly(
+      s3Mock,
+      ListBucketsCommand,
+      LIST,
+      [{ Buckets: [sampleBucket("first"), nameless] }, { Buckets: [sampleBucket("later")] }],
+      { ...S3_TOKENS, errorsBefore: { 2: [s3Errors.internalError()] } },
+      log,
+    );
+    answers("first");
+
+    await expect(auditBuckets(s3)).rejects.toThrow("ListBuckets returned a bucket without Name");
+    expect(log.inputsOf(ListBucketsCommand), "page 2 is never requested").toEqual([LIST]);
   });
 
   it("leaves out a bucket deleted between the listing and its checks", async () => {
@@ -604,9 +719,9 @@ describe("step 6 — buckets in other regions", () => {
   /** The client each check request for `bucket` was sent through. */
   const clientsUsedFor = (bucket: string) =>
     Object.values(CHECK_COMMANDS).flatMap((command) =>
-      calls(command)
-        .filter((call) => (call.args[0].input as { Bucket?: string }).Bucket === bucket)
-        .map((call) => call.thisValue as S3Client),
+      sentOf(command)
+        .filter((request) => request.input.Bucket === bucket)
+        .map((request) => request.client as S3Client),
     );
 
   it("uses ListBuckets' BucketRegion when it is there, without asking GetBucketLocation", async () => {
@@ -617,7 +732,7 @@ describe("step 6 — buckets in other regions", () => {
     const report = await auditBuckets(s3, { clientForRegion });
 
     expect(report.buckets).toEqual([{ name: "tokyo", region: "ap-northeast-1" }]);
-    expect(calls(GetBucketLocationCommand)).toHaveLength(0);
+    expect(sentOf(GetBucketLocationCommand)).toHaveLength(0);
     expect(clientsUsedFor("tokyo")).toEqual(Array(4).fill(made.get("ap-northeast-1")));
   });
 
@@ -632,9 +747,7 @@ describe("step 6 — buckets in other regions", () => {
       const bucket = sampleBucket("old-bucket");
       delete bucket.BucketRegion;
       listed(bucket);
-      s3Mock
-        .on(GetBucketLocationCommand, { Bucket: "old-bucket" })
-        .resolves({ LocationConstraint } as never);
+      location("old-bucket", { LocationConstraint });
       answers("old-bucket", { versioning: null });
       const { made, clientForRegion } = regionalClients();
 
@@ -644,16 +757,15 @@ describe("step 6 — buckets in other regions", () => {
         buckets: [{ name: "old-bucket", region }],
         findings: [finding("old-bucket", "versioning", "versioning-off", "low", { region })],
       });
-      expect(calls(GetBucketLocationCommand).map((call) => call.thisValue)).toEqual([s3]);
+      expect(sentOf(GetBucketLocationCommand).map((request) => request.client)).toEqual([s3]);
+      expect(log.inputsOf(GetBucketLocationCommand)).toEqual([{ Bucket: "old-bucket" }]);
       expect(clientsUsedFor("old-bucket")).toEqual(Array(4).fill(made.get(region)));
     },
   );
 
   it("treats an empty BucketRegion as missing", async () => {
     listed(sampleBucket("blank", { BucketRegion: "" }));
-    s3Mock
-      .on(GetBucketLocationCommand, { Bucket: "blank" })
-      .resolves({ LocationConstraint: "eu-north-1" });
+    location("blank", { LocationConstraint: "eu-north-1" });
     answers("blank");
 
     const report = await auditBuckets(s3, { clientForRegion: regionalClients().clientForRegion });
@@ -699,8 +811,8 @@ describe("step 6 — buckets in other regions", () => {
     const flaky = sampleBucket("flaky");
     delete flaky.BucketRegion;
     listed(denied403, flaky);
-    s3Mock.on(GetBucketLocationCommand, { Bucket: "secret" }).rejects(s3Errors.accessDenied());
-    s3Mock.on(GetBucketLocationCommand, { Bucket: "flaky" }).rejects(s3Errors.slowDown());
+    location("secret", s3Errors.accessDenied());
+    location("flaky", s3Errors.slowDown());
 
     const report = await auditBuckets(s3);
 
@@ -725,7 +837,7 @@ describe("step 6 — buckets in other regions", () => {
     const gone = sampleBucket("gone");
     delete gone.BucketRegion;
     listed(gone, sampleBucket("here"));
-    s3Mock.on(GetBucketLocationCommand, { Bucket: "gone" }).rejects(s3Errors.noSuchBucket("gone"));
+    location("gone", s3Errors.noSuchBucket("gone"));
     answers("here");
 
     await expect(auditBuckets(s3)).resolves.toEqual({
@@ -802,6 +914,22 @@ describe("step 7 — the report", () => {
       "logs-2026",
       "logs.2026",
       "logs2026",
+    ]);
+  });
+
+  it("compares legacy names (capitals, underscores) by code unit too, not by locale", async () => {
+    // us-east-1 accepted capitals and underscores in bucket names until 2018.
+    const names = ["archive", "logs_old", "Legacy-Logs", "logs-old"];
+    listed(...names.map((name) => sampleBucket(name)));
+    for (const name of names) answers(name, { versioning: null });
+
+    const report = await auditBuckets(s3);
+
+    expect(report.findings.map((found) => found.bucket)).toEqual([
+      "Legacy-Logs",
+      "archive",
+      "logs-old",
+      "logs_old",
     ]);
   });
 });

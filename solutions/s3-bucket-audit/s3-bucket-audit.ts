@@ -278,7 +278,8 @@ export async function auditBuckets(
   const audited: (AuditedBucket & { findings: BucketFinding[] })[] = [];
   for await (const page of paginateListBuckets({ client: s3, pageSize }, {})) {
     for (const item of (page as ListBucketsCommandOutput).Buckets ?? []) {
-      if (item.Name === undefined) throw new Error("ListBuckets returned a bucket without Name");
+      // Checked as the page is read: the next page is not requested after a broken one.
+      if (!item.Name) throw new Error("ListBuckets returned a bucket without Name");
       const name = item.Name;
       const located = item.BucketRegion ? { region: item.BucketRegion } : await locate(s3, name);
       if (located === null) continue; // deleted since the listing
