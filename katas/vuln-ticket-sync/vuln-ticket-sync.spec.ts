@@ -316,6 +316,8 @@ describe("step 2 — findings become tickets", () => {
       ['"urgent"', "urgent", 'unknown severity "urgent"'],
       ["a number", 3, "unknown severity 3"],
       ["an empty string", "", 'unknown severity ""'],
+      ['"toString" (a name every object has)', "toString", 'unknown severity "toString"'],
+      ['"constructor"', "constructor", 'unknown severity "constructor"'],
     ])("refuses a severity that is %s, quoting it", (_what, severity, reason) => {
       expect(parseFinding({ ...base(), severity })).toEqual({ ok: false, reason });
     });
@@ -421,14 +423,20 @@ describe("step 2 — findings become tickets", () => {
 
     it("sorts tickets by key in string order (19506 before 9062)", () => {
       const tickets = desiredTickets([
+        finding({ id: 9062, asset: ASSET_C }),
         finding({ id: 9062, asset: ASSET_A }),
+        finding({ id: 19506, asset: ASSET_C }),
         finding({ id: 19506, asset: ASSET_B }),
         finding({ id: 19506, asset: ASSET_A }),
+        finding({ id: 142, asset: ASSET_A }),
       ]);
       expect(tickets.map((ticket) => ticket.key)).toEqual([
+        `142:${ASSET_A}`,
         `19506:${ASSET_A}`,
         `19506:${ASSET_B}`,
+        `19506:${ASSET_C}`,
         `9062:${ASSET_A}`,
+        `9062:${ASSET_C}`,
       ]);
     });
 
@@ -452,9 +460,11 @@ describe("step 2 — findings become tickets", () => {
     it("orders one port's protocols alphabetically, in lower case", () => {
       const [ticket] = desiredTickets([
         finding({ port: { port: 53, protocol: "UDP" } }),
-        finding({ port: { port: 53, protocol: "TCP" } }),
+        finding({ port: { port: 53, protocol: "tcp" } }),
+        finding({ port: { port: 53, protocol: "SCTP" } }),
+        finding({ port: { port: 22, protocol: "UDP" } }),
       ]);
-      expect(ticket?.description).toContain("\nPorts: 53/tcp, 53/udp\n");
+      expect(ticket?.description).toContain("\nPorts: 22/udp, 53/sctp, 53/tcp, 53/udp\n");
     });
 
     it("writes Ports: none when no finding has a port", () => {
@@ -737,6 +747,16 @@ describe("step 3 — the plan", () => {
     ]);
   });
 
+  it("takes a ticket without a status for one that is not done", () => {
+    const bare = issueFor("SEC-4", OPEN_A);
+    bare.fields.status = null;
+    expect(planSync([FIXED_A], [bare]).actions).toEqual([
+      { type: "close", key: KEY_A, issue: "SEC-4" },
+    ]);
+    delete bare.fields.status;
+    expect(planSync([OPEN_A], [bare])).toEqual({ actions: [], unchanged: [KEY_A] });
+  });
+
   it("leaves alone a ticket whose finding is not in the export at all", () => {
     const other = issue("SEC-9", { labels: ["vuln-sync", `vuln-777-${ASSET_B}`] });
     expect(planSync([OPEN_A], [issueFor("SEC-4", OPEN_A), other])).toEqual({
@@ -909,6 +929,31 @@ describe("step 4 — the export", () => {
       { chunk: 2, index: 1, reason: "unknown state null" },
       { chunk: 2, index: 2, reason: "plugin.id must be a positive integer" },
     ]);
+  });
+
+  it("takes a status without chunks_available as listing none", async () => {
+    tenable.findings = [sampleFinding({ pluginId: 1, asset: ASSET_A })];
+    tenable.script = { steps: [{ status: "QUEUED" }, { status: "FINISHED" }] };
+    tenable.service.failNext(
+      "GET",
+      /\/status$/,
+      faults.status(200, { uuid: "5d9a1f3e-0c4b-4e7a-9f21-000000000001", status: "QUEUED" }),
+    );
+    const { findings } = await run(exportFindings(config));
+    expect(findings).toHaveLength(1);
+  });
+
+  it.each([
+    [200, {}],
+    [200, { export_uuid: "" }],
+    [409, { failure_reason: "duplicate" }],
+    [409, { export_uuid: "5d9a1f3e-0c4b-4e7a-9f21-000000000001" }],
+  ])("rejects an export answer %d %j that names no export", async (status, body) => {
+    tenable.service.failNext("POST", "/vulns/export", faults.status(status, body));
+    const error = await failure(exportFindings(config));
+    expect(error).toBeInstanceOf(ExportError);
+    expect(error).toMatchObject({ name: "ExportError" });
+    expect(error.message).toBe(`the export request answered ${status} without an export id`);
   });
 
   it("uses the running export a 409 names", async () => {
@@ -1129,7 +1174,10 @@ describe("step 5 — throttled, failing and refused", () => {
     tenable.service.failNext("POST", "/vulns/export", faults.networkError(), faults.networkError());
     const error = await failure(exportFindings({ ...config, retries: 1 }));
     expect(error).toBeInstanceOf(HttpError);
-    expect(error).toMatchObject({ service: "tenable", status: 0 });
+    expect(error).toMatchObject({ name: "HttpError", service: "tenable", status: 0 });
+    expect(error.message).toMatch(
+      /^Tenable POST \/vulns\/export failed: no response after 2 attempts \(.+\)$/,
+    );
     expect(exportPosts()).toHaveLength(2);
   });
 
@@ -1138,6 +1186,9 @@ describe("step 5 — throttled, failing and refused", () => {
     const error = (await settle(exportFindings(config))).error as HttpError;
     expect(error).toBeInstanceOf(HttpError);
     expect(error.status).toBe(429);
+    expect(error.message).toBe(
+      "Tenable POST /vulns/export failed: 429 Too Many Requests (the wait asked for, 61000 ms, is longer than maxRetryWaitMs)",
+    );
     expect(Date.now() - NOW, "it must not have waited").toBe(0);
     expect(exportPosts()).toHaveLength(1);
   });
@@ -1185,6 +1236,21 @@ describe("step 5 — throttled, failing and refused", () => {
     expect(tenable.service.requestsTo("GET", /\/chunks\//)).toHaveLength(1);
   });
 
+  it.each([
+    ["JSON null", "null"],
+    ["an empty JSON object", "{}"],
+    ["a JSON array", '["x"]'],
+    ["HTML", "<html><body>Not Found</body></html>"],
+  ])("falls back to the status text for an error body that is %s", async (_what, body) => {
+    tenable.service.failNext(
+      "POST",
+      "/vulns/export",
+      () => new Response(body, { status: 400, statusText: "Bad Request" }),
+    );
+    const error = await failure(exportFindings(config));
+    expect(error.message).toBe("Tenable POST /vulns/export failed: 400 Bad Request");
+  });
+
   it("stops at once on a 401, naming the scanner, without a retry", async () => {
     tenable.service.failNext(
       "GET",
@@ -1197,7 +1263,7 @@ describe("step 5 — throttled, failing and refused", () => {
     );
     const error = await failure(exportFindings(config));
     expect(error).toBeInstanceOf(AuthError);
-    expect(error).toMatchObject({ service: "tenable", status: 401 });
+    expect(error).toMatchObject({ name: "AuthError", service: "tenable", status: 401 });
     expect(error.message).toBe("Tenable rejected the credentials (401)");
     expect(tenable.service.requests.map((r) => r.method)).toEqual(["POST", "GET"]);
   });
@@ -1288,6 +1354,13 @@ describe("step 6 — the sync", () => {
     const searches = jira.service.requestsTo("POST", "/rest/api/2/search/jql");
     expect(searches).toHaveLength(3);
     expect(searches[1]?.body).toMatchObject({ nextPageToken: expect.any(String) });
+  });
+
+  it("takes a search page without issues as holding none", async () => {
+    tenable.findings = [sampleFinding({ pluginId: 1, asset: ASSET_A })];
+    jira.service.failNext("POST", "/rest/api/2/search/jql", faults.status(200, { isLast: true }));
+    const report = await run(syncVulnerabilities(config));
+    expect(report.created).toEqual([{ key: `1:${ASSET_A}`, issue: "SEC-1" }]);
   });
 
   it("updates only the fields that changed, and keeps the labels people added", async () => {
@@ -1455,6 +1528,21 @@ describe("step 6 — the sync", () => {
       },
     ]);
     expect(report.created).toEqual([{ key: `3:${ASSET_A}`, issue: "SEC-3" }]);
+  });
+
+  it("takes a transitions answer without transitions as offering none", async () => {
+    const seeded = jira.seed({ summary: "x", labels: ["vuln-sync", `vuln-1-${ASSET_A}`] });
+    tenable.findings = [sampleFinding({ pluginId: 1, asset: ASSET_A, state: "FIXED" })];
+    jira.service.failNext("GET", /\/transitions$/, faults.status(200, { expand: "transitions" }));
+    const report = await run(syncVulnerabilities(config));
+    expect(report.failed).toEqual([
+      {
+        key: `1:${ASSET_A}`,
+        issue: seeded.key,
+        action: "close",
+        error: `${seeded.key} has no transition to a done status`,
+      },
+    ]);
   });
 
   it("leaves alone tickets whose finding is absent, and never files a fixed one", async () => {
@@ -1625,7 +1713,10 @@ describe("step 7 — twice, and half-way", () => {
       { key: `1:${ASSET_A}`, issue: "SEC-1" },
       { key: `3:${ASSET_A}`, issue: "SEC-2" },
     ]);
-    expect(report.failed).toEqual([
+    expect(
+      report.failed,
+      "a failed create has no issue key, not even an undefined one",
+    ).toStrictEqual([
       {
         key: `2:${ASSET_A}`,
         action: "create",
@@ -1765,7 +1856,15 @@ describe("step 7 — twice, and half-way", () => {
     const wrong = { ...config, tenable: { ...config.tenable, accessKey: "nope" } };
     const error = (await failure(syncVulnerabilities(wrong))) as AuthError;
     expect(error).toBeInstanceOf(AuthError);
-    expect(error.report).toMatchObject({ created: [], failed: [] });
+    expect(error.report).toEqual({
+      created: [],
+      updated: [],
+      closed: [],
+      reopened: [],
+      unchanged: [],
+      failed: [],
+      skipped: [],
+    });
     expect(jira.service.requests).toEqual([]);
   });
 

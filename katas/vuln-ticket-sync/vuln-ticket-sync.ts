@@ -137,13 +137,8 @@ export const PRIORITY_BY_SEVERITY: Record<Exclude<Severity, "info">, JiraPriorit
   low: "Low",
 };
 
-export const SEVERITY_RANK: Record<Severity, number> = {
-  info: 0,
-  low: 1,
-  medium: 2,
-  high: 3,
-  critical: 4,
-};
+/** The severities, least severe first. */
+export const SEVERITIES: readonly Severity[] = ["info", "low", "medium", "high", "critical"];
 
 // ---------------------------------------------------------------------------------------------
 // Errors

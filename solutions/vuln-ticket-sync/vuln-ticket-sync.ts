@@ -139,13 +139,8 @@ export const PRIORITY_BY_SEVERITY: Record<Exclude<Severity, "info">, JiraPriorit
   low: "Low",
 };
 
-export const SEVERITY_RANK: Record<Severity, number> = {
-  info: 0,
-  low: 1,
-  medium: 2,
-  high: 3,
-  critical: 4,
-};
+/** The severities, least severe first. */
+export const SEVERITIES: readonly Severity[] = ["info", "low", "medium", "high", "critical"];
 
 // ---------------------------------------------------------------------------------------------
 // Errors
@@ -212,7 +207,8 @@ const IMF_FIXDATE = /^[A-Z][a-z]{2}, \d{2} [A-Z][a-z]{2} \d{4} \d{2}:\d{2}:\d{2}
  * until then, 0 if it has passed). `undefined` when there is no usable value.
  */
 export function retryAfterMs(value: string | null | undefined, now: number): number | undefined {
-  const text = value?.trim() ?? "";
+  if (value === null || value === undefined) return undefined;
+  const text = value.trim();
   if (/^\d+$/.test(text)) return Number(text) * 1000;
   if (!IMF_FIXDATE.test(text)) return undefined;
   const at = Date.parse(text);
@@ -247,7 +243,7 @@ export function parseFinding(raw: unknown): ParsedFinding {
     return { ok: false, reason: "asset.uuid must be a non-empty string" };
   }
   const severity = typeof raw.severity === "string" ? raw.severity.toLowerCase() : raw.severity;
-  if (typeof severity !== "string" || !(severity in SEVERITY_RANK)) {
+  if (!SEVERITIES.includes(severity as Severity)) {
     return { ok: false, reason: `unknown severity ${JSON.stringify(raw.severity)}` };
   }
   const state = typeof raw.state === "string" ? raw.state.toUpperCase() : raw.state;
@@ -285,6 +281,8 @@ export const findingKey = (finding: TenableFinding) => `${finding.plugin.id}:${f
 const keyLabel = (finding: TenableFinding) => `vuln-${finding.plugin.id}-${finding.asset.uuid}`;
 const isOpen = (finding: TenableFinding) => finding.state !== "FIXED";
 const byString = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
+/** Plain string order (UTF-16 code units), what `<` and a bare `.sort()` use. */
+const sortedKeys = (keys: Iterable<string>) => [...keys].sort();
 
 /** One desired ticket per plugin + asset, sorted by key. `info` findings get none. */
 export function desiredTickets(findings: TenableFinding[]): DesiredTicket[] {
@@ -296,9 +294,9 @@ export function desiredTickets(findings: TenableFinding[]): DesiredTicket[] {
     if (group) group.push(finding);
     else groups.set(key, [finding]);
   }
-  return [...groups.entries()]
-    .sort(([a], [b]) => byString(a, b))
-    .map(([key, group]) => ticketFor(key, group));
+  return sortedKeys(groups.keys()).map((key) =>
+    ticketFor(key, groups.get(key) as TenableFinding[]),
+  );
 }
 
 function ticketFor(key: string, group: TenableFinding[]): DesiredTicket {
@@ -306,26 +304,25 @@ function ticketFor(key: string, group: TenableFinding[]): DesiredTicket {
   // A fixed port says nothing about the open ones: describe what is still open.
   const basis = open.length > 0 ? open : group;
   const first = basis[0] as TenableFinding;
-  const severity = basis
-    .map((finding) => finding.severity)
-    .reduce((a, b) => (SEVERITY_RANK[b] > SEVERITY_RANK[a] ? b : a));
+  const severity = SEVERITIES[
+    Math.max(...basis.map((finding) => SEVERITIES.indexOf(finding.severity)))
+  ] as Exclude<Severity, "info">;
   const host = first.asset.hostname ?? first.asset.fqdn ?? first.asset.ipv4 ?? first.asset.uuid;
-  const ports = uniqueSorted(
-    basis.flatMap((finding) => (finding.port ? [finding.port] : [])),
-    (port) => `${port.port}/${port.protocol.toLowerCase()}`,
-    (a, b) => a.port - b.port || byString(a.protocol.toLowerCase(), b.protocol.toLowerCase()),
+  const ports = unique(
+    basis
+      .flatMap(({ port }) =>
+        port ? [{ number: port.port, protocol: port.protocol.toLowerCase() }] : [],
+      )
+      .sort((a, b) => a.number - b.number || byString(a.protocol, b.protocol))
+      .map((port) => `${port.number}/${port.protocol}`),
   );
-  const cves = uniqueSorted(
-    basis.flatMap((finding) => finding.plugin.cve ?? []),
-    (cve) => cve,
-    byString,
-  );
+  const cves = unique(basis.flatMap((finding) => finding.plugin.cve ?? [])).sort();
   const solution = first.plugin.solution?.trim() || "none";
   return {
     key,
     open: open.length > 0,
     summary: truncate(`${first.plugin.name} on ${host}`, SUMMARY_MAX_LENGTH),
-    priority: PRIORITY_BY_SEVERITY[severity as Exclude<Severity, "info">],
+    priority: PRIORITY_BY_SEVERITY[severity],
     description: [
       `Tenable plugin ${first.plugin.id}: ${first.plugin.name}`,
       `Host: ${host} (asset ${first.asset.uuid})`,
@@ -338,10 +335,8 @@ function ticketFor(key: string, group: TenableFinding[]): DesiredTicket {
   };
 }
 
-/** Sorted with `compare`, then rendered, duplicates (by rendering) dropped. */
-function uniqueSorted<T>(items: T[], render: (item: T) => string, compare: (a: T, b: T) => number) {
-  return [...new Set([...items].sort(compare).map(render))];
-}
+/** The items without duplicates, in their first-seen order. */
+const unique = (items: string[]) => [...new Set(items)];
 
 const truncate = (text: string, max: number) =>
   text.length <= max ? text : `${text.slice(0, max - 1)}…`;
@@ -354,11 +349,10 @@ const KEY_LABEL = /^vuln-(\d+)-(.+)$/;
 
 /** The finding key a ticket carries in its labels, if any. */
 function keyOf(issue: JiraIssue): string | undefined {
-  for (const label of issue.fields.labels ?? []) {
-    const match = KEY_LABEL.exec(label);
-    if (match) return `${match[1]}:${match[2]}`;
-  }
-  return undefined;
+  const match = issue.fields.labels
+    ?.map((label) => KEY_LABEL.exec(label))
+    .find((found) => found !== null);
+  return match ? `${match[1]}:${match[2]}` : undefined;
 }
 
 const isDone = (issue: JiraIssue) => issue.fields.status?.statusCategory.key === "done";
@@ -371,9 +365,11 @@ export function planSync(desired: DesiredTicket[], issues: JiraIssue[]): SyncPla
     // Two tickets with one key (made by hand, or by an older buggy run): the first one wins.
     if (key !== undefined && !byKey.has(key)) byKey.set(key, issue);
   }
+  const wanted = new Map(desired.map((ticket) => [ticket.key, ticket]));
 
   const plan: SyncPlan = { actions: [], unchanged: [] };
-  for (const ticket of [...desired].sort((a, b) => byString(a.key, b.key))) {
+  for (const key of sortedKeys(wanted.keys())) {
+    const ticket = wanted.get(key) as DesiredTicket;
     const issue = byKey.get(ticket.key);
     if (!issue) {
       // Never create a ticket only to close it.
@@ -463,81 +459,76 @@ function jiraClient(config: SyncConfig, settings: Settings): Client {
 
 const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 const isRetryable = (status: number) => status === 429 || status >= 500;
+const pathOnly = (path: string) => path.split("?")[0] as string;
+
+interface Init {
+  method?: "GET" | "POST" | "PUT";
+  body?: unknown;
+}
 
 /**
- * Sends one request: 401/403 throw an AuthError at once, 429 and 5xx (and a request that got no
- * response) are retried after the wait the server asked for, anything else not ok is an HttpError
- * (unless its status is one the caller `accept`s).
+ * Sends one request and returns its final answer: 401/403 throw an AuthError at once; 429 and
+ * 5xx (and a request that got no response) are retried after the wait the server asked for,
+ * until the attempts run out (HttpError). Any other answer, ok or not, is returned.
  */
-async function send(
-  client: Client,
-  method: string,
-  path: string,
-  body?: unknown,
-  accept: number[] = [],
-) {
+async function send(client: Client, path: string, { method = "GET", body }: Init = {}) {
   const { retries, maxRetryWaitMs } = client.settings;
   const init: RequestInit = {
     method,
-    headers: {
-      ...client.headers,
-      Accept: "application/json",
-      ...(body === undefined ? {} : { "Content-Type": "application/json" }),
-    },
-    ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+    headers: { ...client.headers, "Content-Type": "application/json" },
+    body: JSON.stringify(body), // undefined for a GET
   };
   for (let attempt = 1; ; attempt++) {
     let response: Response;
     try {
       response = await fetch(client.baseUrl + path, init);
     } catch (error) {
-      const reason = `no response after ${attempt} attempts (${(error as Error).message})`;
-      if (attempt > retries) throw new HttpError(client.service, 0, method, pathOnly(path), reason);
+      if (attempt > retries) {
+        const reason = `no response after ${attempt} attempts (${(error as Error).message})`;
+        throw new HttpError(client.service, 0, method, pathOnly(path), reason);
+      }
       await sleep(fallbackWaitMs(attempt));
       continue;
     }
     if (response.status === 401 || response.status === 403) {
       throw new AuthError(client.service, response.status, method, pathOnly(path));
     }
-    if (response.ok || accept.includes(response.status)) return response;
-    const details = `${response.status} ${await errorDetails(response)}`;
-    if (!isRetryable(response.status) || attempt > retries) {
-      const suffix = isRetryable(response.status) ? ` (after ${attempt} attempts)` : "";
-      throw new HttpError(
-        client.service,
-        response.status,
-        method,
-        pathOnly(path),
-        details + suffix,
-      );
+    if (!isRetryable(response.status)) return response;
+    if (attempt > retries) {
+      throw await httpError(client, method, path, response, ` (after ${attempt} attempts)`);
     }
     const wait =
       retryAfterMs(response.headers.get("Retry-After"), Date.now()) ?? fallbackWaitMs(attempt);
     if (wait > maxRetryWaitMs) {
-      throw new HttpError(
-        client.service,
-        response.status,
-        method,
-        pathOnly(path),
-        `${details} (asked to wait ${wait} ms, more than maxRetryWaitMs)`,
-      );
+      const note = ` (the wait asked for, ${wait} ms, is longer than maxRetryWaitMs)`;
+      throw await httpError(client, method, path, response, note);
     }
     await sleep(wait);
   }
 }
 
-const pathOnly = (path: string) => path.split("?")[0] as string;
+/** `send`, and an HttpError for an answer that is not ok. */
+async function request(client: Client, path: string, init: Init = {}) {
+  const response = await send(client, path, init);
+  if (!response.ok) throw await httpError(client, init.method ?? "GET", path, response, "");
+  return response;
+}
 
-/** The error text of a body: Jira's errorMessages and errors, Tenable's message, else nothing. */
-async function errorDetails(response: Response): Promise<string> {
-  const text = await response.text().catch(() => "");
-  let body: unknown;
-  try {
-    body = JSON.parse(text);
-  } catch {
-    return response.statusText;
-  }
-  if (!isObject(body)) return response.statusText;
+async function httpError(
+  client: Client,
+  method: string,
+  path: string,
+  response: Response,
+  note: string,
+) {
+  const details = `${response.status} ${errorDetails(await response.text(), response.statusText)}`;
+  return new HttpError(client.service, response.status, method, pathOnly(path), details + note);
+}
+
+/** The error text of a body: Jira's errorMessages and errors, Tenable's message, else the status text. */
+function errorDetails(text: string, statusText: string): string {
+  const body = parseJson(text);
+  if (!isObject(body)) return statusText;
   const messages: string[] = [];
   if (Array.isArray(body.errorMessages)) messages.push(...body.errorMessages.map(String));
   if (isObject(body.errors)) {
@@ -545,7 +536,16 @@ async function errorDetails(response: Response): Promise<string> {
       messages.push(`${field}: ${message}`);
   }
   if (typeof body.message === "string") messages.push(body.message);
-  return messages.length > 0 ? messages.join("; ") : response.statusText;
+  return messages.length > 0 ? messages.join("; ") : statusText;
+}
+
+/** The JSON value of a text, or undefined when it is not JSON. */
+function parseJson(text: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch {
+    return undefined;
+  }
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -568,7 +568,7 @@ async function runExport(tenable: Client): Promise<ExportResult> {
   const startedAt = Date.now();
   const chunks = new Map<number, unknown[]>();
   for (;;) {
-    const response = await send(tenable, "GET", `/vulns/export/${uuid}/status`);
+    const response = await request(tenable, `/vulns/export/${uuid}/status`);
     const status = (await response.json()) as ExportStatus;
     if (status.status === "ERROR" || status.status === "CANCELLED") {
       throw new ExportError(`export ${uuid} ended with status ${status.status}`);
@@ -599,25 +599,25 @@ async function runExport(tenable: Client): Promise<ExportResult> {
 
 /** POST /vulns/export; a 409 means the same export is already running: use that one. */
 async function requestExport(tenable: Client): Promise<string> {
-  const response = await send(tenable, "POST", "/vulns/export", EXPORT_REQUEST, [409]);
-  const body = (await response.json()) as { export_uuid?: string; active_job_id?: string };
-  const uuid = response.status === 409 ? body.active_job_id : body.export_uuid;
-  if (typeof uuid !== "string" || uuid === "") {
+  const init: Init = { method: "POST", body: EXPORT_REQUEST };
+  const response = await send(tenable, "/vulns/export", init);
+  if (!response.ok && response.status !== 409) {
+    throw await httpError(tenable, "POST", "/vulns/export", response, "");
+  }
+  const body = parseJson(await response.text());
+  const id = isObject(body)
+    ? body[response.status === 409 ? "active_job_id" : "export_uuid"]
+    : undefined;
+  if (typeof id !== "string" || id === "") {
     throw new ExportError(`the export request answered ${response.status} without an export id`);
   }
-  return uuid;
+  return id;
 }
 
 async function downloadChunk(tenable: Client, uuid: string, id: number): Promise<unknown[]> {
-  const response = await send(tenable, "GET", `/vulns/export/${uuid}/chunks/${id}`);
+  const response = await request(tenable, `/vulns/export/${uuid}/chunks/${id}`);
   // Chunks come as application/octet-stream: parse the text, whatever the content type says.
-  const text = await response.text();
-  let body: unknown;
-  try {
-    body = JSON.parse(text);
-  } catch {
-    body = undefined;
-  }
+  const body = parseJson(await response.text());
   if (!Array.isArray(body)) {
     throw new ExportError(`chunk ${id} of export ${uuid} is not a JSON array`);
   }
@@ -633,16 +633,19 @@ async function searchManagedIssues(jira: Client, project: string): Promise<JiraI
   const issues: JiraIssue[] = [];
   let nextPageToken: string | undefined;
   do {
-    const response = await send(jira, "POST", "/rest/api/2/search/jql", {
-      jql: `project = "${project}" AND labels = "${MANAGED_LABEL}"`,
-      fields: [...SEARCH_FIELDS],
-      maxResults: SEARCH_PAGE_SIZE,
-      ...(nextPageToken === undefined ? {} : { nextPageToken }),
+    const response = await request(jira, "/rest/api/2/search/jql", {
+      method: "POST",
+      body: {
+        jql: `project = "${project}" AND labels = "${MANAGED_LABEL}"`,
+        fields: [...SEARCH_FIELDS],
+        maxResults: SEARCH_PAGE_SIZE,
+        nextPageToken, // left out of the JSON on the first page
+      },
     });
     const page = (await response.json()) as { issues?: JiraIssue[]; nextPageToken?: string };
     issues.push(...(page.issues ?? []));
     // The last page has no token (isLast is true): never stop on a short page alone.
-    nextPageToken = page.nextPageToken ?? undefined;
+    nextPageToken = page.nextPageToken;
   } while (nextPageToken !== undefined);
   return issues;
 }
@@ -679,8 +682,9 @@ async function apply(jira: Client, project: string, action: PlannedAction, repor
         return;
       }
       case "update": {
-        await send(jira, "PUT", `/rest/api/2/issue/${action.issue}`, {
-          fields: jiraFields(action.fields),
+        await request(jira, `/rest/api/2/issue/${action.issue}`, {
+          method: "PUT",
+          body: { fields: jiraFields(action.fields) },
         });
         const fields = (["summary", "priority", "description"] as const).filter(
           (field) => action.fields[field] !== undefined,
@@ -709,38 +713,42 @@ async function apply(jira: Client, project: string, action: PlannedAction, repor
 }
 
 async function createIssue(jira: Client, project: string, ticket: DesiredTicket) {
-  const response = await send(jira, "POST", "/rest/api/2/issue", {
-    fields: {
-      project: { key: project },
-      issuetype: { name: "Bug" },
-      labels: ticket.labels,
-      ...jiraFields(ticket),
+  const response = await request(jira, "/rest/api/2/issue", {
+    method: "POST",
+    body: {
+      fields: {
+        project: { key: project },
+        issuetype: { name: "Bug" },
+        labels: ticket.labels,
+        ...jiraFields(ticket),
+      },
     },
   });
   return ((await response.json()) as { key: string }).key;
 }
 
-/** Only the fields given, in Jira's shapes (priority is an object with a name). */
+/** The fields given, in Jira's shapes (priority is an object with a name); JSON drops the rest. */
 function jiraFields(fields: TicketFields) {
   return {
-    ...(fields.summary === undefined ? {} : { summary: fields.summary }),
-    ...(fields.priority === undefined ? {} : { priority: { name: fields.priority } }),
-    ...(fields.description === undefined ? {} : { description: fields.description }),
+    summary: fields.summary,
+    priority: fields.priority === undefined ? undefined : { name: fields.priority },
+    description: fields.description,
   };
 }
 
 const CATEGORY_WORD: Record<"done" | "new", string> = { done: "done", new: "to-do" };
 
+interface Transitions {
+  transitions?: { id: string; to: { statusCategory: { key: string } } }[];
+}
+
 /** Transition ids differ between workflows: find the one that leads to the status category. */
 async function transition(jira: Client, issue: string, category: "done" | "new") {
   const path = `/rest/api/2/issue/${issue}/transitions`;
-  const response = await send(jira, "GET", path);
-  const { transitions = [] } = (await response.json()) as {
-    transitions?: { id: string; to?: { statusCategory?: { key?: string } } }[];
-  };
-  const chosen = transitions.find((t) => t.to?.statusCategory?.key === category);
+  const { transitions } = (await (await request(jira, path)).json()) as Transitions;
+  const chosen = transitions?.find((t) => t.to.statusCategory.key === category);
   if (!chosen) {
     throw new Error(`${issue} has no transition to a ${CATEGORY_WORD[category]} status`);
   }
-  await send(jira, "POST", path, { transition: { id: chosen.id } });
+  await request(jira, path, { method: "POST", body: { transition: { id: chosen.id } } });
 }
