@@ -180,6 +180,22 @@ describe("step 1 — the Link header", () => {
     expect(parseLinkHeader(header, BASE)).toEqual({ next: "https://a.test/2" });
   });
 
+  it("ignores empty relation types, and the spaces around them", () => {
+    expect(parseLinkHeader('<https://a.test/1>; rel=""', BASE)).toEqual({});
+    expect(parseLinkHeader('<https://a.test/2>; rel="  next "', BASE)).toEqual({
+      next: "https://a.test/2",
+    });
+  });
+
+  it("returns relation types that are also names every object has", () => {
+    const links = parseLinkHeader(
+      '<https://a.test/c>; rel="constructor", <https://a.test/p>; rel="__proto__"',
+      BASE,
+    );
+    expect(Object.keys(links)).toEqual(["constructor", "__proto__"]);
+    expect(Object.values(links)).toEqual(["https://a.test/c", "https://a.test/p"]);
+  });
+
   it("counts only the first rel of a link-value", () => {
     expect(parseLinkHeader('<https://a.test/1>; rel="prev"; rel="next"', BASE)).toEqual({
       prev: "https://a.test/1",
@@ -295,6 +311,9 @@ describe("step 2 — one record, one row", () => {
     ["2026-11-30T12:12:09-05:30", "2026-11-30T17:42:09.000Z"],
     ["2026-11-30T17:42:09.25Z", "2026-11-30T17:42:09.250Z"],
     ["2026-12-31T23:59:59.999Z", "2026-12-31T23:59:59.999Z"],
+    ["2026-12-01T23:59:00+23:59", "2026-12-01T00:00:00.000Z"],
+    ["2026-12-01T00:00:00-01:59", "2026-12-01T01:59:00.000Z"],
+    ["0099-12-31T23:59:59Z", "0099-12-31T23:59:59.000Z"],
   ])("stores the timestamp %s as %s", (value, stored) => {
     expect(toRow(sampleRepo(7, { updated_at: value, pushed_at: value }))).toMatchObject({
       ok: true,
@@ -915,6 +934,47 @@ describe("step 7 — failing half-way", () => {
     const second = await failedSync({ url: page(1) });
     expect(second.message).toBe(`GET ${page(1)} failed: 403 Must have admin rights`);
     expect(second.retryAt).toBeUndefined();
+  });
+
+  it("does not take a reset that is not a number for a rate limit", async () => {
+    github.service.failNext(
+      "GET",
+      "/orgs/acme/repos",
+      faults.status(
+        429,
+        { message: "Too many requests" },
+        { "x-ratelimit-remaining": "0", "x-ratelimit-reset": "soon" },
+      ),
+    );
+    const error = await failedSync();
+    expect(error.message).toBe(`GET ${github.firstPage(100)} failed: 429 Too many requests`);
+    expect(error.retryAt).toBeUndefined();
+  });
+
+  it("uses the status text for a JSON error body without a message", async () => {
+    github.service.failNext("GET", "/orgs/acme/repos", () =>
+      Response.json(
+        { documentation_url: "https://docs.github.com/rest" },
+        {
+          status: 503,
+          statusText: "Service Unavailable",
+        },
+      ),
+    );
+    const error = await failedSync();
+    expect(error.message).toBe(`GET ${github.firstPage(100)} failed: 503 Service Unavailable`);
+  });
+
+  it("leaves no timer running once it has settled, stored or failed", async () => {
+    github.repos = [1, 2, 3, 4, 5].map((id) => sampleRepo(id));
+    await syncRepos(db, options({ url: page(1) }));
+    expect(vi.getTimerCount(), "after a run that stored everything").toBe(0);
+    github.service.failNext("GET", "/orgs/acme/repos", faults.none(), faults.status(502, {}));
+    await syncRepos(db, options({ url: page(1) })).catch(() => {});
+    expect(vi.getTimerCount(), "after a failed page").toBe(0);
+    github.service.failNext("GET", "/orgs/acme/repos", () => new Response("{}"));
+    await syncRepos(db, options({ url: page(1) })).catch(() => {});
+    expect(vi.getTimerCount(), "after a bad body").toBe(0);
   });
 
   it("gives up on a page that does not answer within timeoutMs", async () => {

@@ -123,7 +123,7 @@ export function parseLinkHeader(
   header: string | null | undefined,
   baseUrl: string,
 ): Record<string, string> {
-  const links: Record<string, string> = {};
+  const links = new Map<string, string>();
   const text = header ?? "";
   let at = 0;
   while (at < text.length) {
@@ -138,10 +138,10 @@ export function parseLinkHeader(
     }
     for (const rel of value.rel.split(/\s+/)) {
       const type = rel.toLowerCase();
-      if (type !== "" && !(type in links)) links[type] = url;
+      if (type !== "" && !links.has(type)) links.set(type, url);
     }
   }
-  return links;
+  return Object.fromEntries(links);
 }
 
 interface LinkValue {
@@ -231,20 +231,12 @@ function normaliseTimestamp(value: unknown): string | undefined {
   const match = TIMESTAMP.exec(value);
   if (!match) return undefined;
   const [, year, month, day, hour, minute, second] = match.map(Number) as number[];
-  // Date.parse("2024-02-30T…") quietly rolls over to March 1st: check the fields first.
-  const check = new Date(
-    Date.UTC(year as number, (month as number) - 1, day, hour, minute, second),
-  );
-  if (
-    check.getUTCFullYear() !== year ||
-    check.getUTCMonth() !== (month as number) - 1 ||
-    check.getUTCDate() !== day ||
-    check.getUTCHours() !== hour ||
-    check.getUTCMinutes() !== minute ||
-    check.getUTCSeconds() !== second
-  ) {
-    return undefined;
-  }
+  // Date rolls 2024-02-30 over to March 1st and 24:00 to the next day without a word: build the
+  // date from its fields and check that it prints back the same.
+  const check = new Date(0);
+  check.setUTCFullYear(year as number, (month as number) - 1, day);
+  check.setUTCHours(hour as number, minute, second);
+  if (check.toISOString().slice(0, 19) !== value.slice(0, 19)) return undefined;
   const offsetHours = Number(match[9] ?? 0);
   const offsetMinutes = Number(match[10] ?? 0);
   if (offsetHours > 23 || offsetMinutes > 59) return undefined;
