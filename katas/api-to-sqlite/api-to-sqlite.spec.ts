@@ -398,6 +398,13 @@ describe("step 2 — one record, one row", () => {
     });
   });
 
+  it("keeps an empty language as an empty string", () => {
+    expect(toRow(sampleRepo(7, { language: "" }))).toMatchObject({
+      ok: true,
+      row: { language: "" },
+    });
+  });
+
   it("accepts zero stars", () => {
     expect(toRow(sampleRepo(7, { stargazers_count: 0 }))).toMatchObject({
       ok: true,
@@ -934,6 +941,21 @@ describe("step 7 — failing half-way", () => {
     const second = await failedSync({ url: page(1) });
     expect(second.message).toBe(`GET ${page(1)} failed: 403 Must have admin rights`);
     expect(second.retryAt).toBeUndefined();
+  });
+
+  it("calls only a 403 or a 429 a rate limit", async () => {
+    github.service.failNext(
+      "GET",
+      "/orgs/acme/repos",
+      faults.status(
+        500,
+        { message: "Server Error" },
+        { "x-ratelimit-remaining": "0", "x-ratelimit-reset": "1796112000" },
+      ),
+    );
+    const error = await failedSync();
+    expect(error.message).toBe(`GET ${github.firstPage(100)} failed: 500 Server Error`);
+    expect(error.retryAt).toBeUndefined();
   });
 
   it("does not take a reset that is not a number for a rate limit", async () => {

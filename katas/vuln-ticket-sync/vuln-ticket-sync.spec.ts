@@ -708,6 +708,13 @@ describe("step 3 — the plan", () => {
     });
   });
 
+  it("does not update a done ticket whose findings are all fixed, even when it differs", () => {
+    const stale = issueFor("SEC-4", OPEN_A, "Done");
+    stale.fields.summary = "old summary";
+    stale.fields.priority = { name: "Low" };
+    expect(planSync([FIXED_A], [stale])).toEqual({ actions: [], unchanged: [KEY_A] });
+  });
+
   it("reopens a done ticket whose finding came back", () => {
     expect(planSync([OPEN_A], [issueFor("SEC-4", OPEN_A, "Done")])).toEqual({
       actions: [{ type: "reopen", key: KEY_A, issue: "SEC-4" }],
@@ -995,6 +1002,22 @@ describe("step 4 — the export", () => {
     ]);
   });
 
+  it("accepts a FINISHED that arrives exactly at the deadline", async () => {
+    tenable.findings = [sampleFinding({ pluginId: 1, asset: ASSET_A })];
+    tenable.script = {
+      steps: [
+        { status: "PROCESSING" },
+        { status: "PROCESSING" },
+        { status: "PROCESSING" },
+        { status: "PROCESSING" },
+        { status: "FINISHED" },
+      ],
+    };
+    const { findings } = await run(exportFindings({ ...config, exportTimeoutMs: 20_000 }));
+    expect(findings).toHaveLength(1);
+    expect(times(tenable.service.requestsTo("GET", /\/status$/)).at(-1)).toBe(20_000);
+  });
+
   it("waits ten minutes by default before giving up", async () => {
     tenable.script = { steps: [{ status: "QUEUED" }] };
     const error = await failure(exportFindings(config));
@@ -1191,6 +1214,14 @@ describe("step 5 — throttled, failing and refused", () => {
     );
     expect(Date.now() - NOW, "it must not have waited").toBe(0);
     expect(exportPosts()).toHaveLength(1);
+  });
+
+  it("says the attempts ran out when they did, however long the next wait would be", async () => {
+    tenable.service.failNext("POST", "/vulns/export", faults.tooManyRequests("120"));
+    const error = await failure(exportFindings({ ...config, retries: 0 }));
+    expect(error.message).toBe(
+      "Tenable POST /vulns/export failed: 429 Too Many Requests (after 1 attempts)",
+    );
   });
 
   it("does wait exactly maxRetryWaitMs", async () => {
