@@ -459,8 +459,8 @@ describe("step 2 — findings become tickets", () => {
 
     it("orders one port's protocols alphabetically, in lower case", () => {
       const [ticket] = desiredTickets([
-        finding({ port: { port: 53, protocol: "UDP" } }),
         finding({ port: { port: 53, protocol: "tcp" } }),
+        finding({ port: { port: 53, protocol: "UDP" } }),
         finding({ port: { port: 53, protocol: "SCTP" } }),
         finding({ port: { port: 22, protocol: "UDP" } }),
       ]);
@@ -1304,6 +1304,15 @@ describe("step 5 — throttled, failing and refused", () => {
     const error = await failure(exportFindings(wrong));
     expect(error).toBeInstanceOf(AuthError);
     expect(tenable.service.requests).toHaveLength(1);
+  });
+
+  it("names a GET refused with a 403 too", async () => {
+    tenable.findings = [sampleFinding({ pluginId: 1, asset: ASSET_A })];
+    tenable.service.failNext("GET", /\/chunks\/1$/, faults.status(403, { message: "Forbidden" }));
+    const error = await failure(exportFindings(config));
+    expect(error.message).toBe(
+      "Tenable denied permission (403) for GET /vulns/export/5d9a1f3e-0c4b-4e7a-9f21-000000000001/chunks/1",
+    );
   });
 
   it("stops at once on a 403, naming the request", async () => {

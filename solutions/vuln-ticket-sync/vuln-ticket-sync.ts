@@ -440,7 +440,7 @@ function tenableClient(config: SyncConfig, settings: Settings): Client {
   const { url, accessKey, secretKey } = config.tenable;
   return {
     service: "tenable",
-    baseUrl: url.replace(/\/+$/, ""),
+    baseUrl: url,
     headers: { "X-ApiKeys": `accessKey=${accessKey};secretKey=${secretKey}` },
     settings,
   };
@@ -451,7 +451,7 @@ function jiraClient(config: SyncConfig, settings: Settings): Client {
   const basic = Buffer.from(`${email}:${apiToken}`).toString("base64");
   return {
     service: "jira",
-    baseUrl: url.replace(/\/+$/, ""),
+    baseUrl: url,
     headers: { Authorization: `Basic ${basic}` },
     settings,
   };
