@@ -256,15 +256,52 @@ describe("step 1 — the Link header", () => {
     expect(parseLinkHeader(header, BASE)).toEqual({ next: "https://a.test/2" });
   });
 
+  it("skips past a whole quoted string, even one that hides a link", () => {
+    const header = 'junk "x, <https://evil.test/q>; rel=next, y", <https://a.test/2>; rel="next"';
+    expect(parseLinkHeader(header, BASE)).toEqual({ next: "https://a.test/2" });
+  });
+
+  it("skips past a whole <…>, even one that hides a link", () => {
+    const header =
+      "junk <https://evil.test/?a=1, <https://evil.test/b>; rel=next, x>, <https://a.test/2>; rel=next";
+    expect(parseLinkHeader(header, BASE)).toEqual({ next: "https://a.test/2" });
+  });
+
+  it("gives up on junk with a < that is never closed", () => {
+    expect(parseLinkHeader("junk <never closed, <https://a.test/2", BASE)).toEqual({});
+  });
+
   it("skips a link with something other than a parameter after the URI", () => {
     const header = '<https://a.test/1> rel="prev", <https://a.test/2>; rel="next"';
     expect(parseLinkHeader(header, BASE)).toEqual({ next: "https://a.test/2" });
+    const hidden = '<https://a.test/1> title; rel="prev", <https://a.test/2>; rel="next"';
+    expect(parseLinkHeader(hidden, BASE)).toEqual({ next: "https://a.test/2" });
+  });
+
+  it("skips a link with a parameter that has no name", () => {
+    const header = '<https://a.test/1>; ="x"; rel="prev", <https://a.test/2>; rel="next"';
+    expect(parseLinkHeader(header, BASE)).toEqual({ next: "https://a.test/2" });
+  });
+
+  it("reads a parameter without a value, or with an empty one, as empty", () => {
+    const header =
+      '<https://a.test/1>; rel, <https://a.test/2>; rel=, <https://a.test/3>; rel="next"';
+    expect(parseLinkHeader(header, BASE)).toEqual({ next: "https://a.test/3" });
+  });
+
+  it("reads a quoted string left open to the end, a final backslash as itself", () => {
+    expect(parseLinkHeader('<https://a.test/2>; rel="next', BASE)).toEqual({
+      next: "https://a.test/2",
+    });
+    expect(parseLinkHeader('<https://a.test/2>; rel="next\\', BASE)).toEqual({
+      "next\\": "https://a.test/2",
+    });
   });
 
   it("skips links without a rel, or whose URI cannot be resolved", () => {
     const header =
       '<https://a.test/1>; title="first", <http://[::1>; rel="prev", <https://a.test/2>; rel="next"';
-    expect(parseLinkHeader(header, BASE)).toEqual({ next: "https://a.test/2" });
+    expect(parseLinkHeader(header, BASE)).toStrictEqual({ next: "https://a.test/2" });
   });
 
   it("gives nothing for a URI that is never closed", () => {
@@ -611,6 +648,7 @@ describe("step 3 — the schema and one page", () => {
     github.repos = [sampleRepo(1)];
     const error = await failedSync({ token: "ghp_expired" });
     expect(error).toBeInstanceOf(SyncError);
+    expect(error.name).toBe("SyncError");
     expect(error.message).toBe(`GET ${github.firstPage(100)} failed: 401 Bad credentials`);
     expect(error.status).toBe(401);
     expect(ids()).toEqual([]);

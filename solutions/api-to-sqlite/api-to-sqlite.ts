@@ -123,8 +123,9 @@ export function parseLinkHeader(
   header: string | null | undefined,
   baseUrl: string,
 ): Record<string, string> {
+  if (!header) return {};
   const links = new Map<string, string>();
-  const text = header ?? "";
+  const text = header;
   let at = 0;
   while (at < text.length) {
     const value = readLinkValue(text, at);
@@ -136,7 +137,7 @@ export function parseLinkHeader(
     } catch {
       continue;
     }
-    for (const rel of value.rel.split(/\s+/)) {
+    for (const rel of value.rel.split(" ")) {
       const type = rel.toLowerCase();
       if (type !== "" && !links.has(type)) links.set(type, url);
     }
@@ -166,6 +167,7 @@ function readLinkValue(text: string, start: number): LinkValue {
     if (text[at] !== ";") return { end: skipPast(text, at) };
     at = skipSpace(text, at + 1);
     const name = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+/.exec(text.slice(at))?.[0] ?? "";
+    if (name === "") return { end: skipPast(text, at) }; // `; =x` is not a parameter
     at = skipSpace(text, at + name.length);
     let paramValue = "";
     if (text[at] === "=") {
@@ -198,7 +200,7 @@ function readQuoted(text: string, start: number): { value: string; end: number }
 }
 
 const skipSpace = (text: string, at: number) => {
-  while (at < text.length && (text[at] === " " || text[at] === "\t")) at++;
+  while (text[at] === " " || text[at] === "\t") at++;
   return at;
 };
 
@@ -252,11 +254,9 @@ export function toRow(raw: unknown): ParsedRecord {
   const validId = Number.isSafeInteger(id) && (id as number) > 0;
   if (!validId) errors.push("id: must be a positive integer");
 
-  const fullName = typeof raw.full_name === "string" ? raw.full_name.split("/") : [];
-  const [owner = "", name = ""] = fullName;
-  if (fullName.length !== 2 || owner === "" || name === "") {
-    errors.push('full_name: must be "owner/name"');
-  }
+  const fullName =
+    typeof raw.full_name === "string" ? /^([^/]+)\/([^/]+)$/.exec(raw.full_name) : null;
+  if (!fullName) errors.push('full_name: must be "owner/name"');
   for (const flag of ["private", "archived"] as const) {
     if (typeof raw[flag] !== "boolean") errors.push(`${flag}: must be true or false`);
   }
@@ -275,7 +275,7 @@ export function toRow(raw: unknown): ParsedRecord {
   if (!Array.isArray(topics) || !topics.every((topic) => typeof topic === "string")) {
     errors.push("topics: must be an array of strings");
   }
-  const pushedAt = raw.pushed_at === undefined || raw.pushed_at === null ? null : raw.pushed_at;
+  const pushedAt = raw.pushed_at ?? null;
   const pushed = pushedAt === null ? null : normaliseTimestamp(pushedAt);
   if (pushed === undefined) errors.push("pushed_at: must be an ISO 8601 timestamp or null");
   const updated = normaliseTimestamp(raw.updated_at);
@@ -286,8 +286,8 @@ export function toRow(raw: unknown): ParsedRecord {
     ok: true,
     row: {
       id: id as number,
-      owner,
-      name,
+      owner: (fullName as RegExpExecArray)[1] as string,
+      name: (fullName as RegExpExecArray)[2] as string,
       private: raw.private ? 1 : 0,
       archived: raw.archived ? 1 : 0,
       default_branch: raw.default_branch as string,
