@@ -267,6 +267,11 @@ describe("step 1 — the Link header", () => {
     expect(parseLinkHeader(header, BASE)).toEqual({ next: "https://a.test/2" });
   });
 
+  it("takes a quote inside <…> as part of the URI", () => {
+    const header = 'junk <a"> , <https://a.test/2>; rel=next, "b, <https://a.test/3>; rel="prev"';
+    expect(parseLinkHeader(header, BASE)).toEqual({ next: "https://a.test/2" });
+  });
+
   it("gives up on junk with a < that is never closed", () => {
     expect(parseLinkHeader("junk <never closed, <https://a.test/2", BASE)).toEqual({});
   });
@@ -382,6 +387,7 @@ describe("step 2 — one record, one row", () => {
     ["with two slashes", "acme/team/service"],
     ["empty", ""],
     ["a number", 42],
+    ["an array", ["acme/service-7"]],
   ])("refuses a full_name that is %s", (_what, fullName) => {
     expect(toRow(sampleRepo(7, { full_name: fullName }))).toEqual({
       ok: false,

@@ -166,7 +166,7 @@ function readLinkValue(text: string, start: number): LinkValue {
     if (text[at] === ",") return { ...result, end: at + 1 };
     if (text[at] !== ";") return { end: skipPast(text, at) };
     at = skipSpace(text, at + 1);
-    const name = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+/.exec(text.slice(at))?.[0] ?? "";
+    const name = tokenAt(text, at);
     if (name === "") return { end: skipPast(text, at) }; // `; =x` is not a parameter
     at = skipSpace(text, at + name.length);
     let paramValue = "";
@@ -177,7 +177,7 @@ function readLinkValue(text: string, start: number): LinkValue {
         paramValue = quoted.value;
         at = quoted.end;
       } else {
-        const token = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+/.exec(text.slice(at))?.[0] ?? "";
+        const token = tokenAt(text, at);
         paramValue = token;
         at += token.length;
       }
@@ -185,6 +185,15 @@ function readLinkValue(text: string, start: number): LinkValue {
     // Only the first rel of a link-value counts (RFC 8288, section 3.3).
     if (name.toLowerCase() === "rel" && result.rel === undefined) result.rel = paramValue;
   }
+}
+
+/** RFC 9110's token characters; sticky, so it matches at `lastIndex` or not at all. */
+const TOKEN = /[!#$%&'*+\-.^_`|~0-9A-Za-z]+/y;
+
+/** The token that starts at `at`, or "" when none does. */
+function tokenAt(text: string, at: number): string {
+  TOKEN.lastIndex = at;
+  return TOKEN.exec(text)?.[0] ?? "";
 }
 
 /** A quoted-string from the opening quote at `start`: backslash escapes one character. */
