@@ -188,6 +188,8 @@ describe("step 1 — reading Retry-After", () => {
     ["blanks", "   "],
     ["a fraction", "1.5"],
     ["a negative number", "-3"],
+    ["minus zero", "-0"],
+    ["a decimal point", "7.0"],
     ["a plus sign", "+5"],
     ["a unit", "5s"],
     ["an exponent", "1e3"],
@@ -437,6 +439,16 @@ describe("step 2 — findings become tickets", () => {
         `19506:${ASSET_C}`,
         `9062:${ASSET_A}`,
         `9062:${ASSET_C}`,
+      ]);
+    });
+
+    it("keeps the asset uuid as the scanner wrote it, upper case included", () => {
+      const upper = ASSET_A.toUpperCase();
+      const [ticket] = desiredTickets([finding({ asset: upper })]);
+      expect(ticket?.key, "the key holds the uuid as given").toBe(`142952:${upper}`);
+      expect(ticket?.labels, "the key label holds the uuid as given").toEqual([
+        "vuln-sync",
+        `vuln-142952-${upper}`,
       ]);
     });
 
@@ -778,6 +790,14 @@ describe("step 3 — the plan", () => {
     expect(planSync([OPEN_A], [labelled]).unchanged).toEqual([KEY_A]);
   });
 
+  it("reads a key label back as written, upper case included", () => {
+    const upper = ticket(7, ASSET_B.toUpperCase());
+    expect(planSync([upper], [issueFor("SEC-4", upper)]), "the ticket is found again").toEqual({
+      actions: [],
+      unchanged: [upper.key],
+    });
+  });
+
   it("ignores tickets without a key label", () => {
     const noKey = issueFor("SEC-4", OPEN_A);
     noKey.fields.labels = ["vuln-sync", "vuln-abc-x"];
@@ -908,6 +928,24 @@ describe("step 4 — the export", () => {
       findings.map((f) => f.plugin.id),
       "findings come in chunk-id order",
     ).toEqual([1, 2, 3]);
+  });
+
+  it("orders chunks by number, chunk 2 before chunk 10", async () => {
+    const count = 12;
+    const ids = Array.from({ length: count }, (_, i) => i + 1);
+    // One asset per chunk: chunk n holds plugin n.
+    tenable.findings = ids.map((id) =>
+      sampleFinding({
+        pluginId: id,
+        asset: `00000000-0000-4000-8000-${String(id).padStart(12, "0")}`,
+      }),
+    );
+    tenable.script = { assetsPerChunk: 1, chunkOrder: [...ids].reverse() };
+    const { findings } = await run(exportFindings(config));
+    expect(
+      findings.map((f) => f.plugin.id),
+      "findings come in ascending chunk-id order, compared as numbers",
+    ).toEqual(ids);
   });
 
   it("keeps the order of the findings inside a chunk", async () => {
@@ -1528,6 +1566,29 @@ describe("step 6 — the sync", () => {
     expect(jira.byKey(toReopen.key)?.status).toBe("Triage");
   });
 
+  it("reopens into a to-do status, even when an in-progress one is offered first", async () => {
+    jira.workflow = {
+      statuses: DEFAULT_WORKFLOW.statuses,
+      transitions: [
+        { id: "51", name: "Back to work", from: ["Done"], to: "In Progress" },
+        ...DEFAULT_WORKFLOW.transitions,
+      ],
+    };
+    const seeded = jira.seed({
+      summary: "x",
+      status: "Done",
+      labels: ["vuln-sync", `vuln-142952-${ASSET_A}`],
+    });
+    tenable.findings = [sampleFinding({ pluginId: 142952, asset: ASSET_A })];
+    const report = await run(syncVulnerabilities(config));
+    expect(report.reopened).toEqual([{ key: `142952:${ASSET_A}`, issue: seeded.key }]);
+    expect(
+      jira.service.requestsTo("POST", /\/transitions$/).map((r) => r.body),
+      "the first transition whose status category is new (Reopen), not In Progress",
+    ).toEqual([{ transition: { id: "41" } }]);
+    expect(jira.byKey(seeded.key)?.status).toBe("To Do");
+  });
+
   it("reports a ticket the workflow cannot close or reopen, and goes on", async () => {
     jira.workflow = {
       statuses: [
@@ -1852,6 +1913,62 @@ describe("step 7 — twice, and half-way", () => {
       "POST /rest/api/2/issue",
     );
     expect(jira.service.requestsTo("POST", "/rest/api/2/issue")).toHaveLength(2);
+  });
+
+  it("keeps the export's skipped items on the report of a 401 from the search", async () => {
+    tenable.rawChunks.set(
+      1,
+      JSON.stringify([null, sampleFinding({ pluginId: 1, asset: ASSET_A })]),
+    );
+    tenable.findings = [sampleFinding({ pluginId: 1, asset: ASSET_A })];
+    jira.service.failNext(
+      "POST",
+      "/rest/api/2/search/jql",
+      () => new Response("Client must be authenticated to access this resource.", { status: 401 }),
+    );
+    const error = (await failure(syncVulnerabilities(config))) as AuthError;
+    expect(error).toBeInstanceOf(AuthError);
+    expect(
+      error.report,
+      "the export had finished: its skipped items are part of the report",
+    ).toEqual({
+      created: [],
+      updated: [],
+      closed: [],
+      reopened: [],
+      unchanged: [],
+      failed: [],
+      skipped: [{ chunk: 1, index: 0, reason: "not an object" }],
+    });
+  });
+
+  it("keeps the skipped items and the unchanged keys on the report of a 401 mid-way", async () => {
+    mixedWorld();
+    // A fixed finding whose ticket is already done: nothing to do, so the plan lists it unchanged.
+    jira.seed({ summary: "x", status: "Done", labels: ["vuln-sync", `vuln-6-${ASSET_B}`] });
+    tenable.findings.push(sampleFinding({ pluginId: 6, asset: ASSET_B, state: "FIXED" }), {
+      ...sampleFinding({ pluginId: 8, asset: ASSET_B }),
+      state: null,
+    });
+    jira.service.failNext(
+      "POST",
+      "/rest/api/2/issue",
+      faults.none(),
+      () => new Response("Client must be authenticated to access this resource.", { status: 401 }),
+    );
+    const error = (await failure(syncVulnerabilities(config))) as AuthError;
+    expect(error).toBeInstanceOf(AuthError);
+    expect(
+      error.report.created.map((created) => created.key),
+      "the 401 came on the second create",
+    ).toEqual([`1:${ASSET_A}`]);
+    expect(error.report.unchanged, "the plan was made: its unchanged keys are reported").toEqual([
+      `6:${ASSET_B}`,
+    ]);
+    // One chunk, findings grouped by asset: ASSET_A's four, then ASSET_B's 5, 6 and 8.
+    expect(error.report.skipped, "the export had finished: its skipped items are reported").toEqual(
+      [{ chunk: 1, index: 6, reason: "unknown state null" }],
+    );
   });
 
   it("stops at once on a 403 from a transition, naming it", async () => {
