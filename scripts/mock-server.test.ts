@@ -1,0 +1,28 @@
+/**
+ * The shared msw server behaves like a real fetch where specs rely on it: cancelling an unread
+ * body settles (msw 2 alone hangs there, see fixtures/helpers/http.ts), and a body that is read
+ * still arrives whole.
+ */
+import { HttpResponse, http } from "msw";
+import { describe, expect, it } from "vitest";
+import { useMockServer } from "../fixtures/helpers/http";
+
+const URL = "https://api.example.test/v1/things";
+
+describe("useMockServer", () => {
+  const server = useMockServer();
+
+  it("lets code cancel an error body it will not read, as on a real fetch", async () => {
+    server.use(http.get(URL, () => HttpResponse.json({ message: "slow down" }, { status: 429 })));
+    const response = await fetch(URL);
+    const cancelled = response.body?.cancel().then(() => "settled");
+    const timeout = new Promise((resolve) => setTimeout(resolve, 2_000, "still pending"));
+    expect(await Promise.race([cancelled, timeout])).toBe("settled");
+  });
+
+  it("still hands over the whole body to code that reads it", async () => {
+    server.use(http.get(URL, () => HttpResponse.json({ items: [1, 2, 3] })));
+    const response = await fetch(URL);
+    expect(await response.json()).toEqual({ items: [1, 2, 3] });
+  });
+});
