@@ -1,3 +1,4 @@
+import { delay } from "msw";
 import initSqlJs, { type Database, type SqlJsStatic, type SqlValue } from "sql.js";
 import { afterEach, beforeAll, beforeEach, describe, expect, it, vi } from "vitest";
 import { faults } from "../../fixtures/helpers/fake-service";
@@ -237,6 +238,21 @@ describe("step 1 — the Link header", () => {
     });
   });
 
+  it("ends a token value at a space, so an unquoted rel=next last is skipped", () => {
+    const header = '<https://a.test/9>; rel=next last, <https://a.test/1>; rel="prev"';
+    expect(parseLinkHeader(header, BASE), 'quote it to list two types: rel="next last"').toEqual({
+      prev: "https://a.test/1",
+    });
+  });
+
+  it("ignores empty list elements: stray, leading and trailing commas", () => {
+    const header = ', <https://a.test/2>; rel=next,, \t,<https://a.test/9>; rel="last",';
+    expect(parseLinkHeader(header, BASE)).toEqual({
+      next: "https://a.test/2",
+      last: "https://a.test/9",
+    });
+  });
+
   it("ignores parameters without a value and parameters other than rel", () => {
     const header = '<https://a.test/2>; crossorigin; type="application/json"; rel="next"';
     expect(parseLinkHeader(header, BASE)).toEqual({ next: "https://a.test/2" });
@@ -329,6 +345,16 @@ describe("step 2 — one record, one row", () => {
     expect(parsed).toMatchObject({ ok: true, row: { topics: '["Backend","ci","go"]' } });
   });
 
+  it("sorts the topics by UTF-16 code units, not by locale", () => {
+    const parsed = toRow(
+      sampleRepo(7, { topics: ["terraform", "Go", "ci", "CI", "go", "zeta", "élan"] }),
+    );
+    expect(parsed, "capitals before lower case, é after z: what .sort() gives").toMatchObject({
+      ok: true,
+      row: { topics: '["CI","Go","ci","go","terraform","zeta","élan"]' },
+    });
+  });
+
   it.each([
     ["missing", undefined, "[]"],
     ["null", null, "[]"],
@@ -356,6 +382,13 @@ describe("step 2 — one record, one row", () => {
     ["2026-12-01T23:59:00+23:59", "2026-12-01T00:00:00.000Z"],
     ["2026-12-01T00:00:00-01:59", "2026-12-01T01:59:00.000Z"],
     ["0099-12-31T23:59:59Z", "0099-12-31T23:59:59.000Z"],
+    ["2000-02-29T00:00:00Z", "2000-02-29T00:00:00.000Z"],
+    ["2024-01-01T22:00:00-05:00", "2024-01-02T03:00:00.000Z"],
+    ["2024-01-02T01:00:00+02:00", "2024-01-01T23:00:00.000Z"],
+    ["2026-12-31T23:30:00-01:00", "2027-01-01T00:30:00.000Z"],
+    ["2024-03-01T00:30:00+01:00", "2024-02-29T23:30:00.000Z"],
+    ["2026-11-30T17:42:09.123999Z", "2026-11-30T17:42:09.123Z"],
+    ["2026-11-30T17:42:09.9999+01:00", "2026-11-30T16:42:09.999Z"],
   ])("stores the timestamp %s as %s", (value, stored) => {
     expect(toRow(sampleRepo(7, { updated_at: value, pushed_at: value }))).toMatchObject({
       ok: true,
@@ -441,6 +474,13 @@ describe("step 2 — one record, one row", () => {
     });
   });
 
+  it("takes a default_branch of spaces as it is: it is not empty", () => {
+    expect(toRow(sampleRepo(7, { default_branch: " " }))).toMatchObject({
+      ok: true,
+      row: { default_branch: " " },
+    });
+  });
+
   it("keeps an empty language as an empty string", () => {
     expect(toRow(sampleRepo(7, { language: "" }))).toMatchObject({
       ok: true,
@@ -470,6 +510,10 @@ describe("step 2 — one record, one row", () => {
     ["a word", "yesterday"],
     ["a day that does not exist", "2024-02-30T00:00:00Z"],
     ["February 29th of a common year", "2023-02-29T00:00:00Z"],
+    ["February 29th of 1900, not a leap year", "1900-02-29T00:00:00Z"],
+    ["February 29th of 2100, not a leap year", "2100-02-29T12:00:00+02:00"],
+    ["April 31st", "2024-04-31T00:00:00Z"],
+    ["a fraction point without digits", "2024-01-02T03:04:05.Z"],
     ["month 13", "2024-13-01T00:00:00Z"],
     ["month 0", "2024-00-10T00:00:00Z"],
     ["day 0", "2024-01-00T00:00:00Z"],
@@ -554,6 +598,7 @@ describe("step 2 — one record, one row", () => {
     ["an array", [sampleRepo(7)]],
     ["a string", "acme/service-7"],
     ["a number", 7],
+    ["a boolean", true],
   ])("refuses a record that is %s", (_what, raw) => {
     expect(toRow(raw)).toEqual({ ok: false, id: null, errors: ["record: must be an object"] });
   });
@@ -650,6 +695,17 @@ describe("step 3 — the schema and one page", () => {
     ]);
   });
 
+  it("names the first page by its URL as new URL(url).href writes it", async () => {
+    const error = await failedSync({
+      url: "HTTPS://API.GitHub.TEST:443/orgs/acme/repos?per_page=100",
+      token: "ghp_expired",
+    });
+    expect(error.message).toBe(
+      "GET https://api.github.test/orgs/acme/repos?per_page=100 failed: 401 Bad credentials",
+    );
+    expect(error.url).toBe("https://api.github.test/orgs/acme/repos?per_page=100");
+  });
+
   it("rejects wrong credentials with a SyncError and stores nothing", async () => {
     github.repos = [sampleRepo(1)];
     const error = await failedSync({ token: "ghp_expired" });
@@ -721,6 +777,41 @@ describe("step 4 — every page", () => {
     expect(error.report).toMatchObject({ pages: 2, inserted: 2 });
     expect(ids()).toEqual([1, 2]);
     expect(github.service.requests).toHaveLength(2);
+  });
+
+  it.each([
+    ["the first page", 0],
+    ["the second page", 2],
+  ])("refuses a loop back to %s, not only to the page itself", async (_what, target) => {
+    github.pages = [[sampleRepo(1)], [sampleRepo(2)], [sampleRepo(3)]];
+    const first = github.firstPage(1);
+    // Page 3 links back; after a few turns the fake stops linking, so a missed loop ends too.
+    github.link = ({ page, pageUrl }) => {
+      if (github.service.requests.length > 6) return null;
+      if (page < 3) return `<${pageUrl(page + 1)}>; rel="next"`;
+      return `<${target === 0 ? first : pageUrl(target)}>; rel="next"`;
+    };
+    const loopsTo = target === 0 ? first : `${GITHUB_URL}/orgs/acme/repos?per_page=1&page=2`;
+    const error = await failedSync({ url: first });
+    expect(error.message).toBe(`pagination loops back to ${loopsTo}`);
+    expect(error.report).toMatchObject({ pages: 3, inserted: 3 });
+    expect(github.service.requests, "the page already fetched is not requested again").toHaveLength(
+      3,
+    );
+  });
+
+  it("takes a link that differs only by its #fragment for the same page", async () => {
+    github.pages = [[sampleRepo(1)], [sampleRepo(2)]];
+    const second = `${GITHUB_URL}/orgs/acme/repos?per_page=1&page=2`;
+    github.link = ({ page }) =>
+      github.service.requests.length > 4 ? null : `<${second}#from-${page}>; rel="next"`;
+    const error = await failedSync({ url: github.firstPage(1) });
+    const again = `${second}#from-2`;
+    expect(error.message).toBe(`pagination loops back to ${again}`);
+    expect(error.url).toBe(again);
+    expect(github.service.requests, "the fragment is never sent: it is the same page").toHaveLength(
+      2,
+    );
   });
 
   it.each([
@@ -833,6 +924,31 @@ describe("step 5 — idempotent", () => {
     expect(report).toMatchObject({ fetched: 4, inserted: 3, updated: 1, unchanged: 0 });
     expect(query("SELECT stars FROM repos WHERE id = 2")).toEqual([{ stars: 20 }]);
     expect(writes()).toEqual(["insert 1", "insert 2", "update 2", "insert 3"]);
+  });
+
+  it("counts an identical second copy in the same page as unchanged", async () => {
+    github.repos = [sampleRepo(1), sampleRepo(2), sampleRepo(1)];
+    const writes = auditWrites_afterSchema();
+    const report = await sync();
+    expect(report).toMatchObject({ fetched: 3, inserted: 2, updated: 0, unchanged: 1 });
+    expect(writes(), "the copy is compared with the row the first one wrote").toEqual([
+      "insert 1",
+      "insert 2",
+    ]);
+  });
+
+  it("compares a second copy with the row as the first copy left it, not as it was", async () => {
+    github.repos = [sampleRepo(1)];
+    await sync();
+    github.repos = [sampleRepo(1, { stargazers_count: 20 }), sampleRepo(1)];
+    const writes = auditWrites();
+    const report = await sync();
+    expect(report, "12 → 20 is an update, and 20 → 12 is another").toMatchObject({
+      updated: 2,
+      unchanged: 0,
+    });
+    expect(writes()).toEqual(["update 1", "update 1"]);
+    expect(query("SELECT stars FROM repos")).toEqual([{ stars: 12 }]);
   });
 });
 
@@ -1002,19 +1118,49 @@ describe("step 7 — failing half-way", () => {
     expect(error.retryAt).toBeUndefined();
   });
 
-  it("does not take a reset that is not a number for a rate limit", async () => {
+  it.each([
+    ["a word", "soon"],
+    ["empty", ""],
+    ["a fraction", "1796112000.5"],
+    ["hexadecimal", "0x6B0E5B80"],
+    ["negative", "-1"],
+  ])("does not take a reset that is %s for a rate limit", async (_what, reset) => {
     github.service.failNext(
       "GET",
       "/orgs/acme/repos",
       faults.status(
         429,
         { message: "Too many requests" },
-        { "x-ratelimit-remaining": "0", "x-ratelimit-reset": "soon" },
+        { "x-ratelimit-remaining": "0", "x-ratelimit-reset": reset },
       ),
     );
     const error = await failedSync();
     expect(error.message).toBe(`GET ${github.firstPage(100)} failed: 429 Too many requests`);
     expect(error.retryAt).toBeUndefined();
+  });
+
+  it.each([
+    ["empty", ""],
+    ["a number", 42],
+    ["null", null],
+    ["an object", { text: "Server Error" }],
+  ])("uses the status text when the body's message is %s", async (_what, message) => {
+    github.service.failNext("GET", "/orgs/acme/repos", () =>
+      Response.json({ message }, { status: 500, statusText: "Internal Server Error" }),
+    );
+    const error = await failedSync();
+    expect(error.message).toBe(`GET ${github.firstPage(100)} failed: 500 Internal Server Error`);
+  });
+
+  it("gives the status alone when there is neither a message nor a status text", async () => {
+    github.service.failNext(
+      "GET",
+      "/orgs/acme/repos",
+      () => new Response("<html>502</html>", { status: 502, statusText: "" }),
+    );
+    const error = await failedSync();
+    expect(error.message, "no trailing space").toBe(`GET ${github.firstPage(100)} failed: 502`);
+    expect(error.status).toBe(502);
   });
 
   it("uses the status text for a JSON error body without a message", async () => {
@@ -1041,6 +1187,12 @@ describe("step 7 — failing half-way", () => {
     github.service.failNext("GET", "/orgs/acme/repos", () => new Response("{}"));
     await syncRepos(db, options({ url: page(1) })).catch(() => {});
     expect(vi.getTimerCount(), "after a bad body").toBe(0);
+    github.service.failNext("GET", "/orgs/acme/repos", faults.none(), faults.networkError());
+    const dropped = await syncRepos(db, options({ url: page(1) })).catch(
+      (caught: unknown) => caught,
+    );
+    expect(dropped, "the connection drops on page 2").toBeInstanceOf(SyncError);
+    expect(vi.getTimerCount(), "after a connection that dropped").toBe(0);
   });
 
   it("gives up on a page that does not answer within timeoutMs", async () => {
@@ -1063,6 +1215,22 @@ describe("step 7 — failing half-way", () => {
     expect((error as SyncError).message).toBe(`GET ${page(2)} timed out after 5000 ms`);
     expect((error as SyncError).report).toMatchObject({ pages: 1, inserted: 2 });
     expect(ids()).toEqual([1, 2]);
+  });
+
+  it("gives each page its own timeoutMs, not the whole run", async () => {
+    const slow = async () => {
+      await delay(2500);
+      return undefined; // then the fake answers
+    };
+    github.service.failNext("GET", "/orgs/acme/repos", slow, slow, slow);
+    const done = syncRepos(db, options({ url: page(1), timeoutMs: 3000 }));
+    done.catch(() => {});
+    for (let turn = 0; turn < 3; turn++) await vi.advanceTimersByTimeAsync(2500);
+    const report = await done;
+    expect(report, "three pages of 2.5 s each, each within 3 s").toMatchObject({
+      pages: 3,
+      inserted: 5,
+    });
   });
 
   it("waits 10 seconds by default", async () => {
@@ -1173,10 +1341,20 @@ describe("step 7 — failing half-way", () => {
     expect(writes()).toEqual(["insert 5"]);
   });
 
-  it.each([0, -1, Number.NaN, Number.POSITIVE_INFINITY])(
-    "refuses timeoutMs = %s before doing anything",
+  it("takes a timeoutMs given as undefined for the default", async () => {
+    github.service.failNext("GET", "/orgs/acme/repos", faults.hang());
+    const done = syncRepos(db, options({ timeoutMs: undefined }));
+    done.catch(() => {});
+    await vi.advanceTimersByTimeAsync(10_000);
+    await expect(done).rejects.toThrow(`GET ${github.firstPage(100)} timed out after 10000 ms`);
+  });
+
+  it.each([0, -1, -0, Number.NaN, Number.POSITIVE_INFINITY, null, "5000"])(
+    "refuses timeoutMs = %j before doing anything",
     async (timeoutMs) => {
-      const error = await syncRepos(db, options({ timeoutMs })).catch((caught: unknown) => caught);
+      const error = await syncRepos(db, options({ timeoutMs: timeoutMs as number })).catch(
+        (caught: unknown) => caught,
+      );
       expect(error).toBeInstanceOf(RangeError);
       expect((error as Error).message).toContain("timeoutMs");
       expect(github.service.requests).toHaveLength(0);
@@ -1194,4 +1372,20 @@ describe("step 7 — failing half-way", () => {
       expect(tableExists()).toBe(false);
     },
   );
+
+  it("checks timeoutMs before url: with both wrong, the RangeError", async () => {
+    const error = await syncRepos(db, options({ timeoutMs: 0, url: "not a url" })).catch(
+      (caught: unknown) => caught,
+    );
+    expect(error).toBeInstanceOf(RangeError);
+    expect((error as Error).message).toContain("timeoutMs");
+  });
+
+  it("rejects the promise for a bad option, never throwing at the call", async () => {
+    let done: Promise<SyncReport> | undefined;
+    expect(() => {
+      done = syncRepos(db, options({ url: "not a url" }));
+    }, "syncRepos is async: it returns a promise that rejects").not.toThrow();
+    await expect(done).rejects.toBeInstanceOf(TypeError);
+  });
 });

@@ -359,7 +359,8 @@ interface Page {
 
 /** Reads every page and stores it, one transaction per page. */
 export async function syncRepos(db: Database, options: SyncOptions): Promise<SyncReport> {
-  const timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
+  // Only a missing timeoutMs means the default: null is a mistake, not "nothing given".
+  const timeoutMs = options.timeoutMs === undefined ? DEFAULT_TIMEOUT_MS : options.timeoutMs;
   if (!Number.isFinite(timeoutMs) || timeoutMs <= 0) {
     throw new RangeError(`timeoutMs must be a finite number above 0, got ${timeoutMs}`);
   }
@@ -376,7 +377,7 @@ export async function syncRepos(db: Database, options: SyncOptions): Promise<Syn
   let url: string | undefined = first.href;
   try {
     while (url !== undefined) {
-      seen.add(url);
+      seen.add(withoutFragment(url));
       const page = await fetchPage(url, options.token, timeoutMs);
       storePage(db, url, report.pages + 1, page.records, report);
       url = page.next;
@@ -385,7 +386,8 @@ export async function syncRepos(db: Database, options: SyncOptions): Promise<Syn
         if (new URL(url).origin !== first.origin) {
           throw new SyncError(`next link leaves ${first.origin}: ${url}`, url);
         }
-        if (seen.has(url)) throw new SyncError(`pagination loops back to ${url}`, url);
+        if (seen.has(withoutFragment(url)))
+          throw new SyncError(`pagination loops back to ${url}`, url);
       }
     }
     return report;
@@ -393,6 +395,13 @@ export async function syncRepos(db: Database, options: SyncOptions): Promise<Syn
     if (error instanceof SyncError) error.report = report;
     throw error;
   }
+}
+
+/** The page a URL names: the fragment is never sent, so `?page=2#top` is the page `?page=2`. */
+function withoutFragment(url: string): string {
+  const page = new URL(url);
+  page.hash = "";
+  return page.href;
 }
 
 async function fetchPage(url: string, token: string, timeoutMs: number): Promise<Page> {
@@ -438,19 +447,19 @@ function httpFailure(url: string, response: Response, text: string): SyncError {
   let message = response.statusText;
   try {
     const body = JSON.parse(text) as { message?: unknown };
-    if (typeof body.message === "string") message = body.message;
+    if (typeof body.message === "string" && body.message !== "") message = body.message;
   } catch {
     // not JSON: keep the status text
   }
   const { status, headers } = response;
-  const reset = Number(headers.get("x-ratelimit-reset"));
+  // Epoch seconds, digits only: Number() would read "" as 0 (1970) and "0x10" as 16.
+  const reset = headers.get("x-ratelimit-reset") ?? "";
   if (
     (status === 403 || status === 429) &&
     headers.get("x-ratelimit-remaining") === "0" &&
-    Number.isFinite(reset) &&
-    headers.get("x-ratelimit-reset") !== null
+    /^\d+$/.test(reset)
   ) {
-    const retryAt = new Date(reset * 1000);
+    const retryAt = new Date(Number(reset) * 1000);
     return new SyncError(
       `GET ${url} failed: ${status} rate limited until ${retryAt.toISOString()}`,
       url,
@@ -458,7 +467,9 @@ function httpFailure(url: string, response: Response, text: string): SyncError {
       retryAt,
     );
   }
-  return new SyncError(`GET ${url} failed: ${status} ${message}`, url, status);
+  // HTTP/2 has no reason phrase: with no message and no status text, the status alone.
+  const detail = message === "" ? "" : ` ${message}`;
+  return new SyncError(`GET ${url} failed: ${status}${detail}`, url, status);
 }
 
 /** One transaction: every good record of the page, or none of them. */
