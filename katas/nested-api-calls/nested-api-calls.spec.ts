@@ -129,6 +129,17 @@ const text =
   (value: string, contentType = "text/html") =>
   () =>
     new HttpResponse(value, { status: 200, headers: { "Content-Type": contentType } });
+/** A `code` answer whose connection drops while its body is read: `response.text()` rejects. */
+const cutOff = (code: number) => () =>
+  new HttpResponse(
+    new ReadableStream({
+      start(controller) {
+        controller.enqueue(new TextEncoder().encode('{"count": 3, "next": null, "resu'));
+        controller.error(new TypeError("terminated: other side closed"));
+      },
+    }),
+    { status: code, headers: { "Content-Type": "application/json" } },
+  );
 
 /** A small portal: two users; ada owns two services, grace one. */
 const smallPortal = (): Portal => ({
@@ -433,6 +444,19 @@ describe("step 3 — gone: 404 skips", () => {
     ]);
   });
 
+  it("judges a 404 by its status alone, even when its body is cut off", async () => {
+    servePortal(smallPortal());
+    answerInTurn(metricsUrl(12), cutOff(404));
+    const report = await collect();
+    expect(sentTo(metricsUrl(12)), "a 404 is not retried, whatever its body").toBe(1);
+    expect(problemFor(report, "detail", 12)).toMatchObject({
+      outcome: "skipped",
+      reason: "not-found",
+      status: 404,
+      attempts: 1,
+    });
+  });
+
   it("does not retry a 404: one request, and no wait left behind", async () => {
     servePortal(smallPortal());
     answerInTurn(detailsUrl(2), jsonError(404));
@@ -514,19 +538,22 @@ describe("step 4 — retrying 5xx and network errors", () => {
     expect(report.problems).toEqual([]);
   });
 
-  it.each([400, 401, 403, 409, 422, 499])("fails a %i at once, without retrying", async (code) => {
-    servePortal(smallPortal());
-    answerInTurn(metricsUrl(12), status(code));
-    const report = await collect();
-    expect(sentTo(metricsUrl(12)), `a ${code} will not change on a retry`).toBe(1);
-    expect(problemFor(report, "detail", 12)).toMatchObject({
-      outcome: "failed",
-      reason: "http-status",
-      status: code,
-      attempts: 1,
-    });
-    expect(report.counts.details).toEqual({ fetched: 2, skipped: 0, failed: 1 });
-  });
+  it.each([400, 401, 403, 405, 409, 410, 422, 499])(
+    "fails a %i at once, without retrying",
+    async (code) => {
+      servePortal(smallPortal());
+      answerInTurn(metricsUrl(12), status(code));
+      const report = await collect();
+      expect(sentTo(metricsUrl(12)), `a ${code} will not change on a retry`).toBe(1);
+      expect(problemFor(report, "detail", 12)).toMatchObject({
+        outcome: "failed",
+        reason: "http-status",
+        status: code,
+        attempts: 1,
+      });
+      expect(report.counts.details).toEqual({ fetched: 2, skipped: 0, failed: 1 });
+    },
+  );
 
   it("retries a dropped connection (fetch rejects) and uses the answer that follows", async () => {
     servePortal(smallPortal());
@@ -554,6 +581,42 @@ describe("step 4 — retrying 5xx and network errors", () => {
       attempts: 4,
       message: expect.stringMatching(/\S/),
     });
+  });
+
+  it("retries a 2xx whose body is cut off, like no answer, and uses the answer that follows", async () => {
+    servePortal(smallPortal());
+    answerInTurn(
+      detailsUrl(2),
+      cutOff(200),
+      body({ count: 1, next: null, previous: null, results: [detail(21, "search")] }),
+    );
+    const report = await collect();
+    expect(sentTo(detailsUrl(2)), "a body cut off halfway is retried").toBe(2);
+    expect(report.problems).toEqual([]);
+    expect(report.users[1]?.details.map((entry) => entry.detail.id)).toEqual([21]);
+  });
+
+  it("reports a 2xx whose body is always cut off as failed, network, with no status", async () => {
+    servePortal(smallPortal());
+    answerInTurn(detailsUrl(2), cutOff(200));
+    const report = await collect();
+    expect(problemFor(report, "user", 2)).toMatchObject({
+      url: detailsUrl(2),
+      outcome: "failed",
+      reason: "network",
+      status: null,
+      attempts: 4,
+    });
+  });
+
+  it("judges a 503 by its status alone, even when its body is cut off", async () => {
+    servePortal(smallPortal());
+    answerInTurn(metricsUrl(12), cutOff(503));
+    const report = await collect();
+    expect(
+      problemFor(report, "detail", 12),
+      "the status decides first: http-status 503, not network",
+    ).toMatchObject({ outcome: "failed", reason: "http-status", status: 503, attempts: 4 });
   });
 
   it.each([0, 1, 5])(
@@ -685,6 +748,8 @@ describe("step 5 — bodies that are not what they claim", () => {
   it.each([
     ["the body is an array", [goodItem], "(body)"],
     ["the body is null", null, "(body)"],
+    ["the body is a number", 42, "(body)"],
+    ["the body is a string", "page 1", "(body)"],
     ["results is missing", { count: 1, next: null, previous: null }, "results"],
     [
       "results is an object",
@@ -697,6 +762,11 @@ describe("step 5 — bodies that are not what they claim", () => {
       "an item is a string",
       { count: 1, next: null, previous: null, results: ["11"] },
       "results[0]",
+    ],
+    [
+      "an item is an array",
+      { count: 1, next: null, previous: null, results: [goodItem, [11, "api"]] },
+      "results[1]",
     ],
     [
       "an id is a string",
@@ -769,6 +839,138 @@ describe("step 5 — bodies that are not what they claim", () => {
     expect(outcome.error).toBeInstanceOf(FetchError);
     expect(outcome.error).toMatchObject({ reason: "invalid-shape", status: 200, url: USERS });
     expect(urlsSent()).toEqual([USERS]);
+  });
+
+  it.each([
+    [
+      "results is an object and next a number",
+      { count: 1, next: 2, previous: null, results: { 0: goodItem } },
+      "results",
+      "next",
+    ],
+    [
+      "next is a number and results[2].service is null",
+      {
+        count: 3,
+        next: 42,
+        previous: null,
+        results: [goodItem, goodItem, { id: 13, service: null }],
+      },
+      "results[2].service",
+      "next",
+    ],
+    [
+      "results[0].service is missing and results[1].id is a string",
+      { count: 2, next: null, previous: null, results: [{ id: 11 }, { id: "12", service: "b" }] },
+      "results[0].service",
+      "results[1].id",
+    ],
+    [
+      "the id is a string and the service a number",
+      { count: 1, next: null, previous: null, results: [{ id: "11", service: 5 }] },
+      "results[0].id",
+      "results[0].service",
+    ],
+  ])(
+    "names the first wrong field in the README's order when %s",
+    async (_label, value, path, later) => {
+      servePortal(smallPortal());
+      answerInTurn(detailsUrl(1), body(value));
+      const report = await collect();
+      const problem = problemFor(report, "user", 1);
+      expect(problem).toMatchObject({ outcome: "skipped", reason: "invalid-shape" });
+      expect(problem?.message, `${path} is checked before ${later}`).toContain(`${path}:`);
+      expect(problem?.message, `only the first wrong field is named, not ${later}`).not.toContain(
+        `${later}:`,
+      );
+    },
+  );
+
+  it("names a metric's name before its value when both are wrong", async () => {
+    servePortal(smallPortal());
+    answerInTurn(
+      metricsUrl(12),
+      body({ count: 1, next: null, previous: null, results: [{ name: 7, value: "0.25" }] }),
+    );
+    const report = await collect();
+    const message = problemFor(report, "detail", 12)?.message;
+    expect(message).toContain("results[0].name:");
+    expect(message, "only the first wrong field is named").not.toContain("results[0].value:");
+  });
+
+  it.each([
+    [
+      "an id beyond 2^53 - 1 (JSON.parse rounds it)",
+      "user",
+      1,
+      '{"count": 1, "next": null, "previous": null, "results": [{"id": 9007199254740993, "service": "api"}]}',
+      "results[0].id",
+    ],
+    [
+      "a value of 1e999 (Infinity once parsed)",
+      "detail",
+      12,
+      '{"count": 2, "next": null, "previous": null, "results": [{"name": "a", "value": 1}, {"name": "b", "value": 1e999}]}',
+      "results[1].value",
+    ],
+    [
+      "a value of -1e999 (-Infinity once parsed)",
+      "detail",
+      12,
+      '{"count": 1, "next": null, "previous": null, "results": [{"name": "a", "value": -1e999}]}',
+      "results[0].value",
+    ],
+  ] as const)("skips a page with %s, naming the field", async (_label, level, id, json, path) => {
+    servePortal(smallPortal());
+    answerInTurn(
+      level === "user" ? detailsUrl(id) : metricsUrl(id),
+      text(json, "application/json"),
+    );
+    const report = await collect();
+    const problem = problemFor(report, level, id);
+    expect(problem).toMatchObject({ outcome: "skipped", reason: "invalid-shape", attempts: 1 });
+    expect(problem?.message).toContain(`${path}:`);
+  });
+
+  it('skips a page whose next is "" (the page itself) after one request, instead of looping', async () => {
+    servePortal(smallPortal());
+    answerInTurn(
+      metricsUrl(11),
+      body({ count: 1, next: "", previous: null, results: [metric("a", 1)] }),
+      jsonError(404), // a walk that follows "" gets this instead, and ends
+    );
+    const report = await collect();
+    expect(sentTo(metricsUrl(11)), "the page is not requested again").toBe(1);
+    const problem = problemFor(report, "detail", 11);
+    expect(problem).toMatchObject({
+      url: metricsUrl(11),
+      outcome: "skipped",
+      reason: "invalid-shape",
+      status: 200,
+      attempts: 1,
+    });
+    expect(problem?.message).toContain("next:");
+  });
+
+  it("skips a page whose next leads back to an earlier page of the listing", async () => {
+    servePortal(smallPortal());
+    const page2 = `${metricsUrl(11)}?page=2`;
+    answerInTurn(
+      metricsUrl(11),
+      body({ count: 2, next: page2, previous: null, results: [metric("a", 1)] }),
+      jsonError(404), // a walk that goes back to page 1 gets this instead, and ends
+    );
+    answerInTurn(
+      page2,
+      body({ count: 2, next: metricsUrl(11), previous: metricsUrl(11), results: [metric("b", 2)] }),
+    );
+    const report = await collect();
+    expect(sentTo(metricsUrl(11)), "page 1 is not requested again").toBe(1);
+    expect(sentTo(page2)).toBe(1);
+    const problem = problemFor(report, "detail", 11);
+    expect(problem).toMatchObject({ url: page2, reason: "invalid-shape", attempts: 1 });
+    expect(problem?.message).toContain("next:");
+    expect(report.users[0]?.details.map((entry) => entry.detail.id)).toEqual([12]);
   });
 
   it("skips a page whose next is not a URL", async () => {
@@ -905,6 +1107,7 @@ describe("step 6 — a failed upstream stops its dependants", () => {
       expect(outcome.error).toBeInstanceOf(Error);
       expect(outcome.error).toMatchObject({ name: "FetchError", url: USERS, ...expected });
       expect((outcome.error as Error).message).toContain(USERS);
+      expect((outcome.error as Error).message, "the message is one line").not.toMatch(/[\r\n]/);
       expect(
         urlsSent().every((url) => url === USERS),
         "no details may be requested",
@@ -1023,6 +1226,36 @@ describe("step 7 — bounded concurrency, the API's order", () => {
     expect(
       urlsSent().filter((url) => url.includes("/details/") && !url.includes("/metrics/")),
     ).toEqual([detailsUrl(1), `${detailsUrl(1)}?page=2`, detailsUrl(2)]);
+  });
+
+  it("gives a details slot back before that user's metrics are requested", async () => {
+    servePortal({
+      users: [[user(1, "ada"), user(2, "grace")]],
+      details: { 1: [[detail(11, "a")]], 2: [[detail(21, "b")]] },
+    });
+    const events: string[] = [];
+    const onStart = ({ request }: { request: Request }) => events.push(`start ${request.url}`);
+    const onAnswered = ({ request }: { request: Request }) => events.push(`end ${request.url}`);
+    server.events.on("request:start", onStart);
+    server.events.on("response:mocked", onAnswered);
+    listenersToRemove.push(() => {
+      server.events.removeListener("request:start", onStart);
+      server.events.removeListener("response:mocked", onAnswered);
+    });
+    server.use(
+      http.get(metricsUrl(11), async () => {
+        await delay(50);
+        return undefined;
+      }),
+    );
+    await collect({ detailsConcurrency: 1 });
+    const user2Details = events.indexOf(`start ${detailsUrl(2)}`);
+    const user1Metrics = events.indexOf(`end ${metricsUrl(11)}`);
+    expect(user2Details, "user 2's details are requested").toBeGreaterThanOrEqual(0);
+    expect(
+      user2Details,
+      "user 2's details are requested while user 1's metrics are on their way",
+    ).toBeLessThan(user1Metrics);
   });
 
   it("keeps users, details and metrics in the API's order when the answers come back reversed", async () => {

@@ -100,7 +100,8 @@ export class FetchError extends Error {
     attempts: number;
     message: string;
   }) {
-    // TODO: a message that names failure.url, then copy the four fields.
+    // TODO: give super() a one-line message that contains failure.url (the four fields below are
+    // already copied for you), then delete the throw at the end of this constructor.
     super("TODO: implement FetchError");
     this.url = failure.url;
     this.reason = failure.reason;

@@ -142,14 +142,17 @@ function record(value: unknown, path: string): Fields {
 
 function integer(fields: Fields, key: string, path: string): number {
   const value = fields[key];
-  // Number.isInteger is false for anything that is not a number: "7", null, 7.5, NaN.
-  if (!Number.isInteger(value)) throw new ShapeError(`${path}.${key}`, "an integer", value);
+  // False for anything that is not a number ("7", null, 7.5, NaN), and for an integer beyond
+  // 2^53 - 1: JSON.parse has already rounded it, so it no longer names the item it was.
+  if (!Number.isSafeInteger(value)) throw new ShapeError(`${path}.${key}`, "an integer", value);
   return value as number;
 }
 
 function number(fields: Fields, key: string, path: string): number {
   const value = fields[key];
-  if (typeof value !== "number") throw new ShapeError(`${path}.${key}`, "a number", value);
+  // JSON has no Infinity, but JSON.parse turns 1e999 into one: a value no report can carry.
+  if (typeof value !== "number" || !Number.isFinite(value))
+    throw new ShapeError(`${path}.${key}`, "a finite number", value);
   return value;
 }
 
@@ -162,15 +165,17 @@ function string(fields: Fields, key: string, path: string): string {
 function pageParser<T>(readItem: (fields: Fields, path: string) => T): PageParser<T> {
   return (body) => {
     try {
+      // The README's order: the body, `results`, each item in turn (its fields in the order of
+      // its type), and only then `next`.
       const page = record(body, "(body)");
       const { results, next } = page;
       if (!Array.isArray(results)) throw new ShapeError("results", "an array", results);
-      if (next !== null && typeof next !== "string")
-        throw new ShapeError("next", "a URL or null", next);
       const items = results.map((item, index) => {
         const path = `results[${index}]`;
         return readItem(record(item, path), path);
       });
+      if (next !== null && typeof next !== "string")
+        throw new ShapeError("next", "a URL or null", next);
       return { page: { results: items, next } };
     } catch (error) {
       if (error instanceof ShapeError) return { problem: error.message };
@@ -242,27 +247,38 @@ class PageFailure extends Error {
   }
 }
 
-async function requestPage<T>(url: string, parse: PageParser<T>): Promise<Page<T>> {
+async function requestPage<T>(
+  url: string,
+  parse: PageParser<T>,
+  read: ReadonlySet<string>,
+): Promise<Page<T>> {
   let response: Response;
-  let text: string;
   try {
     response = await fetch(url, { headers: { accept: "application/json" } });
-    text = await response.text();
   } catch (error) {
     // fetch rejects (a TypeError) only when no HTTP answer came: refused, reset, DNS…
-    const message = `no response: ${(error as Error).message}`;
-    throw new PageFailure({ outcome: "failed", reason: "network", status: null, message }, true);
+    throw noAnswer(`no response: ${(error as Error).message}`);
   }
   const { status } = response;
-  if (status === 404) {
-    const message = "404 Not Found: the item is gone";
-    throw new PageFailure({ outcome: "skipped", reason: "not-found", status, message }, false);
-  }
   if (!response.ok) {
+    // The status says it all: the body of an error page is not read. Cancelling it frees the
+    // connection; the promise is not awaited (it need not settle, and msw's never does).
+    response.body?.cancel().catch(() => {});
+    if (status === 404) {
+      const message = "404 Not Found: the item is gone";
+      throw new PageFailure({ outcome: "skipped", reason: "not-found", status, message }, false);
+    }
     // A 5xx or a 429 may go away on its own; any other status will not.
     const retryable = status >= 500 || status === 429;
     const message = `HTTP ${status}`;
     throw new PageFailure({ outcome: "failed", reason: "http-status", status, message }, retryable);
+  }
+  let text: string;
+  try {
+    text = await response.text();
+  } catch (error) {
+    // The connection dropped halfway through the body: no whole answer came, as if none had.
+    throw noAnswer(`the body was cut off: ${(error as Error).message}`);
   }
   let body: unknown;
   try {
@@ -273,13 +289,21 @@ async function requestPage<T>(url: string, parse: PageParser<T>): Promise<Page<T
   }
   const parsed = parse(body);
   if ("problem" in parsed) throw invalidShape(parsed.problem, status);
-  const next = resolveNext(parsed.page.next, url);
+  const given = parsed.page.next;
+  const next = resolveNext(given, url);
   if (next === undefined)
+    throw invalidShape(`next: expected a URL or null, got ${JSON.stringify(given)}`, status);
+  // A `next` back to a page of this listing ("" is the page itself) would loop for ever.
+  if (next !== null && read.has(next))
     throw invalidShape(
-      `next: expected a URL or null, got ${JSON.stringify(parsed.page.next)}`,
+      `next: ${JSON.stringify(given)} leads back to ${next}, already read`,
       status,
     );
   return { results: parsed.page.results, next };
+}
+
+function noAnswer(message: string): PageFailure {
+  return new PageFailure({ outcome: "failed", reason: "network", status: null, message }, true);
 }
 
 function invalidShape(problem: string, status: number): PageFailure {
@@ -302,16 +326,18 @@ async function listAll<T>(
   settings: Settings,
 ): Promise<Listing<T>> {
   const items: T[] = [];
+  const read = new Set<string>();
   let url: string | null = firstUrl;
   while (url !== null) {
     const pageUrl: string = url;
+    read.add(pageUrl);
     let attempts = 0;
     let page: Page<T>;
     try {
       page = await pRetry(
         () => {
           attempts += 1;
-          return requestPage(pageUrl, parse);
+          return requestPage(pageUrl, parse, read);
         },
         {
           retries: settings.retries,
