@@ -523,6 +523,20 @@ describe("step 4 — scanning the logs", () => {
     });
   });
 
+  it("starts an entry at a timestamp with any number of digits in its fraction of a second", async () => {
+    const lines = [
+      "2026-12-01T10:01:00Z INFO charge ch_1 settled",
+      "2026-12-01T10:02:00.5Z ERROR tenths",
+      "2026-12-01T10:02:01.123456Z ERROR microseconds (Go, Python)",
+      "2026-12-01T12:02:02.123456789+02:00 ERROR nanoseconds",
+    ];
+    const check = await only({ logs: [logScan(lines, { maxMatches: 2 }).scan] });
+    expect(check, "three entries of their own, each matching").toMatchObject({
+      status: "failed",
+      matches: lines.slice(1),
+    });
+  });
+
   it("accepts any whitespace after the timestamp", async () => {
     const line = "2026-12-01T10:05:00Z\tERROR tab-separated";
     await expect(only({ logs: [logScan([line]).scan] })).resolves.toMatchObject({
@@ -664,6 +678,19 @@ describe("step 5 — a Prometheus instant query", () => {
     });
   });
 
+  it.each([
+    ["max: 0", "0.3", "failed", { max: 0 }],
+    ["max: 0", "0", "passed", { max: 0 }],
+    ["min: 0", "-0.5", "failed", { min: 0, max: undefined }],
+    ["min: 0", "0", "passed", { min: 0, max: undefined }],
+  ] as const)("takes %s as a bound: %j is %s", async (_label, text, status, bounds) => {
+    servePrometheus(vector([{}, text]));
+    await expect(
+      only(withMetric(bounds)),
+      "0 is a bound like any other, not a missing one",
+    ).resolves.toMatchObject({ status, samples: [{ value: Number(text) }] });
+  });
+
   it("is unknown for a NaN (a ratio with nothing to divide), keeping the sample", async () => {
     servePrometheus(vector([{ job: "payments" }, "NaN"]));
     const check = await onlyMetric(withMetric());
@@ -765,6 +792,11 @@ describe("step 6 — when Prometheus cannot answer", () => {
     ["JSON null", null],
     ["data that is null", { status: "success", data: null }],
     ["a value of spaces", vector([{}, " "])],
+    ["a value with text after the number", vector([{}, "0.0042abc"])],
+    ["a value with a unit", vector([{}, "12 req/s"])],
+    ["a value with spaces around the number", vector([{}, " 12 "])],
+    ["a hexadecimal value", vector([{}, "0x1A"])],
+    ["a value of Infinity (Prometheus writes +Inf)", vector([{}, "Infinity"])],
     [
       "a value with a third element",
       {

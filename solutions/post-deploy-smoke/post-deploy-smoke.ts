@@ -223,7 +223,7 @@ async function checkDatabase(check: DatabaseCheck, timeoutMs: number): Promise<C
 // ---------------------------------------------------------------------------------------------
 // Logs
 
-/** An RFC 3339 timestamp at the start of a line, followed by a space. */
+/** An RFC 3339 timestamp at the start of a line (any digits of a second's fraction), then a space. */
 const TIMESTAMP = /^(\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(?:\.\d+)?(?:Z|[+-]\d{2}:\d{2}))\s/;
 
 interface Entry {
@@ -294,14 +294,19 @@ async function checkLogs(scan: LogScan, timeoutMs: number): Promise<CheckResult>
 // ---------------------------------------------------------------------------------------------
 // Prometheus instant queries
 
+/**
+ * A decimal as Prometheus writes one (Go's strconv.FormatFloat): "0.0042", "1e-05", "-12". Only
+ * that: Number() alone would also take " 12 ", "0x1A" and "Infinity", parseFloat "12 req/s".
+ */
+const DECIMAL = /^[+-]?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?$/;
+
 /** A sample value as Prometheus writes it: a decimal string, or "NaN", "+Inf", "-Inf". */
 function parseValue(text: unknown): number | undefined {
   if (text === "+Inf") return Number.POSITIVE_INFINITY;
   if (text === "-Inf") return Number.NEGATIVE_INFINITY;
   if (text === "NaN") return Number.NaN;
-  if (typeof text !== "string" || text.trim() === "") return undefined;
-  const value = Number(text);
-  return Number.isNaN(value) ? undefined : value;
+  if (typeof text !== "string" || !DECIMAL.test(text)) return undefined;
+  return Number(text);
 }
 
 /** `[<unix seconds>, "<value>"]` → the value, or undefined when the pair is malformed. */
