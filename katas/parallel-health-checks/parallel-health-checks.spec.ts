@@ -285,6 +285,19 @@ describe("step 3 — timeouts through an AbortSignal", () => {
     ).toEqual(["slow", "slow"]);
   });
 
+  it("clears the timer of a request that fails as soon as check() resolves, with no clock step", async () => {
+    serve(urlOf("fast"), { status: 200 });
+    serve(urlOf("down"), { status: 503 });
+    serve(urlOf("gone"), { refuse: true });
+    const outcome = track(checker().check([target("fast"), target("down"), target("gone")]));
+    await until(() => outcome.status !== "pending", "check() should resolve without waiting");
+    expect(outcome.value?.map((r) => r.reason)).toEqual(["ok", "http-error", "unreachable"]);
+    expect(
+      vi.getTimerCount(),
+      "a refused request's timer must be cleared too, not left to fire",
+    ).toBe(0);
+  });
+
   it("leaves no timer behind once check() has resolved", async () => {
     serve(urlOf("fast"), { status: 200 });
     serve(urlOf("down"), { status: 503 });
@@ -377,6 +390,22 @@ describe("step 5 — the clock", () => {
     expect(up[0]?.latencyMs, "150.6 ms rounds up").toBe(151);
     const down = await run({ now: () => Date.now() * 1.002 }, [target("api")]);
     expect(down[0]?.latencyMs, "150.3 ms rounds down").toBe(150);
+  });
+
+  it("judges slowness on the rounded latency, the one reported", async () => {
+    serve(urlOf("api"), { delayMs: 500 });
+    const under = await run({ now: () => Date.now() * 1.0008 }, [target("api")]);
+    expect(under[0], "500.4 ms is latencyMs 500: not above slowMs 500").toMatchObject({
+      status: "up",
+      reason: "ok",
+      latencyMs: 500,
+    });
+    const over = await run({ now: () => Date.now() * 1.0012 }, [target("api")]);
+    expect(over[0], "500.6 ms is latencyMs 501: above slowMs 500").toMatchObject({
+      status: "degraded",
+      reason: "slow",
+      latencyMs: 501,
+    });
   });
 
   it("rounds a timed-out request's latency too", async () => {
