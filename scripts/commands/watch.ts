@@ -173,9 +173,10 @@ class KataWatcher {
     if (!this.state) return;
     if (options.quiet && !process.stdout.isTTY) return;
     const screen = renderWatchScreen(this.state, this.snapshot(), this.terminal());
-    if (process.stdout.isTTY) process.stdout.write("\x1b[2J\x1b[3J\x1b[H");
-    else process.stdout.write("\n────────\n");
-    process.stdout.write(`${screen}\n`);
+    // On a terminal the screen fills every row: a newline after its last row would scroll the
+    // header away, so the cursor stays at the end of the last row.
+    if (process.stdout.isTTY) process.stdout.write(`\x1b[2J\x1b[3J\x1b[H${screen}`);
+    else process.stdout.write(`\n────────\n${screen}\n`);
   }
 
   private listenToKeys(): void {
