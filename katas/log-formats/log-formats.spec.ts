@@ -47,6 +47,18 @@ afterEach(() => {
   vi.useRealTimers();
 });
 
+/** Runs `body` with the process in another time zone (Node re-reads TZ when it changes). */
+function inTimeZone(zone: string, body: () => void) {
+  const saved = process.env.TZ;
+  process.env.TZ = zone;
+  try {
+    body();
+  } finally {
+    if (saved === undefined) delete process.env.TZ;
+    else process.env.TZ = saved;
+  }
+}
+
 describe("step 1 — levels on one scale", () => {
   it.each([
     ["trace", "trace"],
@@ -224,6 +236,25 @@ describe("step 2 — the registry", () => {
   ])("never throws, and returns null, on %s", (_name, line) => {
     expect(() => parseLine(line)).not.toThrow();
     expect(parseLine(line)).toBeNull();
+  });
+
+  it("gets through long hostile lines quickly (no regex backtracking blow-up)", () => {
+    const hostile = [
+      "a=".repeat(50_000),
+      `level=error msg="${"\\".repeat(50_001)}`,
+      `[Wed Oct 11 14:32:52 2000] [error] ${"[client x".repeat(20_000)}`,
+      `<1>1 - - - - - [a b="${'\\"'.repeat(30_000)}`,
+      `2024-01-02 03:04:05,678 - ERROR [${":a@1".repeat(30_000)}`,
+      `2024-01-02 03:04:05,678 ERROR [${" x".repeat(50_000)}`,
+      `Jan  2 03:04:05 ${"h ".repeat(50_000)}`,
+      `{"level":"error","msg":"${"x".repeat(1_000_000)}"}`,
+    ];
+    const started = performance.now();
+    for (const line of hostile) parseLine(line);
+    expect(
+      performance.now() - started,
+      "eight 100 kB lines should take well under a second",
+    ).toBeLessThan(1000);
   });
 });
 
@@ -530,6 +561,13 @@ describe("step 5 — logfmt and JSON lines", () => {
     );
   });
 
+  it("takes a logfmt line with a level but no msg", () => {
+    expect(parseLine("level=error service=api")).toEqual(
+      record({ format: "logfmt", level: "error", service: "api" }),
+    );
+    expect(parseLine("lvl=info")).toEqual(record({ format: "logfmt", level: "info" }));
+  });
+
   it("takes several spaces between pairs, empty values, and dotted keys", () => {
     expect(parseLine('lvl=warn   msg=   error.message="disk full"')).toEqual(
       record({ format: "logfmt", level: "warn", error: "disk full" }),
@@ -722,6 +760,17 @@ describe("step 5 — logfmt and JSON lines", () => {
     });
   });
 
+  it("reads a zone-less date-time as UTC whatever the machine's time zone", () => {
+    inTimeZone("America/New_York", () => {
+      expect(parseLine('{"time":"2024-01-02T03:04:05.250"}')).toMatchObject({
+        timestamp: "2024-01-02T03:04:05.250Z",
+      });
+      expect(parseLine("2024/01/02 03:04:05 [error] 1#1: x")).toMatchObject({
+        timestamp: "2024-01-02T03:04:05.000Z",
+      });
+    });
+  });
+
   it("gives a null timestamp for a date that does not exist, and keeps the line", () => {
     expect(parseLine('{"time":"2024-13-02T03:04:05Z","msg":"x"}')).toEqual(
       record({ format: "json", level: "info", message: "x" }),
@@ -793,6 +842,18 @@ describe("step 6 — syslog", () => {
     );
   });
 
+  it("takes any tag without whitespace, brackets or colons as the service", () => {
+    expect(parseLine("<30>Jan  2 03:04:05 web-1 systemd-logind[512]: New session 4")).toMatchObject(
+      {
+        service: "systemd-logind",
+        message: "New session 4",
+      },
+    );
+    expect(parseLine("<30>Jan  2 03:04:05 web-1 org.example/app@2: x")).toMatchObject({
+      service: "org.example/app@2",
+    });
+  });
+
   it("is info when the message opens with no level word, and keeps the message whole", () => {
     expect(
       parseLine("2024-01-02T03:04:05.1+00:00 web-1 kernel: Out of memory: Killed process 4811"),
@@ -858,6 +919,16 @@ describe("step 6 — syslog", () => {
     const parse = parserAt("2025-01-01T00:00:00Z");
     expect(parse("Dec 31 23:59:59 web-1 app: x")).toMatchObject({
       timestamp: "2024-12-31T23:59:59.000Z",
+    });
+  });
+
+  it("takes the reference date's year in UTC, whatever the machine's time zone", () => {
+    inTimeZone("America/New_York", () => {
+      // 00:30 UTC on 1 January 2025 is still 2024 in New York.
+      const parse = parserAt("2025-01-01T00:30:00Z");
+      expect(parse("Jan  1 00:10:00 web-1 app: x")).toMatchObject({
+        timestamp: "2025-01-01T00:10:00.000Z",
+      });
     });
   });
 
