@@ -1192,6 +1192,17 @@ describe("step 8 — when the live object is missing or unreadable", () => {
     ).toBe('desired and actual are not the same object: Job "?" vs CronJob "nightly"');
   });
 
+  it("reports another apiVersion of the same object as changed, not as another object", () => {
+    const at = (apiVersion: string) => ({
+      apiVersion,
+      kind: "HorizontalPodAutoscaler",
+      metadata: { name: "web" },
+    });
+    expect(drift(at("autoscaling/v2"), at("autoscaling/v1"))).toEqual([
+      { kind: "changed", path: "/apiVersion", desired: "autoscaling/v2", actual: "autoscaling/v1" },
+    ]);
+  });
+
   it("compares two objects when only one side has a kind", () => {
     expect(
       drift({ kind: "ConfigMap", metadata: { name: "x" } }, { metadata: { name: "x" } }),
