@@ -143,9 +143,13 @@ async function within<T>(promise: Promise<T>, what: string, ms = 4_000): Promise
   }
 }
 
-/** The error a promise rejects with (fails the test if it resolves). */
-async function rejectionOf(promise: Promise<unknown>, what = "the task"): Promise<unknown> {
-  return within(promise, what).then(
+/** The error a promise rejects with (fails the test if it resolves, or is pending after `ms`). */
+async function rejectionOf(
+  promise: Promise<unknown>,
+  what = "the task",
+  ms = 4_000,
+): Promise<unknown> {
+  return within(promise, what, ms).then(
     (value) => expect.fail(`expected ${what} to reject, but it resolved with ${String(value)}`),
     (error: unknown) => error,
   );
@@ -221,7 +225,7 @@ describe("step 2 — rejecting bad options", () => {
     );
   });
 
-  it.each([[0], [-1], [2.5], [Number.NaN], [Number.POSITIVE_INFINITY], ["2"]])(
+  it.each([[0], [-1], [2.5], [Number.NaN], [Number.POSITIVE_INFINITY], ["2"], [null]])(
     "throws a RangeError for size %s",
     (size) => {
       const create = () => new WorkerPool({ filename: TASKS, size: size as number });
@@ -230,13 +234,22 @@ describe("step 2 — rejecting bad options", () => {
     },
   );
 
+  it("checks filename first: with both options wrong, it throws the filename's TypeError", () => {
+    expect(() => new WorkerPool({ filename: "tasks.mjs", size: 0 })).toThrow(
+      new TypeError(FILENAME_ERROR),
+    );
+  });
+
   it("does not load the module in the constructor: a missing file shows when a task runs", () => {
     expect(() => makePool(1, "/no/such/dir/tasks.mjs")).not.toThrow();
   });
 
-  it("uses availableParallelism() threads by default", async () => {
+  it.each([
+    ["left out", {}],
+    ["undefined", { size: undefined }],
+  ])("uses availableParallelism() threads when size is %s", async (_, size) => {
     expect(availableParallelism(), "the spec's mock of node:os").toBe(MOCKED_PARALLELISM);
-    const pool = new WorkerPool<Task, unknown>({ filename: TASKS });
+    const pool = new WorkerPool<Task, unknown>({ filename: TASKS, ...size });
     pools.push(pool);
     const board = makeBoard();
     const runs = [0, 1, 2, 3, 4].map((gate) => pool.run(board.task(gate)));
@@ -411,6 +424,7 @@ describe("step 4 — an error fails only its own task", () => {
       run = pool.run({ op: "echo", value: () => "a function" });
     }, "run() must return a rejected promise, not throw").not.toThrow();
     const error = await rejectionOf(run as Promise<unknown>);
+    expect(error, "the rejection must be an Error (a DataCloneError is one)").toBeInstanceOf(Error);
     expect((error as Error).message).toMatch(/could not be cloned/);
     await expect(
       within(pool.run({ op: "echo", value: "next" }), "the next task on the pool's only worker"),
@@ -473,6 +487,44 @@ describe("step 5 — a crashed worker is replaced", () => {
     expect(where, "the queued tasks run on a new worker").not.toBe(first);
   });
 
+  it("does not retry the task whose worker died: it started once", async () => {
+    const pool = makePool(1);
+    const counter = new SharedArrayBuffer(Int32Array.BYTES_PER_ELEMENT);
+    const starts = () => Atomics.load(new Int32Array(counter), 0);
+    const error = await rejectionOf(pool.run({ op: "exit", code: 2, counter }));
+    expect(error).toBeInstanceOf(WorkerExitError);
+    // A retry would have been queued before this task, on the pool's only worker.
+    await within(pool.run({ op: "echo", value: "after" }), "the next task");
+    expect(starts(), "times the crashing task started").toBe(1);
+  });
+
+  it("drops a worker that dies while idle, rejecting nothing, and runs later tasks on a new one", async () => {
+    const pool = makePool(1);
+    const { port1, port2 } = new MessageChannel();
+    const threadGone = new Promise<void>((resolve) => port2.once("close", () => resolve()));
+    port2.on("message", () => {});
+    try {
+      const dying = await within(
+        pool.run({ op: "hold-port-then-exit", port: port1, code: 1 }, { transferList: [port1] }),
+        "a task whose worker exits after sending its result: the task itself succeeded",
+      );
+      await within(threadGone, "the worker thread to end, a moment after its task");
+      // The main thread may hear of the death a moment after the port does: a task handed to
+      // the worker in that instant is rejected with its death, as the README says.
+      await within(
+        pool.run({ op: "where" }).catch((error: unknown) => {
+          expect(error, "the only way this task may fail").toBeInstanceOf(WorkerExitError);
+        }),
+        "the first task after the idle worker died",
+      );
+      const where = await within(whereIs(pool), "a task after the idle worker died");
+      expect(where, "it runs on a new worker").toEqual(expect.any(Number));
+      expect(where, "it runs on a new worker").not.toBe(dying);
+    } finally {
+      port2.close();
+    }
+  });
+
   it("runs `size` tasks at once again after a crash", async () => {
     const pool = makePool(2);
     await rejectionOf(pool.run({ op: "exit", code: 1 }));
@@ -532,6 +584,22 @@ describe("step 6 — moving data instead of copying it", () => {
       pool.run({ op: "bytes", bytes: bytes.buffer }, { transferList: [bytes.buffer] }),
     ).resolves.toEqual({ byteLength: 4, sum: 256 });
     expect(bytes.buffer.byteLength, "a moved ArrayBuffer is detached on the caller's side").toBe(0);
+  });
+
+  it("moves a waiting task's buffer when the task starts on a worker, not before", async () => {
+    const pool = makePool(1);
+    const board = makeBoard();
+    const blocker = pool.run(board.task(0));
+    await board.waitForStarted(1, "the task that keeps the only worker busy");
+    const bytes = new Uint8Array([4, 5, 6]);
+    const queued = pool.run({ op: "bytes", bytes: bytes.buffer }, { transferList: [bytes.buffer] });
+    expect(bytes.buffer.byteLength, "the task is still waiting: its buffer is not moved yet").toBe(
+      3,
+    );
+    board.open(0);
+    await expect(within(queued, "the queued task")).resolves.toEqual({ byteLength: 3, sum: 15 });
+    expect(bytes.buffer.byteLength, "once the task has started, its buffer is moved").toBe(0);
+    await within(blocker, "the first task");
   });
 
   it("copies what is not in transferList: the caller keeps its bytes", async () => {
@@ -598,6 +666,25 @@ describe("step 7 — closing the pool", () => {
     ]);
   });
 
+  it("resolves, and never rejects, when some of the tasks it waits for reject", async () => {
+    const pool = makePool(2);
+    const board = makeBoard();
+    const settled: string[] = [];
+    const track = (name: string, promise: Promise<unknown>) =>
+      promise.then(
+        () => settled.push(`${name} resolved`),
+        () => settled.push(`${name} rejected`),
+      );
+    const running = track("gated", pool.run(board.task(0)));
+    await board.waitForStarted(1, "the gated task");
+    const failing = track("failing", pool.run({ op: "throw", message: "bad input" }));
+    const closing = track("close()", pool.close());
+    await within(failing, "the failing task");
+    board.open(0);
+    await within(Promise.all([running, closing]), "the gated task and close()");
+    expect(settled).toEqual(["failing rejected", "gated resolved", "close() resolved"]);
+  });
+
   it("stops the worker threads", async () => {
     const pool = makePool(2);
     const { port1, port2 } = new MessageChannel();
@@ -642,7 +729,7 @@ describe("step 7 — closing the pool", () => {
 
   it("closes a pool that never ran a task", async () => {
     const pool = makePool(2);
-    await within(pool.close(), "close() of an unused pool");
+    await expect(within(pool.close(), "close() of an unused pool")).resolves.toBeUndefined();
   });
 
   describe("a script that forgets close()", () => {
@@ -651,19 +738,18 @@ describe("step 7 — closing the pool", () => {
     /** Starting node with tsx takes about a second at most; this only bounds a child that hangs. */
     const CHILD_TIMEOUT_MS = 8_000;
 
+    const runChild = (mode: "result" | "crash") =>
+      execa(process.execPath, ["--import", "tsx", CHILD, implementationPath, TASKS, mode], {
+        cwd: REPO_ROOT,
+        reject: false,
+        stdin: "ignore",
+        timeout: CHILD_TIMEOUT_MS,
+      });
+
     it(
       "waits for a busy worker's result, then exits: idle workers do not keep the process alive",
       async () => {
-        const child = await execa(
-          process.execPath,
-          ["--import", "tsx", CHILD, implementationPath, TASKS],
-          {
-            cwd: REPO_ROOT,
-            reject: false,
-            stdin: "ignore",
-            timeout: CHILD_TIMEOUT_MS,
-          },
-        );
+        const child = await runChild("result");
         const output = `${child.stdout}${child.stderr}`;
         expect(
           child.timedOut,
@@ -673,6 +759,21 @@ describe("step 7 — closing the pool", () => {
           child.stdout,
           `the process exited before the task's result arrived: a busy worker must keep it alive\n${output}`,
         ).toContain("result: hashed 3 files");
+        expect(child.exitCode, output).toBe(0);
+      },
+      CHILD_TIMEOUT_MS + 4_000,
+    );
+
+    it(
+      "exits after a task that killed its worker: a replacement, if you start one, is idle too",
+      async () => {
+        const child = await runChild("crash");
+        const output = `${child.stdout}${child.stderr}`;
+        expect(
+          child.timedOut,
+          `the script never exited: a worker started after the crash kept the process alive\n${output}`,
+        ).toBe(false);
+        expect(child.stdout, output).toContain("rejected: WorkerExitError");
         expect(child.exitCode, output).toBe(0);
       },
       CHILD_TIMEOUT_MS + 4_000,
@@ -797,7 +898,31 @@ describe("step 8 — hashing many files: I/O on the event loop, CPU in the pool"
     ]);
   });
 
-  it("copies, rather than moves, bytes that are a slice of a larger buffer (Node's Buffer pool)", async () => {
+  it("copies, rather than moves, bytes that are part of a larger buffer: the other views keep theirs", async () => {
+    const paths = files({ "head.txt": "on disk", "middle.txt": "on disk too" });
+    // One ArrayBuffer, three views of it: the first two are what readFile "returns".
+    const shared = new ArrayBuffer(16);
+    const head = Buffer.from(shared, 0, 4).fill("h");
+    const middle = Buffer.from(shared, 4, 4).fill("m");
+    const neighbour = new Uint8Array(shared, 8, 8).fill(7);
+    vi.mocked(readFile).mockResolvedValueOnce(head).mockResolvedValueOnce(middle);
+    const pool = new WorkerPool<Uint8Array, string>({ filename: fixture("sha256.mjs"), size: 1 });
+    pools.push(pool as unknown as WorkerPool<Task, unknown>);
+    // (On Node 20, posting a view whose buffer was moved away sends nothing: that task hangs.)
+    const outcome = await within(hashFiles(paths, { pool, concurrency: 1 }), "hashFiles").catch(
+      (error: unknown) => error,
+    );
+    expect(shared.byteLength, "the shared ArrayBuffer was moved to the worker").toBe(16);
+    expect([...neighbour], "another view of the same ArrayBuffer lost its bytes").toEqual(
+      Array(8).fill(7),
+    );
+    expect(outcome).toEqual([
+      { path: paths[0], sha256: sha256("hhhh"), size: 4 },
+      { path: paths[1], sha256: sha256("mmmm"), size: 4 },
+    ]);
+  });
+
+  it("does not list a pooled Buffer's ArrayBuffer (Node's shared 8 KiB pool) in transferList", async () => {
     const paths = files({ "tiny.txt": "on disk" });
     const pooled = Buffer.from("tiny"); // a small Buffer: a slice of Node's shared 8 KiB pool
     expect(pooled.buffer.byteLength, "this test needs a pooled Buffer").toBeGreaterThan(4);
@@ -807,7 +932,7 @@ describe("step 8 — hashing many files: I/O on the event loop, CPU in the pool"
     await fake.waitForCalls(1, digests);
     expect(
       fake.calls[0]?.options?.transferList?.includes(pooled.buffer) ?? false,
-      "moving the pool's ArrayBuffer would empty every Buffer that shares it",
+      "the bytes are part of a larger ArrayBuffer (Node 20 copies the whole pool, Node 21+ throws a DataCloneError)",
     ).toBe(false);
     fake.answerAll();
     await expect(within(digests, "hashFiles")).resolves.toEqual([
@@ -843,6 +968,10 @@ describe("step 8 — hashing many files: I/O on the event loop, CPU in the pool"
       "d1",
     ]);
     expect(result.map((digest) => digest.path)).toEqual([...paths, paths[0]]);
+    expect(
+      vi.mocked(readFile).mock.calls.filter(([path]) => path === paths[0]),
+      "a path given twice is read twice",
+    ).toHaveLength(2);
   });
 
   it("gives a file that cannot be read { path, error } and still hashes the others", async () => {
@@ -898,6 +1027,33 @@ describe("step 8 — hashing many files: I/O on the event loop, CPU in the pool"
     await expect(within(digests, "hashFiles")).resolves.toHaveLength(5);
   });
 
+  it("frees one place, and only one, for a file that could not be read", async () => {
+    const missing = temp.join("missing.txt");
+    const paths = [missing, ...files({ "a.txt": "a", "b.txt": "b" })];
+    const fake = fakePool();
+    const digests = hashFiles(paths, { pool: fake.pool, concurrency: 1 });
+    await fake.waitForCalls(1, digests);
+    expect(readCalls(), "files read: the missing one, then one more (concurrency 1)").toBe(2);
+    fake.answerAll();
+    await fake.waitForCalls(2, digests);
+    fake.answerAll();
+    await expect(within(digests, "hashFiles")).resolves.toHaveLength(3);
+  });
+
+  it("frees one place, and only one, for a file whose hashing failed", async () => {
+    const paths = files({ "bad.txt": "bad", "a.txt": "a", "b.txt": "b" });
+    const fake = fakePool();
+    const digests = hashFiles(paths, { pool: fake.pool, concurrency: 1 });
+    await fake.waitForCalls(1, digests);
+    fake.call("bad").reject(new WorkerExitError(1));
+    await fake.waitForCalls(2, digests);
+    expect(readCalls(), "files read: the failed one, then one more (concurrency 1)").toBe(2);
+    fake.answerAll();
+    await fake.waitForCalls(3, digests);
+    fake.answerAll();
+    await expect(within(digests, "hashFiles")).resolves.toHaveLength(3);
+  });
+
   it("starts the next file as soon as any one is done, not when a whole batch is", async () => {
     const paths = files({ "a.txt": "a", "b.txt": "b", "c.txt": "c" });
     const fake = fakePool();
@@ -909,11 +1065,14 @@ describe("step 8 — hashing many files: I/O on the event loop, CPU in the pool"
     await expect(within(digests, "hashFiles")).resolves.toHaveLength(3);
   });
 
-  it("has 8 files in progress at most by default", async () => {
+  it.each([
+    ["left out", {}],
+    ["undefined", { concurrency: undefined }],
+  ])("has 8 files in progress at most when concurrency is %s", async (_, concurrency) => {
     const names = Array.from({ length: 10 }, (_, i) => [`${i}.txt`, `file ${i}`]);
     const paths = files(Object.fromEntries(names));
     const fake = fakePool();
-    const digests = hashFiles(paths, { pool: fake.pool });
+    const digests = hashFiles(paths, { pool: fake.pool, ...concurrency });
     await fake.waitForCalls(8, digests);
     expect(readCalls(), "files read while 8 hashes are pending").toBe(8);
     fake.answerAll();
@@ -922,14 +1081,15 @@ describe("step 8 — hashing many files: I/O on the event loop, CPU in the pool"
     await expect(within(digests, "hashFiles")).resolves.toHaveLength(10);
   });
 
-  it.each([[0], [-2], [1.5], [Number.NaN], [Number.POSITIVE_INFINITY]])(
+  it.each([[0], [-2], [1.5], [Number.NaN], [Number.POSITIVE_INFINITY], ["4"], [null]])(
     "rejects concurrency %s with a RangeError, reading nothing",
     async (concurrency) => {
       const paths = files({ "a.txt": "a" });
       const fake = fakePool();
-      const outcome = hashFiles(paths, { pool: fake.pool, concurrency });
-      await expect(outcome).rejects.toThrow(RangeError);
-      await expect(outcome).rejects.toThrow(
+      const outcome = hashFiles(paths, { pool: fake.pool, concurrency: concurrency as number });
+      const error = await rejectionOf(outcome, "hashFiles with a bad concurrency", 1_000);
+      expect(error).toBeInstanceOf(RangeError);
+      expect((error as Error).message).toBe(
         `concurrency must be an integer >= 1, got ${concurrency}`,
       );
       expect(readCalls()).toBe(0);

@@ -49,11 +49,13 @@ const PISCINA_EXIT = /^worker exited with code: (-?\d+)$/;
 
 export class WorkerPool<T = unknown, R = unknown> {
   readonly #piscina: Piscina;
+  /** Every task accepted and not yet settled: close() waits for them itself (see close()). */
+  readonly #unsettled = new Set<Promise<unknown>>();
   #closed: Promise<void> | undefined;
 
   constructor(options: WorkerPoolOptions) {
     const moduleUrl = moduleUrlOf(options?.filename);
-    const size = options.size ?? availableParallelism();
+    const size = options.size === undefined ? availableParallelism() : options.size;
     if (!Number.isInteger(size) || size < 1) {
       throw new RangeError(`size must be an integer >= 1, got ${size}`);
     }
@@ -63,14 +65,18 @@ export class WorkerPool<T = unknown, R = unknown> {
       minThreads: size,
       maxThreads: size,
       stricterFIFO: true,
+      // Idle workers wait on their event loop, not in Atomics.wait: a task module's timer can
+      // still fire in an idle worker (and, say, kill it), as it would in the reference.
+      atomics: "disabled",
     });
   }
 
   run(task: T, options: RunOptions = {}): Promise<R> {
     if (this.#closed) return Promise.reject(new Error("the pool is closed"));
+    let result: Promise<R>;
     try {
       const transferList = [...(options.transferList ?? [])];
-      return this.#piscina.run(task, { transferList }).catch((error: unknown) => {
+      result = this.#piscina.run(task, { transferList }).catch((error: unknown) => {
         const exited = error instanceof Error ? PISCINA_EXIT.exec(error.message) : null;
         throw exited ? new WorkerExitError(Number(exited[1])) : error;
       });
@@ -78,11 +84,20 @@ export class WorkerPool<T = unknown, R = unknown> {
       // A task that cannot be cloned throws from piscina's postMessage, synchronously.
       return Promise.reject(error);
     }
+    this.#unsettled.add(result);
+    const forget = () => this.#unsettled.delete(result);
+    result.then(forget, forget);
+    return result;
   }
 
-  /** piscina's close() lets running and queued tasks finish, then destroys the workers. */
+  /**
+   * Waits for every accepted task, then lets piscina destroy the workers. piscina's own close()
+   * is meant to wait too, but 5.3.2 counts "a task finished" events instead of idle workers: with
+   * two workers, one task finishing during close() can end the wait while the other still runs,
+   * and that task is then rejected ("Terminating worker thread").
+   */
   close(): Promise<void> {
-    this.#closed ??= this.#piscina.close();
+    this.#closed ??= Promise.allSettled(this.#unsettled).then(() => this.#piscina.close());
     return this.#closed;
   }
 }

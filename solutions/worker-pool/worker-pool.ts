@@ -96,8 +96,10 @@ export class WorkerPool<T = unknown, R = unknown> {
   #closed: Promise<void> | undefined;
 
   constructor(options: WorkerPoolOptions) {
+    // The filename first: with both options wrong, its TypeError is the one thrown.
     this.#moduleUrl = moduleUrlOf(options?.filename);
-    const size = options.size ?? availableParallelism();
+    // Only a size left out (or undefined) gets the default: null is a wrong size, not "none".
+    const size = options.size === undefined ? availableParallelism() : options.size;
     if (!Number.isInteger(size) || size < 1) {
       throw new RangeError(`size must be an integer >= 1, got ${size}`);
     }
@@ -228,7 +230,7 @@ export async function hashFiles(
   paths: readonly string[],
   options: HashFilesOptions,
 ): Promise<FileDigest[]> {
-  const concurrency = options.concurrency ?? 8;
+  const concurrency = options.concurrency === undefined ? 8 : options.concurrency;
   if (!Number.isInteger(concurrency) || concurrency < 1) {
     throw new RangeError(`concurrency must be an integer >= 1, got ${concurrency}`);
   }
@@ -258,9 +260,11 @@ async function digestOf(path: string, pool: HashPool): Promise<FileDigest> {
 }
 
 /**
- * The bytes' buffer, to move rather than copy — but only when they are all of it. A small
- * Buffer can be a slice of Node's shared allocation pool; moving that would take the memory
- * from under every other Buffer in the pool.
+ * The bytes' buffer, to move rather than copy — but only when they are all of it. Moving the
+ * ArrayBuffer under a view of part of it would empty every other view of that buffer. (readFile
+ * from node:fs/promises gives a Buffer that owns its ArrayBuffer; small Buffers from
+ * Buffer.from() or readFileSync() share Node's 8 KiB pool, which Node marks untransferable:
+ * Node 20 copies it whole when it is listed, Node 21+ throws a DataCloneError.)
  */
 function movable(bytes: Uint8Array): TransferListItem[] {
   return bytes.byteLength === bytes.buffer.byteLength ? [bytes.buffer as ArrayBuffer] : [];

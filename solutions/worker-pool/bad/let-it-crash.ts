@@ -94,7 +94,7 @@ export class WorkerPool<T = unknown, R = unknown> {
 
   constructor(options: WorkerPoolOptions) {
     this.#moduleUrl = moduleUrlOf(options?.filename);
-    const size = options.size ?? availableParallelism();
+    const size = options.size === undefined ? availableParallelism() : options.size;
     if (!Number.isInteger(size) || size < 1) {
       throw new RangeError(`size must be an integer >= 1, got ${size}`);
     }
@@ -225,7 +225,7 @@ export async function hashFiles(
   paths: readonly string[],
   options: HashFilesOptions,
 ): Promise<FileDigest[]> {
-  const concurrency = options.concurrency ?? 8;
+  const concurrency = options.concurrency === undefined ? 8 : options.concurrency;
   if (!Number.isInteger(concurrency) || concurrency < 1) {
     throw new RangeError(`concurrency must be an integer >= 1, got ${concurrency}`);
   }

@@ -16,7 +16,7 @@ export async function hashFiles(
   paths: readonly string[],
   options: HashFilesOptions,
 ): Promise<FileDigest[]> {
-  const concurrency = options.concurrency ?? 8;
+  const concurrency = options.concurrency === undefined ? 8 : options.concurrency;
   if (!Number.isInteger(concurrency) || concurrency < 1) {
     throw new RangeError(`concurrency must be an integer >= 1, got ${concurrency}`);
   }
