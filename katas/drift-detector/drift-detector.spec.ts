@@ -90,6 +90,15 @@ describe("step 1 — JSON pointers", () => {
     expect(parsePointer("/~0~1")).toEqual(["~/"]);
   });
 
+  it("escapes and decodes every ~ and / in a token, not only the first", () => {
+    expect(toPointer(["/var/run/secrets"])).toBe("/~1var~1run~1secrets");
+    expect(toPointer(["a~~b"])).toBe("/a~0~0b");
+    expect(toPointer(["~/~/"])).toBe("/~0~1~0~1");
+    expect(parsePointer("/~1var~1run~1secrets")).toEqual(["/var/run/secrets"]);
+    expect(parsePointer("/a~0~0b")).toEqual(["a~~b"]);
+    expect(parsePointer("/~0~1~0~1/x")).toEqual(["~/~/", "x"]);
+  });
+
   it("round-trips awkward tokens", () => {
     const tokens = ["~", "/", "~1", "~0", "a/b~c", "", "kubernetes.io/service-account.name"];
     expect(parsePointer(toPointer(tokens))).toEqual(tokens);
@@ -288,6 +297,88 @@ describe("step 3 — lists by position and by key", () => {
     ]);
   });
 
+  it("falls back to positions when only the actual list has two items with the same name", () => {
+    const desired = { env: [{ name: "X", value: "1" }] };
+    const actual = {
+      env: [
+        { name: "X", value: "1" },
+        { name: "X", value: "2" },
+      ],
+    };
+    expect(drift(desired, actual)).toEqual([
+      { kind: "added", path: "/env/1", actual: { name: "X", value: "2" } },
+    ]);
+    expect(drift(actual, desired)).toEqual([
+      { kind: "removed", path: "/env/1", desired: { name: "X", value: "2" } },
+    ]);
+  });
+
+  it('compares keys by their text: 8080 and "8080" are the same key', () => {
+    const desired = { spec: { ports: [{ port: 80, name: "http" }] } };
+    const actual = { spec: { ports: [{ port: "80", name: "http" }] } };
+    expect(drift(desired, actual), "the same item across the two sides").toEqual([
+      { kind: "changed", path: "/spec/ports/80/port", desired: 80, actual: "80" },
+    ]);
+    const twice = {
+      spec: {
+        ports: [
+          { port: 80, name: "a" },
+          { port: "80", name: "b" },
+        ],
+      },
+    };
+    const reordered = {
+      spec: {
+        ports: [
+          { port: "80", name: "b" },
+          { port: 80, name: "a" },
+        ],
+      },
+    };
+    expect(
+      drift(twice, reordered).map((entry) => entry.path),
+      'two items on one side with 80 and "80" share a key: the list goes by position',
+    ).toEqual([
+      "/spec/ports/0/port",
+      "/spec/ports/0/name",
+      "/spec/ports/1/port",
+      "/spec/ports/1/name",
+    ]);
+  });
+
+  it("keys a list that is empty on one side: an empty list has no item to disqualify it", () => {
+    const pod = (containers: object[]) => ({ spec: { containers } });
+    expect(drift(pod([]), pod([{ name: "web", image: "web:1" }]))).toEqual([
+      { kind: "added", path: "/spec/containers/web", actual: { name: "web", image: "web:1" } },
+    ]);
+    expect(drift(pod([{ name: "web", image: "web:1" }]), pod([]))).toEqual([
+      { kind: "removed", path: "/spec/containers/web", desired: { name: "web", image: "web:1" } },
+    ]);
+    expect(drift(pod([]), pod([]))).toEqual([]);
+  });
+
+  it("keeps the desired order of keyed items, then the actual order of the extras, even for number keys", () => {
+    const withPorts = (ports: object[]) => ({
+      spec: { template: { spec: { containers: [{ name: "web", ports }] } } },
+    });
+    const desired = withPorts([
+      { containerPort: 9090, name: "metrics" },
+      { containerPort: 8080, name: "http" },
+    ]);
+    const actual = withPorts([
+      { containerPort: 8443, name: "https" },
+      { containerPort: 8080, name: "web" },
+      { containerPort: 7000, name: "debug" },
+    ]);
+    const ports = "/spec/template/spec/containers/web/ports";
+    expect(drift(desired, actual).map((entry) => `${entry.kind} ${entry.path}`)).toEqual([
+      `removed ${ports}/9090`,
+      `changed ${ports}/8080/name`,
+      `added ${ports}/8443`,
+      `added ${ports}/7000`,
+    ]);
+  });
+
   it("falls back to positions when an item has no name, or a name that is not a string or number", () => {
     expect(
       drift({ items: [{ name: "a" }, { v: 1 }] }, { items: [{ name: "a" }, { v: 2 }] }),
@@ -387,6 +478,27 @@ describe("step 3 — lists by position and by key", () => {
     ]);
   });
 
+  it("lets options.mergeKeys win over MERGE_KEYS even when it spells the path another way", () => {
+    const withPorts = (ports: object[]) => ({
+      spec: { template: { spec: { containers: [{ name: "web", ports }] } } },
+    });
+    const desired = withPorts([{ name: "http", containerPort: 8080 }]);
+    const actual = withPorts([{ name: "http", containerPort: 8081 }]);
+    expect(
+      drift(desired, actual, {
+        mergeKeys: { "/spec/template/spec/containers/web/ports": "name" },
+      }),
+      "the ports of container web are keyed by name: the caller's pattern wins over MERGE_KEYS' *",
+    ).toEqual([
+      {
+        kind: "changed",
+        path: "/spec/template/spec/containers/web/ports/http/containerPort",
+        desired: 8080,
+        actual: 8081,
+      },
+    ]);
+  });
+
   it("matches a merge key's path exactly, with * for one token", () => {
     const nested = (order: string[]) => ({
       spec: { groups: [{ name: "g", rules: order.map((id) => ({ id, on: true })) }] },
@@ -421,6 +533,35 @@ describe("step 4 — null, missing and types", () => {
         { template: { metadata: {} } },
       ),
     ).toEqual([]);
+  });
+
+  it("counts an object whose fields are all null as missing, not as {}", () => {
+    expect(drift({}, { x: { a: null } })).toEqual([]);
+    expect(drift({ x: { a: null, b: null } }, {})).toEqual([]);
+    expect(drift({}, { x: {} }), "an empty object is a value").toEqual([
+      { kind: "added", path: "/x", actual: {} },
+    ]);
+    // The pod template's creationTimestamp: null, as the API returns it, against a manifest
+    // whose template has no metadata at all.
+    expect(
+      drift(
+        { spec: { template: { spec: { containers: [] } } } },
+        { spec: { template: { metadata: { creationTimestamp: null }, spec: { containers: [] } } } },
+      ),
+    ).toEqual([]);
+    expect(drift({ x: { a: null } }, { x: "a" })).toEqual([
+      { kind: "added", path: "/x", actual: "a" },
+    ]);
+  });
+
+  it("keeps the place of a desired key set to null in the order of the report", () => {
+    expect(
+      drift({ a: null, b: 1 }, { b: 2, a: 1 }).map((entry) => `${entry.kind} ${entry.path}`),
+      "a is one of desired's keys, in its place, even though null reads as missing",
+    ).toEqual(["added /a", "changed /b"]);
+    expect(
+      drift({ b: 1, a: null }, { a: 1, b: 2 }).map((entry) => `${entry.kind} ${entry.path}`),
+    ).toEqual(["changed /b", "added /a"]);
   });
 
   it("reports null against a value as added or removed", () => {
@@ -466,10 +607,18 @@ describe("step 4 — null, missing and types", () => {
     expect(drift({ on: true, off: "false" }, { on: "true", off: false }, loose)).toEqual([]);
   });
 
+  it('with looseScalars, reads a number\'s text as String() writes it: "0" equals -0', () => {
+    const loose = { looseScalars: true };
+    expect(drift({ v: "0" }, JSON.parse('{"v": -0}'), loose)).toEqual([]);
+    expect(drift({ v: "1e+21" }, { v: 1e21 }, loose)).toEqual([]);
+  });
+
   it.each([
     ["01", 1],
     ["", 0],
     ["1.0", 1],
+    ["-0", 0],
+    ["1e3", 1000],
     ["True", true],
     [1, true],
     [0, false],
@@ -485,6 +634,16 @@ describe("step 4 — null, missing and types", () => {
     ]);
     expect(drift({ v: "1" }, { v: "1.0" }, { looseScalars: true })).toEqual([
       { kind: "changed", path: "/v", desired: "1", actual: "1.0" },
+    ]);
+  });
+
+  it('with looseScalars, still tells a string from a list or an object: "1" is not [1]', () => {
+    const loose = { looseScalars: true };
+    expect(drift({ v: "1" }, { v: [1] }, loose)).toEqual([
+      { kind: "changed", path: "/v", desired: "1", actual: [1] },
+    ]);
+    expect(drift({ v: { a: 1 } }, { v: "[object Object]" }, loose)).toEqual([
+      { kind: "changed", path: "/v", desired: { a: 1 }, actual: "[object Object]" },
     ]);
   });
 });
@@ -580,6 +739,23 @@ describe("step 5 — fields the server manages", () => {
         (entry) => entry.path,
       ),
     ).toEqual(["/spec/containers/app/image", "/spec/containers/proxy/image"]);
+  });
+
+  it("ignores list items too: by index, by an item's key, or all of them with *", () => {
+    const pod = (containers: object[], args: string[]) => ({ spec: { containers, args } });
+    const web = { name: "web", image: "web:1" };
+    const sidecar = { name: "istio-proxy", image: "proxyv2:1.24.1" };
+    const injected = pod([web, sidecar], ["--port", "80", "--verbose"]);
+    const manifest = pod([web], ["--port", "80"]);
+    expect(
+      drift(manifest, injected, { ignore: ["/spec/containers/istio-proxy", "/spec/args/2"] }),
+    ).toEqual([]);
+    expect(drift(manifest, injected, { ignore: ["/spec/containers/*", "/spec/args/*"] })).toEqual(
+      [],
+    );
+    expect(drift(manifest, injected, { ignore: ["/spec/args/2"] })).toEqual([
+      { kind: "added", path: "/spec/containers/istio-proxy", actual: sidecar },
+    ]);
   });
 
   it("reads ~1 in a pattern as a / in the key", () => {
@@ -957,6 +1133,28 @@ describe("step 6 — defaults the server fills in", () => {
     ]);
   });
 
+  it("applies a default to a list item too: by index or by an item's key", () => {
+    const pod = (containers: object[], args: string[]) => ({
+      kind: "Deployment",
+      metadata: { name: "web" },
+      spec: { containers, args },
+    });
+    const web = { name: "web", image: "web:1" };
+    const injected = { name: "istio-proxy", image: "proxyv2:1.24.1" };
+    const options: DriftOptions = {
+      serverDefaults: [
+        { path: "/spec/containers/istio-proxy" },
+        { path: "/spec/args/1", value: "--log=json" },
+      ],
+    };
+    expect(drift(pod([web], ["a"]), pod([web, injected], ["a", "--log=json"]), options)).toEqual(
+      [],
+    );
+    expect(drift(pod([web], ["a"]), pod([web, injected], ["a", "--log=text"]), options)).toEqual([
+      { kind: "added", path: "/spec/args/1", actual: "--log=text" },
+    ]);
+  });
+
   it("adds the entries of options.serverDefaults to SERVER_DEFAULTS", () => {
     const statefulSet = (spec: Json) => ({ kind: "StatefulSet", metadata: { name: "db" }, spec });
     const actual = statefulSet({ revisionHistoryLimit: 10, podManagementPolicy: "OrderedReady" });
@@ -1112,6 +1310,46 @@ describe("step 8 — when the live object is missing or unreadable", () => {
     ]);
   });
 
+  it("goes by the code alone: a 404 Status is missing whatever its reason", () => {
+    const notFound = { ...load("status-404.json"), reason: "" };
+    expect(drift(desired(), notFound)).toEqual([
+      { kind: "removed", path: "", desired: withoutServerFields },
+    ]);
+    const { reason: _, ...noReason } = load("status-404.json");
+    expect(drift(desired(), noReason)).toEqual([
+      { kind: "removed", path: "", desired: withoutServerFields },
+    ]);
+  });
+
+  it('does not read the string "404" as a 404: that Status is a LiveStateError with code 0', () => {
+    const error = thrownBy(() => drift(desired(), { ...load("status-404.json"), code: "404" }));
+    expect(error).toBeInstanceOf(LiveStateError);
+    expect(error).toMatchObject({
+      code: 0,
+      reason: "NotFound",
+      message: 'the API answered 0 NotFound: deployments.apps "checkout" not found',
+    });
+  });
+
+  it('reads a Status field that is missing or of another type as its zero value: 0 or ""', () => {
+    const error = thrownBy(() => drift(desired(), { kind: "Status", status: "Failure" }));
+    expect(error).toBeInstanceOf(LiveStateError);
+    expect(error).toMatchObject({ code: 0, reason: "", message: "the API answered 0 : " });
+    const typed = new LiveStateError({ code: "503", reason: 503, message: { text: "down" } });
+    expect(typed).toMatchObject({
+      name: "LiveStateError",
+      code: 0,
+      reason: "",
+      message: "the API answered 0 : ",
+    });
+    const status = new LiveStateError({ code: 503, reason: "ServiceUnavailable", message: "down" });
+    expect(status).toMatchObject({
+      code: 503,
+      reason: "ServiceUnavailable",
+      message: "the API answered 503 ServiceUnavailable: down",
+    });
+  });
+
   it.each([
     [
       "status-403.json",
@@ -1190,6 +1428,45 @@ describe("step 8 — when the live object is missing or unreadable", () => {
     expect(
       message(thrownBy(() => drift(object("Job", undefined), object("CronJob", "nightly")))),
     ).toBe('desired and actual are not the same object: Job "?" vs CronJob "nightly"');
+  });
+
+  it("reads a kind or a name set to null as missing: no kind, no name", () => {
+    expect(
+      drift(
+        { kind: null, metadata: { name: "web" } },
+        { kind: "Service", metadata: { name: "web" } },
+      ),
+      "not two different objects: compared as usual",
+    ).toEqual([{ kind: "added", path: "/kind", actual: "Service" }]);
+    expect(
+      drift(
+        { kind: "Service", metadata: { name: null } },
+        { kind: "Service", metadata: { name: "web" } },
+      ),
+    ).toEqual([{ kind: "added", path: "/metadata/name", actual: "web" }]);
+    expect(
+      drift({ kind: null, spec: {} }, { kind: "Service", spec: { sessionAffinity: "None" } }),
+      "the kind comes from actual, so a Service's defaults apply",
+    ).toEqual([{ kind: "added", path: "/kind", actual: "Service" }]);
+  });
+
+  it("checks in order: desired, then the patterns, then actual, then a Status, then the identity", () => {
+    const bad = { ignore: ["no-slash"] };
+    const typeError = (action: () => unknown) => {
+      const error = thrownBy(action);
+      expect(error).toBeInstanceOf(TypeError);
+      return (error as Error).message;
+    };
+    expect(typeError(() => drift(42, "not an object", bad))).toBe("desired must be a JSON object");
+    for (const actual of ["not an object", undefined, load("status-500.json")]) {
+      expect(
+        thrownBy(() => drift(desired(), actual, bad)),
+        String(actual),
+      ).toBeInstanceOf(SyntaxError);
+    }
+    expect(typeError(() => drift({ kind: "Service" }, 42))).toBe(
+      "actual must be a JSON object, null or undefined",
+    );
   });
 
   it("reports another apiVersion of the same object as changed, not as another object", () => {

@@ -126,16 +126,21 @@ export interface DriftOptions {
   looseScalars?: boolean;
 }
 
-/** The live object could not be read: the API answered with a Status instead. */
+/**
+ * The live object could not be read: the API answered with a Status instead. A field that is
+ * missing or of another type reads as its Go zero value in metav1.Status: code 0, reason and
+ * message "" (StatusReasonUnknown is "").
+ */
 export class LiveStateError extends Error {
   override readonly name = "LiveStateError";
   readonly code: number;
   readonly reason: string;
 
   constructor(status: { code?: unknown; reason?: unknown; message?: unknown }) {
-    const code = Number(status.code);
-    const reason = String(status.reason);
-    super(`the API answered ${code} ${reason}: ${String(status.message)}`);
+    const code = typeof status.code === "number" ? status.code : 0;
+    const reason = typeof status.reason === "string" ? status.reason : "";
+    const message = typeof status.message === "string" ? status.message : "";
+    super(`the API answered ${code} ${reason}: ${message}`);
     this.code = code;
     this.reason = reason;
   }
@@ -150,18 +155,20 @@ export function detectDrift(
   actual: unknown,
   options: DriftOptions = {},
 ): Drift[] {
+  // The checks, in the order the README gives: desired, the patterns, actual, a Status, identity.
   if (!isObject(desired)) throw new TypeError("desired must be a JSON object");
   const rules = compileRules(options);
   if (actual === undefined || actual === null) return wholeObjectMissing(desired, rules);
   if (!isObject(actual)) throw new TypeError("actual must be a JSON object, null or undefined");
   if (actual.kind === "Status") {
     // What the API answers instead of the object. A 404 is an answer: the object is not there.
+    // The code is a number (int32) in every Status the API sends; "404" is not one.
     if (actual.code === 404) return wholeObjectMissing(desired, rules);
     throw new LiveStateError(actual);
   }
   expectSameObject(desired, actual);
   const drifts: Drift[] = [];
-  // Kind-specific defaults follow the object's kind, whichever side says it.
+  // Kind-specific defaults follow the object's kind, whichever side says it (null is no kind).
   compare(desired, actual, [], { ...rules, kind: desired.kind ?? actual.kind }, drifts);
   return drifts;
 }
@@ -398,12 +405,16 @@ function deepEqual(a: unknown, b: unknown): boolean {
   return a === b;
 }
 
-/** Comparing two different objects is the caller's mistake, not drift. */
+/**
+ * Comparing two different objects is the caller's mistake, not drift. A kind or a name that is
+ * null is missing, as every field of an object is.
+ */
 function expectSameObject(desired: JsonObject, actual: JsonObject): void {
   const name = (object: JsonObject) =>
-    isObject(object.metadata) ? object.metadata.name : undefined;
+    isObject(object.metadata) ? (object.metadata.name ?? undefined) : undefined;
+  const kind = (object: JsonObject) => object.kind ?? undefined;
   const differ = (a: unknown, b: unknown) => a !== undefined && b !== undefined && a !== b;
-  if (differ(desired.kind, actual.kind) || differ(name(desired), name(actual))) {
+  if (differ(kind(desired), kind(actual)) || differ(name(desired), name(actual))) {
     const describe = (object: JsonObject) =>
       `${String(object.kind ?? "?")} ${JSON.stringify(name(object) ?? "?")}`;
     throw new TypeError(
