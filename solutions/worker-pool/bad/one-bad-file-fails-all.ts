@@ -1,0 +1,42 @@
+// Mistake: lets a read error reject the whole call: one missing file and the caller gets no digest at all
+import { readFile } from "node:fs/promises";
+import type { FileDigest, HashFilesOptions } from "../worker-pool";
+
+export {
+  type FileDigest,
+  type HashFilesOptions,
+  type HashPool,
+  type RunOptions,
+  WorkerExitError,
+  WorkerPool,
+  type WorkerPoolOptions,
+} from "../worker-pool";
+
+export async function hashFiles(
+  paths: readonly string[],
+  options: HashFilesOptions,
+): Promise<FileDigest[]> {
+  const concurrency = options.concurrency === undefined ? 8 : options.concurrency;
+  if (!Number.isInteger(concurrency) || concurrency < 1) {
+    throw new RangeError(`concurrency must be an integer >= 1, got ${concurrency}`);
+  }
+  const digests: FileDigest[] = [];
+  let next = 0;
+  const lane = async () => {
+    while (next < paths.length) {
+      const index = next++;
+      const path = paths[index] as string;
+      const bytes = await readFile(path);
+      const size = bytes.byteLength;
+      const transferList =
+        bytes.byteLength === bytes.buffer.byteLength ? [bytes.buffer as ArrayBuffer] : [];
+      try {
+        digests[index] = { path, sha256: await options.pool.run(bytes, { transferList }), size };
+      } catch (error) {
+        digests[index] = { path, error };
+      }
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(concurrency, paths.length) }, lane));
+  return digests;
+}
