@@ -14,7 +14,7 @@ import {
   writeFileSync,
 } from "node:fs";
 import { tmpdir } from "node:os";
-import { basename, dirname, join } from "node:path";
+import { basename, dirname, join, relative } from "node:path";
 import { fileURLToPath } from "node:url";
 import { isMainThread } from "node:worker_threads";
 import { execa } from "execa";
@@ -51,6 +51,8 @@ afterEach(() => {
 
 const read = (path: string) => readFileSync(path, "utf8");
 const modeOf = (path: string) => statSync(path).mode & 0o777;
+/** With the setuid, setgid and sticky bits: what chmod sets. */
+const fullModeOf = (path: string) => statSync(path).mode & 0o7777;
 const octal = (mode: number | undefined) => `0o${mode?.toString(8)}`;
 const entries = (directory = dir) => readdirSync(directory).sort();
 
@@ -149,6 +151,10 @@ describe("step 1 — write a file", () => {
     ["a number", 42],
     ["null", null],
     ["a plain object", { port: 8080 }],
+    ["a DataView", new DataView(new ArrayBuffer(4))],
+    ["a Uint16Array", new Uint16Array([0x6f6b])],
+    ["a Float64Array", new Float64Array([1.5])],
+    ["an ArrayBuffer", new ArrayBuffer(4)],
   ])("rejects %s as the data with a TypeError, before creating anything", async (_label, data) => {
     await expectTypeError(
       writeFileAtomic(target, data as unknown as string),
@@ -239,6 +245,36 @@ describe("step 3 — modes and symlinks", () => {
     expect(octal(modeOf(target))).toBe(octal(mode));
   });
 
+  it("applies mode: 0 as given, and keeps an existing file's mode 0o000", async () => {
+    await writeFileAtomic(target, "v1\n", { mode: 0 });
+    expect(octal(modeOf(target)), "mode: 0 is a mode, not a missing option").toBe("0o0");
+    const other = join(dir, "other.conf");
+    writeFileSync(other, "v1\n");
+    chmodSync(other, 0o000);
+    await writeFileAtomic(other, "v2\n");
+    expect(octal(modeOf(other)), "an existing 0o000 is kept").toBe("0o0");
+    chmodSync(other, 0o600); // so that a test run by a user other than root can read it
+    expect(read(other)).toBe("v2\n");
+  });
+
+  it.each([
+    ["setgid", 0o2755],
+    ["setuid", 0o4750],
+  ])("keeps an existing file's %s bit with its permission bits", async (_label, mode) => {
+    // (Not the sticky bit: BSDs refuse it on a regular file.)
+    writeFileSync(target, "v1\n");
+    chmodSync(target, mode);
+    expect(octal(fullModeOf(target)), "the test's own chmod").toBe(octal(mode));
+    await writeFileAtomic(target, "v2\n");
+    expect(read(target)).toBe("v2\n");
+    expect(octal(fullModeOf(target)), "mode & 0o7777 of the old file").toBe(octal(mode));
+  });
+
+  it("applies an options.mode with a setgid bit exactly", async () => {
+    await writeFileAtomic(target, "v1\n", { mode: 0o2750 });
+    expect(octal(fullModeOf(target))).toBe("0o2750");
+  });
+
   it("lets options.mode replace an existing file's mode", async () => {
     writeFileSync(target, "v1\n");
     chmodSync(target, 0o600);
@@ -261,6 +297,35 @@ describe("step 3 — modes and symlinks", () => {
       }
     },
   );
+
+  umaskTest(
+    "fsyncs the temp file with its final mode already set (chmod before the fsync)",
+    async () => {
+      await withUmask(0o022, () => writeFileAtomic(target, "v1\n", { mode: 0o666 }));
+      const tempSyncs = fsSpy.events.filter(
+        (event) => event.op === "sync" && event.path !== dir && event.path !== target,
+      );
+      expect(tempSyncs.length, "expected the temp file to be fsynced").toBeGreaterThan(0);
+      for (const sync of tempSyncs) {
+        expect(octal(sync.mode), `mode of ${sync.path} when it was fsynced (umask 0o022)`).toBe(
+          "0o666",
+        );
+      }
+    },
+  );
+
+  it("replaces a dangling symlink with a regular file, creating nothing where it pointed", async () => {
+    mkdirSync(join(dir, "releases"));
+    symlinkSync("releases/missing.conf", target);
+    await writeFileAtomic(target, "new\n");
+    expect(lstatSync(target).isFile(), "a dangling link is a path that does not exist yet").toBe(
+      true,
+    );
+    expect(read(target)).toBe("new\n");
+    expect(entries(join(dir, "releases")), "nothing is created at the link's destination").toEqual(
+      [],
+    );
+  });
 
   it("writes through a symlink: the file it points to changes, the link stays a link", async () => {
     mkdirSync(join(dir, "releases"));
@@ -327,6 +392,28 @@ describe("step 4 — a failure leaves the original untouched", () => {
       expect(fsSpy.openFiles(), "every file opened must be closed, also on failure").toEqual([]);
     },
   );
+
+  it("when the directory's fsync fails after the rename, rejects with that error and closes the directory", async () => {
+    writeFileSync(target, ORIGINAL);
+    let injected: Error | undefined;
+    fsSpy.failNext(
+      "sync",
+      (call) => {
+        injected = systemError("EIO", "fsync", call.path);
+        return injected;
+      },
+      (call) => call.path === dir,
+    );
+    const { error } = await settle(writeFileAtomic(target, "replicas = 5\n"));
+    expect(
+      injected,
+      "expected a sync of the directory: the one this test makes fail",
+    ).toBeDefined();
+    expect(error, "the caller must get the file system's own error").toBe(injected);
+    expect(read(target), "the rename happened: the new content is in place").toBe("replicas = 5\n");
+    expect(entries(), "no temp file may remain").toEqual(["app.conf"]);
+    expect(fsSpy.openFiles(), "the directory must be closed, also when its sync fails").toEqual([]);
+  });
 
   it("rejects with ENOENT when the target's directory does not exist, and creates nothing", async () => {
     await expect(writeFileAtomic(join(dir, "missing", "app.conf"), "v1\n")).rejects.toMatchObject({
@@ -424,6 +511,23 @@ describe("step 6 — updateJsonConfig", () => {
     });
   });
 
+  it("starts from {} when options.defaultValue is null", async () => {
+    const update = vi.fn((current: object) => current);
+    await updateJsonConfig(target, update, { defaultValue: null as unknown as object });
+    expect(update, "null counts as no default").toHaveBeenCalledWith({});
+    expect(read(target)).toBe("{}\n");
+  });
+
+  it.each([
+    ["null", null, "null\n"],
+    ["0", 0, "0\n"],
+    ["false", false, "false\n"],
+  ])("writes %s when update returns it: only undefined is refused", async (_label, value, text) => {
+    writeFileSync(target, '{"replicas":2}');
+    await expect(updateJsonConfig(target, () => value as unknown as object)).resolves.toBe(value);
+    expect(read(target)).toBe(text);
+  });
+
   it("passes options.mode on to the write", async () => {
     await updateJsonConfig(target, () => ({ token: "s3cret" }), { mode: 0o600 });
     expect(octal(modeOf(target))).toBe("0o600");
@@ -453,6 +557,23 @@ describe("step 6 — updateJsonConfig", () => {
       expect(read(target), "a broken config must be left for a human to see").toBe(text);
     },
   );
+
+  it("names the file as given: a relative path stays relative in its errors", async () => {
+    const given = relative(process.cwd(), target);
+    expect(given.startsWith("/"), "the test needs a relative path").toBe(false);
+    writeFileSync(target, "{");
+    const { error } = await settle(updateJsonConfig(given, (current: object) => current));
+    expect(error).toBeInstanceOf(InvalidConfigError);
+    expect((error as InvalidConfigError).path).toBe(given);
+    expect((error as InvalidConfigError).message).toBe(
+      `${given} is not valid JSON: ${((error as InvalidConfigError).cause as Error).message}`,
+    );
+    writeFileSync(target, "{}");
+    await expectTypeError(
+      updateJsonConfig(given, () => undefined as unknown as object),
+      `update for ${given} returned undefined: return the new config`,
+    );
+  });
 
   it("rejects with the read error, without calling update, when the file cannot be read", async () => {
     mkdirSync(target); // reading a directory fails with EISDIR

@@ -10,14 +10,14 @@ export type FileContent = string | Uint8Array;
 
 export interface WriteOptions {
   /**
-   * Permission bits the file ends up with, e.g. 0o600. Default: an existing file keeps its own
+   * Permission bits (with setuid, setgid and sticky: `mode & 0o7777`) the file ends up with, e.g. 0o600. Default: an existing file keeps its own
    * mode, a new file gets 0o644. Applied exactly: the process umask must not narrow it.
    */
   mode?: number;
 }
 
 export interface UpdateJsonOptions<T> extends WriteOptions {
-  /** What `update` receives (a copy of) when the file does not exist. Default: `{}`. */
+  /** What `update` receives (a copy of) when the file does not exist. Default (and for null): `{}`. */
   defaultValue?: T;
 }
 

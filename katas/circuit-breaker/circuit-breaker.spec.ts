@@ -146,6 +146,19 @@ describe("step 1 — passing calls through", () => {
     expect(breaker.state).toBe("CLOSED");
   });
 
+  it.each([
+    ["a string", () => "disk full"],
+    ["undefined", () => undefined],
+    ["a plain object", () => ({ code: "ECONNRESET" })],
+  ])(
+    "rejects with exactly the value the function threw when it is not an Error: %s",
+    async (_label, make) => {
+      const { fail, breaker } = harness();
+      await fail(1, make); // fail() checks the rejection is the very value thrown
+      expect(breaker.state).toBe("CLOSED");
+    },
+  );
+
   it("turns a synchronous throw from the function into a rejected promise", async () => {
     const error = new TypeError("bad input");
     const breaker = new CircuitBreaker((): Promise<string> => {
@@ -259,6 +272,67 @@ describe("step 3 — failing fast while open", () => {
     expect((await refused()).retryAfterMs).toBe(4_999);
     clock.advance(4_000);
     expect((await refused()).retryAfterMs).toBe(999);
+  });
+
+  it("gives retryAfterMs exactly, never rounded, with a fractional clock or resetTimeoutMs", async () => {
+    const { fail, refused, clock } = harness({ failureThreshold: 1, resetTimeoutMs: 30_000 });
+    clock.advance(0.25);
+    await fail(1);
+    clock.advance(100.5);
+    const error = await refused();
+    expect(error.retryAfterMs, "30 000 - 100.5").toBe(29_899.5);
+    expect(error.message).toBe("Circuit is OPEN: retry in 29899.5 ms");
+
+    const fractional = harness({ failureThreshold: 1, resetTimeoutMs: 1_500.5 });
+    await fractional.fail(1);
+    fractional.clock.advance(0.25);
+    expect((await fractional.refused()).retryAfterMs, "1 500.5 - 0.25").toBe(1_500.25);
+  });
+
+  it("reads the clock once to refuse a call: retryAfterMs comes from the reading that refused it", async () => {
+    // A clock that moves 1 ms every time it is read: a second reading would give another answer.
+    let current = 1_000_000;
+    const readings: number[] = [];
+    const now = () => {
+      readings.push(current);
+      current += 1;
+      return readings.at(-1) as number;
+    };
+    let openedAt = Number.NaN;
+    const service = vi.fn(async () => {
+      throw outage();
+    });
+    const breaker = new CircuitBreaker(service, {
+      failureThreshold: 1,
+      resetTimeoutMs: 1_000,
+      now,
+      onStateChange: (_from, to) => {
+        if (to === "OPEN") openedAt = readings.at(-1) ?? Number.NaN;
+      },
+    });
+    await expect(breaker.fire()).rejects.toThrow("503");
+    expect(breaker.state).toBe("OPEN");
+    current = openedAt + 999;
+    const error = await breaker.fire().catch((reason: unknown) => reason);
+    expect(error, "999 ms after opening the call is still refused").toBeInstanceOf(
+      CircuitOpenError,
+    );
+    expect((error as CircuitOpenError).retryAfterMs, "1 000 - 999, from the one reading").toBe(1);
+    expect(service).toHaveBeenCalledTimes(1);
+  });
+
+  it("times the opening from when the failing call settles, not from when it started", async () => {
+    const { inFlight, refused, clock, breaker } = harness({
+      failureThreshold: 1,
+      resetTimeoutMs: 10_000,
+    });
+    const slow = inFlight();
+    clock.advance(4_000);
+    slow.reject(outage());
+    await expect(slow.result).rejects.toThrow("503");
+    expect(breaker.state).toBe("OPEN");
+    clock.advance(9_999); // 13 999 ms after the call started, 9 999 ms after it failed
+    expect((await refused()).retryAfterMs, "the timeout runs from the failure").toBe(1);
   });
 
   it("still reads OPEN once the timeout has elapsed, until the next call arrives", async () => {
@@ -434,6 +508,69 @@ describe("step 4 — the half-open trial", () => {
 });
 
 describe("step 5 — limiting concurrent trials", () => {
+  it("closes the circuit when a call started while CLOSED succeeds during HALF_OPEN", async () => {
+    const { fail, inFlight, clock, breaker, transitions } = harness({
+      failureThreshold: 1,
+      resetTimeoutMs: 1_000,
+    });
+    const early = inFlight(); // started while CLOSED
+    await fail(1);
+    clock.advance(1_000);
+    const trial = inFlight();
+    expect(breaker.state).toBe("HALF_OPEN");
+    early.resolve("early");
+    await expect(early.result).resolves.toBe("early");
+    expect(breaker.state, "the outcome counts in the state the call settles in").toBe("CLOSED");
+    expect(transitions).toEqual(["CLOSED -> OPEN", "OPEN -> HALF_OPEN", "HALF_OPEN -> CLOSED"]);
+    trial.resolve("trial");
+    await expect(trial.result).resolves.toBe("trial");
+  });
+
+  it("counts a trial that fails after another trial closed the circuit as a failure in CLOSED", async () => {
+    const { fail, inFlight, clock, breaker, transitions } = harness({
+      failureThreshold: 1,
+      halfOpenMaxCalls: 2,
+    });
+    await fail(1);
+    clock.advance(60_000);
+    const first = inFlight();
+    const second = inFlight();
+    first.resolve("ok");
+    await expect(first.result).resolves.toBe("ok");
+    expect(breaker.state).toBe("CLOSED");
+    second.reject(outage());
+    await expect(second.result).rejects.toThrow("503");
+    expect(breaker.state, "one failure in CLOSED reaches failureThreshold 1").toBe("OPEN");
+    expect(transitions).toEqual([
+      "CLOSED -> OPEN",
+      "OPEN -> HALF_OPEN",
+      "HALF_OPEN -> CLOSED",
+      "CLOSED -> OPEN",
+    ]);
+  });
+
+  it("gives a new half-open phase all its slots, even while a trial of the last phase still runs", async () => {
+    const { fail, refused, inFlight, clock, service, breaker } = harness({
+      failureThreshold: 1,
+      halfOpenMaxCalls: 2,
+      resetTimeoutMs: 1_000,
+    });
+    await fail(1);
+    clock.advance(1_000);
+    const first = inFlight();
+    const lingering = inFlight();
+    first.reject(outage());
+    await expect(first.result).rejects.toThrow("503");
+    expect(breaker.state, "the first trial to settle ends the phase").toBe("OPEN");
+    clock.advance(1_000);
+    inFlight();
+    inFlight();
+    expect(service, "both slots of the new phase are free").toHaveBeenCalledTimes(5);
+    expect((await refused()).state).toBe("HALF_OPEN");
+    lingering.resolve("late");
+    await expect(lingering.result).resolves.toBe("late");
+  });
+
   it("lets one trial through by default and refuses the others with a HALF_OPEN error", async () => {
     const { fail, refused, inFlight, succeed, breaker, clock, service } = harness({
       failureThreshold: 1,
@@ -503,6 +640,22 @@ describe("step 6 — errors that are not the service's fault", () => {
     expect(transitions).toEqual([]);
   });
 
+  it.each([
+    ["a string", () => "disk full"],
+    ["undefined", () => undefined],
+    ["a plain object", () => ({ status: 404 })],
+  ])(
+    "asks isFailure about exactly the value thrown when it is not an Error: %s",
+    async (_label, make) => {
+      const isFailure = vi.fn((_error: unknown) => false);
+      const { fail } = harness({ isFailure });
+      const thrown = make();
+      await fail(1, () => thrown);
+      expect(isFailure).toHaveBeenCalledTimes(1);
+      expect(isFailure.mock.calls[0]?.[0], "the value itself, not a wrapper").toBe(thrown);
+    },
+  );
+
   it("asks isFailure once per error, with the error itself, and never for a success", async () => {
     const isFailure = vi.fn((_error: unknown) => true);
     const { fail, succeed } = harness({ isFailure });
@@ -549,6 +702,10 @@ describe("step 7 — rejecting bad options", () => {
     [{ failureThreshold: -3 }, "failureThreshold must be an integer >= 1, got -3"],
     [{ failureThreshold: 2.5 }, "failureThreshold must be an integer >= 1, got 2.5"],
     [{ failureThreshold: Number.NaN }, "failureThreshold must be an integer >= 1, got NaN"],
+    [
+      { failureThreshold: Number.POSITIVE_INFINITY },
+      "failureThreshold must be an integer >= 1, got Infinity",
+    ],
     [{ resetTimeoutMs: -1 }, "resetTimeoutMs must be a finite number >= 0, got -1"],
     [
       { resetTimeoutMs: Number.POSITIVE_INFINITY },
@@ -557,6 +714,12 @@ describe("step 7 — rejecting bad options", () => {
     [{ resetTimeoutMs: Number.NaN }, "resetTimeoutMs must be a finite number >= 0, got NaN"],
     [{ halfOpenMaxCalls: 0 }, "halfOpenMaxCalls must be an integer >= 1, got 0"],
     [{ halfOpenMaxCalls: 1.5 }, "halfOpenMaxCalls must be an integer >= 1, got 1.5"],
+    [{ halfOpenMaxCalls: -1 }, "halfOpenMaxCalls must be an integer >= 1, got -1"],
+    [{ halfOpenMaxCalls: Number.NaN }, "halfOpenMaxCalls must be an integer >= 1, got NaN"],
+    [
+      { halfOpenMaxCalls: Number.POSITIVE_INFINITY },
+      "halfOpenMaxCalls must be an integer >= 1, got Infinity",
+    ],
   ] as [CircuitBreakerOptions, string][])("throws a RangeError for %o", (options, message) => {
     const error = thrownBy(() => new CircuitBreaker(async () => "ok", options));
     expect(error).toBeInstanceOf(RangeError);

@@ -5,7 +5,8 @@
  * and fail fast with a CircuitOpenError for `resetTimeoutMs`; then let up to `halfOpenMaxCalls`
  * trial calls through: a success closes the circuit, a failure opens it again.
  *
- * Read time only from `now()`, and only when a call arrives: no timers needed.
+ * Read time only from `now()`: once when a call arrives at an OPEN circuit, and once when a failure
+ * opens it (when that call settles). No timers needed.
  */
 
 export type CircuitState = "CLOSED" | "OPEN" | "HALF_OPEN";

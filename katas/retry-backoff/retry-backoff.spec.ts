@@ -22,9 +22,20 @@ beforeEach(() => {
   vi.useFakeTimers({ toFake: ["setTimeout", "clearTimeout"] });
 });
 
+const realMathRandom = Math.random;
+
 afterEach(() => {
   vi.useRealTimers();
+  Math.random = realMathRandom;
 });
+
+/**
+ * Puts a new function in Math.random. (A spy would not do: a solution that kept the spy from an
+ * earlier lookup would still see its new return value.) The afterEach above puts the real one back.
+ */
+function replaceMathRandom(value: number): void {
+  Math.random = () => value;
+}
 
 /** Lets every pending promise callback run, without moving the fake clock. */
 const flush = () => new Promise<void>((resolve) => setImmediate(resolve));
@@ -234,7 +245,21 @@ describe("step 3 — the backoff delay", () => {
   });
 
   it("ignores random() with jitter: none", () => {
-    expect(backoffDelay(3, { ...none, random: () => 0.5 })).toBe(400);
+    const random = vi.fn(() => 0.5);
+    expect(backoffDelay(3, { ...none, random })).toBe(400);
+    expect(random, "jitter: none does not use random").not.toHaveBeenCalled();
+  });
+
+  it("rounds down once, at the end: equal jitter of an odd or fractional d keeps its halves whole", () => {
+    const equal = { jitter: "equal" } as const;
+    expect(
+      backoffDelay(1, { ...equal, baseDelayMs: 75, random: () => 0.5 }),
+      "d = 75: floor(37.5 + 18.75) = 56",
+    ).toBe(56);
+    expect(
+      backoffDelay(3, { ...equal, factor: 1.5, random: () => 0.99 }),
+      "d = 225: floor(112.5 + 111.375) = 223",
+    ).toBe(223);
   });
 
   it("caps first and jitters after, so a capped delay is still spread over [0, cap]", () => {
@@ -247,12 +272,15 @@ describe("step 3 — the backoff delay", () => {
     expect(backoffDelay(3)).toBe(100);
   });
 
-  it.each([0, -1, 1.5, Number.NaN])("throws a RangeError for retry number %s", (retryNumber) => {
-    expect(() => backoffDelay(retryNumber)).toThrow(RangeError);
-    expect(() => backoffDelay(retryNumber)).toThrow(
-      `retryNumber must be a whole number >= 1 (got ${retryNumber})`,
-    );
-  });
+  it.each([0, -1, 1.5, Number.NaN, Number.POSITIVE_INFINITY])(
+    "throws a RangeError for retry number %s",
+    (retryNumber) => {
+      expect(() => backoffDelay(retryNumber)).toThrow(RangeError);
+      expect(() => backoffDelay(retryNumber)).toThrow(
+        `retryNumber must be a whole number >= 1 (got ${retryNumber})`,
+      );
+    },
+  );
 });
 
 describe("step 4 — waiting between attempts", () => {
@@ -304,6 +332,24 @@ describe("step 4 — waiting between attempts", () => {
       expect(fn, `call ${callsBefore + 1} must wait ${wait} ms`).toHaveBeenCalledTimes(callsBefore);
       await advance(1);
     }
+    expect(outcome).toEqual({ status: "resolved", value: "ok" });
+  });
+
+  it("looks Math.random up for each wait: one replaced during the first wait sets the second", async () => {
+    const { fn } = flaky(2, "ok");
+    replaceMathRandom(0.5);
+    const outcome = track(retry(fn));
+    await advance(49);
+    expect(fn, "the first wait is 0.5 * 100 = 50 ms").toHaveBeenCalledTimes(1);
+    replaceMathRandom(0.25);
+    await advance(1);
+    expect(fn).toHaveBeenCalledTimes(2);
+    await advance(49);
+    expect(
+      fn,
+      "the second wait is 0.25 * 200 = 50 ms, from the new Math.random",
+    ).toHaveBeenCalledTimes(2);
+    await advance(1);
     expect(outcome).toEqual({ status: "resolved", value: "ok" });
   });
 
@@ -359,6 +405,25 @@ describe("step 5 — which errors are retried", () => {
     expect(outcome).toEqual({ status: "rejected", error });
     expect(fn).toHaveBeenCalledTimes(2);
   });
+
+  it.each([
+    ["a plain object with status 404", () => ({ status: 404 })],
+    ["a thrown Response with status 404", () => new Response(null, { status: 404 })],
+    [
+      "a plain object with $metadata.httpStatusCode 403",
+      () => ({ $metadata: { httpStatusCode: 403 } }),
+    ],
+  ])(
+    "reads the status of any value thrown, not only of an Error: %s is not retried",
+    async (_label, make) => {
+      const thrown = make();
+      const fn = vi.fn(() => Promise.reject(thrown));
+      const outcome = await runToEnd(retry(fn, { retries: 2 }));
+      expect(outcome).toEqual({ status: "rejected", error: thrown });
+      expect(outcome.error).toBe(thrown);
+      expect(fn, "its status says a retry will not help").toHaveBeenCalledTimes(1);
+    },
+  );
 
   it("reads $metadata.httpStatusCode when status is there but not a number: a 404 behind it is not retried", async () => {
     const error = Object.assign(new Error("not found"), {
@@ -541,6 +606,67 @@ describe("step 7 — cancelling with an AbortSignal", () => {
     expect(fn).toHaveBeenCalledTimes(1);
   });
 
+  it("rejects with signal.reason when the signal fired during the last attempt, which failed", async () => {
+    const controller = new AbortController();
+    const reason = new Error("deploy cancelled");
+    const fn = vi.fn(async () => {
+      controller.abort(reason);
+      throw new Error("connection reset");
+    });
+    const outcome = track(retry(fn, { retries: 0, signal: controller.signal }));
+    await flush();
+    expect(outcome, "the caller cancelled: the reason, not the attempt's error").toEqual({
+      status: "rejected",
+      error: reason,
+    });
+    expect(fn).toHaveBeenCalledTimes(1);
+  });
+
+  it("rejects with signal.reason when the signal fired during an attempt whose error is not retried", async () => {
+    const controller = new AbortController();
+    const reason = new Error("deploy cancelled");
+    const fn = vi.fn(async () => {
+      controller.abort(reason);
+      throw httpError(404);
+    });
+    const outcome = track(retry(fn, { signal: controller.signal }));
+    await flush();
+    expect(outcome, "the caller cancelled: the reason, not the 404").toEqual({
+      status: "rejected",
+      error: reason,
+    });
+    expect(fn).toHaveBeenCalledTimes(1);
+  });
+
+  it("asks neither shouldRetry nor onRetry about an attempt that failed after the signal fired", async () => {
+    const controller = new AbortController();
+    const reason = new Error("user pressed Ctrl+C");
+    const fn = vi.fn(async () => {
+      controller.abort(reason);
+      throw new Error("connection reset");
+    });
+    const shouldRetry = vi.fn(() => true);
+    const onRetry = vi.fn();
+    const outcome = track(retry(fn, { signal: controller.signal, shouldRetry, onRetry }));
+    await flush();
+    expect(outcome).toEqual({ status: "rejected", error: reason });
+    expect(shouldRetry, "the failure after an abort is not looked at").not.toHaveBeenCalled();
+    expect(onRetry, "no retry is coming: nothing to announce").not.toHaveBeenCalled();
+  });
+
+  it("ends the wait at once when onRetry aborts the signal", async () => {
+    const controller = new AbortController();
+    const reason = new Error("enough retries for today");
+    const { fn } = alwaysFails();
+    const onRetry = vi.fn(() => controller.abort(reason));
+    const outcome = track(retry(fn, { jitter: "none", signal: controller.signal, onRetry }));
+    await flush();
+    expect(onRetry).toHaveBeenCalledTimes(1);
+    expect(outcome, "the 100 ms wait must not run").toEqual({ status: "rejected", error: reason });
+    expect(vi.getTimerCount(), "no timer may be left pending").toBe(0);
+    expect(fn).toHaveBeenCalledTimes(1);
+  });
+
   it("returns the result of an attempt that succeeded although the signal fired meanwhile", async () => {
     const controller = new AbortController();
     const fn = vi.fn(async () => {
@@ -575,6 +701,7 @@ describe("step 8 — bad options", () => {
     [{ retries: -1 }, "retries must be a whole number >= 0 (got -1)"],
     [{ retries: 1.5 }, "retries must be a whole number >= 0 (got 1.5)"],
     [{ retries: Number.NaN }, "retries must be a whole number >= 0 (got NaN)"],
+    [{ retries: Number.POSITIVE_INFINITY }, "retries must be a whole number >= 0 (got Infinity)"],
     [{ baseDelayMs: -1 }, "baseDelayMs must be a finite number >= 0 (got -1)"],
     [{ baseDelayMs: Number.NaN }, "baseDelayMs must be a finite number >= 0 (got NaN)"],
     [
@@ -583,12 +710,24 @@ describe("step 8 — bad options", () => {
     ],
     [{ maxDelayMs: -5 }, "maxDelayMs must be a finite number >= 0 (got -5)"],
     [{ maxDelayMs: Number.NaN }, "maxDelayMs must be a finite number >= 0 (got NaN)"],
+    [
+      { maxDelayMs: Number.POSITIVE_INFINITY },
+      "maxDelayMs must be a finite number >= 0 (got Infinity)",
+    ],
     [{ factor: 0.5 }, "factor must be a finite number >= 1 (got 0.5)"],
     [{ factor: Number.NaN }, "factor must be a finite number >= 1 (got NaN)"],
     [{ factor: Number.POSITIVE_INFINITY }, "factor must be a finite number >= 1 (got Infinity)"],
     [
       { jitter: "random" } as unknown as RetryOptions,
       'jitter must be "none", "full" or "equal" (got random)',
+    ],
+    [
+      { jitter: "FULL" } as unknown as RetryOptions,
+      'jitter must be "none", "full" or "equal" (got FULL)',
+    ],
+    [
+      { jitter: " none " } as unknown as RetryOptions,
+      'jitter must be "none", "full" or "equal" (got  none )',
     ],
   ];
 
@@ -612,6 +751,16 @@ describe("step 8 — bad options", () => {
     const fn = vi.fn(async () => "up");
     expect(() => withRetry(fn, options)).toThrow(RangeError);
     expect(() => withRetry(fn, options)).toThrow(message);
+    expect(fn).not.toHaveBeenCalled();
+  });
+
+  it("checks the options before the signal: a bad option with an aborted signal is a RangeError", async () => {
+    const controller = new AbortController();
+    controller.abort(new Error("cancelled"));
+    const fn = vi.fn(async () => "up");
+    const rejection = retry(fn, { retries: -1, signal: controller.signal });
+    await expect(rejection).rejects.toThrow(RangeError);
+    await expect(rejection).rejects.toThrow("retries must be a whole number >= 0 (got -1)");
     expect(fn).not.toHaveBeenCalled();
   });
 
@@ -672,6 +821,21 @@ describe("step 9 — withRetry, the decorator", () => {
     const outcome = track(wrapped(1));
     await advance(9);
     expect(fn, "the retry must wait the full 10 ms").toHaveBeenCalledTimes(1);
+    await advance(1);
+    expect(outcome).toEqual({ status: "resolved", value: "ok" });
+  });
+
+  it("looks Math.random up when a wrapped call waits, not when wrapping", async () => {
+    const { fn } = flaky(1, "ok");
+    replaceMathRandom(0.99);
+    const wrapped = withRetry(fn, { retries: 1 });
+    replaceMathRandom(0.1);
+    const outcome = track(wrapped(1));
+    await advance(9);
+    expect(
+      fn,
+      "the wait is 0.1 * 100 = 10 ms, from the Math.random of the call",
+    ).toHaveBeenCalledTimes(1);
     await advance(1);
     expect(outcome).toEqual({ status: "resolved", value: "ok" });
   });

@@ -16,13 +16,16 @@ export interface RetryOptions {
   factor?: number;
   /** How the capped wait is randomised (default "full"). */
   jitter?: Jitter;
-  /** A source of numbers in [0, 1) for the jitter (default Math.random). */
+  /** A source of numbers in [0, 1) for jitter (default Math.random, looked up at each delay). */
   random?: () => number;
   /** Whether a failed attempt may be retried (default: see "Which errors are retried"). */
   shouldRetry?: (error: unknown, attempt: number) => boolean;
   /** Told about every retry, just before its wait starts. */
   onRetry?: (info: { attempt: number; delayMs: number; error: unknown }) => void;
-  /** Cancels the retries: before an attempt or during a wait, retry rejects with signal.reason. */
+  /**
+   * Cancels the retries: once it has fired, retry rejects with signal.reason before the next
+   * attempt, after a failed attempt (even the last) and during a wait.
+   */
   signal?: AbortSignal;
 }
 

@@ -6,9 +6,10 @@
  * - input checks (the library writes `String(data)` for anything that is not a buffer);
  * - a symlink loop is an error (the library falls back to the link's own path and replaces it);
  * - a new file gets exactly 0o644 (the library would give it 0o666 minus the umask);
+ * - the temp file gets its exact mode before the fsync (the library chmods after it);
  * - the directory fsync after the rename (the library has none).
  */
-import { open, readFile, realpath, stat } from "node:fs/promises";
+import { chmod, open, readFile, realpath, stat } from "node:fs/promises";
 import { dirname } from "node:path";
 import writeFileAtomicLibrary from "write-file-atomic";
 import {
@@ -34,8 +35,12 @@ export async function writeFileAtomic(
   }
   const target = await inspectTarget(path);
   // Passing the mode explicitly makes the library chmod the temp file to exactly this value.
+  const mode = options.mode ?? target.mode ?? DEFAULT_MODE;
   await writeFileAtomicLibrary(target.path, asStringOrBuffer(data), {
-    mode: options.mode ?? target.mode ?? DEFAULT_MODE,
+    mode,
+    // The library chmods only after its fsync and close; set the exact mode as soon as the temp
+    // file exists too, so that the fsync finds it (the library's own chmod then changes nothing).
+    tmpfileCreated: (tmpfile: string) => chmod(tmpfile, mode),
   });
   await syncDirectory(dirname(target.path));
 }

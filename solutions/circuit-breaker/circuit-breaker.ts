@@ -3,8 +3,9 @@
  * `failureThreshold` times in a row, stops calling it for `resetTimeoutMs`, failing fast instead.
  * Then it lets a few trial calls through; their outcome closes the circuit or opens it again.
  *
- * Time is read from an injectable clock, only when a call arrives: no timers run in the
- * background, so nothing needs disposing and tests can move time by hand.
+ * Time is read from an injectable clock, only when a call arrives at an OPEN circuit and when a
+ * failure opens it: no timers run in the background, so nothing needs disposing and tests can
+ * move time by hand.
  */
 
 export type CircuitState = "CLOSED" | "OPEN" | "HALF_OPEN";
@@ -30,7 +31,7 @@ export interface CircuitBreakerOptions {
   resetTimeoutMs?: number;
   /** Trial calls allowed at once in HALF_OPEN (default 1). */
   halfOpenMaxCalls?: number;
-  /** Errors for which this returns false are the caller's fault: rethrown, never counted. */
+  /** Errors for which this returns false are the caller's fault: rethrown, counted as a success. */
   isFailure?: (error: unknown) => boolean;
   /** The clock, in milliseconds (default Date.now). */
   now?: () => number;

@@ -8,7 +8,7 @@
 export function abortableSleep(ms: number, signal?: AbortSignal): Promise<void> {
   if (signal === undefined) return new Promise((resolve) => setTimeout(resolve, ms));
   return new Promise((resolve, reject) => {
-    // Aborted while the attempt was running: do not start a wait nobody wants.
+    // Aborted already (by onRetry, just before the wait): do not start a wait nobody wants.
     signal.throwIfAborted();
     const onAbort = () => {
       clearTimeout(timer);

@@ -48,6 +48,8 @@ async function runOnPRetry<T>(
         retries: settings.retries,
         minTimeout: 0,
         shouldRetry: async ({ error, attemptNumber }) => {
+          // Cancelled during the attempt: reject with the reason, before shouldRetry or onRetry.
+          settings.signal?.throwIfAborted();
           const { thrown } = error as AttemptFailure;
           if (!settings.shouldRetry(thrown, attemptNumber)) return false;
           const delayMs = backoffDelay(attemptNumber, options);
@@ -58,6 +60,8 @@ async function runOnPRetry<T>(
       },
     );
   } catch (error) {
+    // p-retry does not call shouldRetry after the last attempt: an abort during it is seen here.
+    settings.signal?.throwIfAborted();
     throw error instanceof AttemptFailure ? error.thrown : error;
   }
 }

@@ -48,6 +48,9 @@ export async function retry<T>(
     try {
       return await fn(attempt);
     } catch (error) {
+      // Cancelled while the attempt ran: its failure no longer matters (not even a last one or a
+      // 404), so neither shouldRetry nor onRetry hears of it and no wait starts.
+      signal?.throwIfAborted();
       // The last attempt is not followed by a wait: nothing would come after it.
       if (attempt > retries || !shouldRetry(error, attempt)) throw error;
       const delayMs = backoffDelay(attempt, options);

@@ -1,0 +1,82 @@
+// Mistake: (adversarial review, round 1) full jitter uses the "random integer in [0, d]" idiom `floor(r * (d + 1))` instead of the
+// README's `r * d` rounded down, so the wait can reach `d` and is 1 ms too long for many r
+// (d = 100, r = 0.995 gives 100 instead of 99); with r = 0.5 and an even d it agrees.
+import { abortableSleep } from "../abortable-sleep";
+import type { RetryOptions } from "../options";
+import { isRetryableError } from "../retryable";
+
+export type { Jitter, RetryOptions } from "../options";
+export { isRetryableHttpStatus } from "../retryable";
+
+const JITTER_MODES: readonly string[] = ["none", "full", "equal"];
+
+function fail(name: string, value: unknown, rule: string): never {
+  throw new RangeError(`${name} must be ${rule} (got ${String(value)})`);
+}
+
+function resolveOptions(options: RetryOptions) {
+  const {
+    retries = 3,
+    baseDelayMs = 100,
+    maxDelayMs = 20_000,
+    factor = 2,
+    jitter = "full",
+    random = Math.random,
+    shouldRetry = isRetryableError,
+    onRetry,
+    signal,
+  } = options;
+  if (!(Number.isInteger(retries) && retries >= 0)) fail("retries", retries, "a whole number >= 0");
+  if (!(Number.isFinite(baseDelayMs) && baseDelayMs >= 0))
+    fail("baseDelayMs", baseDelayMs, "a finite number >= 0");
+  if (!(Number.isFinite(maxDelayMs) && maxDelayMs >= 0))
+    fail("maxDelayMs", maxDelayMs, "a finite number >= 0");
+  if (!(Number.isFinite(factor) && factor >= 1)) fail("factor", factor, "a finite number >= 1");
+  if (!JITTER_MODES.includes(jitter)) fail("jitter", jitter, '"none", "full" or "equal"');
+  return { retries, baseDelayMs, maxDelayMs, factor, jitter, random, shouldRetry, onRetry, signal };
+}
+
+export function backoffDelay(retryNumber: number, options: RetryOptions = {}): number {
+  if (!(Number.isInteger(retryNumber) && retryNumber >= 1))
+    fail("retryNumber", retryNumber, "a whole number >= 1");
+  const { baseDelayMs, maxDelayMs, factor, jitter, random } = resolveOptions(options);
+  const capped = Math.min(maxDelayMs, baseDelayMs * factor ** (retryNumber - 1));
+  switch (jitter) {
+    case "none":
+      return Math.floor(capped);
+    case "full":
+      // A random whole number of ms in [0, capped], both ends included.
+      return Math.floor(random() * (capped + 1));
+    default:
+      return Math.floor(capped / 2 + random() * (capped / 2));
+  }
+}
+
+export async function retry<T>(
+  fn: (attempt: number) => T | Promise<T>,
+  options: RetryOptions = {},
+): Promise<T> {
+  const { retries, shouldRetry, onRetry, signal } = resolveOptions(options);
+  for (let attempt = 1; ; attempt++) {
+    signal?.throwIfAborted();
+    try {
+      return await fn(attempt);
+    } catch (error) {
+      signal?.throwIfAborted();
+      if (attempt > retries || !shouldRetry(error, attempt)) throw error;
+      const delayMs = backoffDelay(attempt, options);
+      onRetry?.({ attempt, delayMs, error });
+      await abortableSleep(delayMs, signal);
+    }
+  }
+}
+
+export function withRetry<A extends unknown[], R>(
+  fn: (...args: A) => R | Promise<R>,
+  options: RetryOptions = {},
+): (...args: A) => Promise<R> {
+  resolveOptions(options);
+  return function retried(this: unknown, ...args: A): Promise<R> {
+    return retry(() => fn.apply(this, args), options);
+  };
+}
