@@ -132,6 +132,10 @@ describe("step 1 — levels on one scale", () => {
     ["NaN", Number.NaN],
     ["Infinity", Number.POSITIVE_INFINITY],
     ["a digit string below 10", "7"],
+    ["a decimal string (only digits are a number)", "49.9"],
+    ["a signed digit string", "+50"],
+    ["an exponent string", "1e2"],
+    ["a hexadecimal string", "0x32"],
     ["an unknown word", "loud"],
     ["a level word with more after it", "error!"],
     ["a prototype key", "constructor"],
@@ -191,6 +195,39 @@ describe("step 2 — the registry", () => {
     expect(parse("   \t\r")).toBeNull();
     expect(parse("")).toBeNull();
     expect(detect, "only the one non-blank line reaches a detector").toHaveBeenCalledTimes(1);
+  });
+
+  it("returns the five detected fields and nothing else a detector adds", () => {
+    const chatty: Format = {
+      name: "chatty",
+      detect: () =>
+        ({
+          timestamp: null,
+          level: "warn",
+          service: "svc",
+          message: "m",
+          error: null,
+          format: "spoofed",
+          extra: 1,
+        }) as never,
+    };
+    expect(
+      createParser([chatty])("anything"),
+      "format is the entry's name; extra properties are left out",
+    ).toEqual(record({ format: "chatty", level: "warn", service: "svc", message: "m" }));
+  });
+
+  it("takes a detector that throws as no match, and tries the next one", () => {
+    const buggy: Format = {
+      name: "buggy",
+      detect: () => {
+        throw new TypeError("bug in my detector");
+      },
+    };
+    expect(createParser([buggy, always("bang", "after the bug")])("! boom")).toEqual(
+      record({ format: "bang", level: "error", message: "after the bug" }),
+    );
+    expect(createParser([buggy])("! boom"), "no detector matched").toBeNull();
   });
 
   it("lists the built-in formats in the order they are tried", () => {
@@ -574,7 +611,27 @@ describe("step 5 — logfmt and JSON lines", () => {
     );
   });
 
+  it("reads any backslash pair in a quoted logfmt value as the character after it", () => {
+    expect(parseLine('level=info msg="a\\tb\\nc \\q"')).toMatchObject({
+      format: "logfmt",
+      message: "atbnc q",
+    });
+  });
+
+  it("takes a level, lvl or msg key with an empty value as present", () => {
+    expect(parseLine("msg= user=alice")).toEqual(record({ format: "logfmt", level: "info" }));
+    expect(parseLine("level= user=alice")).toEqual(record({ format: "logfmt", level: "info" }));
+  });
+
+  it("reads no timestamp from an epoch number in logfmt (its values are strings)", () => {
+    expect(parseLine("level=info ts=1704164645.123 msg=x")).toEqual(
+      record({ format: "logfmt", level: "info", message: "x" }),
+    );
+  });
+
   it.each([
+    ["a tab between pairs", "level=info\tmsg=x"],
+    ["a tab in a bare value", "level=info msg=a\tb"],
     ["no level, lvl or msg key", "user=alice id=7"],
     ["an unterminated quote", 'level=error msg="cut short'],
     ["a bare word among the pairs", "level=error oops msg=x"],
@@ -776,6 +833,43 @@ describe("step 5 — logfmt and JSON lines", () => {
       record({ format: "json", level: "info", message: "x" }),
     );
   });
+
+  it.each([
+    ["30 February", "2024-02-30T03:04:05Z"],
+    ["29 February in a year that is not a leap year", "2023-02-29 03:04:05"],
+    ["31 April", "2024-04-31T03:04:05.5+01:00"],
+    ["day 0", "2024-01-00T03:04:05Z"],
+    ["hour 24", "2024-01-02T24:00:00Z"],
+    ["minute 60", "2024-01-02T03:60:00Z"],
+    ["a leap second", "2024-12-31T23:59:60Z"],
+    ["an offset of 25 hours", "2024-01-02T03:04:05+25:00"],
+    ["an offset of 60 minutes", "2024-01-02T03:04:05+0060"],
+  ])("gives a null timestamp for %s, never rolling it over", (_name, time) => {
+    expect(parseLine(JSON.stringify({ time, msg: "x" })), `${time} does not exist`).toEqual(
+      record({ format: "json", level: "info", message: "x" }),
+    );
+  });
+
+  it("reads 29 February in a leap year, and nulls impossible days in text formats too", () => {
+    expect(parseLine('{"time":"2024-02-29T23:59:59.999Z"}')).toMatchObject({
+      timestamp: "2024-02-29T23:59:59.999Z",
+    });
+    expect(parseLine("2024/02/30 03:04:05 [error] 1#1: x")).toEqual(
+      record({ format: "nginx", level: "error", message: "x" }),
+    );
+    expect(parseLine("[Fri Apr 31 03:04:05 2024] [error] x")).toEqual(
+      record({ format: "apache", level: "error", message: "x" }),
+    );
+    expect(parseLine("2023-02-29 03:04:05,678 ERROR [main] org.example.App: x")).toEqual(
+      record({ format: "log4j", level: "error", service: "org.example.App", message: "x" }),
+    );
+  });
+
+  it("skips a date-time that does not exist for the next timestamp name", () => {
+    expect(parseLine('{"time":"2024-02-30T03:04:05Z","ts":1704164645,"msg":"x"}')).toMatchObject({
+      timestamp: "2024-01-02T03:04:05.000Z",
+    });
+  });
 });
 
 describe("step 6 — syslog", () => {
@@ -893,6 +987,31 @@ describe("step 6 — syslog", () => {
     });
   });
 
+  it("takes httpd's trace1 … trace8 as a level word before the colon, but not a number", () => {
+    expect(parseLine("Jan  2 03:04:05 h app: trace3: handshake")).toMatchObject({
+      format: "syslog",
+      level: "trace",
+      message: "handshake",
+    });
+    expect(parseLine("Jan  2 03:04:05 h app: 50: disk full")).toMatchObject({
+      format: "syslog",
+      level: "info",
+      message: "50: disk full",
+    });
+  });
+
+  it("reads an RFC 3339 timestamp with a comma fraction or no zone, and needs the T", () => {
+    expect(parseLine("2024-01-02T03:04:05,5 web-1 app: x")).toMatchObject({
+      format: "syslog",
+      timestamp: "2024-01-02T03:04:05.500Z",
+    });
+    expect(parseLine("2024-01-02 03:04:05Z web-1 app: x"), "a space instead of the T").toBeNull();
+    expect(parseLine("2024-01-02Tnoon web-1 app: x"), "no date-time after the T").toBeNull();
+    expect(parseLine("2024-04-31T03:04:05Z web-1 app: x")).toEqual(
+      record({ format: "syslog", level: "info", service: "app", message: "x" }),
+    );
+  });
+
   it("does not take a month that is not an English month name for syslog", () => {
     expect(parseLine("Okt  2 03:04:05 web-1 app: x")).toBeNull();
     expect(parseLine("<14>Okt  2 03:04:05 web-1 app: x")).toBeNull();
@@ -913,6 +1032,39 @@ describe("step 6 — syslog", () => {
       timestamp: "2024-05-31T23:59:59.000Z",
       level: "warn",
     });
+  });
+
+  it("takes a day written with one space or a leading zero", () => {
+    const parse = parserAt("2024-06-01T00:00:00Z");
+    expect(parse("Jan 2 03:04:05 web-1 app: x")).toMatchObject({
+      timestamp: "2024-01-02T03:04:05.000Z",
+    });
+    expect(parse("Jan 02 03:04:05 web-1 app: x")).toMatchObject({
+      timestamp: "2024-01-02T03:04:05.000Z",
+    });
+  });
+
+  it("puts a year-less Feb 29 in the year before when the reference year has none", () => {
+    expect(parserAt("2024-06-01T00:00:00Z")("Feb 29 10:00:00 web-1 app: x")).toMatchObject({
+      timestamp: "2024-02-29T10:00:00.000Z",
+    });
+    expect(parserAt("2025-06-01T00:00:00Z")("Feb 29 10:00:00 web-1 app: x")).toMatchObject({
+      timestamp: "2024-02-29T10:00:00.000Z",
+    });
+    expect(
+      parserAt("2026-06-01T00:00:00Z")("Feb 29 10:00:00 web-1 app: x"),
+      "neither 2026 nor 2025 has a 29 February",
+    ).toEqual(record({ format: "syslog", level: "info", service: "app", message: "x" }));
+  });
+
+  it("gives a null timestamp to a year-less date that no year has", () => {
+    const parse = parserAt("2024-06-01T00:00:00Z");
+    expect(parse("Apr 31 03:04:05 web-1 app: x")).toEqual(
+      record({ format: "syslog", level: "info", service: "app", message: "x" }),
+    );
+    expect(parse("Jan  2 24:00:00 web-1 app: x")).toEqual(
+      record({ format: "syslog", level: "info", service: "app", message: "x" }),
+    );
   });
 
   it("puts it in the year before when it would be more than a day after the reference date", () => {
@@ -1003,6 +1155,11 @@ describe("step 7 — container wrappers", () => {
     ["a CRI line with a bad stream", "2024-01-02T03:04:05Z stdin F x"],
     ["a CRI line with a bad tag", "2024-01-02T03:04:05Z stdout X x"],
     ["a CRI line whose time is no timestamp", "yesterday stdout F x"],
+    ["a CRI line whose date does not exist", "2024-02-30T03:04:05.123456789Z stdout F x"],
+    [
+      "JSON whose date does not exist",
+      '{"log":"x\\n","stream":"stdout","time":"2023-02-29T03:04:05Z"}',
+    ],
     ["JSON without a stream", '{"log":"x\\n","time":"2024-01-02T03:04:05Z"}'],
     [
       "JSON with a log that is not a string",
@@ -1012,6 +1169,16 @@ describe("step 7 — container wrappers", () => {
     ["JSON that does not parse", '{"log":"x\\n","stream":"stdout",'],
   ])("returns null for %s", (_name, line) => {
     expect(unwrapContainerLine(line)).toBeNull();
+  });
+
+  it("reads a CRI time with no zone as UTC", () => {
+    expect(unwrapContainerLine("2024-01-02T03:04:05.5 stdout F x")).toEqual({
+      container: "cri",
+      stream: "stdout",
+      timestamp: "2024-01-02T03:04:05.500Z",
+      partial: false,
+      text: "x",
+    });
   });
 
   it("parses the line inside a CRI wrapper, keeping the inner timestamp", () => {
@@ -1121,6 +1288,37 @@ describe("step 7 — container wrappers", () => {
     ]);
   });
 
+  it("drops only the final \\r of the lines it joins, and keeps their spaces", async () => {
+    const lines = ["2024-01-02T03:04:05.1Z stdout P  a \r", "2024-01-02T03:04:05.2Z stdout F b \r"];
+    expect(await collect(joinPartialLines(lines))).toEqual([
+      "2024-01-02T03:04:05.1Z stdout F  a b ",
+    ]);
+  });
+
+  it("flushes the partial lines still open at the end in the order they were opened", async () => {
+    const lines = [
+      "2024-01-02T03:04:05.1Z stderr P err",
+      "2024-01-02T03:04:05.2Z stdout P out",
+      "2024-01-02T03:04:05.3Z stdout P put",
+    ];
+    expect(await collect(joinPartialLines(lines))).toEqual([
+      "2024-01-02T03:04:05.1Z stderr F err",
+      "2024-01-02T03:04:05.2Z stdout F output",
+    ]);
+  });
+
+  it("passes a CRI-like line whose date does not exist through untouched", async () => {
+    const lines = [
+      "2024-01-02T03:04:05.1Z stdout P a",
+      "2024-02-30T03:04:05.2Z stdout P not CRI",
+      "2024-01-02T03:04:05.3Z stdout F b",
+    ];
+    expect(await collect(joinPartialLines(lines))).toEqual([
+      "2024-02-30T03:04:05.2Z stdout P not CRI",
+      "2024-01-02T03:04:05.1Z stdout F ab",
+    ]);
+  });
+
   it("passes every other line through untouched, blank ones included", async () => {
     const lines = [
       "",
@@ -1207,6 +1405,15 @@ describe("step 8 — counting a mixed file", () => {
     );
     expect(summary.totals).toEqual({ lines: 3, blank: 1, parsed: 1, unparsed: 1 });
     expect(summary.formats).toEqual({ nginx: 1 });
+  });
+
+  it("counts a line that makes the parser throw as unparsed, and goes on", async () => {
+    const parse = (line: string) => {
+      if (line.startsWith("!")) throw new TypeError("bug in my parser");
+      return parseLine(line);
+    };
+    const summary = await summarise(["! boom", "ERROR:x:y"], parse);
+    expect(summary.totals).toEqual({ lines: 2, blank: 0, parsed: 1, unparsed: 1 });
   });
 
   it("never hands a blank line to the parser", async () => {

@@ -42,6 +42,7 @@ export interface LogRecord extends Detected {
 export interface ContainerLine {
   container: "cri" | "docker";
   stream: "stdout" | "stderr";
+  /** `toISOString()` text; never null (a wrapper whose time gives no timestamp is no wrapper). */
   timestamp: string;
   partial: boolean;
   text: string;
@@ -94,7 +95,8 @@ export function parseLine(_line: string): LogRecord | null {
 }
 
 /** Joins CRI partial (`P`) lines with the line that completes them; other lines pass through. */
-export function joinPartialLines(
+// biome-ignore lint/correctness/useYield: the stub's body only throws; yours will yield.
+export async function* joinPartialLines(
   _lines: Iterable<string> | AsyncIterable<string>,
 ): AsyncGenerator<string> {
   throw new Error("TODO: implement joinPartialLines()");

@@ -128,14 +128,27 @@ const ISO =
   /^(\d{4})-(\d{2})-(\d{2})[T ](\d{2}):(\d{2}):(\d{2})(?:[.,](\d+))?(Z|[+-]\d{2}:?\d{2})?$/;
 
 /**
+ * Whether the calendar has this day. `new Date()` checks month 1–12 and day 1–31 only, and rolls
+ * a day the month does not have over into the next month (2024-02-30 becomes 1 March), so read
+ * the day back and compare.
+ */
+function dayExists(y: string, mo: string, d: string): boolean {
+  const day = new Date(`${y}-${mo}-${d}T00:00:00Z`);
+  return !Number.isNaN(day.getTime()) && day.toISOString().startsWith(`${y}-${mo}-${d}T`);
+}
+
+/**
  * An ISO 8601 / RFC 3339 date-time (`T` or space, `.` or `,` before the fraction) as
  * `toISOString()` text. No zone means UTC. Built by hand because `Date.parse` reads a zone-less
- * date-time as local time. The fraction is cut (not rounded) to milliseconds.
+ * date-time as local time. The fraction is cut (not rounded) to milliseconds. A date-time that
+ * does not exist is null: a day the month lacks, hour 24 (which `new Date()` would take as the
+ * next midnight), a leap second, an offset beyond ±23:59 (the last two `new Date()` rejects).
  */
 function isoTimestamp(text: string): string | null {
   const m = ISO.exec(text);
   if (!m) return null;
-  const [, y, mo, d, h, mi, s, fraction = "", zone = "Z"] = m;
+  const [, y = "", mo = "", d = "", h, mi, s, fraction = "", zone = "Z"] = m;
+  if (Number(h) > 23 || !dayExists(y, mo, d)) return null;
   const ms = fraction.padEnd(3, "0").slice(0, 3);
   const offset = zone === "Z" ? zone : `${zone.slice(0, 3)}:${zone.slice(-2)}`;
   const date = new Date(`${y}-${mo}-${d}T${h}:${mi}:${s}.${ms}${offset}`);
@@ -158,16 +171,14 @@ const DAY_MS = 86_400_000;
 /**
  * RFC 3164 dates have no year: take the reference date's (UTC) year, unless that puts the line
  * more than a day after the reference — then it was written last year (a December line read in
- * January). A day of slack absorbs clock skew between hosts.
+ * January). A day of slack absorbs clock skew between hosts. A `Feb 29` the reference year does
+ * not have was written last year too, if last year had one; otherwise the date is null.
  */
 function yearlessTimestamp(month: string, day: string, time: string, reference: Date) {
   const year = reference.getUTCFullYear();
   const thisYear = fromMonthName(year, month, day, time);
-  if (thisYear === null) return null;
-  if (Date.parse(thisYear) - reference.getTime() > DAY_MS) {
-    return fromMonthName(year - 1, month, day, time);
-  }
-  return thisYear;
+  if (thisYear !== null && Date.parse(thisYear) - reference.getTime() <= DAY_MS) return thisYear;
+  return fromMonthName(year - 1, month, day, time);
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -410,11 +421,14 @@ function detectRfc5424(line: string): Detected | null {
   );
 }
 
-// [<PRI>]TIMESTAMP HOST TAG[PID]: MSG, TIMESTAMP either RFC 3164's `Mmm dd HH:MM:SS` or RFC 3339.
+// [<PRI>]TIMESTAMP HOST TAG[PID]: MSG, TIMESTAMP either RFC 3164's `Mmm dd HH:MM:SS` or RFC 3339
+// (a date-time with the `T`).
+const RFC3339 = String.raw`\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(?:[.,]\d+)?(?:Z|[+-]\d{2}:?\d{2})?`;
 const SYSLOG = new RegExp(
-  String.raw`^(?:<(\d{1,3})>)?(?:${MONTH} +(\d{1,2}) (\d{2}:\d{2}:\d{2})|(\d{4}-\d{2}-\d{2}T\S+)) (\S+) ([^\s[\]:]+)(?:\[\d+\])?: ?(.*)$`,
+  String.raw`^(?:<(\d{1,3})>)?(?:${MONTH} +(\d{1,2}) (\d{2}:\d{2}:\d{2})|(${RFC3339})) (\S+) ([^\s[\]:]+)(?:\[\d+\])?: ?(.*)$`,
 );
-const LEVEL_PREFIX = /^([A-Za-z]+): ?(.*)$/;
+// A level word starts with a letter and may end in digits (httpd's trace1 … trace8); "50:" is not one.
+const LEVEL_PREFIX = /^([A-Za-z][A-Za-z0-9]*): ?(.*)$/;
 
 function syslogFormat(options: ParseOptions = {}): Format {
   return {
@@ -487,13 +501,26 @@ export function unwrapContainerLine(line: string): ContainerLine | null {
   return { container: "docker", stream, timestamp, partial, text: log.replace(/\r?\n$/, "") };
 }
 
+/** A detector that throws on a line (a custom one, most likely) has not matched it. */
+function detectSafely(format: Format, line: string): Detected | null {
+  try {
+    return format.detect(line);
+  } catch {
+    return null;
+  }
+}
+
 export function createParser(
   formats: readonly Format[] = defaultFormats(),
 ): (line: string) => LogRecord | null {
   const detect = (line: string): (Detected & { format: string }) | null => {
     for (const format of formats) {
-      const found = format.detect(line);
-      if (found !== null) return { format: format.name, ...found };
+      const found = detectSafely(format, line);
+      if (found === null) continue;
+      // The five Detected fields only: a detector's extra properties (a `format` of its own
+      // included) stay out of the record.
+      const { timestamp, level, service, message, error } = found;
+      return { format: format.name, timestamp, level, service, message, error };
     }
     return null;
   };
@@ -567,6 +594,15 @@ const sortedObject = (counts: Map<string, number>): Record<string, number> =>
 const bump = (counts: Map<string, number>, key: string) =>
   counts.set(key, (counts.get(key) ?? 0) + 1);
 
+/** A line that makes `parse` throw is one it could not parse: counting goes on. */
+function parseSafely(parse: (line: string) => LogRecord | null, line: string): LogRecord | null {
+  try {
+    return parse(line);
+  } catch {
+    return null;
+  }
+}
+
 export async function summarise(
   lines: Iterable<string> | AsyncIterable<string>,
   parse: (line: string) => LogRecord | null = parseLine,
@@ -581,7 +617,7 @@ export async function summarise(
       totals.blank++;
       continue;
     }
-    const record = parse(line);
+    const record = parseSafely(parse, line);
     if (record === null) {
       totals.unparsed++;
       continue;
