@@ -97,6 +97,13 @@ describe("step 1 — matching action names", () => {
     expect(matchesAction("iam:P?ss", "iam:P\nss"), "? matches a line break").toBe(true);
     expect(matchesAction("iam:*", "iam:Pass\nRole"), "* runs across line breaks").toBe(true);
   });
+
+  it("ignores letter case by simple case folding, one code point for one (not by lower-casing)", () => {
+    expect(matchesAction("s3:\u017F", "s3:s"), "ſ folds to s").toBe(true);
+    expect(matchesAction("s3:s", "S3:\u017F"), "on both sides").toBe(true);
+    expect(matchesAction("s3:?", "s3:\u0130"), "İ is one character, whatever its case").toBe(true);
+    expect(matchesAction("s3:Get?", "s3:GET\u0130"), "also next to other letters").toBe(true);
+  });
 });
 
 describe("step 2 — reading the document", () => {
@@ -140,6 +147,34 @@ describe("step 2 — reading the document", () => {
       finding("WILDCARD_ACTION", 1),
       finding("WILDCARD_ACTION", 2),
       finding("WILDCARD_ACTION", 3, null, "Admin"),
+    ]);
+  });
+
+  it('keeps an empty Sid as the sid: "" is a string', () => {
+    const findings = lint(allow({ Sid: "", Action: "*", Resource: BUCKET, Condition: MFA }));
+
+    expect(findings).toEqual([finding("WILDCARD_ACTION", 0, null, "")]);
+  });
+
+  it("parses the text as it is, with no URL decoding", () => {
+    const statement = { Action: "*", Resource: BUCKET, Condition: MFA };
+    const text = JSON.stringify(
+      policy(allow({ Sid: "Half%", ...statement }), allow({ Sid: "Read%41", ...statement })),
+    );
+
+    expect(lintPolicy(text)).toEqual([
+      finding("WILDCARD_ACTION", 0, null, "Half%"),
+      finding("WILDCARD_ACTION", 1, null, "Read%41"),
+    ]);
+    const encoded = encodeURIComponent(JSON.stringify(clean));
+    let message = "";
+    try {
+      JSON.parse(encoded);
+    } catch (error) {
+      message = (error as Error).message;
+    }
+    expect(lintPolicy(encoded), "URL-encoded text is not JSON").toEqual([
+      policyLevel("INVALID_JSON", message),
     ]);
   });
 
@@ -376,6 +411,10 @@ describe("step 3 — malformed statements", () => {
           "",
           "s3:Get-Object",
           " s3:GetObject",
+          "s3:Get_Object",
+          "my_svc:GetObject",
+          "s3:G\u00E9tObject",
+          "s\u00E9:GetObject",
           "s3:GetObject",
         ],
         Resource: BUCKET,
@@ -392,6 +431,10 @@ describe("step 3 — malformed statements", () => {
         "",
         "s3:Get-Object",
         " s3:GetObject",
+        "s3:Get_Object",
+        "my_svc:GetObject",
+        "s3:G\u00E9tObject",
+        "s\u00E9:GetObject",
       ].map((entry) => finding("INVALID_ACTION", 0, entry)),
     );
   });
@@ -485,6 +528,12 @@ describe("step 4 — wildcards, NotAction and NotResource", () => {
     expect(
       lint(allow({ Action: ["s3:Get*", "s3:*Object", "s3:?etObject"], Resource: BUCKET })),
     ).toEqual([]);
+  });
+
+  it("reports a whole service only for a name exactly `*` (`s3:**` is not)", () => {
+    const findings = lint(allow({ Action: ["s3:**", "ec2:*?", "s3:*"], Resource: BUCKET }));
+
+    expect(findings).toEqual([finding("SERVICE_WILDCARD_ACTION", 0, "s3:*")]);
   });
 
   it("reports a Resource of `*` once, however many entries it has", () => {

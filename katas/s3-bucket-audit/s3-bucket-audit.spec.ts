@@ -441,6 +441,11 @@ describe("step 4 — when a check fails", () => {
       "PermanentRedirect",
     ],
     [
+      "an AccessDeniedException (the name other services use)",
+      s3Error("AccessDeniedException", "User is not authorized to perform this action", 403),
+      "AccessDeniedException",
+    ],
+    [
       "another 403 than AccessDenied",
       s3Error("AllAccessDisabled", "All access to this Amazon S3 resource has been disabled.", 403),
       "AllAccessDisabled",
@@ -884,6 +889,25 @@ describe("step 7 — the report", () => {
       { name: "zeta", region: "eu-west-1" },
       { name: "alpha", region: "us-east-1" },
       { name: "mid", region: "eu-west-1" },
+    ]);
+  });
+
+  it("lists the buckets in ListBuckets order, not in the order their audits end", async () => {
+    const located = sampleBucket("first-located");
+    delete located.BucketRegion;
+    listed(located, sampleBucket("second-known"), sampleBucket("third-known"));
+    location("first-located", { LocationConstraint: "eu-west-1" });
+    for (const name of ["first-located", "second-known", "third-known"]) answers(name);
+
+    const report = await auditBuckets(s3);
+
+    expect(
+      report.buckets,
+      "the first bucket needs one request more, and still comes first",
+    ).toEqual([
+      { name: "first-located", region: "eu-west-1" },
+      { name: "second-known", region: "us-east-1" },
+      { name: "third-known", region: "us-east-1" },
     ]);
   });
 

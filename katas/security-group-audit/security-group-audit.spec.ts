@@ -7,7 +7,7 @@ import {
   type SecurityGroup,
 } from "@aws-sdk/client-ec2";
 import { beforeEach, describe, expect, it } from "vitest";
-import { useMockedClient } from "../../fixtures/helpers/aws/client";
+import { useMockedClient, withOwnSend } from "../../fixtures/helpers/aws/client";
 import {
   ec2Errors,
   sampleIpPermission,
@@ -132,7 +132,7 @@ describe("step 1 — the world, in CIDR", () => {
     },
   );
 
-  it.each([["0.0.0.0/00"], ["::/000"]])(
+  it.each([["0.0.0.0/00"], ["::/000"], ["0.0.0.0/0000"], ["::/00000"]])(
     "reads the prefix of %s as a decimal number: leading zeros are allowed",
     (cidr) => {
       expect(isWorldCidr(cidr), "00 is 0").toBe(true);
@@ -352,6 +352,19 @@ describe("step 2 — sensitive ports in a rule", () => {
     expect(findings).toEqual([ssh("sg-01"), ssh("sg-01", { source: WORLD6 })]);
   });
 
+  it("reports every world source of a family, not only the first one", () => {
+    const findings = checkGroup(
+      group("sg-01", rule("tcp", 22, 22, [WORLD, "10.0.0.0/8", "192.0.2.1/0"], [WORLD6, "0::/0"])),
+    );
+
+    expect(findings).toEqual([
+      ssh("sg-01"),
+      ssh("sg-01", { source: "192.0.2.1/0" }),
+      ssh("sg-01", { source: WORLD6 }),
+      ssh("sg-01", { source: "0::/0" }),
+    ]);
+  });
+
   it("gives every finding of one world source before those of the next source", () => {
     const findings = checkGroup(group("sg-01", rule("tcp", 22, 23, [WORLD], [WORLD6])));
     const telnet = (source: string) =>
@@ -486,6 +499,16 @@ describe("step 3 — all traffic and narrower rules", () => {
     delete broken.GroupId;
 
     expect(() => checkGroup(broken, { ipv4: "0.0.0.0/0", ipv6: "fd00::/8" })).toThrow(RangeError);
+  });
+
+  it("reads trusted prefixes as isWorldCidr does: leading zeros, host bits, kept as written", () => {
+    const trusted = { ipv4: "10.1.2.3/0008", ipv6: "fd00::1/008" };
+    const findings = checkGroup(group("sg-01", rule("tcp", 22, 22, [WORLD], [WORLD6])), trusted);
+
+    expect(findings.map((found) => "suggestion" in found && found.suggestion)).toEqual([
+      { IpProtocol: "tcp", FromPort: 22, ToPort: 22, IpRanges: [{ CidrIp: "10.1.2.3/0008" }] },
+      { IpProtocol: "tcp", FromPort: 22, ToPort: 22, Ipv6Ranges: [{ CidrIpv6: "fd00::1/008" }] },
+    ]);
   });
 
   it("accepts single-address trusted sources, /32 and /128", () => {
@@ -726,19 +749,87 @@ describe("step 4 — every page of groups", () => {
     });
   });
 
-  it("wraps a thrown value that is not an Error, with the code Error", async () => {
-    ec2Mock.on(DescribeSecurityGroupsCommand).callsFake(() => Promise.reject("connection reset"));
+  it.each([
+    ["a string", "connection reset", "connection reset"],
+    [
+      "an object with a name, but no Error",
+      { name: "Throttling", message: "slow down" },
+      "[object Object]",
+    ],
+  ])(
+    "wraps a thrown value that is not an Error (%s) as new Error(String(value)), with the code Error",
+    async (_, thrown, text) => {
+      // The mocked stub would turn the value into an Error itself: this client's own send throws it.
+      const client = withOwnSend(new EC2Client({ region: "us-east-1" }), async () => {
+        throw thrown;
+      });
 
-    const failure = await auditSecurityGroups(ec2).catch((error: unknown) => error);
+      const failure = await auditSecurityGroups(client).catch((error: unknown) => error);
 
-    expect(failure).toBeInstanceOf(AuditError);
-    expect(failure).toMatchObject({
-      operation: "DescribeSecurityGroups",
-      code: "Error",
-      message: "DescribeSecurityGroups failed: Error: connection reset",
+      expect(failure).toBeInstanceOf(AuditError);
+      expect(failure).toMatchObject({
+        operation: "DescribeSecurityGroups",
+        code: "Error",
+        message: `DescribeSecurityGroups failed: Error: ${text}`,
+      });
+      const { cause } = failure as AuditError;
+      expect(cause, "cause: new Error(String(value)), not the value").toBeInstanceOf(Error);
+      expect(cause).not.toBe(thrown);
+      expect(cause).toMatchObject({ name: "Error", message: text });
+    },
+  );
+
+  it("wraps a non-Error thrown by the interface listing too", async () => {
+    const client = withOwnSend(new EC2Client({ region: "us-east-1" }), async (command) => {
+      if (command instanceof DescribeSecurityGroupsCommand) return { SecurityGroups: [] };
+      throw "socket hang up";
     });
-    expect((failure as AuditError).cause, "cause: new Error(String(value))").toBeInstanceOf(Error);
-    expect((failure as AuditError).cause).toMatchObject({ message: "connection reset" });
+
+    await expect(auditSecurityGroups(client)).rejects.toMatchObject({
+      name: "AuditError",
+      operation: "DescribeNetworkInterfaces",
+      code: "Error",
+      message: "DescribeNetworkInterfaces failed: Error: socket hang up",
+    });
+  });
+
+  it("lists the groups to the end first, then the interfaces: never both at once", async () => {
+    mockPagesExactly(
+      ec2Mock,
+      DescribeSecurityGroupsCommand,
+      LIST,
+      [{ SecurityGroups: [group("sg-01")] }, { SecurityGroups: [group("sg-02")] }],
+      {},
+      log,
+    );
+    mockPagesExactly(
+      ec2Mock,
+      DescribeNetworkInterfacesCommand,
+      LIST,
+      [{ NetworkInterfaces: [eni("eni-01", "sg-01", "sg-02")] }, {}],
+      {},
+      log,
+    );
+
+    await expect(auditSecurityGroups(ec2)).resolves.toEqual([]);
+    expect(log.sent.map((request) => request.command)).toEqual([
+      DescribeSecurityGroupsCommand.name,
+      DescribeSecurityGroupsCommand.name,
+      DescribeNetworkInterfacesCommand.name,
+      DescribeNetworkInterfacesCommand.name,
+    ]);
+  });
+
+  it("sends no interface request once the group listing has failed, so its error is the one reported", async () => {
+    ec2Mock.on(DescribeSecurityGroupsCommand).rejects(ec2Errors.unauthorizedOperation());
+    ec2Mock.on(DescribeNetworkInterfacesCommand).rejects(ec2Errors.internalError());
+
+    await expect(auditSecurityGroups(ec2)).rejects.toMatchObject({
+      name: "AuditError",
+      operation: "DescribeSecurityGroups",
+      code: "UnauthorizedOperation",
+    });
+    expect(ec2Mock.commandCalls(DescribeNetworkInterfacesCommand)).toHaveLength(0);
   });
 
   it("reads both listings to the end before checking a group: a failed page wins over a malformed group", async () => {
