@@ -251,7 +251,7 @@ describe("step 1 — talking to the Docker API", () => {
     },
   );
 
-  it.each(["v1.45", "1", "1.45.0", "", "latest", "1.x"])(
+  it.each(["v1.45", "1", "1.45.0", "", "latest", "1.x", "145", "1x45", "1-45", "1.45\n"])(
     "rejects apiVersion %j with a RangeError",
     (apiVersion) => {
       expect(() => new DockerClient({ baseUrl, apiVersion })).toThrow(RangeError);
@@ -334,6 +334,13 @@ describe("step 1 — talking to the Docker API", () => {
       contentType: "application/json",
       reason: "",
     },
+    {
+      what: "JSON whose message has blanks around it: the message as it is, not trimmed",
+      raw: ' {"message":"  device or resource busy \\n"}\n',
+      status: 500,
+      contentType: "application/json",
+      reason: "  device or resource busy \n",
+    },
   ])("gives a DockerApiError a reason for $what", async ({ raw, status, contentType, reason }) => {
     fake.faults.set("GET /containers/json", { status, raw, contentType });
     await expect(client().listExitedContainers()).rejects.toMatchObject({
@@ -343,6 +350,38 @@ describe("step 1 — talking to the Docker API", () => {
       status,
       reason,
     });
+  });
+
+  it("rejects a 304 that reaches the client with a DockerApiError: only 200–299 is success", async () => {
+    const docker = new DockerClient({
+      baseUrl,
+      fetch: async () => new Response(null, { status: 304, statusText: "Not Modified" }),
+    });
+    await expect(docker.removeImage(imageId("cached"))).rejects.toMatchObject({
+      name: "DockerApiError",
+      method: "DELETE",
+      status: 304,
+      reason: "Not Modified",
+    });
+  });
+
+  it("rejects a 302 without a Location (fetch cannot follow it) with a DockerApiError", async () => {
+    const exited = container({ name: "old-build", createdAt: hoursAgo(48) });
+    fake.containers = [exited];
+    fake.faults.set(`DELETE /containers/${exited.Id}`, {
+      status: 302,
+      raw: "",
+      contentType: "text/plain",
+    });
+    await expect(client().removeContainer(exited.Id)).rejects.toMatchObject({
+      name: "DockerApiError",
+      status: 302,
+      reason: "Found",
+    });
+    const report = await run({ apply: true });
+    expect(report.containers, "a 3xx is not a removal").toEqual([
+      { id: exited.Id, name: "old-build", action: "failed", message: "Found" },
+    ]);
   });
 
   it("gives an empty reason when the body and the status text are both empty", async () => {
@@ -419,11 +458,17 @@ describe("step 2 — which containers go", () => {
     ]);
   });
 
-  it("with olderThanHours 0, every exited container goes, even one created just now", async () => {
-    fake.containers = [container({ name: "just-now", createdAt: NOW })];
-    const report = await run({ olderThanHours: 0 });
-    expect(report.containers.map((c) => c.action)).toEqual(["would-remove"]);
-  });
+  it.each([
+    { what: "0", olderThanHours: 0 },
+    { what: "-0 (it is 0, not a negative number)", olderThanHours: -0 },
+  ])(
+    "with olderThanHours $what, every exited container goes, even one created just now",
+    async ({ olderThanHours }) => {
+      fake.containers = [container({ name: "just-now", createdAt: NOW })];
+      const report = await run({ olderThanHours });
+      expect(report.containers.map((c) => c.action)).toEqual(["would-remove"]);
+    },
+  );
 
   it("measures ages against the now option, not the machine's clock", async () => {
     vi.useFakeTimers({ toFake: ["Date"] });
@@ -480,6 +525,21 @@ describe("step 2 — which containers go", () => {
     const report = await run();
     expect(report.containers.map((c) => c.action)).toEqual([action]);
   });
+
+  it.each(["constructor", "toString", "hasOwnProperty", "__proto__"])(
+    "keeps only for an own label key: keepLabel %j is not found on every object",
+    async (keepLabel) => {
+      fake.containers = [
+        container({ name: "unlabeled", createdAt: hoursAgo(48), labels: { team: "ci" } }),
+        container({ name: "labeled", createdAt: hoursAgo(48), labels: { [keepLabel]: "yes" } }),
+      ];
+      const report = await run({ keepLabel });
+      expect(report.containers.map((c) => [c.name, c.action])).toEqual([
+        ["unlabeled", "would-remove"],
+        ["labeled", "kept"],
+      ]);
+    },
+  );
 
   it("uses the keepLabel option instead of the default label", async () => {
     fake.containers = [
@@ -779,6 +839,18 @@ describe("step 5 — dangling images, after the containers", () => {
     expect(fake.images.map((i) => i.Id)).toEqual([imageId("kept")]);
   });
 
+  it("keeps an image only for an own label key: keepLabel constructor is not on every object", async () => {
+    fake.images = [
+      image({ seed: "plain", labels: {} }),
+      image({ seed: "labeled", labels: { constructor: "yes" } }),
+    ];
+    const report = await run({ keepLabel: "constructor" });
+    expect(report.images).toEqual([
+      { id: imageId("plain"), action: "would-remove" },
+      { id: imageId("labeled"), action: "kept" },
+    ]);
+  });
+
   it("removes the containers first, so the image they used can go too", async () => {
     const layer = image({ seed: "test-runner" });
     fake.images = [layer];
@@ -839,8 +911,8 @@ describe("step 5 — dangling images, after the containers", () => {
 });
 
 describe("step 6 — bad options and a broken daemon", () => {
-  it.each([-1, -0.5, Number.NaN, Number.POSITIVE_INFINITY, Number.NEGATIVE_INFINITY, "24"])(
-    "rejects olderThanHours %j with a RangeError, before any request",
+  it.each([-1, -0.5, Number.NaN, Number.POSITIVE_INFINITY, Number.NEGATIVE_INFINITY, "24", null])(
+    "rejects olderThanHours %o with a RangeError, before any request",
     async (olderThanHours) => {
       await expect(run({ olderThanHours: olderThanHours as number })).rejects.toThrow(RangeError);
       await expect(run({ olderThanHours: olderThanHours as number })).rejects.toThrow(
@@ -850,7 +922,7 @@ describe("step 6 — bad options and a broken daemon", () => {
     },
   );
 
-  it.each(["", 42])(
+  it.each(["", 42, null])(
     "rejects keepLabel %j with a RangeError, before any request",
     async (keepLabel) => {
       await expect(run({ keepLabel: keepLabel as string })).rejects.toThrow(RangeError);
@@ -859,14 +931,29 @@ describe("step 6 — bad options and a broken daemon", () => {
     },
   );
 
-  it.each([new Date("not a date"), "2026-03-01T12:00:00Z", 1_772_366_400_000])(
-    "rejects now %j with a RangeError, before any request",
+  it.each([new Date("not a date"), "2026-03-01T12:00:00Z", 1_772_366_400_000, null])(
+    "rejects now %j with a RangeError, before any request (null is not a missing option)",
     async (now) => {
       await expect(run({ now: now as Date })).rejects.toThrow(RangeError);
       await expect(run({ now: now as Date })).rejects.toThrow(/now/);
       expect(fake.requests).toEqual([]);
     },
   );
+
+  it("takes the default for an option that is undefined", async () => {
+    fake.containers = [
+      container({ name: "old", createdAt: hoursAgo(25), labels: { team: "ci" } }),
+      container({ name: "young", createdAt: hoursAgo(23) }),
+      container({ name: "protected", createdAt: hoursAgo(48), labels: { "janitor.keep": "" } }),
+    ];
+    const report = await run({ olderThanHours: undefined, keepLabel: undefined, apply: undefined });
+    expect(report.dryRun).toBe(true);
+    expect(report.containers.map((c) => [c.name, c.action])).toEqual([
+      ["old", "would-remove"],
+      ["young", "too-recent"],
+      ["protected", "kept"],
+    ]);
+  });
 
   it("rejects with the DockerApiError of a failed container listing, and removes nothing", async () => {
     fake.containers = [container({ name: "old-build", createdAt: hoursAgo(48) })];
@@ -910,6 +997,12 @@ describe("step 6 — bad options and a broken daemon", () => {
     { what: "JSON that is not an array", raw: '{"message":"ok"}' },
     { what: "an entry without an Id", raw: '[{"Names":["/x"],"Created":1767000000}]' },
     { what: "an entry whose Created is not a number", raw: '[{"Id":"abc","Created":"yesterday"}]' },
+    { what: "an entry whose Created is null", raw: '[{"Id":"abc","Created":null}]' },
+    {
+      what: "an entry whose Created is a string of digits",
+      raw: '[{"Id":"abc","Created":"1767000000"}]',
+    },
+    { what: "an entry without Created", raw: '[{"Id":"abc","State":"exited"}]' },
     { what: "an entry that is not an object", raw: '["abc"]' },
     { what: "an entry that is null", raw: "[null]" },
   ])("rejects $what in the container listing as malformed", async ({ raw }) => {
@@ -926,6 +1019,16 @@ describe("step 6 — bad options and a broken daemon", () => {
     await expect(client().listDanglingImages()).rejects.toThrow(
       /^malformed response from GET \/images\/json/,
     );
+  });
+
+  it("does not check an image's Created: missing or not a number, the listing resolves", async () => {
+    const raw = JSON.stringify([
+      { Id: imageId("no-created"), RepoTags: [] },
+      { Id: imageId("odd-created"), RepoTags: [], Created: "yesterday" },
+    ]);
+    fake.faults.set("GET /images/json", { status: 200, raw, contentType: "application/json" });
+    const listed = await client().listDanglingImages();
+    expect(listed.map((i) => i.Id)).toEqual([imageId("no-created"), imageId("odd-created")]);
   });
 
   it("rejects an API version the daemon does not speak with Docker's 400", async () => {
@@ -1016,6 +1119,66 @@ describe("step 7 — over the unix socket", () => {
     expect(response.status).toBe(204);
     expect(response.body).toBeNull();
     expect(onSocket.containers).toEqual([]);
+  });
+
+  it.each([
+    { status: 205, statusText: "Reset Content" },
+    { status: 304, statusText: "Not Modified" },
+  ])("gives a $status answer a null body too, and resolves", async ({ status, statusText }) => {
+    onSocket.faults.set("GET /images/json", { status, raw: "", contentType: "text/plain" });
+    const response = await unixSocketFetch(socketPath)("http://localhost/v1.45/images/json");
+    expect(response.status).toBe(status);
+    expect(response.statusText).toBe(statusText);
+    expect(response.body).toBeNull();
+  });
+
+  it("lets a 304 over the socket reach the client, which rejects it with a DockerApiError", async () => {
+    onSocket.faults.set("GET /images/json", { status: 304, raw: "", contentType: "text/plain" });
+    const docker = new DockerClient({ fetch: unixSocketFetch(socketPath) });
+    await expect(docker.listDanglingImages()).rejects.toMatchObject({
+      name: "DockerApiError",
+      status: 304,
+      reason: "Not Modified",
+    });
+  });
+
+  it("reads a Request as fetch does: its URL, method and headers", async () => {
+    const exited = container({ name: "old-build", createdAt: hoursAgo(48) });
+    onSocket.containers = [exited];
+    const request = new Request(`http://localhost/v1.45/containers/${exited.Id}`, {
+      method: "DELETE",
+      headers: { "X-Request-Id": "abc-123" },
+    });
+    const response = await unixSocketFetch(socketPath)(request);
+    expect(response.status).toBe(204);
+    expect(onSocket.calls()).toEqual([`DELETE /v1.45/containers/${exited.Id}`]);
+    expect(onSocket.requests[0]?.headers).toMatchObject({ "x-request-id": "abc-123" });
+    expect(onSocket.containers).toEqual([]);
+  });
+
+  it("lets init's method and headers win over a Request's", async () => {
+    const request = new Request("http://localhost/v1.45/images/json", {
+      method: "DELETE",
+      headers: { "X-Request-Id": "from-request", Accept: "text/plain" },
+    });
+    const response = await unixSocketFetch(socketPath)(request, {
+      method: "GET",
+      headers: { "X-Request-Id": "from-init" },
+    });
+    expect(response.status).toBe(200);
+    expect(onSocket.requests.map((r) => r.method)).toEqual(["GET"]);
+    expect(onSocket.requests[0]?.headers["x-request-id"]).toBe("from-init");
+  });
+
+  it.each([
+    { form: "a Headers object", headers: new Headers({ "X-Registry-Auth": "e30=" }) },
+    { form: "a list of pairs", headers: [["X-Registry-Auth", "e30="]] as [string, string][] },
+  ])("sends request headers given as $form", async ({ headers }) => {
+    const response = await unixSocketFetch(socketPath)("http://localhost/v1.45/images/json", {
+      headers,
+    });
+    expect(response.status).toBe(200);
+    expect(onSocket.requests[0]?.headers).toMatchObject({ "x-registry-auth": "e30=" });
   });
 
   it("runs the whole clean-up against a daemon on the socket", async () => {

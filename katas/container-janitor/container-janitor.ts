@@ -140,9 +140,9 @@ export async function cleanUp(
  * A `fetch` that sends every request over HTTP to the server on the unix socket `socketPath`.
  *
  * Typing it: return an arrow function `(input, init) => new Promise<Response>(…)`; TypeScript
- * takes the parameter types from `typeof fetch`. `input` is a `string`, a `URL` or a `Request`:
- * `new URL(input instanceof Request ? input.url : String(input))` covers the three, and `init` may
- * be `undefined` (`init?.method`, `new Headers(init?.headers)`).
+ * takes the parameter types from `typeof fetch`. `input` is a `string`, a `URL` or a `Request`,
+ * and `init` may be `undefined`: `new Request(input, init)` reads them the way `fetch` does (its
+ * `url`, `method` and `headers`).
  */
 export function unixSocketFetch(_socketPath: string): typeof fetch {
   throw new Error("TODO: implement unixSocketFetch()");

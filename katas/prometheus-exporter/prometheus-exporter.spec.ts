@@ -127,6 +127,35 @@ describe("step 1 — counters", () => {
     ]);
   });
 
+  it("keeps label sets apart even when their values, joined, look the same", async () => {
+    const registry = new Registry();
+    const jobs = registry.counter({
+      name: "jobs_processed_total",
+      help: "Jobs done, by queue and outcome.",
+      labelNames: ["queue", "outcome"],
+    });
+    jobs.labels({ queue: "emails,sms", outcome: "ok" }).inc();
+    jobs.labels({ queue: "emails", outcome: "sms,ok" }).inc(2);
+    jobs.labels({ queue: "a b", outcome: "c" }).inc(3);
+    jobs.labels({ queue: "a", outcome: "b c" }).inc(4);
+    expect(series((await expose(registry)).samples, "jobs_processed_total")).toEqual([
+      '{outcome="b c",queue="a"} 4',
+      '{outcome="c",queue="a b"} 3',
+      '{outcome="ok",queue="emails,sms"} 1',
+      '{outcome="sms,ok",queue="emails"} 2',
+    ]);
+  });
+
+  it("writes a counter that overflows as +Inf: only the step is checked", async () => {
+    const registry = new Registry();
+    const bytes = registry.counter({ name: "bytes_total", help: "Bytes." });
+    bytes.inc(Number.MAX_VALUE);
+    bytes.inc(Number.MAX_VALUE);
+    expect(sampleValue(await expose(registry), "bytes_total"), "MAX_VALUE twice is Infinity").toBe(
+      "+Inf",
+    );
+  });
+
   it("creates a label set's series at 0 when labels() is first called", async () => {
     const registry = new Registry();
     const jobs = registry.counter({
@@ -629,6 +658,8 @@ describe("step 4 — names, labels and escaping", () => {
     registry.histogram({ name: "job_seconds", help: "Job time.", buckets: [1] });
     registry.counter({ name: "job_seconds_total", help: "Total." });
     registry.gauge({ name: "job_seconds_max", help: "Max." });
+    // Python's client also writes <name>_created; this format has no such sample.
+    registry.gauge({ name: "job_seconds_created", help: "Not written by a histogram here." });
     registry.counter({ name: "job_second_count", help: "Not a suffix of job_seconds." });
     // Only a histogram writes _sum and _count samples: a counter or a gauge takes its name alone.
     registry.counter({ name: "batches", help: "Batches." });
@@ -639,6 +670,7 @@ describe("step 4 — names, labels and escaping", () => {
       "job_seconds",
       "job_seconds_total",
       "job_seconds_max",
+      "job_seconds_created",
       "job_second_count",
       "batches",
       "batches_count",
@@ -1051,7 +1083,7 @@ describe("step 6 — serving /metrics", () => {
     },
   );
 
-  it.each(["/", "/metrics/", "/metricsz", "/favicon.ico", "/api/v1/metrics"])(
+  it.each(["/", "/metrics/", "/metricsz", "/metrics/foo", "/favicon.ico", "/api/v1/metrics"])(
     "answers GET %s with 404",
     async (path) => {
       const { registry } = instrumented();
@@ -1123,6 +1155,12 @@ describe("step 6 — serving /metrics", () => {
     expect(explicit.url).toBe(`http://127.0.0.1:${explicit.port}/metrics`);
     expect(explicit.port).not.toBe(byDefault.port);
     expect((await fetch(explicit.url)).status).toBe(200);
+  });
+
+  it("puts the host in url exactly as given, not the address it resolved to", async () => {
+    const { registry } = instrumented();
+    const server = await serve(registry, { port: 0, host: "localhost" });
+    expect(server.url).toBe(`http://localhost:${server.port}/metrics`);
   });
 
   it.each([-1, 65_536, 1.5, Number.NaN, "9464"])(

@@ -312,13 +312,16 @@ export function unixSocketFetch(socketPath: string): typeof fetch {
     new TypeError(`cannot reach ${socketPath}: ${cause.message}`, { cause });
   return (input, init) =>
     new Promise<Response>((resolve, reject) => {
-      const url = new URL(input instanceof Request ? input.url : String(input));
+      // What fetch reads from its arguments: a string, a URL or a Request, with init's method
+      // and headers winning over the Request's, headers in any form (object, Headers, pairs).
+      const wanted = new Request(input, init);
+      const url = new URL(wanted.url);
       const outgoing = request(
         {
           socketPath,
-          method: init?.method, // node's default is GET
+          method: wanted.method,
           path: `${url.pathname}${url.search}`,
-          headers: Object.fromEntries(new Headers(init?.headers)),
+          headers: Object.fromEntries(wanted.headers),
         },
         (incoming) => {
           const chunks: Buffer[] = [];

@@ -1,0 +1,87 @@
+// Mistake: the path is matched with `startsWith("/metrics")` to let a query string through, so
+// `/metrics/foo` and `/metricsx` are served like `/metrics` (200, or 405 for POST), though the README
+// says "Any other path answers 404, whatever the method". (adversarial review, round 2)
+export * from "../prometheus-exporter";
+
+/**
+ * The /metrics endpoint: a plain node:http server that renders a registry on every scrape.
+ * Shared by the hand-written registry and the prom-client variant (prom-client has no server).
+ */
+import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
+import type { AddressInfo } from "node:net";
+
+/** The text exposition format, version 0.0.4: what Prometheus asks for and expects. */
+const CONTENT_TYPE = "text/plain; version=0.0.4; charset=utf-8";
+
+interface ServeOptions {
+  port: number;
+  host?: string;
+}
+
+interface MetricsServer {
+  /** `http://<host>:<port>/metrics`, with the port the system chose when `port` was 0. */
+  url: string;
+  port: number;
+  close(): Promise<void>;
+}
+
+export async function serveMetrics(
+  registry: { metrics(): Promise<string> },
+  options: ServeOptions,
+): Promise<MetricsServer> {
+  const { port, host = "127.0.0.1" } = options;
+  // A whole number; node's listen() refuses one outside 0–65535 with a RangeError of its own,
+  // but would take the string "9464" and a float like 1.5 would surprise later.
+  if (!Number.isInteger(port)) throw new RangeError(`port must be an integer, got ${port}`);
+
+  const server = createServer((request, response) => {
+    void answer(registry, request, response);
+  });
+  await new Promise<void>((resolve, reject) => {
+    // EADDRINUSE and friends arrive as an "error" event, not as an exception.
+    server.once("error", reject);
+    server.listen(port, host, () => {
+      server.off("error", reject);
+      resolve();
+    });
+  });
+  const actual = (server.address() as AddressInfo).port;
+  // An IPv6 address goes in brackets in a URL: http://[::1]:9464/metrics.
+  const shownHost = host.includes(":") ? `[${host}]` : host;
+  let closed: Promise<void> | undefined;
+  return {
+    url: `http://${shownHost}:${actual}/metrics`,
+    port: actual,
+    // Closing twice is not an error: the second call gets the first one's promise.
+    close: () =>
+      (closed ??= new Promise<void>((resolve, reject) => {
+        server.close((error) => (error ? reject(error) : resolve()));
+        // A scraper's keep-alive connection would otherwise hold close() open.
+        server.closeAllConnections();
+      })),
+  };
+}
+
+async function answer(
+  registry: { metrics(): Promise<string> },
+  request: IncomingMessage,
+  response: ServerResponse,
+): Promise<void> {
+  // request.url is the path and query as sent ("/metrics?x=1").
+  // 404 and 405 need no body: the status line says it all.
+  if (!(request.url ?? "").startsWith("/metrics")) return void response.writeHead(404).end();
+  if (request.method !== "GET" && request.method !== "HEAD")
+    return void response.writeHead(405, { Allow: "GET, HEAD" }).end();
+  let body: string;
+  try {
+    // Rendered on every scrape: the values are those of this moment, never a cached copy.
+    body = await registry.metrics();
+  } catch (error) {
+    // A 500 makes Prometheus mark the scrape failed (up == 0) instead of storing partial data.
+    response.writeHead(500, { "Content-Type": "text/plain; charset=utf-8" });
+    return void response.end(`collecting metrics failed: ${(error as Error).message}\n`);
+  }
+  response.writeHead(200, { "Content-Type": CONTENT_TYPE });
+  // For HEAD, node sends the headers and leaves the body out by itself.
+  response.end(body);
+}
