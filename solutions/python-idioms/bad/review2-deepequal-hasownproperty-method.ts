@@ -106,7 +106,8 @@ function sameFields(a: Record<string, unknown>, b: Record<string, unknown>): boo
   const aKeys = Object.keys(a);
   return (
     aKeys.length === Object.keys(b).length &&
-    aKeys.every((key) => Object.hasOwn(b, key) && deepEqual(a[key], b[key]))
+    // biome-ignore lint/suspicious/noPrototypeBuiltins: calling b's own hasOwnProperty is this file's mistake
+    aKeys.every((key) => b.hasOwnProperty(key) && deepEqual(a[key], b[key]))
   );
 }
 
