@@ -219,6 +219,22 @@ describe("step 2 — errors pass through", () => {
     expect(timings).toStrictEqual([{ name: "cleanup", durationMs: 3, ok: false, error: value }]);
   });
 
+  it("lets a throw from onTiming through, in place of the function's result or error", () => {
+    const sinkDown = new Error("metrics sink down");
+    const onTiming = vi.fn(() => {
+      throw sinkDown;
+    });
+    const fn = vi.fn((fail: boolean) => {
+      if (fail) throw new Error("apply failed");
+      return "applied";
+    });
+    const apply = timed(fn, onTiming, { clock: manualClock() });
+    expect(() => apply(false), "onTiming's error, not the result").toThrow(sinkDown);
+    expect(() => apply(true), "onTiming's error, not the function's").toThrow(sinkDown);
+    expect(fn).toHaveBeenCalledTimes(2);
+    expect(onTiming).toHaveBeenCalledTimes(2);
+  });
+
   it("times every call, failed or not", () => {
     const { timings, onTiming } = recorder();
     const clock = manualClock();
@@ -305,6 +321,20 @@ describe("step 3 — async functions", () => {
         { name: "anonymous", durationMs: 15, ok: false, error: reason },
       ]);
     }
+  });
+
+  it("rejects with onTiming's error when onTiming throws once the promise settles", async () => {
+    const sinkDown = new Error("metrics sink down");
+    const onTiming = vi.fn(() => {
+      throw sinkDown;
+    });
+    const fetched = timed(async () => "200 OK", onTiming, { clock: manualClock() });
+    await expect(fetched(), "in place of the value").rejects.toBe(sinkDown);
+    const failed = timed(() => Promise.reject(new Error("503")), onTiming, {
+      clock: manualClock(),
+    });
+    await expect(failed(), "in place of the rejection").rejects.toBe(sinkDown);
+    expect(onTiming).toHaveBeenCalledTimes(2);
   });
 
   it("has the timing reported by the time the caller's await resumes", async () => {
@@ -454,6 +484,18 @@ describe("step 4 — this, names and the default clock", () => {
     wrapped();
     expect(timings[0]?.name).toBe("deploy.canary");
     expect(wrapped.name).toBe("deploy.canary");
+  });
+
+  it("keeps an empty name option as it is, and treats name: undefined as no option", () => {
+    const { timings, onTiming } = recorder();
+    const blank = timed(function step() {}, onTiming, { name: "", clock: manualClock() });
+    blank();
+    expect(timings[0]?.name, '"" is a string: it is the name').toBe("");
+    expect(blank.name).toBe("");
+    const unset = timed(function step() {}, onTiming, { name: undefined, clock: manualClock() });
+    unset();
+    expect(timings[1]?.name, "undefined: the function's own name").toBe("step");
+    expect(unset.name).toBe("step");
   });
 
   it('names a function without a name "anonymous"', () => {
@@ -763,6 +805,24 @@ describe("step 6 — decorators on class methods", () => {
       { name: "Job.run", durationMs: 3, ok: true },
       { name: "Symbol(kata.cleanup)", durationMs: 1, ok: true },
     ]);
+  });
+
+  it("@timedMethod keeps an empty name option, and takes name: undefined as no option", () => {
+    const { timings, onTiming } = recorder();
+    class Job {
+      @timedMethod(onTiming, { name: "", clock: manualClock() })
+      run() {
+        return "ran";
+      }
+      @timedMethod(onTiming, { name: undefined, clock: manualClock() })
+      stop() {
+        return "stopped";
+      }
+    }
+    const job = new Job();
+    expect(job.run()).toBe("ran");
+    expect(job.stop()).toBe("stopped");
+    expect(timings.map((t) => t.name)).toEqual(["", "stop"]);
   });
 
   it("@bound lets a method be passed around as a callback and keep its instance", () => {

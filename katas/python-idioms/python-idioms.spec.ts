@@ -72,6 +72,11 @@ describe("step 1 — sorting servers by port", () => {
       names(sortByPort(servers)),
       '"A" (65) < "W" (87) < "a" (97) < "w" (119), not the dictionary order localeCompare uses',
     ).toEqual(["Admin", "Web", "api", "web"]);
+    const wide = [server("\uFF61", 80), server("\u{1F600}", 80)];
+    expect(
+      names(sortByPort(wide)),
+      '"\\u{1F600}" is the code units D83D DE00, and D83D < FF61: by code point it would come after',
+    ).toEqual(["\u{1F600}", "\uFF61"]);
   });
 
   it("keeps records equal on port and name in their input order (a stable sort)", () => {
@@ -329,6 +334,19 @@ describe("step 3 — identity and equality", () => {
     expect(deepEqual(bare, { name: "web" }), "a null-prototype object is data too").toBe(true);
   });
 
+  it("compares records whatever their fields are called, and objects with no prototype, on either side", () => {
+    const record = () => JSON.parse('{"hasOwnProperty": 1, "constructor": "web"}') as unknown;
+    expect(deepEqual(record(), record()), "a field may be called hasOwnProperty").toBe(true);
+    expect(deepEqual(record(), JSON.parse('{"hasOwnProperty": 2, "constructor": "web"}'))).toBe(
+      false,
+    );
+    const bare = (name: string) => Object.assign(Object.create(null) as object, { name });
+    expect(deepEqual({ name: "web" }, bare("web")), "no prototype on the right").toBe(true);
+    expect(deepEqual(bare("web"), bare("web")), "no prototype on either side").toBe(true);
+    expect(deepEqual(bare("web"), bare("db"))).toBe(false);
+    expect(deepEqual({ name: "web" }, bare("db"))).toBe(false);
+  });
+
   it("ignores symbol keys and non-enumerable properties: only Object.keys counts", () => {
     const id = Symbol("id");
     expect(deepEqual({ name: "web", [id]: 1 }, { name: "web" })).toBe(true);
@@ -430,7 +448,9 @@ describe("step 4 — counting with a Map", () => {
   it("calls the key function once per item, in order", () => {
     const key = vi.fn((e: { service: string }) => e.service);
     countBy(events, key);
-    expect(key.mock.calls.map(([e]) => e)).toEqual(events);
+    expect(key.mock.calls, "one call per item, with the item as its only argument").toEqual(
+      events.map((e) => [e]),
+    );
   });
 
   it("mostCommon lists every key, highest count first", () => {
@@ -484,6 +504,12 @@ describe("step 4 — counting with a Map", () => {
       ["x", 1],
     ]);
     expect(mostCommon(new Map(), 3)).toEqual([]);
+    for (const n of [2 ** 53, 1e21]) {
+      expect(mostCommon(counts, n), `${n} is a whole number too`).toEqual([
+        ["y", 2],
+        ["x", 1],
+      ]);
+    }
   });
 
   it("mostCommon(counts, undefined) gives them all, as when n is omitted; -0 counts as 0", () => {
@@ -544,6 +570,15 @@ describe("step 5 — enumerate, zip and comprehensions", () => {
       ["cache", 3],
     ]);
     expect(positions([]).size).toBe(0);
+  });
+
+  it("positions keeps names in the order they appear, even names like numbers or __proto__", () => {
+    expect([...positions(["10", "2", "web", "__proto__", "2"])]).toEqual([
+      ["10", 0],
+      ["2", 4],
+      ["web", 2],
+      ["__proto__", 3],
+    ]);
   });
 
   it("zipStrict pairs items by position", () => {
@@ -648,6 +683,24 @@ describe("step 6 — sorting with a key function", () => {
     ]);
   });
 
+  it("compares strings by code unit, not by code point as Python does", () => {
+    expect(
+      sortBy(["\uFF61", "\u{1F600}", "z"], (s) => s),
+      '"\\u{1F600}" is the code units D83D DE00, and D83D < FF61',
+    ).toEqual(["z", "\u{1F600}", "\uFF61"]);
+    const tuples: SortItem[] = [
+      ["web", "\uFF61"],
+      ["web", "\u{1F600}"],
+    ];
+    expect(
+      sortBy(tuples, (t) => t),
+      "inside tuples too",
+    ).toEqual([
+      ["web", "\u{1F600}"],
+      ["web", "\uFF61"],
+    ]);
+  });
+
   it("keeps items with equal keys in their input order (stable)", () => {
     expect(names(sortBy(fleet, (s) => s.env))).toEqual([
       "web-2",
@@ -664,7 +717,9 @@ describe("step 6 — sorting with a key function", () => {
     expect(key, "one call per item, however many comparisons the sort makes").toHaveBeenCalledTimes(
       fleet.length,
     );
-    expect(key.mock.calls.map(([s]) => s)).toEqual(fleet);
+    expect(key.mock.calls, "the item as the key function's only argument").toEqual(
+      fleet.map((s) => [s]),
+    );
   });
 
   it("compares tuple keys element by element: by env, then by cpu", () => {

@@ -117,6 +117,14 @@ describe("step 1 — taking the lock", () => {
     expect(lock.released).toBe(false);
   });
 
+  it("keeps the path exactly as it was given, not normalised", () => {
+    const path = `${dir.path}/./deploy.lock`;
+    const lock = acquireLock(path);
+    expect(lock.path, "the string it was given").toBe(path);
+    expect(existsSync(dir.join("deploy.lock"))).toBe(true);
+    lock.release();
+  });
+
   it.skipIf(!existsSync("/dev/fd"))(
     "closes the lock file once written: no file descriptor left open",
     () => {
@@ -308,6 +316,45 @@ describe("step 3 — try/finally: withLock", () => {
     const path = dir.join("deploy.lock");
     const error = await rejectionOf(withLock(path, async () => Promise.reject("rollback needed")));
     expect(error).toBe("rollback needed");
+    expect(existsSync(path)).toBe(false);
+  });
+
+  it("rejects with undefined when fn throws or rejects with undefined: still a failure", async () => {
+    const path = dir.join("deploy.lock");
+    const thrown = withLock(path, () => {
+      throw undefined;
+    });
+    expect(
+      await rejectionOf(thrown),
+      "a throw of undefined rejects with undefined",
+    ).toBeUndefined();
+    expect(existsSync(path)).toBe(false);
+    const rejected = withLock(path, () => Promise.reject(undefined));
+    expect(await rejectionOf(rejected), "a rejection with undefined too").toBeUndefined();
+    expect(existsSync(path)).toBe(false);
+    const error = await rejectionOf(
+      withLock(path, () => {
+        breakRelease(path);
+        throw undefined;
+      }),
+    );
+    expect(error, "the release failed after fn failed: both kept").toMatchObject({
+      name: "SuppressedError",
+    });
+    expect(error as Suppressed).toHaveProperty("suppressed", undefined);
+    expectReleaseError((error as Suppressed).error, path);
+  });
+
+  it("waits for a thenable that is not a Promise, as await does", async () => {
+    const path = dir.join("deploy.lock");
+    const job = deferred<string>();
+    // biome-ignore lint/suspicious/noThenProperty: a thenable is the point of this test
+    const thenable = { then: (ok: (value: string) => void) => void job.promise.then(ok) };
+    const done = withLock(path, () => thenable as unknown as Promise<string>);
+    await flush();
+    expect(existsSync(path), "the thenable has not settled: still held").toBe(true);
+    job.resolve("migrated");
+    await expect(done).resolves.toBe("migrated");
     expect(existsSync(path)).toBe(false);
   });
 
@@ -543,6 +590,43 @@ describe("step 5 — a cleanup stack", () => {
     ]);
   });
 
+  it("refuses a [Symbol.asyncDispose] that is not a function, even with a [Symbol.dispose]", async () => {
+    const dispose = vi.fn();
+    const stack = new CleanupStack();
+    const broken = { [Symbol.asyncDispose]: "close", [Symbol.dispose]: dispose };
+    expect(() => stack.use(broken as unknown as Disposable), "not passed over").toThrow(
+      "CleanupStack.use: the value has no [Symbol.asyncDispose] or [Symbol.dispose]",
+    );
+    const unset = { [Symbol.asyncDispose]: undefined, [Symbol.dispose]: dispose };
+    expect(stack.use(unset as unknown as Disposable), "undefined: [Symbol.dispose] it is").toBe(
+      unset,
+    );
+    await stack.disposeAsync();
+    expect(dispose).toHaveBeenCalledTimes(1);
+  });
+
+  it("awaits a promise that a [Symbol.dispose] returns, and counts its rejection", async () => {
+    const events: string[] = [];
+    const slow = deferred();
+    const stack = new CleanupStack();
+    stack.defer(() => {
+      events.push("second cleanup starts");
+    });
+    stack.use({
+      [Symbol.dispose]: () => {
+        events.push("first cleanup starts");
+        return slow.promise as unknown as undefined;
+      },
+    });
+    const done = rejectionOf(stack.disposeAsync());
+    await flush();
+    expect(events, "the promise it returned has not settled").toEqual(["first cleanup starts"]);
+    const failure = new Error("close failed");
+    slow.reject(failure);
+    expect(await done).toBe(failure);
+    expect(events).toEqual(["first cleanup starts", "second cleanup starts"]);
+  });
+
   it("calls a sync-only dispose method on its resource", async () => {
     const journal: string[] = [];
     class TempFile implements Disposable {
@@ -672,6 +756,17 @@ describe("step 5 — a cleanup stack", () => {
     expect(() => stack.use(resource(journal, "late"))).toThrow("CleanupStack is already disposed");
     expect(() => stack.defer(() => undefined)).toThrow(ReferenceError);
     expect(() => stack.defer(() => undefined)).toThrow("CleanupStack is already disposed");
+  });
+
+  it("checks for disposal first: use(null) and defer(42) throw the ReferenceError too", async () => {
+    const stack = new CleanupStack();
+    await stack.disposeAsync();
+    for (const value of [null, undefined, {}]) {
+      expect(() => stack.use(value as Disposable | null), String(value)).toThrow(ReferenceError);
+    }
+    expect(() => stack.defer(42 as unknown as () => void)).toThrow(
+      "CleanupStack is already disposed",
+    );
   });
 
   it("a failing cleanup inside await using, after a failing body: SuppressedError(cleanup, body)", async () => {
