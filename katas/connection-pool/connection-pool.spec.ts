@@ -482,6 +482,30 @@ describe("step 4 — when opening a connection fails", () => {
     expect(db.openConnections).toBe(1);
   });
 
+  it("gives a failure to the head of the line even while an idle connection is validated for it", async () => {
+    const db = new FakeDatabase();
+    const pool = new Pool<FakeConnection>(
+      {
+        ...timedFactory(db, [1, { failAfter: 100 }]),
+        validate: () => new Promise((resolve) => setTimeout(() => resolve(true), 200)),
+      },
+      { max: 2 },
+    );
+    const held = pool.acquire();
+    await advance(1);
+    const connection = await held;
+    const first = track(pool.acquire()); // a create starts for it (it fails at 101 ms)
+    pool.release(connection); // and the released connection is validated for it (until 201 ms)
+    const second = track(pool.acquire()); // the pool is full: it waits
+    await advance(100);
+    expect(first.state, "the failure goes to the caller at the head of the line").toBe("rejected");
+    expect(first.reason).toBeInstanceOf(ConnectionRefusedError);
+    expect(second.state).toBe("pending");
+    await advance(100);
+    expect(second.state, "the connection that passed goes to the next caller").toBe("resolved");
+    expect(second.value).toBe(connection);
+  });
+
   it("ignores the failure of a create whose caller was served by a released connection", async () => {
     const db = new FakeDatabase(100, 5_000);
     const { pool } = setup({ max: 2 }, { db });
@@ -1095,6 +1119,91 @@ describe("step 9 — draining", () => {
     await advance(50);
     expect(destroyed, "it passed, but nobody waits for it any more").toEqual([idle]);
     expect(stats(pool)).toEqual({ size: 1, available: 0, borrowed: 1, pending: 0 });
+    pool.release(held as FakeConnection);
+    await flush();
+    expect(drained.state).toBe("resolved");
+  });
+
+  it("waits for every destroy the pool has started, before the drain or during it", async () => {
+    const db = new FakeDatabase();
+    const pool = new Pool<FakeConnection>(
+      {
+        create: () => db.connect(),
+        destroy: (connection) =>
+          new Promise<void>((resolve) => setTimeout(() => connection.end().then(resolve), 300)),
+      },
+      { max: 2 },
+    );
+    const [a, b] = await acquireAll(pool, 2);
+    pool.destroy(a as FakeConnection); // closing from 0 ms to 300 ms, started before the drain
+    await advance(100);
+    const drained = track(pool.drain());
+    await advance(100);
+    pool.destroy(b as FakeConnection); // closing from 200 ms to 500 ms, started during the drain
+    await advance(99);
+    expect(drained.state, "299 ms: a is still closing").toBe("pending");
+    await advance(200);
+    expect(drained.state, "499 ms: b is still closing").toBe("pending");
+    await advance(1);
+    expect(drained.state).toBe("resolved");
+    expect(db.openConnections).toBe(0);
+  });
+
+  it("still evicts the connections already idle while the drain waits for a loan", async () => {
+    const { pool, destroyed } = setup({ idleTimeoutMs: 1_000 });
+    const [a, b] = await acquireAll(pool, 2);
+    pool.release(b as FakeConnection);
+    const drained = track(pool.drain());
+    await advance(999);
+    expect(destroyed, "b has been idle for 999 ms").toEqual([]);
+    await advance(1);
+    expect(destroyed, "b idle for idleTimeoutMs: evicted, though the drain is not over").toEqual([
+      b,
+    ]);
+    expect(stats(pool)).toEqual({ size: 1, available: 0, borrowed: 1, pending: 0 });
+    expect(drained.state).toBe("pending");
+    pool.release(a as FakeConnection);
+    await flush();
+    expect(destroyed).toEqual([b, a]);
+    expect(drained.state).toBe("resolved");
+  });
+
+  it("destroys at once a connection idle before the drain, validated after its caller gave up", async () => {
+    const db = new FakeDatabase();
+    const destroyed: FakeConnection[] = [];
+    let checks = 0;
+    const pool = new Pool<FakeConnection>(
+      {
+        create: () => db.connect(),
+        destroy: (connection) => {
+          destroyed.push(connection);
+          return connection.end();
+        },
+        // The first check fails, the next passes; each takes 100 ms.
+        validate: () => {
+          checks += 1;
+          const valid = checks > 1;
+          return new Promise((resolve) => setTimeout(() => resolve(valid), 100));
+        },
+      },
+      { max: 3, acquireTimeoutMs: 150 },
+    );
+    const [a, b, held] = await acquireAll(pool, 3);
+    pool.release(a as FakeConnection);
+    pool.release(b as FakeConnection);
+    const impatient = track(pool.acquire()); // b is checked for it (and fails at 100 ms)
+    const drained = track(pool.drain()); // a is idle when the drain begins
+    await advance(100);
+    expect(destroyed, "b failed its check; a is now checked for the caller").toEqual([b]);
+    await advance(50);
+    expect(impatient.state, "the caller gives up at 150 ms").toBe("rejected");
+    await advance(50);
+    expect(destroyed, "a passed at 200 ms, but nobody waits for it: closed at once").toEqual([
+      b,
+      a,
+    ]);
+    expect(stats(pool)).toEqual({ size: 1, available: 0, borrowed: 1, pending: 0 });
+    expect(drained.state).toBe("pending");
     pool.release(held as FakeConnection);
     await flush();
     expect(drained.state).toBe("resolved");

@@ -251,6 +251,21 @@ describe("step 2 — refilling from elapsed time", () => {
     vi.setSystemTime(START - 20_000 + 2_000);
     expect(limiter.tokensAvailable("alice")).toBe(3);
   });
+  it("sees no time in a call refused for its arguments: a later clock is not a jump back", async () => {
+    const limiter = bucket({ capacity: 10, refillPerSecond: 1 });
+    limiter.tryRemove("alice", 10);
+    vi.setSystemTime(START + 5_000); // seen only by calls that are refused for their arguments
+    expect(() => limiter.tryRemove("alice", 0)).toThrow(RangeError);
+    await expect(limiter.removeTokens("alice", 11)).rejects.toThrow(RangeError);
+    await expect(
+      limiter.removeTokens("alice", 1, { signal: AbortSignal.abort() }),
+    ).rejects.toBeInstanceOf(DOMException);
+    vi.setSystemTime(START + 2_000);
+    expect(
+      limiter.tokensAvailable("alice"),
+      "2 s after the take: the refused calls read no clock, so 5 s was never seen and this is no jump back",
+    ).toBe(2);
+  });
 });
 
 describe("step 3 — one bucket per client key", () => {
@@ -365,6 +380,33 @@ describe("step 4 — forgetting idle keys", () => {
       );
     },
   );
+
+  it("counts only takes: a refused tryRemove or an abandoned wait does not keep a key", async () => {
+    const limiter = bucket({ capacity: 4, refillPerSecond: 2 });
+    limiter.tryRemove("alice", 4);
+    await advance(1_000);
+    expect(limiter.tryRemove("alice", 4), "2 tokens only: refused").toBe(false);
+    const controller = new AbortController();
+    const waiting = track(limiter.removeTokens("alice", 4, { signal: controller.signal }));
+    await advance(500);
+    controller.abort();
+    await flush();
+    expect(waiting.state).toBe("rejected");
+    await advance(499);
+    expect(limiter.size, "1 999 ms after the last take").toBe(1);
+    await advance(1);
+    expect(
+      limiter.size,
+      "2 000 ms after the last take, whatever was refused since: forgotten",
+    ).toBe(0);
+
+    const windowed = window({ limit: 1, windowMs: 1_000 });
+    windowed.tryRemove("bob");
+    await advance(500);
+    expect(windowed.tryRemove("bob"), "the window is full: refused").toBe(false);
+    await advance(500);
+    expect(windowed.size, "windowMs after the last take, not after the refusal").toBe(0);
+  });
 
   it("forgets a key used again later without waiting for the keys used before it", async () => {
     const limiter = bucket({ capacity: 2, refillPerSecond: 2 }); // forgotten 1 000 ms after a take
@@ -744,6 +786,29 @@ describe("step 7 — giving up with an AbortSignal", () => {
     expect(last.state, "the aborted waiter's turn was skipped, not taken").toBe("resolved");
   });
 
+  it("removes the waiter that gave up, not another, once waiters ahead of it were served", async () => {
+    const limiter = bucket({ capacity: 1, refillPerSecond: 1 });
+    limiter.tryRemove("alice");
+    const controller = new AbortController();
+    const first = track(limiter.removeTokens("alice"));
+    const second = track(limiter.removeTokens("alice", 1, { signal: controller.signal }));
+    const third = track(limiter.removeTokens("alice"));
+    await advance(1_000);
+    expect([first.state, second.state, third.state]).toEqual(["resolved", "pending", "pending"]);
+    await advance(500);
+    controller.abort(); // the second is now at the head of the queue
+    await flush();
+    expect(second.state).toBe("rejected");
+    await advance(499);
+    expect(third.state).toBe("pending");
+    await advance(1);
+    expect(third.state, "2 s: the token goes to the waiter behind the one that gave up").toBe(
+      "resolved",
+    );
+    await advance(1_000);
+    expect(limiter.tokensAvailable("alice"), "nobody is left in the queue to take it").toBe(1);
+  });
+
   it("leaves no abort listener behind, whether the wait ends served or aborted", async () => {
     const limiter = bucket({ capacity: 1, refillPerSecond: 1 });
     limiter.tryRemove("alice");
@@ -820,6 +885,11 @@ describe("step 8 — rejecting bad input", () => {
     [{ limit: 0, windowMs: 1_000 }, "limit must be an integer >= 1, got 0"],
     [{ limit: 1.5, windowMs: 1_000 }, "limit must be an integer >= 1, got 1.5"],
     [{ limit: Number.NaN, windowMs: 1_000 }, "limit must be an integer >= 1, got NaN"],
+    [
+      { limit: Number.POSITIVE_INFINITY, windowMs: 1_000 },
+      "limit must be an integer >= 1, got Infinity",
+    ],
+    [{ windowMs: 1_000 }, "limit must be an integer >= 1, got undefined"],
     [{ limit: 3, windowMs: 0 }, "windowMs must be a finite number > 0, got 0"],
     [{ limit: 3, windowMs: -5 }, "windowMs must be a finite number > 0, got -5"],
     [{ limit: 3, windowMs: Number.NaN }, "windowMs must be a finite number > 0, got NaN"],
