@@ -25,4 +25,25 @@ describe("useMockServer", () => {
     const response = await fetch(URL);
     expect(await response.json()).toEqual({ items: [1, 2, 3] });
   });
+
+  it("hands over a streamed body whole too", async () => {
+    // A body msw is still writing when the response is handed over (the AWS SDK reads XML so).
+    server.use(
+      http.get(URL, () => {
+        const encoder = new TextEncoder();
+        const stream = new ReadableStream({
+          async start(controller) {
+            for (const part of ["<a>", "<b/>", "</a>"]) {
+              await new Promise((resolve) => setTimeout(resolve, 5));
+              controller.enqueue(encoder.encode(part));
+            }
+            controller.close();
+          },
+        });
+        return new HttpResponse(stream, { headers: { "Content-Type": "text/xml" } });
+      }),
+    );
+    const response = await fetch(URL);
+    expect(await response.text()).toBe("<a><b/></a>");
+  });
 });
