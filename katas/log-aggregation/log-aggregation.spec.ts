@@ -924,8 +924,8 @@ const mib = (bytes: number) => (bytes / 1024 / 1024).toFixed(1);
 
 /**
  * The most live heap `run` held above what was in use before it: while it runs, a full
- * collection and a reading at every fourth turn of the event loop (between two reads of the
- * file), and one more right after it. Only the spaces where live data ends up count (old and
+ * collection and a reading at the 4th, 8th, 16th… turn of the event loop (between two reads of
+ * the file), and one more right after it. Only the spaces where live data ends up count (old and
  * large-object spaces). The nursery (`new_space`) is left out: short-lived garbage piles up
  * there between collections whatever the implementation. A file read whole, or its lines kept
  * in an array until the end, survives those collections and shows; the line being counted
@@ -942,9 +942,14 @@ async function measureRetainedHeap<T>(run: () => Promise<T>) {
     peak = Math.max(peak, retainedHeap());
   };
   const sampler = (async () => {
-    for (let turn = 1; running; turn += 1) {
+    // Turns 4, 8, 16, 32…: few full collections (each costs a lot in a big worker heap), and
+    // the last one comes after at least half the reading, when kept lines would be half the file.
+    for (let turn = 1, next = 4; running; turn += 1) {
       await new Promise<void>((resolve) => setImmediate(resolve));
-      if (running && turn % 4 === 0) sample();
+      if (running && turn === next) {
+        sample();
+        next *= 2;
+      }
     }
   })();
   try {
