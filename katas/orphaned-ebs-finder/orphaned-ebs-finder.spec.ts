@@ -213,6 +213,33 @@ describe("step 2 — unattached, old enough, not kept", () => {
     ]);
   });
 
+  it("does not check the fields of a volume it skips: attached, kept or too young", async () => {
+    const attached = sampleVolume({
+      VolumeId: "vol-0attached",
+      State: "in-use",
+      Attachments: [sampleAttachment("vol-0attached")],
+    });
+    const kept = sampleVolume({ VolumeId: "vol-0kept", Tags: [{ Key: "keep", Value: "true" }] });
+    const young = sampleVolume({ VolumeId: "vol-0young", CreateTime: daysAgo(1) });
+    for (const skipped of [attached, kept, young]) {
+      delete skipped.Size;
+      delete skipped.VolumeType;
+      delete skipped.AvailabilityZone;
+    }
+    availableVolumes(
+      attached,
+      kept,
+      young,
+      sampleVolume({ VolumeId: "vol-0orphan", CreateTime: daysAgo(10) }),
+    );
+
+    const found = await findOrphanedVolumes(ec2, { now: NOW });
+
+    expect(volumeIds(found), "only a reported volume must have every field").toEqual([
+      "vol-0orphan",
+    ]);
+  });
+
   it("accepts a volume whose response has no Attachments and no Tags field at all", async () => {
     const bare = sampleVolume({ VolumeId: "vol-0bare", CreateTime: daysAgo(10) });
     delete bare.Attachments;
@@ -294,6 +321,30 @@ describe("step 2 — unattached, old enough, not kept", () => {
     const found = await findOrphanedVolumes(ec2, { now: NOW, minAgeDays: 30 });
 
     expect(volumeIds(found)).toEqual(["vol-0thirty"]);
+  });
+
+  it("measures a fractional minAgeDays in milliseconds: 0.5 is 12 hours", async () => {
+    availableVolumes(
+      sampleVolume({ VolumeId: "vol-0ninetenths", CreateTime: daysAgo(0.9) }),
+      sampleVolume({ VolumeId: "vol-0half", CreateTime: daysAgo(0.5) }),
+      sampleVolume({ VolumeId: "vol-0young", CreateTime: new Date(daysAgo(0.5).getTime() + 1) }),
+    );
+
+    const found = await findOrphanedVolumes(ec2, { now: NOW, minAgeDays: 0.5 });
+
+    expect(volumeIds(found), "0.9 and 0.5 days are old enough, even at 0 whole days").toEqual([
+      "vol-0ninetenths",
+      "vol-0half",
+    ]);
+    expect(found.map(({ ageDays }) => ageDays)).toEqual([0, 0]);
+  });
+
+  it("with minAgeDays Infinity reports nothing, and does not reject", async () => {
+    availableVolumes(sampleVolume({ VolumeId: "vol-0ancient", CreateTime: daysAgo(5000) }));
+
+    await expect(
+      findOrphanedVolumes(ec2, { now: NOW, minAgeDays: Number.POSITIVE_INFINITY }),
+    ).resolves.toEqual([]);
   });
 
   it("with minAgeDays 0 reports a volume created this very moment", async () => {
@@ -736,6 +787,23 @@ describe("step 5 — orphaned snapshots", () => {
     ]);
   });
 
+  it("keeps a copied snapshot (vol-ffffffff) that one of our AMIs is built from", async () => {
+    world({
+      snapshots: [
+        snapshotOf("snap-0amicopy", "vol-ffffffff"),
+        snapshotOf("snap-0copy", "vol-ffffffff"),
+      ],
+      volumes: [],
+      images: [sampleImage("ami-0copied", ["snap-0amicopy"])],
+    });
+
+    const found = await findOrphanedSnapshots(ec2);
+
+    expect(snapshotIds(found), "an AMI still needs snap-0amicopy, copied or not").toEqual([
+      "snap-0copy",
+    ]);
+  });
+
   it("prices a snapshot at 0.05 USD per GiB-month of its volume size, rounded to 4 decimals", async () => {
     world({
       snapshots: [snapshotOf("snap-0three", "vol-0gone", { VolumeSize: 3 })],
@@ -771,6 +839,38 @@ describe("step 5 — orphaned snapshots", () => {
       // No StorageTier at all: EC2's default tier.
       { snapshotId: "snap-0old", storageTier: "standard", monthlyCostUsd: 0.35 },
     ]);
+  });
+
+  it.each(["Archive", "ARCHIVE", "deep-archive"])(
+    "reads any StorageTier but exactly archive (%s) as standard",
+    async (StorageTier) => {
+      world({
+        snapshots: [
+          snapshotOf("snap-0tier", "vol-0gone", {
+            VolumeSize: 7,
+            StorageTier: StorageTier as Snapshot["StorageTier"],
+          }),
+        ],
+        volumes: [],
+      });
+
+      const [found] = await findOrphanedSnapshots(ec2);
+
+      expect(found).toMatchObject({ storageTier: "standard", monthlyCostUsd: 0.35 });
+    },
+  );
+
+  it("lists snapshots, then volumes, then AMIs, one after another: nothing more after a failure", async () => {
+    world({ snapshots: [], volumes: [] });
+    ec2Mock.on(DescribeSnapshotsCommand).rejects(ec2Errors.unauthorizedOperation());
+
+    await expect(findOrphanedSnapshots(ec2)).rejects.toMatchObject({
+      operation: "DescribeSnapshots",
+    });
+    expect(
+      ec2Mock.calls().map((call) => call.args[0].constructor.name),
+      "the volumes and the AMIs are listed only once the snapshots are",
+    ).toEqual(["DescribeSnapshotsCommand"]);
   });
 
   it("reads every page of the snapshot, volume and image listings", async () => {
@@ -940,6 +1040,30 @@ describe("step 6 — the report", () => {
     );
 
     expect(report.totalMonthlyCostUsd, "0.1 + 0.2 + 0.7, without floating-point noise").toBe(1);
+  });
+
+  it("breaks cost ties in code-unit order (upper case before lower case), not by locale", () => {
+    const report = buildReport(
+      [volume("vol-0b", 8), volume("vol-0B", 8), volume("vol-0a", 8)],
+      [snapshot("snap-0z", 1), snapshot("snap-0Z", 1), snapshot("snap-0_", 1)],
+    );
+
+    expect(volumeIds(report.volumes)).toEqual(["vol-0B", "vol-0a", "vol-0b"]);
+    expect(snapshotIds(report.snapshots)).toEqual(["snap-0Z", "snap-0_", "snap-0z"]);
+  });
+
+  it("rounds the archived total to 4 decimals too", () => {
+    const cold = { storageTier: "archive" } as const;
+    const report = buildReport(
+      [],
+      [
+        snapshot("snap-0c1", 0.0125, cold),
+        snapshot("snap-0c2", 0.0125, cold),
+        snapshot("snap-0c3", 0.0125, cold),
+      ],
+    );
+
+    expect(report.archivedMonthlyCostUsd, "3 × 0.0125, without floating-point noise").toBe(0.0375);
   });
 
   it("leaves the lists it is given untouched", () => {
@@ -1160,6 +1284,43 @@ describe("step 7 — deleting, dry run first", () => {
       { VolumeId: "vol-01", DryRun: true },
       { VolumeId: "vol-02", DryRun: true },
     ]);
+  });
+
+  it.each([["false"], [1], ["true"], [null]])(
+    "is a dry run unless apply is exactly true: apply: %j sends DryRun: true",
+    async (apply) => {
+      deletableVolumes();
+
+      const options = { apply } as unknown as { apply: boolean };
+      const outcomes = await deleteOrphans(ec2, reportOf("vol-01"), options);
+
+      expect(outcomes).toEqual([{ volumeId: "vol-01", status: "would-delete" }]);
+      expect(deleteInputs(), "only apply: true may delete for real").toEqual([
+        { VolumeId: "vol-01", DryRun: true },
+      ]);
+    },
+  );
+
+  it("sends one DeleteVolume at a time: the next only once the previous one is answered", async () => {
+    let inFlight = 0;
+    let most = 0;
+    ec2Mock.on(DeleteVolumeCommand).callsFake(async () => {
+      inFlight += 1;
+      most = Math.max(most, inFlight);
+      await Promise.resolve();
+      await Promise.resolve();
+      inFlight -= 1;
+      throw ec2Errors.dryRunOperation();
+    });
+
+    const outcomes = await deleteOrphans(ec2, reportOf("vol-01", "vol-02", "vol-03"));
+
+    expect(outcomes.map(({ status }) => status)).toEqual([
+      "would-delete",
+      "would-delete",
+      "would-delete",
+    ]);
+    expect(most, "DeleteVolume requests in flight at once").toBe(1);
   });
 
   it("treats { apply: false } as a dry run too", async () => {
@@ -1404,5 +1565,66 @@ describe("step 8 — the SDK's own retries", () => {
     await vi.runAllTimersAsync();
     await failed;
     expect(requests).toEqual(["DescribeSnapshots"]);
+  });
+
+  /** The mocked client, seen through an EC2Client whose config is `config`. */
+  const clientWith = (config: object) =>
+    Object.create(ec2, { config: { value: config } }) as EC2Client;
+  const retryingClient = () => clientWith({ maxAttempts: async () => 3 });
+
+  it.each([
+    ["missing", undefined],
+    ["0", 0],
+    ["not a number", "3"],
+  ])("counts 1 attempt when the SDK error's $metadata.attempts is %s", async (_, attempts) => {
+    const error = throttled();
+    (error.$metadata as { attempts?: unknown }).attempts = attempts;
+    ec2Mock.on(DescribeVolumesCommand).rejects(error);
+
+    await expect(findOrphanedVolumes(retryingClient(), { now: NOW })).rejects.toMatchObject({
+      attempts: 1,
+      message:
+        "DescribeVolumes failed after 1 of 3 attempts: RequestLimitExceeded: Request limit exceeded.",
+    });
+    expect(describeCalls(), "no retry of the finder's on top of the client's").toBe(1);
+  });
+
+  it("still checks retry.attempts when the client retries on its own", async () => {
+    const options = { now: NOW, retry: { attempts: 0, baseDelayMs: 10 } };
+    await expect(findOrphanedVolumes(retryingClient(), options)).rejects.toThrow(RangeError);
+    await expect(findOrphanedVolumes(retryingClient(), options)).rejects.toThrow(/attempts/);
+    expect(ec2Mock.calls()).toHaveLength(0);
+  });
+
+  it("takes a client without a config.maxAttempts function for one that does not retry", async () => {
+    mockPages(
+      ec2Mock,
+      DescribeVolumesCommand,
+      AVAILABLE_VOLUMES,
+      [{ Volumes: [sampleVolume({ VolumeId: "vol-01", CreateTime: daysAgo(30) })] }],
+      { 1: [throttled()] },
+    );
+
+    const found = later(findOrphanedVolumes(clientWith({}), { now: NOW }));
+    await vi.runAllTimersAsync();
+
+    expect(volumeIds(await found), "the finder's own retry got the page").toEqual(["vol-01"]);
+    expect(describeCalls()).toBe(2);
+  });
+
+  it("uses retry.baseDelayMs as given, unchecked: a negative delay is a timer of 1 ms", async () => {
+    mockPages(
+      ec2Mock,
+      DescribeVolumesCommand,
+      AVAILABLE_VOLUMES,
+      [{ Volumes: [sampleVolume({ VolumeId: "vol-01", CreateTime: daysAgo(30) })] }],
+      { 1: [throttled()] },
+    );
+
+    const options = { now: NOW, retry: { attempts: 2, baseDelayMs: -5 } };
+    const found = later(findOrphanedVolumes(ec2, options));
+    await vi.advanceTimersByTimeAsync(1);
+
+    expect(volumeIds(await found)).toEqual(["vol-01"]);
   });
 });

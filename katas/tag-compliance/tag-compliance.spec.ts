@@ -159,6 +159,14 @@ describe("step 2 — allowed values and patterns", () => {
     }
   });
 
+  it("tests the pattern on the untrimmed value: 'CC-1234 ' does not match /^CC-\\d{4}$/", () => {
+    for (const CostCenter of ["CC-1234 ", " CC-1234"]) {
+      expect(checkTags(withTags({ CostCenter }), policy), JSON.stringify(CostCenter)).toEqual([
+        { kind: "not-allowed", key: "CostCenter", value: CostCenter },
+      ]);
+    }
+  });
+
   it("uses the pattern as given, with RegExp.test: an unanchored pattern matches anywhere", () => {
     const teamPolicy: TagPolicy = [{ key: "Team", pattern: /platform/ }];
     expect(checkTags(tagList({ Team: "data-platform-eu" }), teamPolicy)).toEqual([]);
@@ -207,6 +215,28 @@ describe("step 3 — letter case and a bad policy", () => {
     ]);
   });
 
+  it("reports a mis-cased tag without a Value as wrong-case with value ''", () => {
+    const tags = [{ Key: "owner" }, ...tagList({ CostCenter: "CC-1234", Environment: "dev" })];
+    expect(checkTags(tags, policy)).toEqual([
+      { kind: "wrong-case", key: "Owner", value: "", hint: 'rename "owner" to "Owner"' },
+    ]);
+  });
+
+  it("takes the first mis-cased variant in tag order for the value and the hint", () => {
+    const tags = tagList({ OWNER: "bob", owner: "ana", CostCenter: "CC-1234", Environment: "dev" });
+    expect(checkTags(tags, policy)).toEqual([
+      { kind: "wrong-case", key: "Owner", value: "bob", hint: 'rename "OWNER" to "Owner"' },
+    ]);
+  });
+
+  it("treats policy keys that differ only in case as two different keys", () => {
+    const both: TagPolicy = [{ key: "Owner" }, { key: "owner" }];
+    expect(checkTags(tagList({ owner: "ana" }), both), "only owner is present").toEqual([
+      { kind: "wrong-case", key: "Owner", value: "ana", hint: 'rename "owner" to "Owner"' },
+    ]);
+    expect(checkTags(tagList({ owner: "ana", Owner: "bob" }), both), "both present").toEqual([]);
+  });
+
   it("is satisfied by the exact key even when a mis-cased copy comes first", () => {
     const tags = tagList({ owner: "bob", Owner: "ana", CostCenter: "CC-1234", Environment: "dev" });
     expect(checkTags(tags, policy)).toEqual([]);
@@ -238,6 +268,16 @@ describe("step 3 — letter case and a bad policy", () => {
     const none: TagPolicy = [{ key: "Env", allowed: [] }];
     expect(() => checkTags([], none)).toThrow(TypeError);
     expect(() => checkTags([], none)).toThrow('allowed values for "Env" must not be empty');
+  });
+
+  it("checks the policy first, even for an untagged resource (tags undefined)", () => {
+    expect(() => checkTags(undefined, [{ key: "aws:Owner" }])).toThrow(
+      'policy key "aws:Owner" uses the reserved aws: prefix',
+    );
+    expect(() => checkTags(undefined, [{ key: "Owner" }, { key: "Owner" }])).toThrow(TypeError);
+    expect(() => checkTags(undefined, [{ key: "Env", allowed: [] }])).toThrow(
+      'allowed values for "Env" must not be empty',
+    );
   });
 
   it("rejects a pattern with the g or y flag (RegExp.test would remember lastIndex)", () => {
@@ -286,6 +326,13 @@ describe("step 4 — scanning every page", () => {
     });
     const report = await scanCompliance(new EC2Client({}), policy);
     expect(ids(report)).toEqual(["i-pending", "i-running", "i-stopping", "i-stopped"]);
+  });
+
+  it("checks an instance that has no State at all", async () => {
+    const { State: _, ...stateless } = instance("i-stateless", compliant);
+    serveInventory({ instances: [[reservation(stateless, instance("i-running", compliant))]] });
+    const report = await scanCompliance(new EC2Client({}), policy);
+    expect(ids(report)).toEqual(["i-stateless", "i-running"]);
   });
 
   it("checks the volumes of every DescribeVolumes page, after the instances", async () => {
@@ -361,6 +408,24 @@ describe("step 4 — scanning every page", () => {
     await expect(scanCompliance(new EC2Client({}), policy)).rejects.toMatchObject({
       name: "RequestLimitExceeded",
     });
+  });
+
+  it("lists the volumes only once every instance page is read, and not at all when that fails", async () => {
+    ec2Mock.on(DescribeInstancesCommand).resolves({
+      Reservations: [reservation(instance("i-1", compliant))],
+      NextToken: "page-2",
+    });
+    ec2Mock
+      .on(DescribeInstancesCommand, { NextToken: "page-2" })
+      .rejects(ec2Errors.requestLimitExceeded());
+    serveVolumePages(ec2Mock, [[volume("vol-1", compliant)]]);
+    await expect(scanCompliance(new EC2Client({}), policy)).rejects.toMatchObject({
+      name: "RequestLimitExceeded",
+    });
+    expect(
+      ec2Mock.commandCalls(DescribeVolumesCommand),
+      "DescribeVolumes is sent after the instances are listed, so never when that fails",
+    ).toHaveLength(0);
   });
 
   it("rejects with EC2's error when the volumes cannot be listed", async () => {
@@ -545,6 +610,20 @@ describe("step 6 — planning the fix", () => {
     });
   });
 
+  it("uses only the defaults' own keys: a missing key named like an Object.prototype member has no default", () => {
+    const keys = ["constructor", "toString", "valueOf", "hasOwnProperty", "__proto__"];
+    const violations = keys.map((key) => ({ kind: "missing", key }) as const);
+    const report = reportOf([{ resourceId: "i-1", resourceType: "instance", violations }]);
+    expect(planRemediation(report, { Owner: "platform-team" })).toEqual({
+      batches: [],
+      manual: violations.map((violation) => ({
+        resourceId: "i-1",
+        resourceType: "instance",
+        violation,
+      })),
+    });
+  });
+
   it("fixes what it can on a resource and hands the rest over, in report order", () => {
     const report = reportOf([
       {
@@ -650,6 +729,49 @@ describe("step 7 — applying it, dry run first", () => {
       ]);
     }
     expect(sentCreateTags()).toEqual([input(batch, true), input(batch, true)]);
+  });
+
+  it.each([["false"], [1], ["true"], [null]])(
+    "is a dry run unless apply is exactly true: apply: %j sends DryRun: true",
+    async (apply) => {
+      ec2Mock.on(CreateTagsCommand).rejects(ec2Errors.dryRunOperation());
+      const batch = ownerBatch(["i-1"]);
+      const options = { apply } as unknown as { apply: boolean };
+      await expect(remediate(new EC2Client({}), planOf(batch), options)).resolves.toEqual([
+        { batch, status: "would-apply" },
+      ]);
+      expect(sentCreateTags(), "only apply: true may tag for real").toEqual([input(batch, true)]);
+    },
+  );
+
+  it("reports a success as applied even for a dry run: the status is what EC2 answered", async () => {
+    ec2Mock.on(CreateTagsCommand).resolves({});
+    const batch = ownerBatch(["i-1"]);
+    await expect(remediate(new EC2Client({}), planOf(batch))).resolves.toEqual([
+      { batch, status: "applied" },
+    ]);
+    expect(sentCreateTags()).toEqual([input(batch, true)]);
+  });
+
+  it("sends one batch at a time: the next only once the previous one is answered", async () => {
+    let inFlight = 0;
+    let most = 0;
+    ec2Mock.on(CreateTagsCommand).callsFake(async () => {
+      inFlight += 1;
+      most = Math.max(most, inFlight);
+      await new Promise((resolve) => setImmediate(resolve));
+      inFlight -= 1;
+      throw ec2Errors.dryRunOperation();
+    });
+    const batches = [ownerBatch(["i-1"]), envBatch, ownerBatch(["i-3"])];
+    const results = await remediate(new EC2Client({}), planOf(...batches));
+    expect(results.map(({ status }) => status)).toEqual([
+      "would-apply",
+      "would-apply",
+      "would-apply",
+    ]);
+    expect(most, "CreateTags requests in flight at once").toBe(1);
+    expect(sentCreateTags()).toEqual(batches.map((batch) => input(batch, true)));
   });
 
   it("tags for real with { apply: true }: DryRun: false, and success means applied", async () => {

@@ -409,9 +409,15 @@ export async function findOrphanedSnapshots(
 // ---------------------------------------------------------------------------------------------
 // The report
 
-/** Most expensive first; equal costs in id order, so the report is stable from run to run. */
+/** Most expensive first; equal costs in id (code-unit) order, so the report is stable everywhere. */
 function byCostThenId<T extends { monthlyCostUsd: number }>(idOf: (item: T) => string) {
-  return (a: T, b: T) => b.monthlyCostUsd - a.monthlyCostUsd || idOf(a).localeCompare(idOf(b));
+  return (a: T, b: T) => b.monthlyCostUsd - a.monthlyCostUsd || compareCodeUnits(idOf(a), idOf(b));
+}
+
+/** Code-unit order, like the default sort: the same on every machine, unlike localeCompare. */
+function compareCodeUnits(a: string, b: string): number {
+  if (a < b) return -1;
+  return a > b ? 1 : 0;
 }
 
 const sumOfCosts = (items: readonly { monthlyCostUsd: number }[]) =>

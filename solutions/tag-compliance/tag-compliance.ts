@@ -204,7 +204,11 @@ export function planRemediation(
   for (const { resourceId, resourceType, violations } of report.resources) {
     const tags: TagBatch["tags"] = [];
     for (const violation of violations) {
-      const value = violation.kind === "missing" ? defaults[violation.key] : undefined;
+      // Own keys only: a missing key "constructor" must not find Object.prototype.constructor.
+      const value =
+        violation.kind === "missing" && Object.hasOwn(defaults, violation.key)
+          ? defaults[violation.key]
+          : undefined;
       if (value === undefined) manual.push({ resourceId, resourceType, violation });
       else tags.push({ Key: violation.key, Value: value });
     }
@@ -244,14 +248,17 @@ function splitIntoBatches({ resourceIds, tags }: TagBatch): TagBatch[] {
 // ── Step 7: applying ─────────────────────────────────────────────────────────────────────────
 
 /**
- * Sends one CreateTags per batch, in order, as a dry run unless `apply: true`. A failed batch is
- * reported and the next one still goes; the whole plan is checked before the first request.
+ * Sends one CreateTags per batch, in order, as a dry run unless `apply` is exactly `true`. A
+ * failed batch is reported and the next one still goes; the whole plan is checked before the
+ * first request.
  */
 export async function remediate(
   ec2: EC2Client,
   plan: RemediationPlan,
-  { apply = false }: RemediateOptions = {},
+  options: RemediateOptions = {},
 ): Promise<BatchResult[]> {
+  // Exactly true: a truthy "false" or 1 from a CLI flag or a JSON file must not tag for real.
+  const apply = options.apply === true;
   for (const { resourceIds } of plan.batches) {
     const count = resourceIds.length;
     if (count === 0 || count > MAX_RESOURCES_PER_CREATE_TAGS) {

@@ -9,10 +9,10 @@ export function buildReport(
   snapshots: readonly OrphanedSnapshot[],
 ): OrphanReport {
   const sortedVolumes = (volumes as OrphanedVolume[]).sort(
-    (a, b) => b.monthlyCostUsd - a.monthlyCostUsd || a.volumeId.localeCompare(b.volumeId),
+    (a, b) => b.monthlyCostUsd - a.monthlyCostUsd || (a.volumeId < b.volumeId ? -1 : 1),
   );
   const sortedSnapshots = (snapshots as OrphanedSnapshot[]).sort(
-    (a, b) => b.monthlyCostUsd - a.monthlyCostUsd || a.snapshotId.localeCompare(b.snapshotId),
+    (a, b) => b.monthlyCostUsd - a.monthlyCostUsd || (a.snapshotId < b.snapshotId ? -1 : 1),
   );
   const total = [...sortedVolumes, ...sortedSnapshots].reduce(
     (sum, item) => sum + item.monthlyCostUsd,

@@ -16,7 +16,10 @@ export function planRemediation(
   for (const { resourceId, resourceType, violations } of report.resources) {
     const tags: TagBatch["tags"] = [];
     for (const violation of violations) {
-      const value = violation.kind === "missing" ? defaults[violation.key] : undefined;
+      const value =
+        violation.kind === "missing" && Object.hasOwn(defaults, violation.key)
+          ? defaults[violation.key]
+          : undefined;
       if (value === undefined) manual.push({ resourceId, resourceType, violation });
       else tags.push({ Key: violation.key, Value: value });
     }

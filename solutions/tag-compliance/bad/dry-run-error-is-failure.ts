@@ -8,8 +8,9 @@ export * from "../tag-compliance";
 export async function remediate(
   ec2: EC2Client,
   plan: RemediationPlan,
-  { apply = false }: RemediateOptions = {},
+  options: RemediateOptions = {},
 ): Promise<BatchResult[]> {
+  const apply = options.apply === true;
   for (const { resourceIds } of plan.batches) {
     const count = resourceIds.length;
     if (count === 0 || count > 1000) {
