@@ -375,6 +375,61 @@ describe("step 2 — following next", () => {
     const report = await collect();
     expect(report.users.map((entry) => entry.user.id)).toEqual([1, 2]);
   });
+
+  it("follows an absolute next to another host", async () => {
+    servePortal({ users: [[user(1, "ada")]] });
+    const archive = "https://archive.example.test/v1/users/?page=2";
+    answerInTurn(
+      USERS,
+      body({ count: 2, next: archive, previous: null, results: [user(1, "ada")] }),
+    );
+    answerInTurn(
+      archive,
+      body({ count: 2, next: null, previous: null, results: [user(2, "grace")] }),
+    );
+    const report = await collect();
+    expect(sentTo(archive), "an absolute next is followed wherever it points").toBe(1);
+    expect(report.users.map((entry) => entry.user.id)).toEqual([1, 2]);
+  });
+
+  it("resolves a path-relative next against the later page it came in, not the first page", async () => {
+    servePortal({ users: [[user(1, "ada")]] });
+    const page2 = `${detailsUrl(1)}archive/`;
+    const page3 = `${page2}older/?page=3`; // "older/?page=3" resolved against page 2
+    answerInTurn(
+      detailsUrl(1),
+      body({ count: 3, next: page2, previous: null, results: [detail(11, "api")] }),
+    );
+    answerInTurn(
+      page2,
+      body({ count: 3, next: "older/?page=3", previous: null, results: [detail(12, "worker")] }),
+    );
+    answerInTurn(
+      page3,
+      body({ count: 3, next: null, previous: null, results: [detail(13, "cron")] }),
+    );
+    const report = await collect();
+    expect(sentTo(page3), `page 2's next resolves to ${page3}`).toBe(1);
+    expect(report.users[0]?.details.map((entry) => entry.detail.id)).toEqual([11, 12, 13]);
+    expect(report.problems).toEqual([]);
+  });
+
+  it("compares pages by their URL string: ?page=1 after the bare first URL is a new page", async () => {
+    servePortal({ users: [[user(1, "ada")]] });
+    const again = `${detailsUrl(1)}?page=1`;
+    answerInTurn(
+      detailsUrl(1),
+      body({ count: 2, next: again, previous: null, results: [detail(11, "api")] }),
+    );
+    answerInTurn(
+      again,
+      body({ count: 2, next: null, previous: null, results: [detail(12, "worker")] }),
+    );
+    const report = await collect();
+    expect(sentTo(again), `${again} is not the URL already read, so it is followed`).toBe(1);
+    expect(report.users[0]?.details.map((entry) => entry.detail.id)).toEqual([11, 12]);
+    expect(report.problems).toEqual([]);
+  });
 });
 
 describe("step 3 — gone: 404 skips", () => {
@@ -538,7 +593,7 @@ describe("step 4 — retrying 5xx and network errors", () => {
     expect(report.problems).toEqual([]);
   });
 
-  it.each([400, 401, 403, 405, 409, 410, 422, 499])(
+  it.each([400, 401, 403, 405, 408, 409, 410, 422, 425, 499])(
     "fails a %i at once, without retrying",
     async (code) => {
       servePortal(smallPortal());
@@ -950,6 +1005,25 @@ describe("step 5 — bodies that are not what they claim", () => {
       attempts: 1,
     });
     expect(problem?.message).toContain("next:");
+  });
+
+  it('counts the retries of a page whose next is "": 503 then the looping page is attempts 2', async () => {
+    servePortal(smallPortal());
+    answerInTurn(
+      metricsUrl(11),
+      jsonError(503),
+      body({ count: 1, next: "", previous: null, results: [metric("a", 1)] }),
+      jsonError(404), // a walk that follows "" gets this instead, and ends
+    );
+    const report = await collect();
+    expect(sentTo(metricsUrl(11)), "the looping page is not requested again").toBe(2);
+    expect(problemFor(report, "detail", 11)).toMatchObject({
+      url: metricsUrl(11),
+      outcome: "skipped",
+      reason: "invalid-shape",
+      status: 200,
+      attempts: 2,
+    });
   });
 
   it("skips a page whose next leads back to an earlier page of the listing", async () => {
@@ -1370,6 +1444,28 @@ describe("step 8 — bad options", () => {
     expect(outcome.error).toBeInstanceOf(TypeError);
     expect((outcome.error as Error).message).toBe(message);
     expect(urlsSent()).toEqual([]);
+  });
+
+  it("accepts a retryDelayMs that is not a whole number (2.5) and waits before retrying", async () => {
+    servePortal(smallPortal());
+    answerInTurn(
+      detailsUrl(1),
+      status(503),
+      status(503),
+      body({ count: 0, next: null, previous: null, results: [] }),
+    );
+    const run = collectMetrics({ baseUrl: API, retryDelayMs: 2.5 });
+    const early = track(run);
+    await until(
+      () => sentTo(detailsUrl(1)) === 1,
+      `retryDelayMs 2.5 is accepted, so the walk starts (got ${String(early.error)})`,
+    );
+    await advance(1);
+    expect(sentTo(detailsUrl(1)), "the retry waits about 2.5 ms").toBe(1);
+    const outcome = await settle(run);
+    expect(outcome.error, "2.5 is a finite number >= 0").toBeUndefined();
+    expect(sentTo(detailsUrl(1))).toBe(3);
+    expect(outcome.value?.problems).toEqual([]);
   });
 
   it("accepts the smallest values: concurrency 1, retries 0, retryDelayMs 0", async () => {

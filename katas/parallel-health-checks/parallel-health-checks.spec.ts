@@ -54,6 +54,26 @@ interface Answer {
   hang?: boolean;
   /** fetch rejects: the connection is refused or reset. */
   refuse?: boolean;
+  /** The body's last bytes come this long after the headers (fake ms). */
+  bodyDelayMs?: number;
+  /** The body starts but never ends (only an abort, which cuts the connection, ends it). */
+  bodyHangs?: boolean;
+}
+
+/** A body that sends its first bytes at once, then the rest after `ms` (never, with `null`). */
+function slowBody(signal: AbortSignal, ms: number | null): ReadableStream<Uint8Array> {
+  const bytes = new TextEncoder();
+  return new ReadableStream({
+    start(controller) {
+      controller.enqueue(bytes.encode("<html><body>"));
+      signal.addEventListener("abort", () => controller.error(signal.reason));
+      if (ms !== null)
+        setTimeout(() => {
+          controller.enqueue(bytes.encode("ok</body></html>"));
+          controller.close();
+        }, ms);
+    },
+  });
 }
 
 /** Serves GET `url` with `answer` (or the answers in turn, the last one repeating). */
@@ -73,6 +93,10 @@ function serve(url: string, ...answers: Answer[]): Endpoint {
         load.now -= 1;
       }
       if (answer.refuse) return HttpResponse.error();
+      if (answer.bodyHangs || answer.bodyDelayMs !== undefined) {
+        const body = slowBody(request.signal, answer.bodyHangs ? null : (answer.bodyDelayMs ?? 0));
+        return new HttpResponse(body, { status: answer.status ?? 200 });
+      }
       return new HttpResponse(answer.body ?? "ok", { status: answer.status ?? 200 });
     }),
   );
@@ -275,6 +299,22 @@ describe("step 3 — timeouts through an AbortSignal", () => {
     expect(late.signals[0]?.aborted).toBe(true);
   });
 
+  it("times out a 2xx whose body has not ended after timeoutMs: down, timeout, no status", async () => {
+    const stalled = serve(urlOf("stalled"), { delayMs: 100, bodyHangs: true });
+    const outcome = track(checker({ timeoutMs: 300 }).check([target("stalled")]));
+    await until(() => stalled.requests === 1, "the request should be sent");
+    await advance(299);
+    expect(outcome.status, "the headers came at 100 ms, but the answer is not over").toBe(
+      "pending",
+    );
+    await advance(1);
+    await until(() => outcome.status !== "pending", "the timeout is due 300 ms after sending");
+    expect(outcome.value).toEqual([
+      result("stalled", { status: "down", reason: "timeout", httpStatus: null, latencyMs: 300 }),
+    ]);
+    expect(stalled.signals[0]?.aborted, "the stalled request must be aborted").toBe(true);
+  });
+
   it("starts each request's timeout when that request is sent, not when check() starts", async () => {
     serve(urlOf("first"), { delayMs: 1800 });
     serve(urlOf("second"), { delayMs: 1800 });
@@ -406,6 +446,24 @@ describe("step 5 — the clock", () => {
       reason: "slow",
       latencyMs: 501,
     });
+  });
+
+  it("starts the latency once the request has its slot: waiting for one is not latency", async () => {
+    serve(urlOf("first"), { delayMs: 100 });
+    serve(urlOf("second"), { delayMs: 100 });
+    const results = await run({ concurrency: 1 }, [target("first"), target("second")]);
+    expect(
+      results.map((r) => r.latencyMs),
+      "the second waited 100 ms for the slot, then took 100 ms",
+    ).toEqual([100, 100]);
+  });
+
+  it("measures latency to the headers: a body that takes 600 ms more does not make it slow", async () => {
+    serve(urlOf("api"), { delayMs: 100, bodyDelayMs: 600 });
+    const [api] = await run({}, [target("api")]);
+    expect(api, "headers after 100 ms: latencyMs 100, up").toEqual(
+      result("api", { latencyMs: 100 }),
+    );
   });
 
   it("rounds a timed-out request's latency too", async () => {
@@ -610,12 +668,26 @@ describe("step 7 — one batch call for Consul", () => {
       consulCheck("warned", "passing"),
       consulCheck("warned", "warning", "n2"),
       consulCheck("warned", "passing", "n3"),
+      consulCheck("cased", "Passing"),
+      consulCheck("shout", "passing"),
+      consulCheck("shout", "WARNING", "n2"),
     ]);
-    const results = await run(withConsul(), [consul("queue"), consul("maint"), consul("warned")]);
-    expect(results.map((r) => `${r.name} ${r.status} ${r.reason}`)).toEqual([
+    const results = await run(withConsul(), [
+      consul("queue"),
+      consul("maint"),
+      consul("warned"),
+      consul("cased"),
+      consul("shout"),
+    ]);
+    expect(
+      results.map((r) => `${r.name} ${r.status} ${r.reason}`),
+      'Status is compared exactly: "Passing" and "WARNING" are neither passing nor warning',
+    ).toEqual([
       "queue down critical",
       "maint down critical",
       "warned degraded warning",
+      "cased down critical",
+      "shout down critical",
     ]);
   });
 
@@ -719,6 +791,30 @@ describe("step 7 — one batch call for Consul", () => {
     expect(mixed.map((r) => `${r.name} ${r.cached} ${r.reason}`)).toEqual([
       "api true ok",
       "db false critical",
+    ]);
+  });
+
+  it("shares a service in flight from another check(), and batches only the others", async () => {
+    const batch = serve(
+      STATE_ANY,
+      { delayMs: 100, body: JSON.stringify([consulCheck("api", "passing")]) },
+      {
+        delayMs: 100,
+        body: JSON.stringify([consulCheck("api", "critical"), consulCheck("db", "passing")]),
+      },
+    );
+    const subject = withConsul();
+    const first = track(subject.check([consul("api")]));
+    await until(() => batch.requests === 1, "the first batch should be sent");
+    await advance(50);
+    const second = track(subject.check([consul("api-again", "api"), consul("db")]));
+    await until(() => batch.requests === 2, "db is in no batch yet: a second batch is sent");
+    await advance(200);
+    await until(() => second.status !== "pending", "both batches have answered");
+    expect(first.value).toEqual([result("api", { latencyMs: 100 })]);
+    expect(second.value, "api comes from the first batch, db from the second").toEqual([
+      result("api-again", { latencyMs: 100 }),
+      result("db", { latencyMs: 100 }),
     ]);
   });
 

@@ -300,6 +300,23 @@ describe("step 2 — health endpoints", () => {
     await expect(only({ health: [healthCheck({})] })).resolves.toMatchObject({ status: "passed" });
   });
 
+  it("reads a number in a dotted path as an array index", async () => {
+    serve(HEALTH, {
+      status: "UP",
+      checks: [
+        { name: "db", status: "UP" },
+        { name: "mq", status: "DOWN" },
+      ],
+    });
+    const up = await only({ health: [healthCheck({ "checks.0.status": "UP" })] });
+    expect(up, "checks.0.status is the first item's status").toMatchObject({ status: "passed" });
+    const down = await only({ health: [healthCheck({ "checks.1.status": "UP" })] });
+    expect(down).toMatchObject({
+      status: "failed",
+      detail: expect.stringContaining("checks.1.status"),
+    });
+  });
+
   it("fails a missing field, naming it", async () => {
     serve(HEALTH, actuatorHealth());
     const check = await only({ health: [healthCheck({ "components.redis.status": "UP" })] });
@@ -537,6 +554,39 @@ describe("step 4 — scanning the logs", () => {
     });
   });
 
+  it("takes only T and Z in upper case as a timestamp: a space or a lower-case t is a continuation", async () => {
+    const first = "2026-12-01T10:05:00Z INFO GET /health 200";
+    const check = await only({
+      logs: [
+        logScan([
+          first,
+          "2026-12-01 10:05:01Z ERROR with a space instead of T",
+          "2026-12-01t10:05:02z ERROR in lower case",
+        ]).scan,
+      ],
+    });
+    expect(check, "both ERROR lines belong to the entry above").toMatchObject({
+      status: "failed",
+      matches: [first],
+    });
+  });
+
+  it("makes a timestamp that is no real instant (month 13) an entry that is never recent", async () => {
+    const check = await only({
+      logs: [
+        logScan([
+          "2026-12-01T10:05:00Z INFO GET /health 200",
+          "2026-13-01T10:06:00Z ERROR in month 13",
+          "    at ERROR in its stack trace",
+        ]).scan,
+      ],
+    });
+    expect(check, "the month-13 entry and its continuation line are not scanned").toMatchObject({
+      status: "passed",
+      matches: [],
+    });
+  });
+
   it("accepts any whitespace after the timestamp", async () => {
     const line = "2026-12-01T10:05:00Z\tERROR tab-separated";
     await expect(only({ logs: [logScan([line]).scan] })).resolves.toMatchObject({
@@ -709,6 +759,19 @@ describe("step 5 — a Prometheus instant query", () => {
     await expect(only(withMetric())).resolves.toMatchObject({ status: "failed" });
   });
 
+  it('reads "+12", "1." and ".5" as decimals', async () => {
+    servePrometheus(vector([{ v: "a" }, "+12"], [{ v: "b" }, "1."], [{ v: "c" }, ".5"]));
+    const check = await onlyMetric(withMetric({ max: 100 }));
+    expect(check).toMatchObject({ status: "passed" });
+    expect(check.samples.map((sample) => sample.value)).toEqual([12, 1, 0.5]);
+  });
+
+  it("accepts min above max, and then fails every sample", async () => {
+    servePrometheus(vector([{ job: "payments" }, "3"]));
+    const check = await onlyMetric(withMetric({ min: 5, max: 1 }));
+    expect(check, "3 is below min 5 (and above max 1)").toMatchObject({ status: "failed" });
+  });
+
   it("reads a scalar result as one sample with no labels", async () => {
     servePrometheus({ status: "success", data: { resultType: "scalar", result: [NOW, "0.002"] } });
     await expect(only(withMetric({ query: "scalar(sum(up))" }))).resolves.toMatchObject({
@@ -844,6 +907,17 @@ describe("step 6 — when Prometheus cannot answer", () => {
     await expect(only(withMetric())).resolves.toMatchObject({ status: "unknown" });
   });
 
+  it("is unknown, not a bad config, when the Prometheus URL is relative (fetch cannot use it)", async () => {
+    const report = await run({
+      prometheus: { url: "/prometheus", checks: [metric()] },
+    });
+    expect(report.checks[0], "prometheus.url is not checked up front").toMatchObject({
+      kind: "metric",
+      status: "unknown",
+      samples: [],
+    });
+  });
+
   it("is unknown when Prometheus refuses the connection", async () => {
     server.use(http.get(QUERY, () => HttpResponse.error()));
     await expect(only(withMetric())).resolves.toMatchObject({ status: "unknown", samples: [] });
@@ -891,6 +965,30 @@ describe("step 7 — time limits", () => {
       detail: oneLine,
     });
     expect(seen.requests[0]?.signal.aborted, "the request must be aborted").toBe(true);
+  });
+
+  it("fails a health endpoint whose body has not ended in time with no status, though a 200 came", async () => {
+    server.use(
+      http.get(HEALTH, ({ request }) => {
+        const body = new ReadableStream<Uint8Array>({
+          start(controller) {
+            controller.enqueue(new TextEncoder().encode('{"status":"UP",'));
+            // Never ends; the abort cuts the connection, as a real one would.
+            request.signal.addEventListener("abort", () => controller.error(request.signal.reason));
+          },
+        });
+        return new HttpResponse(body, { status: 200 });
+      }),
+    );
+    const outcome = track(
+      runSmokeTests({ health: [healthCheck({ status: "UP" })], timeoutMs: 800 }),
+    );
+    await advance(800);
+    await until(() => outcome.status === "resolved", "the health check gives up at 800 ms");
+    expect(
+      outcome.value?.checks[0],
+      "the time limit ended the check: httpStatus null",
+    ).toMatchObject({ status: "failed", httpStatus: null, detail: oneLine });
   });
 
   it("is unknown for a Prometheus query that does not answer in time, aborting it", async () => {
