@@ -18,6 +18,7 @@ import { kataSlugsOnDisk, MUTATION, ROOT } from "./lib/paths.ts";
 import { type Selection, selectKatas } from "./lib/selection.ts";
 import {
   composeIncremental,
+  environmentOf,
   type KataRecord,
   planKata,
   recordsFromReport,
@@ -181,6 +182,7 @@ async function main(argv: string[]): Promise<number> {
   const records = new Map<string, KataRecord>();
   for (const plan of plans) if (plan.action === "reuse") records.set(plan.slug, plan.record);
   if (retest.length > 0) {
+    const environments = new Map(retest.map((plan) => [plan.slug, environmentOf(plan.slug)]));
     const report = await runStryker(
       retest.map((plan) => plan.slug),
       retest.flatMap((plan) => (plan.record ? [plan.record] : [])),
@@ -189,6 +191,7 @@ async function main(argv: string[]): Promise<number> {
     for (const record of recordsFromReport(
       report,
       retest.map((plan) => plan.slug),
+      environments,
     )) {
       writeRecord(record);
       records.set(record.kata, record);

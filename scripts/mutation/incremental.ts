@@ -176,14 +176,22 @@ function kataOf(file: string): string | undefined {
   return top === "solutions" || top === "katas" ? slug : undefined;
 }
 
-/** Splits Stryker's incremental output into the records of the katas that ran. */
-export function recordsFromReport(report: StrykerReport, slugs: string[]): KataRecord[] {
+/**
+ * Splits Stryker's incremental output into the records of the katas that ran. `environments` are
+ * the fingerprints taken before Stryker started: a file that changes during a long run must not
+ * be recorded as the one the results were computed with.
+ */
+export function recordsFromReport(
+  report: StrykerReport,
+  slugs: string[],
+  environments: ReadonlyMap<string, Record<string, string>> = new Map(),
+): KataRecord[] {
   return slugs.map((slug) => {
     const pick = <T>(entries: Record<string, T> | undefined) =>
       Object.fromEntries(Object.entries(entries ?? {}).filter(([file]) => kataOf(file) === slug));
     return {
       kata: slug,
-      environment: environmentOf(slug),
+      environment: environments.get(slug) ?? environmentOf(slug),
       report: {
         schemaVersion: report.schemaVersion,
         thresholds: report.thresholds,
