@@ -127,6 +127,17 @@ describe("step 1 — write a file", () => {
     expect(readFileSync(target)).toEqual(Buffer.from(bytes));
   });
 
+  it("writes a Uint8Array that views part of a larger buffer: only its own bytes", async () => {
+    const whole = new Uint8Array([0x41, 0x42, 0x6f, 0x6b, 0x0a, 0x43]);
+    await writeFileAtomic(target, whole.subarray(2, 5));
+    expect([...readFileSync(target)], "bytes 2 to 4 of the buffer, nothing around them").toEqual([
+      0x6f, 0x6b, 0x0a,
+    ]);
+    const pooled = Buffer.from("pooled\n"); // a small Buffer is a view on Node's shared pool
+    await writeFileAtomic(target, pooled);
+    expect(read(target)).toBe("pooled\n");
+  });
+
   it("writes an empty string as an empty file", async () => {
     writeFileSync(target, "something\n");
     await writeFileAtomic(target, "");
@@ -143,6 +154,8 @@ describe("step 1 — write a file", () => {
     ["an empty string", ""],
     ["a number", 42],
     ["undefined", undefined],
+    ["a file: URL", new URL("file:///tmp/app.conf")],
+    ["a Buffer", Buffer.from("/tmp/app.conf")],
   ])("rejects %s as the path with a TypeError", async (_label, path) => {
     await expectTypeError(writeFileAtomic(path as string, "x"), "path must be a non-empty string");
   });
@@ -155,6 +168,8 @@ describe("step 1 — write a file", () => {
     ["a Uint16Array", new Uint16Array([0x6f6b])],
     ["a Float64Array", new Float64Array([1.5])],
     ["an ArrayBuffer", new ArrayBuffer(4)],
+    ["an Int8Array", new Int8Array([0x6f, 0x6b])],
+    ["a Uint8ClampedArray", new Uint8ClampedArray([0x6f, 0x6b])],
   ])("rejects %s as the data with a TypeError, before creating anything", async (_label, data) => {
     await expectTypeError(
       writeFileAtomic(target, data as unknown as string),
@@ -350,6 +365,36 @@ describe("step 3 — modes and symlinks", () => {
     expect(story(destination).at(-1), "the directory to sync is the destination's").toBe(
       "sync directory",
     );
+    expect(
+      basename(publish?.path ?? ""),
+      "the temp file's name contains the destination's name, not the link's",
+    ).toContain("v2.conf");
+  });
+
+  umaskTest("keeps the mode of a symlink's destination, not the link's own", async () => {
+    mkdirSync(join(dir, "releases"));
+    const destination = join(dir, "releases", "v2.conf");
+    writeFileSync(destination, "old\n");
+    chmodSync(destination, 0o600);
+    symlinkSync("releases/v2.conf", target);
+    await withUmask(0o022, () => writeFileAtomic(target, "new\n"));
+    expect(read(destination)).toBe("new\n");
+    expect(octal(modeOf(destination)), "the destination's own mode").toBe("0o600");
+  });
+
+  it("creates the temp file with the final mode, not a wider mode changed later", async () => {
+    writeFileSync(target, "v1\n");
+    chmodSync(target, 0o600);
+    await writeFileAtomic(target, "v2\n");
+    const [publish] = renames() as [FsEvent];
+    const created = fsSpy.events.filter(
+      (event) => event.op === "open" && event.path === publish.path,
+    );
+    expect(created, "the temp file is opened once").toHaveLength(1);
+    expect(
+      octal(Number(created[0]?.openMode)),
+      "open(temp, flags, mode): the mode given to open is already the final one",
+    ).toBe("0o600");
   });
 
   it("rejects a symlink loop with ELOOP and replaces nothing", async () => {
@@ -414,6 +459,37 @@ describe("step 4 — a failure leaves the original untouched", () => {
     expect(entries(), "no temp file may remain").toEqual(["app.conf"]);
     expect(fsSpy.openFiles(), "the directory must be closed, also when its sync fails").toEqual([]);
   });
+
+  it.each([
+    ["sync", "EINVAL"],
+    ["sync", "ENOTSUP"],
+    ["open", "EACCES"],
+  ] as const)(
+    "when the directory's %s fails with %s after the rename, rejects with that very error",
+    async (op, code) => {
+      writeFileSync(target, ORIGINAL);
+      let injected: Error | undefined;
+      fsSpy.failNext(
+        op,
+        (call) => {
+          injected = systemError(code, op === "sync" ? "fsync" : "open", call.path);
+          return injected;
+        },
+        (call) => call.path === dir,
+      );
+      const { error } = await settle(writeFileAtomic(target, "replicas = 5\n"));
+      expect(
+        injected,
+        `expected a ${op} of the directory: the one this test makes fail`,
+      ).toBeDefined();
+      expect(error, "never swallowed, whatever the code: the caller decides").toBe(injected);
+      expect(read(target), "the rename happened: the new content is in place").toBe(
+        "replicas = 5\n",
+      );
+      expect(entries(), "no temp file may remain").toEqual(["app.conf"]);
+      expect(fsSpy.openFiles()).toEqual([]);
+    },
+  );
 
   it("rejects with ENOENT when the target's directory does not exist, and creates nothing", async () => {
     await expect(writeFileAtomic(join(dir, "missing", "app.conf"), "v1\n")).rejects.toMatchObject({
@@ -511,6 +587,39 @@ describe("step 6 — updateJsonConfig", () => {
     });
   });
 
+  it.each([
+    ["0", 0, "0\n"],
+    ["false", false, "false\n"],
+    ['""', "", '""\n'],
+  ])("starts from a falsy defaultValue %s as given, not from {}", async (_label, value, text) => {
+    const update = vi.fn((current: unknown) => current);
+    await updateJsonConfig(target, update, { defaultValue: value });
+    expect(update, "only a missing, undefined or null default becomes {}").toHaveBeenCalledWith(
+      value,
+    );
+    expect(read(target)).toBe(text);
+  });
+
+  it("copies defaultValue with structuredClone: a Date stays a Date, a Map a Map", async () => {
+    const since = new Date("2024-05-01T00:00:00Z");
+    const defaults = { since, seen: new Map([["web", 1]]), note: undefined as string | undefined };
+    let received: typeof defaults | undefined;
+    await updateJsonConfig(
+      target,
+      (current) => {
+        received = current;
+        return current;
+      },
+      { defaultValue: defaults },
+    );
+    expect(received?.since, "a Date, not its JSON string").toBeInstanceOf(Date);
+    expect(received?.since.getTime()).toBe(since.getTime());
+    expect(received?.since, "a copy, not the caller's own Date").not.toBe(since);
+    expect(received?.seen, "a Map, not {}").toBeInstanceOf(Map);
+    expect(received?.seen.get("web")).toBe(1);
+    expect(received && "note" in received, "an undefined field is kept").toBe(true);
+  });
+
   it("starts from {} when options.defaultValue is null", async () => {
     const update = vi.fn((current: object) => current);
     await updateJsonConfig(target, update, { defaultValue: null as unknown as object });
@@ -601,6 +710,30 @@ describe("step 6 — updateJsonConfig", () => {
       `update for ${target} returned undefined: return the new config`,
     );
     expect(read(target)).toBe('{"replicas":2}');
+  });
+
+  it.each([
+    ["a function", () => ({ replicas: 5 }), "function"],
+    ["a symbol", Symbol("config"), "symbol"],
+  ])(
+    "rejects with a TypeError when update returns %s (JSON has no text for it), and writes nothing",
+    async (_label, value, type) => {
+      writeFileSync(target, '{"replicas":2}');
+      await expectTypeError(
+        updateJsonConfig(target, () => value as unknown as object),
+        `update for ${target} returned ${type}: return the new config`,
+      );
+      expect(read(target), 'never "undefined\\n": the old config stays').toBe('{"replicas":2}');
+      expect(renames()).toEqual([]);
+    },
+  );
+
+  it("rejects with JSON.stringify's own TypeError for a BigInt, and writes nothing", async () => {
+    writeFileSync(target, '{"replicas":2}');
+    const { error } = await settle(updateJsonConfig(target, () => ({ replicas: 5n })));
+    expect(error).toBeInstanceOf(TypeError);
+    expect(read(target)).toBe('{"replicas":2}');
+    expect(renames()).toEqual([]);
   });
 
   it("rejects an empty path or a missing update function with a TypeError, before reading", async () => {

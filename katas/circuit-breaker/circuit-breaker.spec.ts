@@ -289,6 +289,30 @@ describe("step 3 — failing fast while open", () => {
     expect((await fractional.refused()).retryAfterMs, "1 500.5 - 0.25").toBe(1_500.25);
   });
 
+  it("computes retryAfterMs as resetTimeoutMs - (now - openedAt), to the last bit of a fractional clock", async () => {
+    const { fail, refused, clock } = harness({ failureThreshold: 1, resetTimeoutMs: 30_000 });
+    clock.advance(0.1); // opens at 1 000 000.1
+    await fail(1);
+    clock.advance(14_000.2);
+    const openedAt = 1_000_000 + 0.1;
+    const now = openedAt + 14_000.2;
+    const error = await refused();
+    expect(
+      error.retryAfterMs,
+      "the README's subtraction, not (openedAt + resetTimeoutMs) - now",
+    ).toBe(30_000 - (now - openedAt));
+    expect(error.message).toBe(`Circuit is OPEN: retry in ${30_000 - (now - openedAt)} ms`);
+
+    const tiny = harness({ failureThreshold: 1, resetTimeoutMs: 0.2 });
+    tiny.clock.advance(0.1);
+    await tiny.fail(1);
+    tiny.clock.advance(0.2);
+    const tinyOpenedAt = 1_000_000 + 0.1;
+    const tinyNow = tinyOpenedAt + 0.2;
+    expect(tinyNow - tinyOpenedAt < 0.2, "the reading is just under the timeout").toBe(true);
+    expect((await tiny.refused()).retryAfterMs).toBe(0.2 - (tinyNow - tinyOpenedAt));
+  });
+
   it("reads the clock once to refuse a call: retryAfterMs comes from the reading that refused it", async () => {
     // A clock that moves 1 ms every time it is read: a second reading would give another answer.
     let current = 1_000_000;
@@ -345,6 +369,37 @@ describe("step 3 — failing fast while open", () => {
     expect(breaker.state, "no call has come yet, so no trial has started").toBe("OPEN");
     expect(transitions).toEqual(["CLOSED -> OPEN"]);
     expect(service).toHaveBeenCalledTimes(1);
+  });
+
+  it("reads the clock only when a failure opens the circuit or a call arrives at an OPEN one", async () => {
+    const clock = manualClock();
+    const now = vi.fn(clock.now);
+    const service = vi.fn(async (ok: boolean) => {
+      if (!ok) throw outage();
+      return "up";
+    });
+    const breaker = new CircuitBreaker(service, {
+      failureThreshold: 3,
+      resetTimeoutMs: 1_000,
+      now,
+    });
+    await expect(breaker.fire(true)).resolves.toBe("up");
+    await expect(breaker.fire(false)).rejects.toThrow("503");
+    await expect(breaker.fire(false)).rejects.toThrow("503");
+    expect(
+      now,
+      "successes and failures that do not open never read the clock",
+    ).not.toHaveBeenCalled();
+    await expect(breaker.fire(false)).rejects.toThrow("503");
+    expect(breaker.state).toBe("OPEN");
+    expect(now, "the opening reads it once").toHaveBeenCalledTimes(1);
+    await expect(breaker.fire(true)).rejects.toBeInstanceOf(CircuitOpenError);
+    expect(now, "a refused call reads it once").toHaveBeenCalledTimes(2);
+    clock.advance(1_000);
+    await expect(breaker.fire(true)).resolves.toBe("up");
+    expect(now, "the call that starts the trial reads it once").toHaveBeenCalledTimes(3);
+    await expect(breaker.fire(false)).rejects.toThrow("503");
+    expect(now, "a failure in CLOSED below the threshold does not").toHaveBeenCalledTimes(3);
   });
 
   it("does not restart the timeout when a call started before the circuit opened fails late", async () => {
@@ -549,6 +604,39 @@ describe("step 5 — limiting concurrent trials", () => {
     ]);
   });
 
+  it("reopens when a call started while CLOSED fails during HALF_OPEN, and counts one that fails after closing", async () => {
+    const { fail, inFlight, succeed, clock, breaker, transitions, refused } = harness({
+      failureThreshold: 1,
+      resetTimeoutMs: 1_000,
+    });
+    const early = inFlight(); // started while CLOSED, before any opening
+    const earlier = inFlight(); // the same
+    await fail(1);
+    clock.advance(1_000);
+    const trial = inFlight();
+    expect(breaker.state).toBe("HALF_OPEN");
+    early.reject(outage());
+    await expect(early.result).rejects.toThrow("503");
+    expect(breaker.state, "a failure in HALF_OPEN reopens, whenever the call started").toBe("OPEN");
+    expect((await refused()).retryAfterMs, "a new timeout from this failure").toBe(1_000);
+    trial.resolve("trial");
+    await expect(trial.result).resolves.toBe("trial");
+    clock.advance(1_000);
+    await succeed(); // the next trial closes the circuit
+    expect(breaker.state).toBe("CLOSED");
+    earlier.reject(outage());
+    await expect(earlier.result).rejects.toThrow("503");
+    expect(breaker.state, "a failure in CLOSED counts: threshold 1 reopens").toBe("OPEN");
+    expect(transitions).toEqual([
+      "CLOSED -> OPEN",
+      "OPEN -> HALF_OPEN",
+      "HALF_OPEN -> OPEN",
+      "OPEN -> HALF_OPEN",
+      "HALF_OPEN -> CLOSED",
+      "CLOSED -> OPEN",
+    ]);
+  });
+
   it("gives a new half-open phase all its slots, even while a trial of the last phase still runs", async () => {
     const { fail, refused, inFlight, clock, service, breaker } = harness({
       failureThreshold: 1,
@@ -666,6 +754,21 @@ describe("step 6 — errors that are not the service's fault", () => {
     expect(isFailure).toHaveBeenCalledWith(error);
   });
 
+  it("asks isFailure about an error that settles while OPEN too, and still ignores the outcome", async () => {
+    const isFailure = vi.fn((_error: unknown) => true);
+    const { fail, inFlight, breaker, refused } = harness({ failureThreshold: 1, isFailure });
+    const straggler = inFlight();
+    await fail(1);
+    expect(breaker.state).toBe("OPEN");
+    const late = outage();
+    straggler.reject(late);
+    await expect(straggler.result).rejects.toBe(late);
+    expect(isFailure, "called once per error, whatever the state").toHaveBeenCalledTimes(2);
+    expect(isFailure).toHaveBeenLastCalledWith(late);
+    expect(breaker.state).toBe("OPEN");
+    await refused();
+  });
+
   it("treats them like a success in CLOSED: they break a run of failures", async () => {
     const { fail, breaker } = harness({ failureThreshold: 3, isFailure: isServiceFault });
     await fail(2);
@@ -720,10 +823,48 @@ describe("step 7 — rejecting bad options", () => {
       { halfOpenMaxCalls: Number.POSITIVE_INFINITY },
       "halfOpenMaxCalls must be an integer >= 1, got Infinity",
     ],
-  ] as [CircuitBreakerOptions, string][])("throws a RangeError for %o", (options, message) => {
-    const error = thrownBy(() => new CircuitBreaker(async () => "ok", options));
-    expect(error).toBeInstanceOf(RangeError);
-    expect((error as RangeError).message).toBe(message);
+    // null is not "missing": only undefined takes the default.
+    [{ failureThreshold: null }, "failureThreshold must be an integer >= 1, got null"],
+    [{ resetTimeoutMs: null }, "resetTimeoutMs must be a finite number >= 0, got null"],
+    [{ halfOpenMaxCalls: null }, "halfOpenMaxCalls must be an integer >= 1, got null"],
+    // No coercion: a number in a string, or a boolean, is not a number.
+    [{ failureThreshold: "3" }, "failureThreshold must be an integer >= 1, got 3"],
+    [{ resetTimeoutMs: "1000" }, "resetTimeoutMs must be a finite number >= 0, got 1000"],
+    [{ halfOpenMaxCalls: true }, "halfOpenMaxCalls must be an integer >= 1, got true"],
+  ] as unknown as [CircuitBreakerOptions, string][])(
+    "throws a RangeError for %o",
+    (options, message) => {
+      const error = thrownBy(() => new CircuitBreaker(async () => "ok", options));
+      expect(error).toBeInstanceOf(RangeError);
+      expect((error as RangeError).message).toBe(message);
+    },
+  );
+
+  it("takes the defaults for options that are undefined", async () => {
+    const { fail, breaker, refused } = harness({
+      failureThreshold: undefined,
+      resetTimeoutMs: undefined,
+      halfOpenMaxCalls: undefined,
+    });
+    await fail(4);
+    expect(breaker.state, "failureThreshold: undefined is the default 5").toBe("CLOSED");
+    await fail(1);
+    expect((await refused()).retryAfterMs, "resetTimeoutMs: undefined is 60 000").toBe(60_000);
+  });
+
+  it("checks fn first, then failureThreshold, resetTimeoutMs and halfOpenMaxCalls in that order", () => {
+    const allBad = { failureThreshold: 0, resetTimeoutMs: -1, halfOpenMaxCalls: 0 };
+    const notFn = thrownBy(() => new CircuitBreaker("nope" as never, allBad));
+    expect(notFn).toBeInstanceOf(TypeError);
+    const messageOf = (options: CircuitBreakerOptions) =>
+      (thrownBy(() => new CircuitBreaker(async () => "ok", options)) as Error).message;
+    expect(messageOf(allBad)).toBe("failureThreshold must be an integer >= 1, got 0");
+    expect(messageOf({ ...allBad, failureThreshold: 1 })).toBe(
+      "resetTimeoutMs must be a finite number >= 0, got -1",
+    );
+    expect(messageOf({ ...allBad, failureThreshold: 1, resetTimeoutMs: 0 })).toBe(
+      "halfOpenMaxCalls must be an integer >= 1, got 0",
+    );
   });
 
   it("throws a TypeError when fn is not a function", () => {

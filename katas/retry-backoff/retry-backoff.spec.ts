@@ -230,6 +230,13 @@ describe("step 3 — the backoff delay", () => {
     expect(backoffDelay(3, { ...none, maxDelayMs: 0 })).toBe(0);
   });
 
+  it("gives 0, not NaN, with baseDelayMs 0 even when factor ** (n - 1) overflows", () => {
+    expect(2 ** 1099, "the growth alone overflows").toBe(Number.POSITIVE_INFINITY);
+    expect(backoffDelay(1100, { ...none, baseDelayMs: 0 }), "0 * anything is 0").toBe(0);
+    expect(backoffDelay(1100, { baseDelayMs: 0, random: () => 0.5 })).toBe(0);
+    expect(backoffDelay(1100, { jitter: "equal", baseDelayMs: 0, random: () => 0.5 })).toBe(0);
+  });
+
   it("uses full jitter by default: random() * d, anywhere in [0, d]", () => {
     expect(backoffDelay(3, { random: () => 0 })).toBe(0);
     expect(backoffDelay(3, { random: () => 0.5 })).toBe(200);
@@ -270,6 +277,23 @@ describe("step 3 — the backoff delay", () => {
   it("uses Math.random when no random is given", () => {
     vi.spyOn(Math, "random").mockReturnValue(0.25);
     expect(backoffDelay(3)).toBe(100);
+  });
+
+  it.each([1.5, 1, -1, -0.001, Number.NaN])(
+    "throws a RangeError when random() returns %s, outside [0, 1), whatever the jitter",
+    (r) => {
+      for (const jitter of ["full", "equal"] as const) {
+        expect(() => backoffDelay(3, { jitter, random: () => r })).toThrow(RangeError);
+        expect(() => backoffDelay(3, { jitter, random: () => r })).toThrow(
+          `random() must be a number >= 0 and < 1 (got ${r})`,
+        );
+      }
+    },
+  );
+
+  it("accepts random() = 0 and a value just under 1", () => {
+    expect(backoffDelay(3, { random: () => 0 })).toBe(0);
+    expect(backoffDelay(3, { random: () => 1 - 2 ** -53 })).toBe(399);
   });
 
   it.each([0, -1, 1.5, Number.NaN, Number.POSITIVE_INFINITY])(
@@ -554,6 +578,33 @@ describe("step 6 — telling the caller about retries", () => {
     expect(outcome.error).toBe(error);
     expect(onRetry).not.toHaveBeenCalled();
   });
+
+  it("rejects with the RangeError of a random() out of range, before onRetry, with no more calls", async () => {
+    const { fn } = alwaysFails();
+    const onRetry = vi.fn();
+    const outcome = await runToEnd(retry(fn, { random: () => 1.5, onRetry }));
+    expect(outcome.status).toBe("rejected");
+    expect(outcome.error).toBeInstanceOf(RangeError);
+    expect(String(outcome.error)).toContain("random() must be a number >= 0 and < 1 (got 1.5)");
+    expect(onRetry).not.toHaveBeenCalled();
+    expect(fn).toHaveBeenCalledTimes(1);
+    expect(vi.getTimerCount(), "no wait was started").toBe(0);
+  });
+
+  it.each(["shouldRetry", "onRetry"] as const)(
+    "rejects with the error %s throws and makes no more calls",
+    async (hook) => {
+      const { fn } = alwaysFails();
+      const hookError = new Error(`${hook} broke`);
+      const throwing = () => {
+        throw hookError;
+      };
+      const outcome = await runToEnd(retry(fn, { [hook]: throwing }));
+      expect(outcome.error).toBe(hookError);
+      expect(fn).toHaveBeenCalledTimes(1);
+      expect(vi.getTimerCount(), "no wait was started").toBe(0);
+    },
+  );
 });
 
 describe("step 7 — cancelling with an AbortSignal", () => {
@@ -694,6 +745,26 @@ describe("step 7 — cancelling with an AbortSignal", () => {
     expect(outcome.status).toBe("rejected");
     expect(getEventListeners(controller.signal, "abort")).toEqual([]);
   });
+
+  it("leaves no abort listener on the signal once it has given up with the last error", async () => {
+    const controller = new AbortController();
+    const { fn, errors } = alwaysFails();
+    const outcome = await runToEnd(retry(fn, { retries: 2, signal: controller.signal }));
+    expect(outcome.error).toBe(errors[2]);
+    expect(getEventListeners(controller.signal, "abort"), "listener left after giving up").toEqual(
+      [],
+    );
+  });
+
+  it("leaves no abort listener on the signal after an error that is not retried", async () => {
+    const controller = new AbortController();
+    const error = httpError(404);
+    const outcome = await runToEnd(
+      retry(() => Promise.reject(error), { signal: controller.signal }),
+    );
+    expect(outcome.error).toBe(error);
+    expect(getEventListeners(controller.signal, "abort"), "listener left after a 404").toEqual([]);
+  });
 });
 
 describe("step 8 — bad options", () => {
@@ -729,6 +800,44 @@ describe("step 8 — bad options", () => {
       { jitter: " none " } as unknown as RetryOptions,
       'jitter must be "none", "full" or "equal" (got  none )',
     ],
+    // Inherited property names are not jitter modes.
+    [
+      { jitter: "toString" } as unknown as RetryOptions,
+      'jitter must be "none", "full" or "equal" (got toString)',
+    ],
+    [
+      { jitter: "constructor" } as unknown as RetryOptions,
+      'jitter must be "none", "full" or "equal" (got constructor)',
+    ],
+    // null is not "missing": only undefined takes the default.
+    [
+      { retries: null } as unknown as RetryOptions,
+      "retries must be a whole number >= 0 (got null)",
+    ],
+    [
+      { baseDelayMs: null } as unknown as RetryOptions,
+      "baseDelayMs must be a finite number >= 0 (got null)",
+    ],
+    [
+      { maxDelayMs: null } as unknown as RetryOptions,
+      "maxDelayMs must be a finite number >= 0 (got null)",
+    ],
+    [{ factor: null } as unknown as RetryOptions, "factor must be a finite number >= 1 (got null)"],
+    [
+      { jitter: null } as unknown as RetryOptions,
+      'jitter must be "none", "full" or "equal" (got null)',
+    ],
+    // A number in a string (or a boolean) is not a number: no coercion.
+    [
+      { baseDelayMs: "250" } as unknown as RetryOptions,
+      "baseDelayMs must be a finite number >= 0 (got 250)",
+    ],
+    [
+      { maxDelayMs: true } as unknown as RetryOptions,
+      "maxDelayMs must be a finite number >= 0 (got true)",
+    ],
+    [{ factor: "3" } as unknown as RetryOptions, "factor must be a finite number >= 1 (got 3)"],
+    [{ retries: "2" } as unknown as RetryOptions, "retries must be a whole number >= 0 (got 2)"],
   ];
 
   it.each(cases)(
@@ -762,6 +871,48 @@ describe("step 8 — bad options", () => {
     await expect(rejection).rejects.toThrow(RangeError);
     await expect(rejection).rejects.toThrow("retries must be a whole number >= 0 (got -1)");
     expect(fn).not.toHaveBeenCalled();
+  });
+
+  it("reports the first bad option in the table's order, and retryNumber before any option", () => {
+    const allBad = {
+      retries: -1,
+      baseDelayMs: -1,
+      maxDelayMs: -1,
+      factor: 0,
+      jitter: "x",
+    } as unknown as RetryOptions;
+    expect(() => backoffDelay(0, allBad)).toThrow(
+      "retryNumber must be a whole number >= 1 (got 0)",
+    );
+    expect(() => backoffDelay(1, allBad)).toThrow("retries must be a whole number >= 0 (got -1)");
+    const fromBase = { ...allBad, retries: 1 };
+    expect(() => withRetry(async () => 1, fromBase)).toThrow(
+      "baseDelayMs must be a finite number >= 0 (got -1)",
+    );
+    expect(() => withRetry(async () => 1, { ...fromBase, baseDelayMs: 1 })).toThrow(
+      "maxDelayMs must be a finite number >= 0 (got -1)",
+    );
+    expect(() => withRetry(async () => 1, { ...fromBase, baseDelayMs: 1, maxDelayMs: 1 })).toThrow(
+      "factor must be a finite number >= 1 (got 0)",
+    );
+    expect(() =>
+      withRetry(async () => 1, { ...fromBase, baseDelayMs: 1, maxDelayMs: 1, factor: 1 }),
+    ).toThrow('jitter must be "none", "full" or "equal" (got x)');
+  });
+
+  it("takes the defaults for options that are undefined", async () => {
+    const undefinedOptions = {
+      retries: undefined,
+      baseDelayMs: undefined,
+      maxDelayMs: undefined,
+      factor: undefined,
+      jitter: undefined,
+    };
+    expect(backoffDelay(3, { ...undefinedOptions, random: () => 0.5 })).toBe(200);
+    const { fn } = alwaysFails();
+    const outcome = await runToEnd(retry(fn, undefinedOptions));
+    expect(outcome.status).toBe("rejected");
+    expect(fn, "retries: undefined is the default 3").toHaveBeenCalledTimes(4);
   });
 
   it("accepts the boundary values: retries 0, baseDelayMs 0, maxDelayMs 0, factor 1", async () => {

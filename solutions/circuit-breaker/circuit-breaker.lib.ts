@@ -48,9 +48,11 @@ export class CircuitBreaker<A extends unknown[], R> {
 
   constructor(fn: (...args: A) => Promise<R>, options: CircuitBreakerOptions = {}) {
     if (typeof fn !== "function") throw new TypeError("fn must be a function");
-    this.#failureThreshold = requireCount("failureThreshold", options.failureThreshold ?? 5);
-    this.#resetTimeoutMs = requireDuration("resetTimeoutMs", options.resetTimeoutMs ?? 60_000);
-    this.#halfOpenMaxCalls = requireCount("halfOpenMaxCalls", options.halfOpenMaxCalls ?? 1);
+    // Defaults replace only `undefined`: a `null` (from a JSON config) is refused, not defaulted.
+    const { failureThreshold = 5, resetTimeoutMs = 60_000, halfOpenMaxCalls = 1 } = options;
+    this.#failureThreshold = requireCount("failureThreshold", failureThreshold);
+    this.#resetTimeoutMs = requireDuration("resetTimeoutMs", resetTimeoutMs);
+    this.#halfOpenMaxCalls = requireCount("halfOpenMaxCalls", halfOpenMaxCalls);
     this.#now = options.now ?? Date.now;
     this.#onStateChange = options.onStateChange;
     const isFailure = options.isFailure ?? (() => true);

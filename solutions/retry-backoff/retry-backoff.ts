@@ -20,17 +20,32 @@ export function backoffDelay(retryNumber: number, options: RetryOptions = {}): n
   check("retryNumber", retryNumber, (n) => Number.isInteger(n) && n >= 1, "a whole number >= 1");
   const { baseDelayMs, maxDelayMs, factor, jitter, random } = resolveOptions(options);
   // Cap first, then jitter: capping a jittered value would pile every late retry onto the cap.
-  const capped = Math.min(maxDelayMs, baseDelayMs * factor ** (retryNumber - 1));
+  // A base of 0 is 0 at every retry: `factor ** n` overflows to Infinity, and 0 * Infinity is NaN.
+  const grown = baseDelayMs === 0 ? 0 : baseDelayMs * factor ** (retryNumber - 1);
+  const capped = Math.min(maxDelayMs, grown);
   switch (jitter) {
     case "none":
       return Math.floor(capped);
     case "full":
       // Anywhere in [0, capped]: spreads a crowd of clients out the most.
-      return Math.floor(random() * capped);
+      return Math.floor(drawFrom(random) * capped);
     case "equal":
       // At least half the wait is kept, so a retry never comes right back.
-      return Math.floor(capped / 2 + random() * (capped / 2));
+      return Math.floor(capped / 2 + drawFrom(random) * (capped / 2));
   }
+}
+
+/**
+ * Calls `random` and checks what it gave: outside [0, 1) (or NaN) the delay would be negative,
+ * NaN or over the cap, and setTimeout would turn it into a tight loop.
+ */
+function drawFrom(random: () => number): number {
+  return check(
+    "random()",
+    random(),
+    (r) => typeof r === "number" && r >= 0 && r < 1,
+    "a number >= 0 and < 1",
+  );
 }
 
 /**

@@ -58,9 +58,15 @@ export class CircuitBreaker<A extends unknown[], R> {
   constructor(fn: (...args: A) => Promise<R>, options: CircuitBreakerOptions = {}) {
     if (typeof fn !== "function") throw new TypeError("fn must be a function");
     this.#fn = fn;
-    this.#failureThreshold = requireCount("failureThreshold", options.failureThreshold ?? 5);
-    this.#resetTimeoutMs = requireDuration("resetTimeoutMs", options.resetTimeoutMs ?? 60_000);
-    const halfOpenMaxCalls = options.halfOpenMaxCalls ?? 1;
+    this.#failureThreshold = requireCount(
+      "failureThreshold",
+      options.failureThreshold === undefined ? 5 : options.failureThreshold,
+    );
+    this.#resetTimeoutMs = requireDuration(
+      "resetTimeoutMs",
+      options.resetTimeoutMs === undefined ? 60_000 : options.resetTimeoutMs,
+    );
+    const halfOpenMaxCalls = options.halfOpenMaxCalls === undefined ? 1 : options.halfOpenMaxCalls;
     // Infinity: let every call through as a trial while half-open.
     this.#halfOpenMaxCalls =
       halfOpenMaxCalls === Number.POSITIVE_INFINITY

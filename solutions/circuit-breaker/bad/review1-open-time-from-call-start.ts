@@ -60,9 +60,18 @@ export class CircuitBreaker<A extends unknown[], R> {
   constructor(fn: (...args: A) => Promise<R>, options: CircuitBreakerOptions = {}) {
     if (typeof fn !== "function") throw new TypeError("fn must be a function");
     this.#fn = fn;
-    this.#failureThreshold = requireCount("failureThreshold", options.failureThreshold ?? 5);
-    this.#resetTimeoutMs = requireDuration("resetTimeoutMs", options.resetTimeoutMs ?? 60_000);
-    this.#halfOpenMaxCalls = requireCount("halfOpenMaxCalls", options.halfOpenMaxCalls ?? 1);
+    this.#failureThreshold = requireCount(
+      "failureThreshold",
+      options.failureThreshold === undefined ? 5 : options.failureThreshold,
+    );
+    this.#resetTimeoutMs = requireDuration(
+      "resetTimeoutMs",
+      options.resetTimeoutMs === undefined ? 60_000 : options.resetTimeoutMs,
+    );
+    this.#halfOpenMaxCalls = requireCount(
+      "halfOpenMaxCalls",
+      options.halfOpenMaxCalls === undefined ? 1 : options.halfOpenMaxCalls,
+    );
     this.#isFailure = options.isFailure ?? (() => true);
     this.#now = options.now ?? Date.now;
     this.#onStateChange = options.onStateChange;

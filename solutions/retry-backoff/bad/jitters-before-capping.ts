@@ -8,7 +8,7 @@ export * from "../retry-backoff";
 export function backoffDelay(retryNumber: number, options: RetryOptions = {}): number {
   check("retryNumber", retryNumber, (n) => Number.isInteger(n) && n >= 1, "a whole number >= 1");
   const { baseDelayMs, maxDelayMs, factor, jitter, random } = resolveOptions(options);
-  const delay = baseDelayMs * factor ** (retryNumber - 1);
+  const delay = baseDelayMs === 0 ? 0 : baseDelayMs * factor ** (retryNumber - 1);
   const jittered =
     jitter === "none"
       ? delay

@@ -7,7 +7,7 @@ export * from "../retry-backoff";
 export function backoffDelay(retryNumber: number, options: RetryOptions = {}): number {
   check("retryNumber", retryNumber, (n) => Number.isInteger(n) && n >= 1, "a whole number >= 1");
   const { baseDelayMs, factor, jitter, random } = resolveOptions(options);
-  const delay = baseDelayMs * factor ** (retryNumber - 1);
+  const delay = baseDelayMs === 0 ? 0 : baseDelayMs * factor ** (retryNumber - 1);
   if (jitter === "none") return Math.floor(delay);
   if (jitter === "full") return Math.floor(random() * delay);
   return Math.floor(delay / 2 + (random() * delay) / 2);

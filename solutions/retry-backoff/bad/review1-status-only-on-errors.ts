@@ -53,7 +53,10 @@ export function backoffDelay(retryNumber: number, options: RetryOptions = {}): n
   if (!(Number.isInteger(retryNumber) && retryNumber >= 1))
     fail("retryNumber", retryNumber, "a whole number >= 1");
   const { baseDelayMs, maxDelayMs, factor, jitter, random } = resolveOptions(options);
-  const capped = Math.min(maxDelayMs, baseDelayMs * factor ** (retryNumber - 1));
+  const capped = Math.min(
+    maxDelayMs,
+    baseDelayMs === 0 ? 0 : baseDelayMs * factor ** (retryNumber - 1),
+  );
   switch (jitter) {
     case "none":
       return Math.floor(capped);

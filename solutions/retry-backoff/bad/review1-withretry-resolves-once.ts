@@ -41,7 +41,10 @@ type Settings = ReturnType<typeof resolveOptions>;
 
 function delayFor(retryNumber: number, settings: Settings): number {
   const { baseDelayMs, maxDelayMs, factor, jitter, random } = settings;
-  const capped = Math.min(maxDelayMs, baseDelayMs * factor ** (retryNumber - 1));
+  const capped = Math.min(
+    maxDelayMs,
+    baseDelayMs === 0 ? 0 : baseDelayMs * factor ** (retryNumber - 1),
+  );
   switch (jitter) {
     case "none":
       return Math.floor(capped);
