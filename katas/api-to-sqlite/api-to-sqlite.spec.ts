@@ -226,6 +226,18 @@ describe("step 1 — the Link header", () => {
     );
   });
 
+  it("skips an empty URI reference <>, and reads on", () => {
+    expect(parseLinkHeader('<>; rel="next", <https://a.test/9>; rel="last"', BASE)).toEqual({
+      last: "https://a.test/9",
+    });
+  });
+
+  it("separates relation types by spaces only: a tab is part of the type", () => {
+    expect(parseLinkHeader('<https://a.test/2>; rel="next\tlast"', BASE)).toEqual({
+      "next\tlast": "https://a.test/2",
+    });
+  });
+
   it("allows spaces and tabs around ;, , and =, and none at all", () => {
     expect(
       parseLinkHeader('<https://a.test/2>;rel="next",<https://a.test/9>;rel=last', BASE),
@@ -774,7 +786,7 @@ describe("step 4 — every page", () => {
       `pagination loops back to ${GITHUB_URL}/orgs/acme/repos?per_page=1&page=2`,
     );
     expect(error.url).toBe(`${GITHUB_URL}/orgs/acme/repos?per_page=1&page=2`);
-    expect(error.report).toMatchObject({ pages: 2, inserted: 2 });
+    expect(error.report).toMatchObject({ pages: 2, fetched: 2, inserted: 2 });
     expect(ids()).toEqual([1, 2]);
     expect(github.service.requests).toHaveLength(2);
   });
@@ -798,6 +810,33 @@ describe("step 4 — every page", () => {
     expect(github.service.requests, "the page already fetched is not requested again").toHaveLength(
       3,
     );
+  });
+
+  it("knows the first page by new URL(options.url).href, however options.url was spelt", async () => {
+    github.pages = [[sampleRepo(1)], [sampleRepo(2)]];
+    const first = github.firstPage(1);
+    const spelt = first.replace("https://api.github.test", "HTTPS://API.GitHub.TEST:443");
+    expect(spelt, "the test's own premise").not.toBe(first);
+    github.link = ({ page, pageUrl }) => {
+      if (github.service.requests.length > 4) return null;
+      return page === 1 ? `<${pageUrl(2)}>; rel="next"` : `<${first}>; rel="next"`;
+    };
+    const error = await failedSync({ url: spelt });
+    expect(error.message, "page 2 links back to the first page").toBe(
+      `pagination loops back to ${first}`,
+    );
+    expect(github.service.requests, "the first page is not requested again").toHaveLength(2);
+  });
+
+  it("names the first page with its #fragment, as new URL(options.url).href has it", async () => {
+    github.service.failNext(
+      "GET",
+      "/orgs/acme/repos",
+      () => new Response("<html>502</html>", { status: 502, statusText: "Bad Gateway" }),
+    );
+    const error = await failedSync({ url: `${github.firstPage(100)}#top` });
+    expect(error.message).toBe(`GET ${github.firstPage(100)}#top failed: 502 Bad Gateway`);
+    expect(error.url).toBe(`${github.firstPage(100)}#top`);
   });
 
   it("takes a link that differs only by its #fragment for the same page", async () => {
@@ -825,7 +864,7 @@ describe("step 4 — every page", () => {
     expect(error).toBeInstanceOf(SyncError);
     expect(error.message).toBe(`next link leaves https://api.github.test: ${link}`);
     expect(error.url).toBe(link);
-    expect(error.report).toMatchObject({ pages: 1, inserted: 1 });
+    expect(error.report).toMatchObject({ pages: 1, fetched: 1, inserted: 1 });
     expect(ids(), "the page carrying the link is stored").toEqual([1]);
     expect(github.service.requests).toHaveLength(1);
   });
@@ -1083,6 +1122,23 @@ describe("step 7 — failing half-way", () => {
       expect(ids()).toEqual([1, 2]);
     },
   );
+
+  it("calls it a rate limit only when x-ratelimit-remaining is exactly 0", async () => {
+    github.service.failNext(
+      "GET",
+      "/orgs/acme/repos",
+      faults.status(
+        403,
+        { message: "API rate limit exceeded" },
+        { "x-ratelimit-remaining": "00", "x-ratelimit-reset": "1796112000" },
+      ),
+    );
+    const error = await failedSync({ url: page(1) });
+    expect(error.message, "00 is not 0: an ordinary 403").toBe(
+      `GET ${page(1)} failed: 403 API rate limit exceeded`,
+    );
+    expect(error.retryAt).toBeUndefined();
+  });
 
   it("does not call every 403 a rate limit", async () => {
     github.service.failNext(

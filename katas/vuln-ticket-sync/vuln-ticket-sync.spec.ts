@@ -362,6 +362,24 @@ describe("step 2 — findings become tickets", () => {
       ).toMatchObject({ reason: 'unknown state "CLOSED"' });
     });
 
+    it("keeps a blank plugin.solution: only the description calls it none", () => {
+      const raw = {
+        asset: { uuid: ASSET_A },
+        plugin: { id: 7, name: "Weak SSH ciphers", solution: "   " },
+        severity: "low",
+        state: "OPEN",
+      };
+      expect(parseFinding(raw)).toEqual({
+        ok: true,
+        finding: {
+          asset: { uuid: ASSET_A },
+          plugin: { id: 7, name: "Weak SSH ciphers", solution: "   " },
+          severity: "low",
+          state: "OPEN",
+        },
+      });
+    });
+
     it("drops optional fields of the wrong type instead of refusing the finding", () => {
       const raw = {
         asset: { uuid: ASSET_A, hostname: 42, fqdn: "", ipv4: null },
@@ -798,6 +816,20 @@ describe("step 3 — the plan", () => {
     });
   });
 
+  it("reads a key label only as vuln-, digits, -, then at least one character", () => {
+    const notKeys = issueFor("SEC-4", OPEN_A);
+    notKeys.fields.labels = ["vuln-sync", "vuln-critical", "vuln-sync-foo", "vuln-12-", "vuln--x"];
+    expect(planSync([OPEN_A], [notKeys]).actions, "none of these is a key label").toEqual([
+      { type: "create", key: KEY_A, ticket: OPEN_A },
+    ]);
+    const dashed = ticket(1, "x-y");
+    expect(dashed.labels).toContain("vuln-1-x-y");
+    expect(planSync([dashed], [issueFor("SEC-5", dashed)]), "vuln-1-x-y is the key 1:x-y").toEqual({
+      actions: [],
+      unchanged: ["1:x-y"],
+    });
+  });
+
   it("ignores tickets without a key label", () => {
     const noKey = issueFor("SEC-4", OPEN_A);
     noKey.fields.labels = ["vuln-sync", "vuln-abc-x"];
@@ -1040,6 +1072,36 @@ describe("step 4 — the export", () => {
     ]);
   });
 
+  it("starts the exportTimeoutMs clock once the export id is known, not at the first POST", async () => {
+    tenable.script = { steps: [{ status: "PROCESSING" }] };
+    tenable.service.failNext("POST", "/vulns/export", faults.tooManyRequests("10"));
+    const done = outcome(exportFindings({ ...config, exportTimeoutMs: 20_000 }));
+    await vi.runAllTimersAsync();
+    const { error } = await done;
+    expect(error).toBeInstanceOf(ExportError);
+    expect(
+      times(tenable.service.requestsTo("GET", /\/status$/)),
+      "the id comes at 10 s: the deadline is 30 s",
+    ).toEqual([10_000, 15_000, 20_000, 25_000, 30_000]);
+  });
+
+  it("downloads the chunks the last status lists before giving up at the deadline", async () => {
+    tenable.findings = [sampleFinding({ pluginId: 1, asset: ASSET_A })];
+    tenable.script = {
+      steps: [
+        { status: "PROCESSING" },
+        { status: "PROCESSING" },
+        { status: "PROCESSING" },
+        { status: "PROCESSING" },
+        { status: "PROCESSING", available: 1 },
+      ],
+    };
+    const error = await failure(exportFindings({ ...config, exportTimeoutMs: 20_000 }));
+    expect(error).toBeInstanceOf(ExportError);
+    expect(error.message).toMatch(/did not finish within 20000 ms$/);
+    expect(times(tenable.service.requestsTo("GET", /\/chunks\//))).toEqual([20_000]);
+  });
+
   it("accepts a FINISHED that arrives exactly at the deadline", async () => {
     tenable.findings = [sampleFinding({ pluginId: 1, asset: ASSET_A })];
     tenable.script = {
@@ -1229,6 +1291,19 @@ describe("step 5 — throttled, failing and refused", () => {
     const error = await failure(exportFindings({ ...config, retries: 0 }));
     expect(error).toBeInstanceOf(HttpError);
     expect(exportPosts()).toHaveLength(1);
+  });
+
+  it("numbers the doubling waits by the retry, whatever failed before it", async () => {
+    tenable.service.failNext(
+      "POST",
+      "/vulns/export",
+      faults.networkError(),
+      faults.tooManyRequests(),
+    );
+    await run(exportFindings(config));
+    expect(times(exportPosts()), "1 s before the first retry, 2 s before the second").toEqual([
+      0, 1000, 3000,
+    ]);
   });
 
   it("gives up on a dropped connection with status 0 once retries run out", async () => {
