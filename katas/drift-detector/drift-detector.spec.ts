@@ -706,6 +706,16 @@ describe("step 5 — fields the server manages", () => {
     ]);
   });
 
+  it("lets a `*` match the empty key too", () => {
+    expect(
+      drift({ a: { x: 1 } }, { a: { x: 1, "": 2 } }, { ignore: ["/a/*"] }),
+      '/a/* must ignore /a/ (the key "")',
+    ).toEqual([]);
+    expect(drift({ a: { x: 1 } }, { a: { x: 1, "": 2 } })).toEqual([
+      { kind: "added", path: "/a/", actual: 2 },
+    ]);
+  });
+
   it("does not let a pattern longer than the path hide it", () => {
     for (const pattern of ["/a/b/c", "/a/*"]) {
       expect(drift({ a: 1 }, { a: 2 }, { ignore: [pattern] }), pattern).toEqual([
@@ -1153,6 +1163,32 @@ describe("step 6 — defaults the server fills in", () => {
     expect(drift(pod([web], ["a"]), pod([web, injected], ["a", "--log=text"]), options)).toEqual([
       { kind: "added", path: "/spec/args/1", actual: "--log=text" },
     ]);
+  });
+
+  it("matches an object default by deep equality, whatever order the API writes its keys in", () => {
+    const options: DriftOptions = {
+      serverDefaults: [{ path: "/spec/strategy", value: { type: "RollingUpdate", maxSurge: 1 } }],
+    };
+    const live = { spec: { strategy: { maxSurge: 1, type: "RollingUpdate" } } };
+    expect(drift({ spec: {} }, live, options), "keys in another order are the same value").toEqual(
+      [],
+    );
+    expect(
+      drift({ spec: {} }, { spec: { strategy: { maxSurge: 2, type: "RollingUpdate" } } }, options),
+    ).toEqual([
+      {
+        kind: "added",
+        path: "/spec/strategy",
+        actual: { maxSurge: 2, type: "RollingUpdate" },
+      },
+    ]);
+  });
+
+  it("reads a default whose value is written out as undefined as one with no value: any value matches", () => {
+    const options: DriftOptions = {
+      serverDefaults: [{ path: "/spec/clusterIP", value: undefined }],
+    };
+    expect(drift({ spec: {} }, { spec: { clusterIP: "10.0.0.7" } }, options)).toEqual([]);
   });
 
   it("adds the entries of options.serverDefaults to SERVER_DEFAULTS", () => {

@@ -727,6 +727,23 @@ describe("step 7 — closing the pool", () => {
     await within(pool.close(), "a third call of close()");
   });
 
+  it("makes a second close(), called while the first is still waiting, wait for the accepted tasks too", async () => {
+    const pool = makePool(1);
+    const board = makeBoard();
+    const settled: string[] = [];
+    const running = pool.run(board.task(0)).then(() => settled.push("task"));
+    await board.waitForStarted(1, "the running task");
+    const first = pool.close().then(() => settled.push("first close()"));
+    const second = pool.close().then(() => settled.push("second close()"));
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    expect(settled, "a second close() must not resolve while an accepted task still runs").toEqual(
+      [],
+    );
+    board.open(0);
+    await within(Promise.all([running, first, second]), "the task and both calls of close()");
+    expect(settled).toEqual(["task", "first close()", "second close()"]);
+  });
+
   it("closes a pool that never ran a task", async () => {
     const pool = makePool(2);
     await expect(within(pool.close(), "close() of an unused pool")).resolves.toBeUndefined();
@@ -1093,6 +1110,23 @@ describe("step 8 — hashing many files: I/O on the event loop, CPU in the pool"
         `concurrency must be an integer >= 1, got ${concurrency}`,
       );
       expect(readCalls()).toBe(0);
+    },
+  );
+
+  it.each([[0], [Number.NaN]])(
+    "rejects concurrency %s with the RangeError even with no paths: concurrency is checked first",
+    async (concurrency) => {
+      const fake = fakePool();
+      const outcome = hashFiles([], { pool: fake.pool, concurrency });
+      const error = await rejectionOf(outcome, "hashFiles([]) with a bad concurrency", 1_000);
+      expect(
+        error,
+        "hashFiles([]) must reject a bad concurrency, not resolve with []",
+      ).toBeInstanceOf(RangeError);
+      expect((error as Error).message).toBe(
+        `concurrency must be an integer >= 1, got ${concurrency}`,
+      );
+      expect(fake.calls).toHaveLength(0);
     },
   );
 
