@@ -309,6 +309,36 @@ describe("step 1 — the event and the version stages", () => {
     },
   );
 
+  it("takes a SecretId of spaces only as non-empty: it goes on to DescribeSecret, as it is", async () => {
+    const { rotate } = setUp();
+    const event = { SecretId: "   ", ClientRequestToken: TOKEN, Step: "createSecret" };
+
+    const outcome = await rotate(event).then(
+      () => undefined,
+      (error: unknown) => error,
+    );
+
+    expect(
+      (outcome as Error | undefined)?.message,
+      'the README: only "" is empty, a spaces-only SecretId is no check-2 refusal',
+    ).not.toBe("the rotation event needs a SecretId and a ClientRequestToken");
+    expect(inputsOf(DescribeSecretCommand), "sent as it is, never trimmed").toEqual([
+      { SecretId: "   " },
+    ]);
+  });
+
+  it("takes a token of spaces only as non-empty: it is looked up, and is no version", async () => {
+    const { run, secret } = setUp();
+
+    const error = await refusal(run("setSecret", "   "));
+
+    expect(error.message, "check 4, not check 2: a spaces-only token is a non-empty string").toBe(
+      `version     is not a version of secret ${secret.arn}`,
+    );
+    expect(error.token).toBe("   ");
+    expect(sent()).toEqual(["DescribeSecret"]);
+  });
+
   it("checks the step first: an unknown Step without SecretId or token is refused for its step", async () => {
     const { rotate } = setUp();
     const event = {
@@ -558,6 +588,22 @@ describe("step 2 — creating the pending version", () => {
         passwordLength,
       };
       expect(() => createRotationHandler(options)).toThrow(RangeError);
+      expect(() => createRotationHandler(options)).toThrow(/passwordLength/);
+    },
+  );
+
+  it.each(["32", "8"])(
+    "refuses a passwordLength given as the string %j with a RangeError: no coercion",
+    (passwordLength) => {
+      const options = {
+        secretsManager: client,
+        database: new FakeUserDatabase({}),
+        passwordLength: passwordLength as unknown as number,
+      };
+      expect(
+        () => createRotationHandler(options),
+        "the README: a string is not an integer, even one that reads as one",
+      ).toThrow(RangeError);
       expect(() => createRotationHandler(options)).toThrow(/passwordLength/);
     },
   );

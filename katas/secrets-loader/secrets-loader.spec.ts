@@ -472,6 +472,21 @@ describe("step 2 — the environment first", () => {
     },
   );
 
+  it.each([
+    ["undefined", undefined],
+    ["null", null],
+  ])("rejects a ref that is %s with a TypeError mentioning secretId", async (_label, ref) => {
+    const secrets = loader();
+
+    const error = await rejection(secrets.get(ref as unknown as { secretId: string }));
+    expect(
+      error,
+      "the README: a ref that is not an object is refused like a bad secretId",
+    ).toBeInstanceOf(TypeError);
+    expect(error.message).toMatch(/secretId/);
+    expect(requests()).toBe(0);
+  });
+
   it("sends a secretId of spaces only as it is: only the empty string is refused", async () => {
     fail("   ", secretsManagerErrors.secretNotFound());
 
@@ -536,6 +551,22 @@ describe("step 3 — reading Secrets Manager", () => {
     expect(password.source).toBe("secrets-manager");
     const username = await secrets.get({ secretId: SECRET_ID, key: "username" });
     expect(username.reveal()).toBe("orders_app");
+  });
+
+  it('takes key: "" as a key (the property ""), not as no key', async () => {
+    answer(SECRET_ID, { SecretString: JSON.stringify({ "": "empty-named", password: PASSWORD }) });
+    answer("plain/text", { SecretString: PLAIN });
+    const secrets = loader();
+
+    const value = await secrets.get({ secretId: SECRET_ID, key: "" });
+    expect(value.reveal(), 'the README: any key but undefined is a key, "" included').toBe(
+      "empty-named",
+    );
+    const error = await rejection(secrets.get({ secretId: "plain/text", key: "" }));
+    expect(error, 'a plain-text value has no key, not even the key ""').toBeInstanceOf(
+      SecretFormatError,
+    );
+    expect(error.message).toBe('secret "plain/text" is not a JSON object, so it has no key ""');
   });
 
   it("turns numbers and booleans into text, zero and false included", async () => {
@@ -867,6 +898,62 @@ describe("step 5 — typed errors", () => {
     expect((error as SecretsLoaderError).secretId).toBe(SECRET_ID);
     expect((error as SecretsLoaderError).retryable).toBe(retryable);
     expect(error.cause, "the SDK error itself, for its details").toBe(sdkError);
+  });
+
+  it.each([
+    {
+      label: "a SecretsManagerServiceException named ResourceNotFoundException",
+      sdk: () =>
+        awsServiceError(
+          SecretsManagerServiceException,
+          "ResourceNotFoundException",
+          "Secrets Manager can't find the specified secret.",
+        ),
+      type: SecretNotFoundError,
+      message: 'secret "prod/orders/db" was not found (ResourceNotFoundException)',
+    },
+    {
+      label: "a plain Error named ResourceNotFoundException",
+      sdk: () =>
+        Object.assign(new Error("Secrets Manager can't find the specified secret."), {
+          name: "ResourceNotFoundException",
+        }),
+      type: SecretNotFoundError,
+      message: 'secret "prod/orders/db" was not found (ResourceNotFoundException)',
+    },
+    {
+      label: "a SecretsManagerServiceException named DecryptionFailure",
+      sdk: () =>
+        awsServiceError(
+          SecretsManagerServiceException,
+          "DecryptionFailure",
+          "Secrets Manager can't decrypt the protected secret text using the provided KMS key.",
+        ),
+      type: SecretDecryptionError,
+      message: 'secret "prod/orders/db" could not be decrypted (DecryptionFailure)',
+    },
+    {
+      label: "a plain Error named DecryptionFailure",
+      sdk: () =>
+        Object.assign(new Error("Secrets Manager can't decrypt the protected secret text."), {
+          name: "DecryptionFailure",
+        }),
+      type: SecretDecryptionError,
+      message: 'secret "prod/orders/db" could not be decrypted (DecryptionFailure)',
+    },
+  ])("chooses the class by name, not instanceof: $label", async ({ sdk, type, message }) => {
+    const sdkError = sdk();
+    fail(SECRET_ID, sdkError);
+
+    const error = await rejection(loader().get({ secretId: SECRET_ID }));
+
+    expect(
+      error,
+      "the README: the class is chosen by the SDK error's name (another copy of the SDK, or a wrapper client, throws errors of other classes)",
+    ).toBeInstanceOf(type);
+    expect(error.message).toBe(message);
+    expect((error as SecretsLoaderError).retryable).toBe(false);
+    expect(error.cause).toBe(sdkError);
   });
 
   it.each([
