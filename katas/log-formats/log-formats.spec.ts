@@ -634,6 +634,7 @@ describe("step 5 — logfmt and JSON lines", () => {
     ["a tab in a bare value", "level=info msg=a\tb"],
     ["no level, lvl or msg key", "user=alice id=7"],
     ["an unterminated quote", 'level=error msg="cut short'],
+    ['a quote whose last " is escaped (so unterminated)', 'level=error msg="cut short\\"'],
     ["a bare word among the pairs", "level=error oops msg=x"],
   ])("does not take a line with %s for logfmt", (_name, line) => {
     expect(parseLine(line)).toBeNull();
@@ -803,6 +804,32 @@ describe("step 5 — logfmt and JSON lines", () => {
     expect(parseLine('{"ts":100000000000}')).toMatchObject({
       timestamp: "1973-03-03T09:46:40.000Z",
     });
+  });
+
+  it("skips an epoch number beyond what Date holds (8.64e15 ms) and tries the next name", () => {
+    expect(parseLine('{"time":1e300,"ts":"2024-01-02T03:04:05Z","msg":"far"}')).toEqual(
+      record({
+        format: "json",
+        timestamp: "2024-01-02T03:04:05.000Z",
+        level: "info",
+        message: "far",
+      }),
+    );
+    expect(
+      parseLine('{"time":8640000000000001,"msg":"far"}'),
+      "one millisecond past Date's range is still a JSON record, with no timestamp",
+    ).toEqual(record({ format: "json", level: "info", message: "far" }));
+    expect(parseLine('{"time":8640000000000000,"msg":"edge"}')).toMatchObject({
+      timestamp: "+275760-09-13T00:00:00.000Z",
+    });
+  });
+
+  it("reads a negative epoch as before 1970, its fraction of a millisecond cut toward zero", () => {
+    expect(parseLine('{"ts":-1.5}')).toMatchObject({ timestamp: "1969-12-31T23:59:58.500Z" });
+    expect(
+      parseLine('{"ts":-1.0005}'),
+      "-1000.5 ms is cut toward zero to -1000 ms, not down to -1001",
+    ).toMatchObject({ timestamp: "1969-12-31T23:59:59.000Z" });
   });
 
   it("reads a date-time with no zone as UTC, with a space or a T, and a comma fraction", () => {
@@ -1042,6 +1069,15 @@ describe("step 6 — syslog", () => {
     expect(parse("Jan 02 03:04:05 web-1 app: x")).toMatchObject({
       timestamp: "2024-01-02T03:04:05.000Z",
     });
+    expect(
+      parse("Jan   2 03:04:05 web-1 app: x"),
+      "one or more spaces, not RFC 3164's padding only",
+    ).toMatchObject({
+      timestamp: "2024-01-02T03:04:05.000Z",
+    });
+    expect(parse("Jan    12 03:04:05 web-1 app: x")).toMatchObject({
+      timestamp: "2024-01-12T03:04:05.000Z",
+    });
   });
 
   it("puts a year-less Feb 29 in the year before when the reference year has none", () => {
@@ -1055,6 +1091,16 @@ describe("step 6 — syslog", () => {
       parserAt("2026-06-01T00:00:00Z")("Feb 29 10:00:00 web-1 app: x"),
       "neither 2026 nor 2025 has a 29 February",
     ).toEqual(record({ format: "syslog", level: "info", service: "app", message: "x" }));
+  });
+
+  it("gives a null timestamp to Feb 29 sent to a year before that has none", () => {
+    expect(
+      parserAt("2024-01-10T00:00:00Z")("Feb 29 10:00:00 web-1 app: x"),
+      "2024-02-29 is more than a day after the reference, and 2023 has no 29 February",
+    ).toEqual(record({ format: "syslog", level: "info", service: "app", message: "x" }));
+    expect(parserAt("2024-02-28T10:00:00Z")("Feb 29 10:00:00 web-1 app: x")).toMatchObject({
+      timestamp: "2024-02-29T10:00:00.000Z",
+    });
   });
 
   it("gives a null timestamp to a year-less date that no year has", () => {
@@ -1148,6 +1194,10 @@ describe("step 7 — container wrappers", () => {
     expect(
       unwrapContainerLine('{"log":"two\\n\\n","stream":"stderr","time":"2024-01-02T03:04:05Z"}'),
     ).toMatchObject({ partial: false, text: "two\n" });
+    expect(
+      unwrapContainerLine('{"log":"cr\\r","stream":"stdout","time":"2024-01-02T03:04:05Z"}'),
+      "a lone final \\r is not a line ending: partial, and kept in text",
+    ).toMatchObject({ partial: true, text: "cr\r" });
   });
 
   it.each([
@@ -1304,6 +1354,20 @@ describe("step 7 — container wrappers", () => {
     expect(await collect(joinPartialLines(lines))).toEqual([
       "2024-01-02T03:04:05.1Z stderr F err",
       "2024-01-02T03:04:05.2Z stdout F output",
+    ]);
+  });
+
+  it("counts a stream's partial as opened when its new P came, after an F closed the old one", async () => {
+    const lines = [
+      "2024-01-02T03:04:05.1Z stdout P old",
+      "2024-01-02T03:04:05.2Z stderr P err",
+      "2024-01-02T03:04:05.3Z stdout F done",
+      "2024-01-02T03:04:05.4Z stdout P new",
+    ];
+    expect(await collect(joinPartialLines(lines))).toEqual([
+      "2024-01-02T03:04:05.1Z stdout F olddone",
+      "2024-01-02T03:04:05.2Z stderr F err",
+      "2024-01-02T03:04:05.4Z stdout F new",
     ]);
   });
 
