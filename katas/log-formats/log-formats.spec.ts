@@ -140,6 +140,10 @@ describe("step 1 — levels on one scale", () => {
     ["a level word with more after it", "error!"],
     ["a prototype key", "constructor"],
     ["trace9 (httpd stops at trace8)", "trace9"],
+    ["trace0 (httpd starts at trace1)", "trace0"],
+    ["trace10 (one digit after trace, no more)", "trace10"],
+    ["a trace level with a prefix", "xtrace1"],
+    ["a trace level with more after it", "trace3x"],
     ["an empty string", ""],
     ["null", null],
     ["a boolean", true],
@@ -273,6 +277,27 @@ describe("step 2 — the registry", () => {
   ])("never throws, and returns null, on %s", (_name, line) => {
     expect(() => parseLine(line)).not.toThrow();
     expect(parseLine(line)).toBeNull();
+  });
+
+  it.each([
+    ["a line in no format", "hello world"],
+    ["a lone brace", "{"],
+    ["a bare word among key=value pairs", "level=error oops"],
+    ["a date and a word", "2024-01-02 03:04:05 nothing"],
+  ])("has built-in detectors that return null (never throw) for %s", (_name, line) => {
+    for (const format of defaultFormats()) {
+      let found: unknown;
+      expect(
+        () => {
+          found = format.detect(line);
+        },
+        `${format.name}.detect must not throw on ${JSON.stringify(line)}`,
+      ).not.toThrow();
+      expect(
+        found,
+        `${format.name}.detect should give null for ${JSON.stringify(line)}`,
+      ).toBeNull();
+    }
   });
 
   it("gets through long hostile lines quickly (no regex backtracking blow-up)", () => {
@@ -636,6 +661,8 @@ describe("step 5 — logfmt and JSON lines", () => {
     ["an unterminated quote", 'level=error msg="cut short'],
     ['a quote whose last " is escaped (so unterminated)', 'level=error msg="cut short\\"'],
     ["a bare word among the pairs", "level=error oops msg=x"],
+    ["a pair right after a closing quote, with no space", 'msg="x"level=info'],
+    ["a closing quote inside a word, spaces only later", 'msg="x"zlevel=info  a=b'],
   ])("does not take a line with %s for logfmt", (_name, line) => {
     expect(parseLine(line)).toBeNull();
   });
@@ -769,6 +796,10 @@ describe("step 5 — logfmt and JSON lines", () => {
     expect(parseLine('{"msg":"x","err":"  ","error":7,"error.message":" three "}')).toMatchObject({
       error: "three",
     });
+    expect(
+      parseLine('{"msg":"x","err":null,"error":"two"}'),
+      "an err of null is not usable: error is tried next",
+    ).toMatchObject({ format: "json", error: "two" });
   });
 
   it("takes service before logger before name, and msg before message, trimmed", () => {
@@ -795,6 +826,13 @@ describe("step 5 — logfmt and JSON lines", () => {
         timestamp: "2025-01-01T00:00:00.000Z",
       },
     );
+  });
+
+  it("takes a line for json only when it starts with {", () => {
+    const json = defaultFormats().find((format) => format.name === "json");
+    expect(json?.detect('{"msg":"x"}')).toMatchObject({ message: "x" });
+    expect(json?.detect(' {"msg":"x"}'), "a space before the { is not JSON").toBeNull();
+    expect(json?.detect('\t{"msg":"x"}'), "a tab before the { is not JSON").toBeNull();
   });
 
   it("reads epoch numbers below 10^11 as seconds and the rest as milliseconds", () => {
@@ -922,6 +960,10 @@ describe("step 6 — syslog", () => {
       level: "debug",
       message: "caf\u00e9",
     });
+    expect(
+      parseLine("<14>1 - - - - - - a\uFEFFb"),
+      "only a BOM that opens the message is removed",
+    ).toMatchObject({ format: "rfc5424", message: "a\uFEFFb" });
   });
 
   it.each([
@@ -1198,6 +1240,10 @@ describe("step 7 — container wrappers", () => {
       unwrapContainerLine('{"log":"cr\\r","stream":"stdout","time":"2024-01-02T03:04:05Z"}'),
       "a lone final \\r is not a line ending: partial, and kept in text",
     ).toMatchObject({ partial: true, text: "cr\r" });
+    expect(
+      unwrapContainerLine('{"log":"one\\ntwo\\n","stream":"stdout","time":"2024-01-02T03:04:05Z"}'),
+      "only the trailing \\n goes; one inside the log stays",
+    ).toMatchObject({ partial: false, text: "one\ntwo" });
   });
 
   it.each([
@@ -1216,6 +1262,10 @@ describe("step 7 — container wrappers", () => {
       '{"log":1,"stream":"stdout","time":"2024-01-02T03:04:05Z"}',
     ],
     ["JSON with a bad time", '{"log":"x\\n","stream":"stdout","time":"now"}'],
+    [
+      "JSON whose time is not a string",
+      '{"log":"x\\n","stream":"stdout","time":["2024-01-02T03:04:05Z"]}',
+    ],
     ["JSON that does not parse", '{"log":"x\\n","stream":"stdout",'],
   ])("returns null for %s", (_name, line) => {
     expect(unwrapContainerLine(line)).toBeNull();
@@ -1300,6 +1350,35 @@ describe("step 7 — container wrappers", () => {
     ).toMatchObject({ format: "text", container: "docker", message: "" });
   });
 
+  it("gives an empty container text to no detector: it is a text record", () => {
+    const seen: string[] = [];
+    const parse = createParser([
+      {
+        name: "anything",
+        detect: (line) => {
+          seen.push(line);
+          return { timestamp: null, level: "error", service: "x", message: line, error: null };
+        },
+      },
+    ]);
+    expect(parse("2024-01-02T03:04:05Z stdout F")).toEqual({
+      format: "text",
+      timestamp: "2024-01-02T03:04:05.000Z",
+      level: "info",
+      service: null,
+      message: "",
+      error: null,
+      container: "cri",
+      stream: "stdout",
+    });
+    expect(parse('{"log":"  \\n","stream":"stderr","time":"2024-01-02T03:04:05Z"}')).toMatchObject({
+      format: "text",
+      container: "docker",
+      message: "",
+    });
+    expect(seen, "an empty text must reach no detector").toEqual([]);
+  });
+
   it("joins CRI partial lines, per stream, into one F line with the first part's timestamp", async () => {
     const lines = [
       '2024-01-02T03:04:05.1Z stderr P {"level":"error","msg":"probe ',
@@ -1312,6 +1391,13 @@ describe("step 7 — container wrappers", () => {
       "2024-01-02T03:04:05.2Z stdout F unrelated",
       '2024-01-02T03:04:05.1Z stderr F {"level":"error","msg":"probe failed","service":"web"}',
       "plain line",
+    ]);
+  });
+
+  it("joins a P line with no text (an empty part)", async () => {
+    const lines = ["2024-01-02T03:04:05.1Z stdout P", "2024-01-02T03:04:05.2Z stdout F rest"];
+    expect(await collect(joinPartialLines(lines))).toEqual([
+      "2024-01-02T03:04:05.1Z stdout F rest",
     ]);
   });
 

@@ -311,11 +311,12 @@ const APACHE = new RegExp(
 function detectApache(line: string): Detected | null {
   const m = APACHE.exec(line);
   if (!m) return null;
-  const [, month, day, time, year, module, word, message = ""] = m;
+  // Every group but the module's always takes part in a match: the casts hold.
+  const [, month, day, time, year, module, word, message] = m;
   const level = normaliseLevel(word);
   if (level === null) return null;
   const timestamp = fromMonthName(Number(year), month as string, day as string, time as string);
-  return text(timestamp, level, module ? module : null, message);
+  return text(timestamp, level, module ? module : null, message as string);
 }
 
 // 2024/01/02 03:04:05 [error] 123#123: *1 msg
@@ -325,10 +326,10 @@ const NGINX =
 function detectNginx(line: string): Detected | null {
   const m = NGINX.exec(line);
   if (!m) return null;
-  const [, y, mo, d, time, word, message = ""] = m;
+  const [, y, mo, d, time, word, message] = m;
   const level = normaliseLevel(word);
   if (level === null) return null;
-  return text(isoTimestamp(`${y}-${mo}-${d}T${time}`), level, null, message);
+  return text(isoTimestamp(`${y}-${mo}-${d}T${time}`), level, null, message as string);
 }
 
 const DATE_TIME = String.raw`\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}:\d{2}(?:[.,]\d+)?(?:Z|[+-]\d{2}:?\d{2})?`;
@@ -341,10 +342,10 @@ const ZOOKEEPER = new RegExp(
 function detectZookeeper(line: string): Detected | null {
   const m = ZOOKEEPER.exec(line);
   if (!m) return null;
-  const [, when, word, , className, message = ""] = m;
+  const [, when, word, , className, message] = m;
   const level = normaliseLevel(word);
   if (level === null) return null;
-  return text(isoTimestamp(when as string), level, className as string, message);
+  return text(isoTimestamp(when as string), level, className as string, message as string);
 }
 
 // Hadoop's log4j:     2024-01-02 03:04:05,123 ERROR [IPC Server handler 3] org.example.Foo: msg
@@ -359,18 +360,17 @@ const LOGBACK_THREAD_FIRST = new RegExp(
 
 function detectLog4j(line: string): Detected | null {
   const first = LOG4J_LEVEL_FIRST.exec(line);
-  const second = first ? null : LOGBACK_THREAD_FIRST.exec(line);
-  let when: string;
-  let word: string;
-  let logger: string;
-  let message: string;
-  if (first) [, when = "", word = "", , logger = "", message = ""] = first;
-  else if (second) [, when = "", , word = "", logger = "", message = ""] = second;
-  else return null;
+  if (first) return log4jRecord(first[1], first[2], first[4], first[5]);
+  const second = LOGBACK_THREAD_FIRST.exec(line);
+  return second ? log4jRecord(second[1], second[3], second[4], second[5]) : null;
+}
+
+/** The groups of either layout, which all take part in every match (so the casts hold). */
+function log4jRecord(when?: string, word?: string, logger?: string, message?: string) {
   const level = normaliseLevel(word);
   if (level === null) return null;
   // A time of day alone (logback's default) is not a timestamp: isoTimestamp gives null.
-  return text(isoTimestamp(when), level, logger, message);
+  return text(isoTimestamp(when as string), level, logger as string, message as string);
 }
 
 // logging.basicConfig():  ERROR:payments.db:connection lost
@@ -382,13 +382,14 @@ const PYTHON_ASCTIME = new RegExp(String.raw`^(${DATE_TIME}) - (\S+) - (${PYTHON
 function detectPython(line: string): Detected | null {
   const basic = PYTHON_BASIC.exec(line);
   if (basic) {
-    const [, word, name, message = ""] = basic;
-    return text(null, normaliseLevel(word) as Level, name as string, message);
+    const [, word, name, message] = basic;
+    return text(null, normaliseLevel(word) as Level, name as string, message as string);
   }
   const full = PYTHON_ASCTIME.exec(line);
   if (!full) return null;
-  const [, when, name, word, message = ""] = full;
-  return text(isoTimestamp(when as string), normaliseLevel(word) as Level, name as string, message);
+  const [, when, name, word, message] = full;
+  const level = normaliseLevel(word) as Level;
+  return text(isoTimestamp(when as string), level, name as string, message as string);
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -409,11 +410,11 @@ const RFC5424 = new RegExp(
 function detectRfc5424(line: string): Detected | null {
   const m = RFC5424.exec(line);
   if (!m) return null;
-  const [, pri = "", when, , app, , , , message = ""] = m;
-  const level = levelFromPri(pri);
+  const [, pri, when, , app, , , , message = ""] = m;
+  const level = levelFromPri(pri as string);
   if (level === null) return null;
   return text(
-    when === "-" ? null : isoTimestamp(when as string),
+    isoTimestamp(when as string), // the NILVALUE `-` is no date-time: null
     level,
     app === "-" ? null : (app as string),
     // RFC 5424 marks a UTF-8 message with a BOM.
@@ -436,7 +437,8 @@ function syslogFormat(options: ParseOptions = {}): Format {
     detect(line) {
       const m = SYSLOG.exec(line);
       if (!m) return null;
-      const [, pri, month, day, time, rfc3339, , tag, rest = ""] = m;
+      const [, pri, month, day, time, rfc3339, , tag, group] = m;
+      const rest = group as string; // `(.*)` takes part in every match
       const timestamp =
         rfc3339 === undefined
           ? yearlessTimestamp(
@@ -453,7 +455,8 @@ function syslogFormat(options: ParseOptions = {}): Format {
       // A file written by rsyslog keeps no severity: take a leading `error:` from the message.
       const prefix = LEVEL_PREFIX.exec(rest);
       const level = prefix ? normaliseLevel(prefix[1]) : null;
-      if (prefix && level !== null) return text(timestamp, level, tag as string, prefix[2] ?? "");
+      if (prefix && level !== null)
+        return text(timestamp, level, tag as string, prefix[2] as string);
       return text(timestamp, "info", tag as string, rest);
     },
   };
