@@ -74,6 +74,7 @@ export function sharedRuntimeFiles(): string[] {
   return [
     ...sourceClosure([MUTATION.vitestConfig, FIXTURES.hermeticSetup, FIXTURES.kataModuleTypes]),
     MUTATION.config,
+    MUTATION.runner,
     PACKAGE_LOCK,
   ].sort();
 }

@@ -38,6 +38,8 @@ export const MUTATION = {
   report: join(ROOT, "reports", "mutation", "mutation.json"),
   html: join(ROOT, "reports", "mutation", "index.html"),
   config: join(ROOT, "scripts", "mutation", "stryker.config.mjs"),
+  /** Stryker's vitest runner plus where each test starts (Stryker loads it as a plugin). */
+  runner: join(ROOT, "scripts", "mutation", "located-vitest-runner.mjs"),
   vitestConfig: join(ROOT, "scripts", "mutation", "vitest.reference.config.ts"),
   /** Per kata: the mutants' results and what they were computed from (see mutation/incremental.ts). */
   incrementalDir: join(ROOT, "scripts", "mutation", "incremental"),

@@ -4,7 +4,7 @@
  * helper the spec imports, the kata's fixture data, the lockfile): then every mutant. Checked in
  * a temp workbook through `npm run mutate -- --plan`, from records that match the tree as cloned.
  */
-import { appendFileSync, writeFileSync } from "node:fs";
+import { appendFileSync, readFileSync, writeFileSync } from "node:fs";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { makeTempRepo, runIn, type TempRepo } from "../test-support/temp-repo.ts";
 
@@ -83,5 +83,31 @@ describe("which katas mutation testing re-tests", () => {
     appendFileSync(repo.path("package-lock.json"), "\n");
     const plans = await plan();
     expect(plans["tiny-sum"]).toBe("changed: package-lock.json: every mutant");
+  });
+
+  it("lets Stryker re-test only the touched tests when a spec gains a test, every mutant when its set-up changed", async () => {
+    const spec = repo.path("katas/log-aggregation/log-aggregation.spec.ts");
+    const original = readFileSync(spec, "utf8");
+    const firstDescribe = original.indexOf("\ndescribe(");
+    const withNewTest = `${original.slice(0, firstDescribe)}
+describe("a review's new step", () => {
+  it("is a new test", () => {
+    expect(1).toBe(1);
+  });
+});
+${original.slice(firstDescribe)}`;
+    writeFileSync(spec, withNewTest);
+    expect((await plan())["log-aggregation"]).toBe(
+      "changed: katas/log-aggregation/log-aggregation.spec.ts: Stryker re-tests what the change touches",
+    );
+    writeFileSync(spec, withNewTest.replace("\ndescribe(", "\nbeforeEach(() => {});\ndescribe("));
+    expect((await plan())["log-aggregation"], "a new hook runs for every test").toBe(
+      "the spec's set-up gained a hook or a call (beforeEach(() => {});): every mutant",
+    );
+    const [, firstImport = ""] = /^(import .*)$/m.exec(original) ?? [];
+    writeFileSync(spec, original.replace(firstImport, `${firstImport} // changed`));
+    expect((await plan())["log-aggregation"], "a changed line outside every test").toMatch(
+      /^the spec's set-up outside its tests changed \(import .*\): every mutant$/,
+    );
   });
 });

@@ -10,7 +10,11 @@
  * - nothing changed (same sources, same environment): the recorded results stand, and Stryker
  *   does not run for it at all;
  * - its reference or spec changed: Stryker runs with the record as its incremental file, and
- *   re-tests only the mutants in changed code or covered by changed tests (its own diff);
+ *   re-tests only the mutants in changed code, the ones whose killing tests changed, and the
+ *   survivors a new test covers (its own diff; it knows where each test starts from
+ *   located-vitest-runner.mjs);
+ * - its spec changed outside its tests (a helper, a hook: spec-scaffolding.ts), which Stryker's
+ *   diff cannot attribute to the tests it affects: every mutant is re-tested;
  * - its environment changed (a shared helper, a fixture, a dependency): Stryker cannot see such
  *   a change, so the record is dropped and every mutant of the kata is re-tested;
  * - `--full`: every mutant of every chosen kata is re-tested.
@@ -21,6 +25,7 @@ import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync
 import { dirname, join, relative, sep } from "node:path";
 import { kataFingerprint } from "../lib/kata-deps.ts";
 import { kataPaths, MUTATION, ROOT } from "../lib/paths.ts";
+import { hiddenSpecChange } from "./spec-scaffolding.ts";
 
 /** Stryker's mutant statuses, as its report writes them. */
 export type MutantStatus =
@@ -125,6 +130,14 @@ export function sourceChanges(slug: string, record: KataRecord): string[] {
   return [...changed, ...removed].sort();
 }
 
+/** A change to the kata's spec that Stryker's own diff would miss (see spec-scaffolding.ts). */
+function hiddenChangeInSpec(slug: string, record: KataRecord): string | undefined {
+  const spec = kataPaths(slug).spec;
+  const recorded = record.report.testFiles?.[relative(ROOT, spec)]?.source;
+  if (recorded === undefined || !existsSync(spec)) return undefined;
+  return hiddenSpecChange(recorded, readFileSync(spec, "utf8"));
+}
+
 const listed = (files: string[]) =>
   files.length <= 3
     ? files.join(", ")
@@ -144,6 +157,9 @@ export function planKata(slug: string, options: { full?: boolean } = {}): Plan {
       record: undefined,
     };
   const sources = sourceChanges(slug, record);
+  const hidden = hiddenChangeInSpec(slug, record);
+  if (hidden)
+    return { slug, action: "retest", reason: `${hidden}: every mutant`, record: undefined };
   if (sources.length > 0)
     return {
       slug,

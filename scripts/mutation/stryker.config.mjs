@@ -6,9 +6,11 @@ const kataGlob = slugs.length > 1 ? `{${slugs.join(",")}}` : (slugs[0] ?? "*");
 
 /** @type {import('@stryker-mutator/api/core').PartialStrykerOptions} */
 export default {
-  testRunner: "vitest",
+  // Stryker's vitest runner, plus where each test starts, so that its incremental mode can
+  // tell which tests a spec change touched (see located-vitest-runner.mjs).
+  testRunner: "vitest-located",
   vitest: { configFile: "scripts/mutation/vitest.reference.config.ts" },
-  plugins: ["@stryker-mutator/vitest-runner"],
+  plugins: ["@stryker-mutator/vitest-runner", "./scripts/mutation/located-vitest-runner.mjs"],
   mutate: [`solutions/${kataGlob}/*.ts`, "!solutions/*/*.lib.ts", "!solutions/*/bad/**"],
   coverageAnalysis: "perTest",
   concurrency: 2,

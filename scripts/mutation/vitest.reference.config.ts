@@ -12,4 +12,8 @@ const reference = kataProject(
   slugs.length > 0 ? slugs.map(specGlob) : [specGlob()],
 );
 
-export default defineConfig({ plugins: reference.plugins, test: reference.test });
+// Where each test starts, for Stryker's incremental mode (see located-vitest-runner.mjs).
+export default defineConfig({
+  plugins: reference.plugins,
+  test: { ...reference.test, includeTaskLocation: true },
+});
