@@ -885,7 +885,9 @@ describe("step 4 — every page of groups", () => {
     );
     expect(error, "the listings succeeded: the error is checkGroup's own").toBeInstanceOf(Error);
     expect(error, "only a failed page is an AuditError").not.toBeInstanceOf(AuditError);
-    expect((error as Error).message).toBe("DescribeSecurityGroups returned a group without GroupName");
+    expect((error as Error).message).toBe(
+      "DescribeSecurityGroups returned a group without GroupName",
+    );
   });
 
   it("takes an option set to undefined as absent: its default", async () => {

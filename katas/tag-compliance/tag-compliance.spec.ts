@@ -122,11 +122,23 @@ describe("step 1 — required keys", () => {
   it("judges the first tag with the exact key when the list holds it twice", () => {
     const ownerOnly: TagPolicy = [{ key: "Owner" }];
     expect(
-      checkTags([{ Key: "Owner", Value: "ana" }, { Key: "Owner", Value: "" }], ownerOnly),
+      checkTags(
+        [
+          { Key: "Owner", Value: "ana" },
+          { Key: "Owner", Value: "" },
+        ],
+        ownerOnly,
+      ),
       "the first Owner tag (ana) decides",
     ).toEqual([]);
     expect(
-      checkTags([{ Key: "Owner", Value: "" }, { Key: "Owner", Value: "ana" }], ownerOnly),
+      checkTags(
+        [
+          { Key: "Owner", Value: "" },
+          { Key: "Owner", Value: "ana" },
+        ],
+        ownerOnly,
+      ),
       "the first Owner tag (empty) decides",
     ).toEqual([{ kind: "empty", key: "Owner", value: "" }]);
   });
