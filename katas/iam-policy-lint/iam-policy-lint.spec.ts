@@ -263,6 +263,13 @@ describe("step 2 — reading the document", () => {
     ]);
   });
 
+  it("reads an empty Statement object as statement 0 (malformed), not as a missing Statement", () => {
+    expect(
+      lintPolicy({ Version: VERSION, Statement: {} }),
+      "only no Statement or an empty array is MISSING_STATEMENT; {} is one statement without an Effect",
+    ).toEqual([finding("MALFORMED_STATEMENT", 0, "Effect")]);
+  });
+
   it.each([["text"], [5], [null], [true], [undefined]])(
     "reports a Statement that is %j, neither an object nor an array, as MALFORMED_POLICY",
     (Statement) => {
@@ -437,6 +444,16 @@ describe("step 3 — malformed statements", () => {
         "s\u00E9:GetObject",
       ].map((entry) => finding("INVALID_ACTION", 0, entry)),
     );
+  });
+
+  it("allows only ASCII letters: not the long s or the Kelvin sign, which match [a-z] under the i and u flags", () => {
+    const entries = ["s3:Get\u017F", "s3:\u212AeyList", "\u017F3:GetObject", "s3:GetObject"];
+    const findings = lint(allow({ Action: entries, Resource: BUCKET }));
+
+    expect(
+      findings,
+      "ſ (U+017F) and K (U+212A, Kelvin) are not ASCII letters: each entry is INVALID_ACTION",
+    ).toEqual(entries.slice(0, 3).map((entry) => finding("INVALID_ACTION", 0, entry)));
   });
 
   it("accepts wildcards in the name, digits, hyphens in the service and any letter case", () => {
@@ -892,6 +909,24 @@ describe("step 6 — privilege escalation", () => {
       escalation("iam:CreateAccessKey", 1),
       finding("INVALID_CONDITION_OPERATOR", 2, "StringEqual"),
       escalation("iam:CreateAccessKey", 2),
+    ]);
+  });
+
+  it("needs one valid operator that itself has a key: a valid empty one and an invalid full one do not add up", () => {
+    const findings = lint(
+      allow({
+        Action: "iam:CreateAccessKey",
+        Resource: ALICE,
+        Condition: { StringEquals: {}, StringEqual: { "aws:username": "alice" } },
+      }),
+    );
+
+    expect(
+      findings,
+      "StringEquals has no key and StringEqual is not an operator: the statement has no condition",
+    ).toEqual([
+      finding("INVALID_CONDITION_OPERATOR", 0, "StringEqual"),
+      escalation("iam:CreateAccessKey", 0),
     ]);
   });
 

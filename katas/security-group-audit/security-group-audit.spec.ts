@@ -154,6 +154,11 @@ describe("step 1 — the world, in CIDR", () => {
     ["0.0.0.0/+0", "a signed prefix"],
     ["0.0.0.0/0/0", "two prefixes"],
     ["0.0.0.0/", "an empty prefix"],
+    ["0.0.0.0/0x0", "a hexadecimal prefix: digits only"],
+    ["0.0.0.0/0b0", "a binary prefix: digits only"],
+    ["::/0o0", "an octal prefix: digits only"],
+    ["0.0.0.0/0e1", "an exponent: digits only"],
+    ["::/0.0", "a decimal point: digits only"],
     ["", "an empty string"],
   ])("does not count %j (%s)", (cidr) => {
     expect(isWorldCidr(cidr)).toBe(false);
@@ -429,6 +434,15 @@ describe("step 2 — sensitive ports in a rule", () => {
         `DescribeSecurityGroups returned a group without ${field}`,
       );
     }
+  });
+
+  it("accepts any non-empty GroupId and GroupName, even one that is only a space", () => {
+    const odd = sampleSecurityGroup(" ", { GroupName: " ", IpPermissions: [rule("tcp", 22, 22)] });
+
+    expect(
+      checkGroup(odd),
+      "a non-empty string is enough: ' ' is not blank-checked (no trim)",
+    ).toEqual([{ ...ssh("sg-01"), groupId: " ", groupName: " " }]);
   });
 
   it("names GroupId first when a group has neither GroupId nor GroupName", () => {
@@ -860,6 +874,33 @@ describe("step 4 — every page of groups", () => {
     });
   });
 
+  it("rejects a malformed group with checkGroup's plain Error, not an AuditError", async () => {
+    const broken = group("sg-01");
+    delete broken.GroupName;
+    account([broken]);
+
+    const error = await auditSecurityGroups(ec2).then(
+      () => null,
+      (thrown: unknown) => thrown,
+    );
+    expect(error, "the listings succeeded: the error is checkGroup's own").toBeInstanceOf(Error);
+    expect(error, "only a failed page is an AuditError").not.toBeInstanceOf(AuditError);
+    expect((error as Error).message).toBe(
+      "DescribeSecurityGroups returned a group without GroupName",
+    );
+  });
+
+  it("takes an option set to undefined as absent: its default", async () => {
+    account([group("sg-01", rule("tcp", 22, 22))], [eni("eni-01", "sg-01")]);
+
+    await expect(
+      auditSecurityGroups(ec2, { pageSize: undefined, trustedSources: undefined }),
+    ).resolves.toEqual([ssh("sg-01")]);
+    expect(log.inputsOf(DescribeSecurityGroupsCommand), "pageSize: undefined is 1000").toEqual([
+      LIST,
+    ]);
+  });
+
   it("rejects a group without GroupId, naming the field", async () => {
     const broken = group("sg-01");
     delete broken.GroupId;
@@ -1013,6 +1054,23 @@ describe("step 5 — unused groups", () => {
     expect(() => findUnusedGroups([withoutId], [anonymousEni])).toThrow(
       "DescribeSecurityGroups returned a group without GroupId",
     );
+  });
+
+  it("does not count a second copy of a group as another group: its own rule still leaves it unused", async () => {
+    const fromItself = allTraffic([], []);
+    fromItself.UserIdGroupPairs = [{ GroupId: "sg-0lonely", UserId: "123456789012" }];
+    const lonely = group("sg-0lonely", fromItself);
+    const copy = group("sg-0lonely", fromItself);
+    account([lonely, copy]);
+
+    await expect(
+      auditSecurityGroups(ec2),
+      "another group is one with a different GroupId, not another entry of the list",
+    ).resolves.toEqual([unused("sg-0lonely"), unused("sg-0lonely")]);
+    expect(findUnusedGroups([lonely, lonely], [])).toEqual([
+      unused("sg-0lonely"),
+      unused("sg-0lonely"),
+    ]);
   });
 
   it("takes the groups as given: a group listed twice is judged and reported twice", async () => {

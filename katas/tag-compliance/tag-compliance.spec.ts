@@ -8,7 +8,7 @@ import {
   type Volume,
 } from "@aws-sdk/client-ec2";
 import { describe, expect, it } from "vitest";
-import { mockPages, useMockedClient } from "../../fixtures/helpers/aws/client";
+import { mockPages, useMockedClient, withOwnSend } from "../../fixtures/helpers/aws/client";
 import { ec2Errors } from "../../fixtures/helpers/aws/ec2";
 import {
   instance,
@@ -119,6 +119,30 @@ describe("step 1 — required keys", () => {
     ]);
   });
 
+  it("judges the first tag with the exact key when the list holds it twice", () => {
+    const ownerOnly: TagPolicy = [{ key: "Owner" }];
+    expect(
+      checkTags(
+        [
+          { Key: "Owner", Value: "ana" },
+          { Key: "Owner", Value: "" },
+        ],
+        ownerOnly,
+      ),
+      "the first Owner tag (ana) decides",
+    ).toEqual([]);
+    expect(
+      checkTags(
+        [
+          { Key: "Owner", Value: "" },
+          { Key: "Owner", Value: "ana" },
+        ],
+        ownerOnly,
+      ),
+      "the first Owner tag (empty) decides",
+    ).toEqual([{ kind: "empty", key: "Owner", value: "" }]);
+  });
+
   it("ignores tags the policy does not mention, AWS-managed ones included", () => {
     const tags = withTags({ Name: "web-1", "aws:cloudformation:stack-name": "web" });
     expect(checkTags(tags, policy)).toEqual([]);
@@ -185,6 +209,27 @@ describe("step 2 — allowed values and patterns", () => {
     expect(checkTags(withTags({ Environment: "  ", CostCenter: "" }), policy)).toEqual([
       { kind: "empty", key: "CostCenter", value: "" },
       { kind: "empty", key: "Environment", value: "  " },
+    ]);
+  });
+
+  it("reports a blank value as empty even when the rule would accept it", () => {
+    const lenient: TagPolicy = [
+      { key: "Owner", allowed: [" ", "ana"] },
+      { key: "CostCenter", pattern: /.*/ },
+      { key: "Environment", allowed: ["prod"], pattern: /^\s*$/ },
+    ];
+    const tags = [
+      { Key: "Owner", Value: " " },
+      { Key: "CostCenter", Value: "" },
+      { Key: "Environment" },
+    ];
+    expect(
+      checkTags(tags, lenient),
+      "the blank check comes first in the table: a blank value is empty whatever allowed/pattern accept",
+    ).toEqual([
+      { kind: "empty", key: "Owner", value: " " },
+      { kind: "empty", key: "CostCenter", value: "" },
+      { kind: "empty", key: "Environment", value: "" },
     ]);
   });
 });
@@ -270,6 +315,33 @@ describe("step 3 — letter case and a bad policy", () => {
     expect(() => checkTags([], none)).toThrow('allowed values for "Env" must not be empty');
   });
 
+  it("reports the first invalid rule in policy order, and within a rule the table's first problem", () => {
+    expect(
+      () => checkTags([], [{ key: "Owner", allowed: [] }, { key: "aws:x" }]),
+      "rule 0 is invalid before rule 1: rules are checked one by one",
+    ).toThrow('allowed values for "Owner" must not be empty');
+    expect(
+      () => checkTags([], [{ key: "Env", pattern: /x/g }, { key: " " }]),
+      "rule 0's bad flag is found before rule 1's blank key",
+    ).toThrow('pattern for "Env" must not use the g or y flag');
+    expect(
+      () => checkTags([], [{ key: "Team" }, { key: "Env", allowed: [] }, { key: "Team" }]),
+      "the duplicate is the third rule: the second rule's empty list comes first",
+    ).toThrow('allowed values for "Env" must not be empty');
+    expect(
+      () => checkTags([], [{ key: "aws:env", allowed: [], pattern: /x/y }]),
+      "within one rule, the reserved prefix comes before the empty list and the flag",
+    ).toThrow('policy key "aws:env" uses the reserved aws: prefix');
+    expect(
+      () => checkTags([], [{ key: "Env" }, { key: "Env", allowed: [], pattern: /x/g }]),
+      "within one rule, the duplicate comes before the empty list and the flag",
+    ).toThrow('policy key "Env" appears more than once');
+    expect(
+      () => checkTags([], [{ key: "Env", allowed: [], pattern: /x/g }]),
+      "within one rule, the empty list comes before the flag",
+    ).toThrow('allowed values for "Env" must not be empty');
+  });
+
   it("checks the policy first, even for an untagged resource (tags undefined)", () => {
     expect(() => checkTags(undefined, [{ key: "aws:Owner" }])).toThrow(
       'policy key "aws:Owner" uses the reserved aws: prefix',
@@ -347,6 +419,17 @@ describe("step 4 — scanning every page", () => {
     expect(ids(report)).toEqual(["i-1", "vol-1", "vol-2", "vol-3"]);
   });
 
+  it("checks every volume, whatever its State: only instances are filtered by state", async () => {
+    const states = ["creating", "available", "in-use", "deleting", "deleted", "error"] as const;
+    serveInventory({
+      volumes: [states.map((State, i) => ({ ...volume(`vol-${i}`, compliant), State }))],
+    });
+    const report = await scanCompliance(new EC2Client({}), policy);
+    expect(ids(report), "a deleting (or deleted) volume is still checked").toEqual(
+      states.map((_, i) => `vol-${i}`),
+    );
+  });
+
   it("reports each resource as { resourceId, resourceType, violations }", async () => {
     serveInventory({
       instances: [
@@ -408,6 +491,14 @@ describe("step 4 — scanning every page", () => {
     await expect(scanCompliance(new EC2Client({}), policy)).rejects.toMatchObject({
       name: "RequestLimitExceeded",
     });
+  });
+
+  it("rejects with the thrown value itself, unwrapped, even one that is not an Error", async () => {
+    const ec2 = withOwnSend(new EC2Client({}), () => Promise.reject("connection reset"));
+    await expect(
+      scanCompliance(ec2, policy),
+      "what the request threw is passed on as it is (no new Error around it)",
+    ).rejects.toBe("connection reset");
   });
 
   it("lists the volumes only once every instance page is read, and not at all when that fails", async () => {
@@ -480,6 +571,26 @@ describe("step 5 — the compliance summary", () => {
     const { summary } = await scanCompliance(new EC2Client({}), policy);
     expect(summary.instance).toEqual({ total: 3, compliant: 1, percent: 33.3 });
     expect(summary.volume).toEqual({ total: 3, compliant: 2, percent: 66.6 });
+  });
+
+  it("computes compliant / total × 100 without float noise: 57 of 100 is 57, 29 of 50 is 58", async () => {
+    serveInventory({
+      instances: [
+        [reservation(...numbered("i", 100).map((id, i) => instance(id, i < 57 ? compliant : bad)))],
+      ],
+      volumes: [numbered("vol", 50).map((id, i) => volume(id, i < 29 ? compliant : bad))],
+    });
+    const { summary } = await scanCompliance(new EC2Client({}), policy);
+    expect(summary.instance, "0.57 * 100 is 56.99999999999999 in floating point").toEqual({
+      total: 100,
+      compliant: 57,
+      percent: 57,
+    });
+    expect(summary.volume, "29 / 50 * 100 is 57.99999999999999 in floating point").toEqual({
+      total: 50,
+      compliant: 29,
+      percent: 58,
+    });
   });
 
   it("never shows 100 while something is out of policy: 1999 of 2000 is 99.9", async () => {
@@ -682,6 +793,26 @@ describe("step 6 — planning the fix", () => {
     ]);
   });
 
+  it("keeps the batches of one tag set together: 1000 then 1, before a set first seen in between", () => {
+    const resourceIds = numbered("i", 1001);
+    const costCenterOnly: ResourceCompliance = {
+      resourceId: "vol-between",
+      resourceType: "volume",
+      violations: [{ kind: "missing", key: "CostCenter" }],
+    };
+    const resources = resourceIds.map(missingOwner);
+    resources.splice(1000, 0, costCenterOnly);
+    const plan = planRemediation(reportOf(resources), defaults);
+    expect(
+      plan.batches,
+      "Owner first appears first, so both its batches (1000, then 1) come before the CostCenter one",
+    ).toEqual([
+      ownerBatch(resourceIds.slice(0, 1000)),
+      ownerBatch(resourceIds.slice(1000)),
+      { resourceIds: ["vol-between"], tags: [{ Key: "CostCenter", Value: "CC-0000" }] },
+    ]);
+  });
+
   it("gives an empty plan for a compliant report", () => {
     const report = reportOf([{ resourceId: "i-1", resourceType: "instance", violations: [] }]);
     expect(planRemediation(report, defaults)).toEqual({ batches: [], manual: [] });
@@ -837,6 +968,25 @@ describe("step 7 — applying it, dry run first", () => {
         error: { code: "RequestLimitExceeded", message: "Request limit exceeded." },
       },
       { batch: envBatch, status: "would-apply" },
+    ]);
+  });
+
+  it("sends one request per batch: a throttled batch is failed, never retried", async () => {
+    ec2Mock
+      .on(CreateTagsCommand)
+      .rejectsOnce(ec2Errors.requestLimitExceeded())
+      .resolves({ $metadata: { httpStatusCode: 200 } });
+    const batch = ownerBatch(["i-1"]);
+    const results = await remediate(new EC2Client({}), planOf(batch), { apply: true });
+    expect(sentCreateTags(), "exactly one CreateTags request for one batch").toEqual([
+      input(batch, false),
+    ]);
+    expect(results).toEqual([
+      {
+        batch,
+        status: "failed",
+        error: { code: "RequestLimitExceeded", message: "Request limit exceeded." },
+      },
     ]);
   });
 
