@@ -177,6 +177,14 @@ describe("step 1 — write a file", () => {
     );
     expect(entries(), "nothing may be created for invalid data").toEqual([]);
   });
+
+  it("checks the path before the data: with both bad, the path's TypeError wins", async () => {
+    await expectTypeError(
+      writeFileAtomic("", 42 as unknown as string),
+      "path must be a non-empty string",
+    );
+    expect(entries()).toEqual([]);
+  });
 });
 
 describe("step 2 — a temp file, renamed over the target", () => {
@@ -351,6 +359,26 @@ describe("step 3 — modes and symlinks", () => {
     expect(read(destination)).toBe("new\n");
     expect(lstatSync(target).isSymbolicLink(), "the symlink must survive the write").toBe(true);
     expect(readlinkSync(target)).toBe("releases/v2.conf");
+  });
+
+  it("follows a chain of links to its end: the last file changes, every link stays a link", async () => {
+    mkdirSync(join(dir, "releases"));
+    const middle = join(dir, "current.conf");
+    const destination = join(dir, "releases", "v2.conf");
+    writeFileSync(destination, "old\n");
+    symlinkSync("releases/v2.conf", middle);
+    symlinkSync("current.conf", target);
+    await writeFileAtomic(target, "new\n");
+    expect(read(destination), "the regular file at the end of the chain gets the content").toBe(
+      "new\n",
+    );
+    expect(
+      lstatSync(middle).isSymbolicLink(),
+      "current.conf, the link in the middle of the chain, must stay a link",
+    ).toBe(true);
+    expect(readlinkSync(middle)).toBe("releases/v2.conf");
+    expect(lstatSync(target).isSymbolicLink(), "the first link must stay a link").toBe(true);
+    expect(readlinkSync(target)).toBe("current.conf");
   });
 
   it("puts the temp file next to the link's destination, not next to the link", async () => {
@@ -732,6 +760,16 @@ describe("step 6 — updateJsonConfig", () => {
     writeFileSync(target, '{"replicas":2}');
     const { error } = await settle(updateJsonConfig(target, () => ({ replicas: 5n })));
     expect(error).toBeInstanceOf(TypeError);
+    let own: unknown;
+    try {
+      JSON.stringify({ replicas: 5n });
+    } catch (thrown) {
+      own = thrown;
+    }
+    expect(
+      (error as Error).message,
+      "the very TypeError JSON.stringify threw, not one of your own wrapping it",
+    ).toBe((own as Error).message);
     expect(read(target)).toBe('{"replicas":2}');
     expect(renames()).toEqual([]);
   });
@@ -744,6 +782,13 @@ describe("step 6 — updateJsonConfig", () => {
       "update must be a function",
     );
     expect(update).not.toHaveBeenCalled();
+  });
+
+  it("checks the path before update: with both bad, the path's TypeError wins", async () => {
+    await expectTypeError(
+      updateJsonConfig("", "not a function" as unknown as () => object),
+      "path must be a non-empty string",
+    );
   });
 });
 

@@ -152,6 +152,21 @@ describe("step 1 — application-log lines", () => {
   ])("returns null for %s", (_, line) => {
     expect(parseLine(line)).toBeNull();
   });
+
+  it("takes only ASCII letters for a level and an error type", () => {
+    expect(
+      parseLine(app("ERROR", "api", "ÉchecError: paiement refusé")),
+      "É is not an ASCII letter: the message names no error type",
+    ).toMatchObject({ isError: true, errorType: null });
+    expect(
+      parseLine(app("ERROR", "api", "TimeoutÉrror: x")),
+      "an error type continues with ASCII letters, digits, _ or . only",
+    ).toMatchObject({ isError: true, errorType: null });
+    expect(
+      parseLine(app("ÉRREUR", "api", "Boom: x")),
+      "ÉRREUR is not a level of letters",
+    ).toBeNull();
+  });
 });
 
 describe("step 2 — JSON lines", () => {
@@ -426,6 +441,13 @@ describe("step 3 — syslog lines", () => {
       isError,
       errorType: isError ? "Boom" : null,
     });
+  });
+
+  it("takes only ASCII letters for a month: Mäi is not one", () => {
+    expect(
+      parseLine("Mäi  1 12:00:00 web-01 sshd[4242]: error: Boom: x"),
+      "not a syslog line",
+    ).toBeNull();
   });
 
   it("reads a message with no level word as an INFO line", () => {
@@ -760,6 +782,27 @@ describe("step 6 — the top N", () => {
       expect(() => topN(summary, n)).toThrow(`topN: n must be a non-negative integer, got ${n}`);
     },
   );
+
+  it.each([2 ** 53, 1e20, Number.MAX_VALUE])(
+    "returns everything for a huge whole n (%s), not only a safe integer",
+    (n) => {
+      expect(topN(summary, n), `n = ${n} is a non-negative integer: all 6 entries`).toHaveLength(6);
+    },
+  );
+
+  it("takes -0 as 0: nothing", () => {
+    expect(topN(summary, -0)).toEqual([]);
+  });
+
+  it.each([
+    ["a numeric string", "3", "got 3"],
+    ["null", null, "got null"],
+  ])("throws the RangeError for %s, which is not a number", (_label, n, shown) => {
+    expect(() => topN(summary, n as unknown as number)).toThrow(RangeError);
+    expect(() => topN(summary, n as unknown as number)).toThrow(
+      `topN: n must be a non-negative integer, ${shown}`,
+    );
+  });
 });
 
 describe("step 7 — reading files", () => {

@@ -643,6 +643,12 @@ describe("step 5 — logfmt and JSON lines", () => {
     });
   });
 
+  it("keeps the last value of a logfmt key given twice, as JSON.parse does", () => {
+    expect(parseLine("level=info msg=a level=error msg=b"), "the last level= and msg= win").toEqual(
+      record({ format: "logfmt", level: "error", message: "b" }),
+    );
+  });
+
   it("takes a level, lvl or msg key with an empty value as present", () => {
     expect(parseLine("msg= user=alice")).toEqual(record({ format: "logfmt", level: "info" }));
     expect(parseLine("level= user=alice")).toEqual(record({ format: "logfmt", level: "info" }));
