@@ -269,6 +269,16 @@ describe("step 3 — async functions", () => {
     await expect(result).resolves.toBe("web: healthy");
   });
 
+  it("returns a new promise, never the very promise the function returned", async () => {
+    const { onTiming } = recorder();
+    const own = Promise.resolve("200 OK");
+    const fetched = timed(() => own, onTiming, { clock: manualClock() });
+    const result = fetched();
+    expect(result, "a promise of its own, which can settle after onTiming ran").not.toBe(own);
+    expect(result).toBeInstanceOf(Promise);
+    await expect(result).resolves.toBe("200 OK");
+  });
+
   it("measures until the promise settles, not until the function hands it back", async () => {
     const { timings, onTiming } = recorder();
     const clock = manualClock(0);

@@ -183,6 +183,23 @@ describe("step 2 — immutable records", () => {
     expect(Object.isFrozen(deployedAt), "the Date object itself").toBe(true);
   });
 
+  it('freezes an object with no prototype too (typeof says "object", instanceof Object does not)', () => {
+    const labels: Record<string, unknown> = Object.create(null);
+    labels.team = "platform";
+    const limits: Record<string, unknown> = Object.create(null);
+    limits.ports = [80];
+    const value = { name: "web", labels, nested: { limits } };
+    deepFreeze(value);
+    expect(Object.isFrozen(labels), "an Object.create(null) dictionary inside").toBe(true);
+    expect(Object.isFrozen(limits), "an Object.create(null) dictionary deep inside").toBe(true);
+    expect(Object.isFrozen(limits.ports), "an array inside the prototype-less object").toBe(true);
+    const top: Record<string, unknown> = Object.create(null);
+    top.tags = ["prod"];
+    expect(deepFreeze(top)).toBe(top);
+    expect(Object.isFrozen(top), "an Object.create(null) dictionary at the top").toBe(true);
+    expect(Object.isFrozen(top.tags), "an array inside it").toBe(true);
+  });
+
   it("walks only the object's own properties: what it inherits is left alone", () => {
     const defaults = { retries: 3 };
     const shared = { defaults }; // an enumerable property on the prototype
@@ -543,6 +560,7 @@ describe("step 4 — counting with a Map", () => {
     [Number.POSITIVE_INFINITY, "Infinity"],
     [null, "null"],
     ["3", "3"],
+    [new Number(3), "3"], // a Number object is not a number to Number.isInteger
     [Symbol("n"), "Symbol(n)"],
   ])("mostCommon(counts, %s) throws a RangeError: n must be a whole number >= 0", (n, shown) => {
     const counts = new Map([["a", 1]]);

@@ -241,6 +241,18 @@ describe("step 2 — releasing the lock", () => {
     expect(lock.released).toBe(true);
   });
 
+  it("removes whatever file is at the path on the first release, without reading who holds it", () => {
+    const path = dir.join("deploy.lock");
+    const lock = acquireLock(path);
+    unlinkSync(path); // an operator removed it as stale...
+    writeFileSync(path, "9999\n"); // ...and another process took the lock
+    lock.release();
+    expect(existsSync(path), "the first release removes the file, whatever pid it holds").toBe(
+      false,
+    );
+    expect(lock.released).toBe(true);
+  });
+
   it("does not fail when the lock file is already gone", () => {
     const path = dir.join("deploy.lock");
     const lock = acquireLock(path);
@@ -627,6 +639,24 @@ describe("step 5 — a cleanup stack", () => {
     expect(events).toEqual(["first cleanup starts", "second cleanup starts"]);
   });
 
+  it("looks the dispose method up once, when use() is called: a method swapped in later is not called", async () => {
+    const journal: string[] = [];
+    const resource: { [Symbol.asyncDispose]: () => Promise<void> } = {
+      async [Symbol.asyncDispose]() {
+        journal.push("the method use() saw");
+      },
+    };
+    const stack = new CleanupStack();
+    stack.use(resource);
+    resource[Symbol.asyncDispose] = async () => {
+      journal.push("a method swapped in after use()");
+    };
+    await stack.disposeAsync();
+    expect(journal, "the method found at use() time, as await using does").toEqual([
+      "the method use() saw",
+    ]);
+  });
+
   it("calls a sync-only dispose method on its resource", async () => {
     const journal: string[] = [];
     class TempFile implements Disposable {
@@ -863,6 +893,20 @@ describe("step 6 — several locks at once", () => {
     expect((error as Error).message).toBe(`withLocks: ${a} is listed twice`);
     expect(fn).not.toHaveBeenCalled();
     expect(existsSync(a) || existsSync(b), "no lock may be taken").toBe(false);
+  });
+
+  it("compares paths as strings, not resolved: two spellings of one file are two locks, and the second is locked", async () => {
+    const a = dir.join("a.lock");
+    const sameFile = `${dir.path}/./a.lock`; // another string for the very same file
+    const fn = vi.fn();
+    const error = await rejectionOf(withLocks([a, sameFile], fn));
+    expect(
+      error,
+      "not listed twice (the strings differ): the second lock finds the first one's file",
+    ).toBeInstanceOf(LockedError);
+    expect(error).toMatchObject({ path: sameFile, holder: String(process.pid) });
+    expect(fn).not.toHaveBeenCalled();
+    expect(existsSync(a), "the first lock was taken, then released").toBe(false);
   });
 
   it("checks for a path listed twice before taking any lock, even when a lock could not be taken", async () => {
