@@ -128,16 +128,22 @@ describe("step 1 — JSON pointers", () => {
 
   it.each([
     ['say "hi"', String.raw`invalid JSON pointer "say \"hi\"": it must be empty or start with "/"`],
-    [String.raw`C:\tmp`, String.raw`invalid JSON pointer "C:\\tmp": it must be empty or start with "/"`],
+    [
+      String.raw`C:\tmp`,
+      String.raw`invalid JSON pointer "C:\\tmp": it must be empty or start with "/"`,
+    ],
     ["/a\tb~2", String.raw`invalid JSON pointer "/a\tb~2": "~" must be followed by 0 or 1`],
-  ])("writes the pointer in its error as JSON.stringify does, escapes included (%j)", (pointer, message) => {
-    const error = thrownBy(() => parsePointer(pointer));
-    expect(error).toBeInstanceOf(SyntaxError);
-    expect(
-      (error as Error).message,
-      'a " or \\ or a control character in the pointer is escaped as in JSON',
-    ).toBe(message);
-  });
+  ])(
+    "writes the pointer in its error as JSON.stringify does, escapes included (%j)",
+    (pointer, message) => {
+      const error = thrownBy(() => parsePointer(pointer));
+      expect(error).toBeInstanceOf(SyntaxError);
+      expect(
+        (error as Error).message,
+        'a " or \\ or a control character in the pointer is escaped as in JSON',
+      ).toBe(message);
+    },
+  );
 });
 
 describe("step 2 — comparing objects", () => {
@@ -744,7 +750,11 @@ describe("step 5 — fields the server manages", () => {
       "the pattern is longer than /metadata/labels: the empty labels object is drift",
     ).toEqual([{ kind: "added", path: "/metadata/labels", actual: {} }]);
     expect(
-      drift({ metadata: { name: "x" } }, { metadata: { name: "x", labels: { a: "1" } } }, { ignore }),
+      drift(
+        { metadata: { name: "x" } },
+        { metadata: { name: "x", labels: { a: "1" } } },
+        { ignore },
+      ),
       "every label is ignored, so labels lost all its fields: missing, not reported",
     ).toEqual([]);
   });
@@ -1533,7 +1543,7 @@ describe("step 8 — when the live object is missing or unreadable", () => {
       message(() =>
         drift({ kind: 5, metadata: { name: "x" } }, { kind: "5", metadata: { name: "x" } }),
       ),
-      "5 and \"5\" are two kinds: compared with ===, not by their text",
+      '5 and "5" are two kinds: compared with ===, not by their text',
     ).toBe('desired and actual are not the same object: 5 "x" vs 5 "x"');
     expect(
       message(() =>
