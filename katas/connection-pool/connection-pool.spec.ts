@@ -384,6 +384,21 @@ describe("step 3 — the acquire timeout", () => {
     await waiting;
     expect(vi.getTimerCount(), "the served caller's timeout is cleared").toBe(before);
   });
+
+  it("runs a fractional acquireTimeoutMs to the first whole millisecond after it (1.5: at 2 ms)", async () => {
+    const { pool } = setup({ max: 1, acquireTimeoutMs: 1.5 });
+    await pool.acquire();
+    const waiting = track(pool.acquire());
+    await advance(1);
+    expect(waiting.state, "1 ms < 1.5 ms: still waiting").toBe("pending");
+    await advance(1);
+    expect(waiting.state, "2 ms: the first whole millisecond >= 1.5").toBe("rejected");
+    expect(waiting.reason).toBeInstanceOf(PoolTimeoutError);
+    expect((waiting.reason as PoolTimeoutError).message, "the timeout as given").toBe(
+      "no resource available within 1.5 ms",
+    );
+    expect((waiting.reason as PoolTimeoutError).timeoutMs).toBe(1.5);
+  });
 });
 
 describe("step 4 — when opening a connection fails", () => {
@@ -654,6 +669,27 @@ describe("step 6 — idle eviction", () => {
     expect(destroyed).toEqual([connection]);
     expect(stats(pool)).toEqual({ size: 0, available: 0, borrowed: 0, pending: 0 });
     expect(db.openConnections).toBe(0);
+  });
+
+  it("runs a fractional idleTimeoutMs to the first whole millisecond after it (1.5: gone at 2 ms)", async () => {
+    const { pool, destroyed } = setup({ idleTimeoutMs: 1.5 });
+    const connection = await pool.acquire();
+    pool.release(connection);
+    await advance(1);
+    expect(pool.available, "1 ms < 1.5 ms: still idle").toBe(1);
+    await advance(1);
+    expect(destroyed, "2 ms: the first whole millisecond >= 1.5").toEqual([connection]);
+  });
+
+  it("calls factory.destroy in the eviction itself, not on a later tick", async () => {
+    const { pool, destroyed } = setup({ idleTimeoutMs: 5_000 });
+    const connection = await pool.acquire();
+    pool.release(connection);
+    vi.advanceTimersByTime(5_000); // fires the idle timer, runs no promise callback
+    expect(destroyed, "factory.destroy is called when the idle clock runs out").toEqual([
+      connection,
+    ]);
+    await flush();
   });
 
   it("waits 10 000 ms by default", async () => {
@@ -1267,6 +1303,18 @@ describe("step 10 — rejecting bad input", () => {
       () => new Pool(badFactory as unknown as PoolFactory<object>, { max: 1 }),
     );
     expect(error).toBeInstanceOf(TypeError);
+    expect((error as TypeError).message).toBe("factory must have create() and destroy() functions");
+  });
+
+  it.each([
+    ["a create that is not a function", { create: "pg", destroy: () => {} }],
+    ["a destroy that is not a function", { create: async () => ({}), destroy: true }],
+    ["members that are objects", { create: {}, destroy: {} }],
+  ])("throws a TypeError for a factory with %s: truthy is not enough", (_name, badFactory) => {
+    const error = thrownBy(
+      () => new Pool(badFactory as unknown as PoolFactory<object>, { max: 1 }),
+    );
+    expect(error, "create and destroy must be functions").toBeInstanceOf(TypeError);
     expect((error as TypeError).message).toBe("factory must have create() and destroy() functions");
   });
 

@@ -125,6 +125,25 @@ describe("step 1 — JSON pointers", () => {
       );
     },
   );
+
+  it.each([
+    ['say "hi"', String.raw`invalid JSON pointer "say \"hi\"": it must be empty or start with "/"`],
+    [
+      String.raw`C:\tmp`,
+      String.raw`invalid JSON pointer "C:\\tmp": it must be empty or start with "/"`,
+    ],
+    ["/a\tb~2", String.raw`invalid JSON pointer "/a\tb~2": "~" must be followed by 0 or 1`],
+  ])(
+    "writes the pointer in its error as JSON.stringify does, escapes included (%j)",
+    (pointer, message) => {
+      const error = thrownBy(() => parsePointer(pointer));
+      expect(error).toBeInstanceOf(SyntaxError);
+      expect(
+        (error as Error).message,
+        'a " or \\ or a control character in the pointer is escaped as in JSON',
+      ).toBe(message);
+    },
+  );
 });
 
 describe("step 2 — comparing objects", () => {
@@ -724,6 +743,22 @@ describe("step 5 — fields the server manages", () => {
     }
   });
 
+  it("lets /metadata/labels/* ignore every label but not /metadata/labels itself", () => {
+    const ignore = ["/metadata/labels/*"];
+    expect(
+      drift({ metadata: { name: "x" } }, { metadata: { name: "x", labels: {} } }, { ignore }),
+      "the pattern is longer than /metadata/labels: the empty labels object is drift",
+    ).toEqual([{ kind: "added", path: "/metadata/labels", actual: {} }]);
+    expect(
+      drift(
+        { metadata: { name: "x" } },
+        { metadata: { name: "x", labels: { a: "1" } } },
+        { ignore },
+      ),
+      "every label is ignored, so labels lost all its fields: missing, not reported",
+    ).toEqual([]);
+  });
+
   it("adds the patterns in options.ignore to IGNORED_FIELDS", () => {
     const actual = { spec: { replicas: 7 }, metadata: { uid: "u-1" } };
     expect(drift({ spec: { replicas: 3 } }, actual, { ignore: ["/spec/replicas"] })).toEqual([]);
@@ -943,6 +978,18 @@ describe("step 6 — defaults the server fills in", () => {
     expect(
       drift(deployment(), { ...deployment(), spec: { replicas: 2, sessionAffinity: "None" } }),
     ).toEqual([{ kind: "added", path: "/spec/sessionAffinity", actual: "None" }]);
+  });
+
+  it("matches a default's kind to the top-level kind exactly (===), not by its text", () => {
+    const serverDefaults = [{ kind: "5", path: "/spec/x", value: 1 }];
+    expect(
+      drift({ kind: 5, spec: {} }, { kind: 5, spec: { x: 1 } }, { serverDefaults }),
+      'a kind of 5 is not the default\'s "5": the field is drift',
+    ).toEqual([{ kind: "added", path: "/spec/x", actual: 1 }]);
+    expect(
+      drift({ kind: "5", spec: {} }, { kind: "5", spec: { x: 1 } }, { serverDefaults }),
+      'a kind of "5" is the default\'s',
+    ).toEqual([]);
   });
 
   it("applies a default without a kind to every kind: a DaemonSet's pod template", () => {
@@ -1484,6 +1531,30 @@ describe("step 8 — when the live object is missing or unreadable", () => {
       drift({ kind: null, spec: {} }, { kind: "Service", spec: { sessionAffinity: "None" } }),
       "the kind comes from actual, so a Service's defaults apply",
     ).toEqual([{ kind: "added", path: "/kind", actual: "Service" }]);
+  });
+
+  it("compares a kind and a name exactly, counting any value but null as one", () => {
+    const message = (action: () => unknown) => {
+      const error = thrownBy(action);
+      expect(error).toBeInstanceOf(TypeError);
+      return (error as Error).message;
+    };
+    expect(
+      message(() =>
+        drift({ kind: 5, metadata: { name: "x" } }, { kind: "5", metadata: { name: "x" } }),
+      ),
+      '5 and "5" are two kinds: compared with ===, not by their text',
+    ).toBe('desired and actual are not the same object: 5 "x" vs 5 "x"');
+    expect(
+      message(() =>
+        drift({ kind: "Job", metadata: { name: "" } }, { kind: "Job", metadata: { name: "cron" } }),
+      ),
+      'an empty name is a name: "" is not missing',
+    ).toBe('desired and actual are not the same object: Job "" vs Job "cron"');
+    expect(
+      drift({ kind: "Job", metadata: "cron" }, { kind: "Job", metadata: { name: "cron" } }),
+      "a metadata that is not an object holds no name: compared as usual",
+    ).toEqual([{ kind: "changed", path: "/metadata", desired: "cron", actual: { name: "cron" } }]);
   });
 
   it("checks in order: desired, then the patterns, then actual, then a Status, then the identity", () => {

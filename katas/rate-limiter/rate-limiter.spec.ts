@@ -420,6 +420,18 @@ describe("step 4 — forgetting idle keys", () => {
     expect(limiter.tokensAvailable("alice")).toBeCloseTo(1.4, 9);
   });
 
+  it("forgets nothing in a call refused for its arguments: it reads no clock", async () => {
+    const limiter = bucket({ capacity: 1, refillPerSecond: 1 }); // forgotten 1 000 ms after a take
+    limiter.tryRemove("alice");
+    vi.setSystemTime(START + 1_000); // seen only by a call refused for its arguments
+    expect(() => limiter.tryRemove("bob", 0)).toThrow(RangeError);
+    vi.setSystemTime(START + 500);
+    expect(
+      limiter.size,
+      "500 ms after the take alice is still held: the refused call at 1 000 ms neither forgot her nor recorded a time",
+    ).toBe(1);
+  });
+
   it("forgets a key as long after a clock jump back as it would have been without it", async () => {
     const limiter = bucket({ capacity: 1, refillPerSecond: 1 });
     limiter.tryRemove("alice");
@@ -717,6 +729,27 @@ describe("step 6 — waiting for tokens", () => {
     await advance(1);
     expect(waiting.state).toBe("resolved");
   });
+
+  it("serves a wait that spans a clock jump back from the limiter's latest time, not the wall clock", async () => {
+    const limiter = bucket({ capacity: 1, refillPerSecond: 1 });
+    limiter.tryRemove("alice");
+    const waiting = track(limiter.removeTokens("alice")); // its timer is due in 1 000 ms
+    await advance(400);
+    expect(limiter.tokensAvailable("alice"), "the latest time seen: t + 400").toBeCloseTo(0.4, 9);
+    vi.setSystemTime(START + 400 - 3_600_000); // an NTP correction: one hour back
+    await advance(600); // the timer fires on schedule, sees the jump, and finds the limiter at t + 400
+    expect(
+      waiting.state,
+      "600 ms after the jump: the limiter's time is still t + 400 (the jump is cut out), 0.4 tokens",
+    ).toBe("pending");
+    await advance(599);
+    expect(waiting.state, "1 199 ms after the jump: 0.999 tokens").toBe("pending");
+    await advance(1);
+    expect(
+      waiting.state,
+      "1 200 ms after the jump the token is there: the waiter's timer reads the limiter's own clock",
+    ).toBe("resolved");
+  });
 });
 
 describe("step 7 — giving up with an AbortSignal", () => {
@@ -935,6 +968,20 @@ describe("step 8 — rejecting bad input", () => {
       expect(limiter.tokensAvailable("alice"), "nothing is taken").toBe(5);
     },
   );
+
+  it.each([
+    ["1", "got 1"],
+    [null, "got null"],
+  ])("refuses tokens that are not a number (%o), never converting them", async (tokens, got) => {
+    const limiter = bucket({ capacity: 5, refillPerSecond: 1 });
+    const error = thrownBy(() => limiter.tryRemove("alice", tokens as unknown as number));
+    expect(error).toBeInstanceOf(RangeError);
+    expect((error as RangeError).message).toBe(`tokens must be an integer from 1 to 5, ${got}`);
+    await expect(limiter.removeTokens("alice", tokens as unknown as number)).rejects.toThrow(
+      new RangeError(`tokens must be an integer from 1 to 5, ${got}`),
+    );
+    expect(limiter.tokensAvailable("alice"), "nothing is taken").toBe(5);
+  });
 
   it("checks tokens against the window's limit", () => {
     const limiter = window({ limit: 3, windowMs: 1_000 });

@@ -108,11 +108,13 @@ export class Pool<T> {
       const waiter: Waiter<T> = {
         resolve,
         reject,
+        // A fractional timeout runs to the first whole millisecond at or after it, as Node's
+        // timers do (fake timers truncate the delay: round it up here to be the same on both).
         timer: setTimeout(() => {
           this.#waiters.splice(this.#waiters.indexOf(waiter), 1);
           reject(new PoolTimeoutError(this.#acquireTimeoutMs));
           this.#checkDrained();
-        }, this.#acquireTimeoutMs),
+        }, Math.ceil(this.#acquireTimeoutMs)),
       };
       this.#waiters.push(waiter);
       this.#dispatch();
@@ -253,7 +255,7 @@ export class Pool<T> {
       timer: setTimeout(() => {
         this.#idle.splice(this.#idle.indexOf(idle), 1);
         this.#destroy(resource);
-      }, this.#idleTimeoutMs),
+      }, Math.ceil(this.#idleTimeoutMs)), // 1.5 ms: gone at 2 ms, as for the acquire timeout
     };
     // An idle pool must not keep the process alive.
     idle.timer.unref();
