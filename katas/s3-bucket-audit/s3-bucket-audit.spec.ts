@@ -842,9 +842,10 @@ describe("step 6 — buckets in other regions", () => {
 
     const report = await auditBuckets(s3, { clientForRegion: regionalClients().clientForRegion });
 
-    expect(report.buckets, "the README: BucketRegion counts only when it is a non-empty string").toEqual([
-      { name: "odd", region: "eu-north-1" },
-    ]);
+    expect(
+      report.buckets,
+      "the README: BucketRegion counts only when it is a non-empty string",
+    ).toEqual([{ name: "odd", region: "eu-north-1" }]);
   });
 
   it("asks clientForRegion once per region, in the order the regions are met", async () => {

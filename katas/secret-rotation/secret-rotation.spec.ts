@@ -209,7 +209,7 @@ describe("step 1 — the event and the version stages", () => {
   });
 
   it.each([
-    ['a double quote', 'create"Secret'],
+    ["a double quote", 'create"Secret'],
     ["a backslash", "create\\Secret"],
     ["a newline", "createSecret\n"],
   ])("escapes %s in the unknown step as JSON.stringify does", async (_label, Step) => {
@@ -219,7 +219,7 @@ describe("step 1 — the event and the version stages", () => {
 
     expect(
       error.message,
-      "the README: a step is quoted as JSON.stringify quotes it, with \" and \\ escaped",
+      'the README: a step is quoted as JSON.stringify quotes it, with " and \\ escaped',
     ).toBe(`unknown rotation step ${JSON.stringify(Step)}`);
     expect(error.step).toBe(Step);
   });
@@ -652,7 +652,10 @@ describe("step 2 — creating the pending version", () => {
   });
 
   it.each([
-    ["a plain Error", () => Object.assign(new Error("no value yet"), { name: "ResourceNotFoundException" })],
+    [
+      "a plain Error",
+      () => Object.assign(new Error("no value yet"), { name: "ResourceNotFoundException" }),
+    ],
     [
       "a SecretsManagerServiceException (a wrapper, another copy of the SDK)",
       () =>
@@ -663,21 +666,24 @@ describe("step 2 — creating the pending version", () => {
           message: "Secrets Manager can't find the specified secret value for VersionId",
         }),
     ],
-  ])("takes a pending lookup's error named ResourceNotFoundException as no value yet: %s", async (_label, make) => {
-    const { run, secret } = setUp();
-    secret.failNext(
-      "GetSecretValue",
-      make(),
-      (input) => input.VersionStage === AWSPENDING || input.VersionId === TOKEN,
-    );
+  ])(
+    "takes a pending lookup's error named ResourceNotFoundException as no value yet: %s",
+    async (_label, make) => {
+      const { run, secret } = setUp();
+      secret.failNext(
+        "GetSecretValue",
+        make(),
+        (input) => input.VersionStage === AWSPENDING || input.VersionId === TOKEN,
+      );
 
-    await run("createSecret");
+      await run("createSecret");
 
-    expect(sent(), "the README: the error's name decides, not instanceof").toContain(
-      "PutSecretValue",
-    );
-    expect(pendingOf(secret).username).toBe(USER);
-  });
+      expect(sent(), "the README: the error's name decides, not instanceof").toContain(
+        "PutSecretValue",
+      );
+      expect(pendingOf(secret).username).toBe(USER);
+    },
+  );
 
   it("propagates a pending lookup that rejects with null unchanged: no name, no ResourceNotFoundException", async () => {
     const { run, secret } = setUp();
