@@ -25,6 +25,7 @@ import {
   type BucketFinding,
   effectivePublicAccessBlock,
   regionFromLocation,
+  type S3AuditOptions,
 } from "./s3-bucket-audit";
 
 const s3Mock = useMockedClient(S3Client);
@@ -519,6 +520,37 @@ describe("step 4 — when a check fails", () => {
       finding("unknown-but-account", "policy-status", "public-but-restricted", "low"),
     ]);
   });
+
+  it("leaves missingFlags and errorCode out of the findings they do not belong to (no key set to undefined)", async () => {
+    answers("mixed", {
+      block: { ...samplePublicAccessBlock(), RestrictPublicBuckets: false },
+      isPublic: true,
+      encryption: s3Errors.accessDenied(),
+      versioning: s3Errors.slowDown(),
+    });
+
+    const findings = (await auditBucket(s3, "mixed", "us-east-1")) ?? [];
+
+    const base = ["bucket", "check", "issue", "region", "severity"];
+    const keysOf = (issue: string) =>
+      [
+        ...base,
+        ...(issue === "not-fully-blocked" ? ["missingFlags"] : []),
+        ...(issue === "access-denied" || issue === "check-failed" ? ["errorCode"] : []),
+      ].sort();
+    expect(findings.map((found) => found.issue)).toEqual([
+      "not-fully-blocked",
+      "public",
+      "access-denied",
+      "check-failed",
+    ]);
+    for (const found of findings) {
+      expect(
+        Object.keys(found).sort(),
+        `the README: a ${found.issue} finding has no other optional key, not even one set to undefined`,
+      ).toEqual(keysOf(found.issue));
+    }
+  });
 });
 
 // ---------------------------------------------------------------------------------------------
@@ -658,6 +690,31 @@ describe("step 5 — every bucket, every page", () => {
     await expect(auditBuckets(s3)).rejects.toThrow("ListBuckets returned a bucket without Name");
   });
 
+  it("rejects a listed bucket whose Name is not a string (a hand-made mock's number)", async () => {
+    listed({ ...sampleBucket("x"), Name: 42 as unknown as string });
+
+    await expect(
+      auditBuckets(s3),
+      "the README: a Name that is not a non-empty string is no Name",
+    ).rejects.toThrow("ListBuckets returned a bucket without Name");
+  });
+
+  it("takes the defaults for options passed as null", async () => {
+    listed(sampleBucket("plain", { BucketRegion: "us-east-1" }));
+    answers("plain", { block: { ...samplePublicAccessBlock(), RestrictPublicBuckets: false } });
+
+    const report = await auditBuckets(s3, {
+      pageSize: null,
+      clientForRegion: null,
+      accountPublicAccessBlock: null,
+    } as unknown as S3AuditOptions);
+
+    expect(log.inputsOf(ListBucketsCommand), "pageSize: null is 1000").toEqual([LIST]);
+    expect(report.findings, "clientForRegion: null is the default client").toEqual([
+      notBlocked("plain", ["RestrictPublicBuckets"]),
+    ]);
+  });
+
   it("rejects at a nameless bucket before asking for the next page", async () => {
     const nameless = sampleBucket("x");
     delete nameless.Name;
@@ -776,6 +833,19 @@ describe("step 6 — buckets in other regions", () => {
     const report = await auditBuckets(s3, { clientForRegion: regionalClients().clientForRegion });
 
     expect(report.buckets).toEqual([{ name: "blank", region: "eu-north-1" }]);
+  });
+
+  it("treats a BucketRegion that is not a string (a hand-made mock's number) as missing", async () => {
+    listed({ ...sampleBucket("odd"), BucketRegion: 42 as unknown as string });
+    location("odd", { LocationConstraint: "eu-north-1" });
+    answers("odd");
+
+    const report = await auditBuckets(s3, { clientForRegion: regionalClients().clientForRegion });
+
+    expect(
+      report.buckets,
+      "the README: BucketRegion counts only when it is a non-empty string",
+    ).toEqual([{ name: "odd", region: "eu-north-1" }]);
   });
 
   it("asks clientForRegion once per region, in the order the regions are met", async () => {

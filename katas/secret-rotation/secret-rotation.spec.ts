@@ -5,6 +5,7 @@ import {
   GetSecretValueCommand,
   PutSecretValueCommand,
   SecretsManagerClient,
+  SecretsManagerServiceException,
   UpdateSecretVersionStageCommand,
 } from "@aws-sdk/client-secrets-manager";
 import { describe, expect, it } from "vitest";
@@ -205,6 +206,22 @@ describe("step 1 — the event and the version stages", () => {
     expect(error.secretId).toBe(secret.arn);
     expect(error.token).toBe(TOKEN);
     expect(sent(), "no request for a bad event").toEqual([]);
+  });
+
+  it.each([
+    ["a double quote", 'create"Secret'],
+    ["a backslash", "create\\Secret"],
+    ["a newline", "createSecret\n"],
+  ])("escapes %s in the unknown step as JSON.stringify does", async (_label, Step) => {
+    const { run } = setUp();
+
+    const error = await refusal(run(Step));
+
+    expect(
+      error.message,
+      'the README: a step is quoted as JSON.stringify quotes it, with " and \\ escaped',
+    ).toBe(`unknown rotation step ${JSON.stringify(Step)}`);
+    expect(error.step).toBe(Step);
   });
 
   it.each([
@@ -632,6 +649,52 @@ describe("step 2 — creating the pending version", () => {
     expect(secret.valueOf(TOKEN)).toBe(earlier);
     expect(sent()).not.toContain("PutSecretValue");
     expect(sent()).not.toContain("GetRandomPassword");
+  });
+
+  it.each([
+    [
+      "a plain Error",
+      () => Object.assign(new Error("no value yet"), { name: "ResourceNotFoundException" }),
+    ],
+    [
+      "a SecretsManagerServiceException (a wrapper, another copy of the SDK)",
+      () =>
+        new SecretsManagerServiceException({
+          name: "ResourceNotFoundException",
+          $fault: "client",
+          $metadata: { httpStatusCode: 400 },
+          message: "Secrets Manager can't find the specified secret value for VersionId",
+        }),
+    ],
+  ])(
+    "takes a pending lookup's error named ResourceNotFoundException as no value yet: %s",
+    async (_label, make) => {
+      const { run, secret } = setUp();
+      secret.failNext(
+        "GetSecretValue",
+        make(),
+        (input) => input.VersionStage === AWSPENDING || input.VersionId === TOKEN,
+      );
+
+      await run("createSecret");
+
+      expect(sent(), "the README: the error's name decides, not instanceof").toContain(
+        "PutSecretValue",
+      );
+      expect(pendingOf(secret).username).toBe(USER);
+    },
+  );
+
+  it("propagates a pending lookup that rejects with null unchanged: no name, no ResourceNotFoundException", async () => {
+    const { run, secret } = setUp();
+    secret.failNext(
+      "GetSecretValue",
+      null as unknown as Error,
+      (input) => input.VersionStage === AWSPENDING || input.VersionId === TOKEN,
+    );
+
+    expect(await rejectionOf(run("createSecret")), "the rejection value itself").toBeNull();
+    expect(sent()).not.toContain("PutSecretValue");
   });
 
   it("propagates any other error of the pending lookup, and puts nothing", async () => {

@@ -400,6 +400,27 @@ describe("step 2 — the environment first", () => {
     expect(secret.reveal()).toBe(PLAIN);
   });
 
+  it.each([
+    ["the empty string", ""],
+    ["a number", 42],
+    ["null", null],
+  ])("names no variable with an env that is %s: the request is sent", async (_label, name) => {
+    answer(SECRET_ID, { SecretString: PLAIN });
+    const env = { "": "by-empty-name", "42": "by-number", null: "by-null" };
+
+    const secret = await loader({ env }).get({
+      secretId: SECRET_ID,
+      env: name as string,
+    });
+
+    expect(
+      secret.source,
+      "the README: ref.env names a variable only when it is a non-empty string",
+    ).toBe("secrets-manager");
+    expect(secret.reveal()).toBe(PLAIN);
+    expect(requests()).toBe(1);
+  });
+
   it("counts a variable whose value is not a string as not set", async () => {
     answer(SECRET_ID, { SecretString: PLAIN });
     const env = { PORT: 5432, TLS: true } as unknown as Record<string, string>;
@@ -567,6 +588,24 @@ describe("step 3 — reading Secrets Manager", () => {
       SecretFormatError,
     );
     expect(error.message).toBe('secret "plain/text" is not a JSON object, so it has no key ""');
+  });
+
+  it("takes key: null from untyped code as a key to look up, not as no key", async () => {
+    answer(SECRET_ID, { SecretString: JSON.stringify(DB_SECRET) });
+    answer("plain/text", { SecretString: PLAIN });
+    const secrets = loader();
+
+    const fromObject = await rejection(
+      secrets.get({ secretId: SECRET_ID, key: null as unknown as string }),
+    );
+    expect(
+      fromObject,
+      "the README: key is given whenever it is not undefined, so key: null must not return the whole value",
+    ).toBeInstanceOf(SecretFormatError);
+    const fromText = await rejection(
+      secrets.get({ secretId: "plain/text", key: null as unknown as string }),
+    );
+    expect(fromText, "a plain-text value has no key null either").toBeInstanceOf(SecretFormatError);
   });
 
   it("turns numbers and booleans into text, zero and false included", async () => {
@@ -1039,6 +1078,22 @@ describe("step 5 — typed errors", () => {
     expect((error as SecretsLoaderError).retryable).toBe(false);
   });
 
+  it.each([
+    ["an empty string", ""],
+    ["a number", 42],
+  ])("names an error whose name is %s Error", async (_label, name) => {
+    const thrown = Object.assign(new Error("socket closed"), { name });
+    fail(SECRET_ID, thrown);
+
+    const error = await rejection(loader().get({ secretId: SECRET_ID }));
+
+    expect(error.constructor).toBe(SecretsLoaderError);
+    expect(
+      error.message,
+      "the README: the error's name when it is a non-empty string, else Error",
+    ).toBe('could not load secret "prod/orders/db" (Error)');
+  });
+
   it("does not cache a failure: the next get sends a new request", async () => {
     sm.on(GetSecretValueCommand, { SecretId: SECRET_ID }, true)
       .rejectsOnce(secretsManagerErrors.throttling())
@@ -1099,6 +1154,30 @@ describe("step 5 — typed errors", () => {
     for (const [index, spy] of spies.entries()) {
       expect(spy, `console.${methods[index]} was called`).not.toHaveBeenCalled();
     }
+  });
+
+  it("calls info and warn as methods of the logger: a class-based logger works", async () => {
+    answer(SECRET_ID, { SecretString: PLAIN });
+    fail("missing/one", secretsManagerErrors.secretNotFound());
+    class ClassLogger {
+      readonly lines: string[] = [];
+      info(message: string) {
+        this.lines.push(`info ${message}`);
+      }
+      warn(message: string) {
+        this.lines.push(`warn ${message}`);
+      }
+    }
+    const logger = new ClassLogger();
+    const secrets = loader({ logger });
+
+    await secrets.get({ secretId: SECRET_ID });
+    await rejection(secrets.get({ secretId: "missing/one" }));
+
+    expect(logger.lines, "the README: info and warn are called with this = the logger").toEqual([
+      'info fetched secret "prod/orders/db" from Secrets Manager',
+      'warn secret "missing/one" was not found (ResourceNotFoundException)',
+    ]);
   });
 
   it("logs one warn line with the error's message per failed request", async () => {

@@ -246,6 +246,11 @@ function finding(
 // ---------------------------------------------------------------------------------------------
 // Every bucket
 
+/** A string with something in it: what a Name or a BucketRegion must be to be used. */
+function nonEmpty(value: unknown): value is string {
+  return typeof value === "string" && value !== "";
+}
+
 const SEVERITY_RANK: Record<Severity, number> = { critical: 0, high: 1, medium: 2, low: 3 };
 
 /** Every bucket of the account, each checked from a client of its own region. */
@@ -253,12 +258,12 @@ export async function auditBuckets(
   s3: S3Client,
   options: S3AuditOptions = {},
 ): Promise<S3AuditReport> {
-  const {
-    accountPublicAccessBlock = null,
-    clientForRegion = (region: string) =>
-      new S3Client({ region, credentials: s3.config.credentials }),
-    pageSize = 1000,
-  } = options;
+  // `??`, not destructuring defaults: an option passed as null takes its default too.
+  const accountPublicAccessBlock = options.accountPublicAccessBlock ?? null;
+  const clientForRegion =
+    options.clientForRegion ??
+    ((region: string) => new S3Client({ region, credentials: s3.config.credentials }));
+  const pageSize = options.pageSize ?? 1000;
   if (!Number.isInteger(pageSize) || pageSize < 1 || pageSize > 10_000) {
     throw new RangeError(`pageSize must be an integer from 1 to 10000, got ${pageSize}`);
   }
@@ -279,9 +284,11 @@ export async function auditBuckets(
   for await (const page of paginateListBuckets({ client: s3, pageSize }, {})) {
     for (const item of (page as ListBucketsCommandOutput).Buckets ?? []) {
       // Checked as the page is read: the next page is not requested after a broken one.
-      if (!item.Name) throw new Error("ListBuckets returned a bucket without Name");
+      if (!nonEmpty(item.Name)) throw new Error("ListBuckets returned a bucket without Name");
       const name = item.Name;
-      const located = item.BucketRegion ? { region: item.BucketRegion } : await locate(s3, name);
+      const located = nonEmpty(item.BucketRegion)
+        ? { region: item.BucketRegion }
+        : await locate(s3, name);
       if (located === null) continue; // deleted since the listing
       if ("failed" in located) {
         // Without a region there is no endpoint for the other checks.

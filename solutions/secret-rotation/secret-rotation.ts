@@ -16,7 +16,6 @@ import {
   GetSecretValueCommand,
   type GetSecretValueRequest,
   PutSecretValueCommand,
-  ResourceNotFoundException,
   type SecretsManagerClient,
   UpdateSecretVersionStageCommand,
 } from "@aws-sdk/client-secrets-manager";
@@ -324,9 +323,12 @@ function nonEmpty(value: unknown): value is string {
   return typeof value === "string" && value !== "";
 }
 
-/** "No such version or value": the one error a lookup may turn into "not there yet". */
+/**
+ * "No such version or value": the one error a lookup may turn into "not there yet". By name, not
+ * `instanceof`: a wrapper client or another copy of the SDK throws its own class.
+ */
 function isNotFound(error: unknown): boolean {
-  return error instanceof ResourceNotFoundException;
+  return (error as { name?: unknown } | null)?.name === "ResourceNotFoundException";
 }
 
 function versionWith(metadata: DescribeSecretResponse, stage: string): string | undefined {

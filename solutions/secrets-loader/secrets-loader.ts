@@ -169,7 +169,8 @@ function toLoaderError(error: unknown, secretId: string): SecretsLoaderError {
 
 function errorName(error: unknown): string {
   const name = (error as { name?: unknown } | null)?.name;
-  return typeof name === "string" ? name : "Error";
+  // "" would print as `()`: an empty name is no name.
+  return typeof name === "string" && name !== "" ? name : "Error";
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -320,8 +321,9 @@ export class SecretsLoader {
  * property counts: `env.constructor` or `process.env.hasOwnProperty` are inherited functions, not
  * variables.
  */
-function variable(env: Record<string, string | undefined>, name: string): string | undefined {
-  if (!Object.hasOwn(env, name)) return undefined;
+function variable(env: Record<string, string | undefined>, name: unknown): string | undefined {
+  // Only a non-empty string names a variable: `42` or `null` must not find a property "42" or "null".
+  if (typeof name !== "string" || name === "" || !Object.hasOwn(env, name)) return undefined;
   const value: unknown = env[name];
   return typeof value === "string" && value !== "" ? value : undefined;
 }
