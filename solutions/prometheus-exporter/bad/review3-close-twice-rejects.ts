@@ -1,6 +1,7 @@
 // Mistake: "Calling `close()` again resolves too"; this one wraps `server.close()` in a new promise on every call,
 // so the second call gets node's ERR_SERVER_NOT_RUNNING in the callback and rejects. (adversarial review, round 3)
 export * from "../prometheus-exporter";
+
 import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
 import { CONTENT_TYPE, type MetricsServer, type ServeOptions } from "../serve-metrics";

@@ -3,6 +3,7 @@
 // Content-Type at once, without rendering (the body would be dropped anyway), so collects do not run and a
 // failing registry still gets 200. (adversarial review, round 3)
 export * from "../prometheus-exporter";
+
 import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
 import { CONTENT_TYPE, type MetricsServer, type ServeOptions } from "../serve-metrics";
