@@ -553,6 +553,35 @@ describe("step 2 — which containers go", () => {
     ]);
   });
 
+  it("uses keepLabel exactly as given, never trimmed: a blank key is a key like any other", async () => {
+    fake.containers = [
+      container({ name: "blank-key", createdAt: hoursAgo(48), labels: { " ": "1" } }),
+      container({ name: "empty-key", createdAt: hoursAgo(48), labels: { "": "1" } }),
+      container({ name: "padded", createdAt: hoursAgo(48), labels: { " janitor.keep ": "1" } }),
+    ];
+    const blank = await run({ keepLabel: " " });
+    expect(
+      blank.containers.map((c) => [c.name, c.action]),
+      'keepLabel " " keeps only the container labelled " ", not one labelled "" or " janitor.keep "',
+    ).toEqual([
+      ["blank-key", "kept"],
+      ["empty-key", "would-remove"],
+      ["padded", "would-remove"],
+    ]);
+    fake.containers = [
+      container({ name: "exact", createdAt: hoursAgo(48), labels: { "janitor.keep": "1" } }),
+      container({ name: "padded", createdAt: hoursAgo(48), labels: { " janitor.keep ": "1" } }),
+    ];
+    const padded = await run({ keepLabel: " janitor.keep " });
+    expect(
+      padded.containers.map((c) => [c.name, c.action]),
+      'keepLabel " janitor.keep " is not trimmed: it keeps the padded label only',
+    ).toEqual([
+      ["exact", "would-remove"],
+      ["padded", "kept"],
+    ]);
+  });
+
   it("says kept, not too-recent, for a young container with the label", async () => {
     fake.containers = [
       container({ name: "young-kept", createdAt: hoursAgo(1), labels: { "janitor.keep": "" } }),
@@ -582,6 +611,23 @@ describe("step 2 — which containers go", () => {
       { id: aliasOnly.Id, name: "", action: "would-remove" },
       { id: noSlash.Id, name: "plain", action: "would-remove" },
     ]);
+  });
+
+  it("takes an entry with a / after its first character as a link alias, leading slash or not", async () => {
+    const bareAliasFirst = {
+      ...container({ name: "bare-alias-first", createdAt: hoursAgo(48) }),
+      Names: ["web/db", "/db"],
+    };
+    const bareAliasOnly = {
+      ...container({ name: "bare-alias-only", createdAt: hoursAgo(48) }),
+      Names: ["web/cache"],
+    };
+    fake.containers = [bareAliasFirst, bareAliasOnly];
+    const report = await run();
+    expect(
+      report.containers.map((c) => c.name),
+      '"web/db" is a link alias too (a / after the first character): the name is "db", and "" without another entry',
+    ).toEqual(["db", ""]);
   });
 
   it("keeps the order Docker listed the containers in", async () => {

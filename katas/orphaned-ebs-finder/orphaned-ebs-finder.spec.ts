@@ -125,6 +125,17 @@ describe("step 1 — pricing a volume", () => {
     expect(monthlyCost({ sizeGiB: 4, volumeType: "gp3" }, prices)).toBe(0);
   });
 
+  it("rounds half up in decimal, as Math.round does, even where toFixed rounds the binary value down", () => {
+    // 1 GiB at 0.30005 is 0.30005: half a ten-thousandth, so 0.3001 (toFixed(4) gives "0.3000").
+    expect(monthlyCost({ sizeGiB: 1, volumeType: "x" }, { x: 0.30005 }), "0.30005 rounds up").toBe(
+      0.3001,
+    );
+    // 2 GiB at 1.000025 is 2.00005: 2.0001 (toFixed(4) gives "2.0000").
+    expect(monthlyCost({ sizeGiB: 2, volumeType: "x" }, { x: 1.000025 }), "2.00005 rounds up").toBe(
+      2.0001,
+    );
+  });
+
   it("uses the price table it is given instead of the default", () => {
     expect(monthlyCost({ sizeGiB: 50, volumeType: "gp3" }, { gp3: 0.2 })).toBe(10);
   });
@@ -274,6 +285,23 @@ describe("step 2 — unattached, old enough, not kept", () => {
     expect(volumeIds(found)).toEqual(["vol-0false", "vol-0capital", "vol-0other"]);
   });
 
+  it("compares the keep tag's value case-sensitively too: keep=True and keep=TRUE protect nothing", async () => {
+    const tagged = (id: string, Value: string) =>
+      sampleVolume({ VolumeId: id, CreateTime: daysAgo(10), Tags: [{ Key: "keep", Value }] });
+    availableVolumes(
+      tagged("vol-0title", "True"),
+      tagged("vol-0upper", "TRUE"),
+      tagged("vol-0kept", "true"),
+    );
+
+    const found = await findOrphanedVolumes(ec2, { now: NOW });
+
+    expect(volumeIds(found), 'only the exact value "true" protects').toEqual([
+      "vol-0title",
+      "vol-0upper",
+    ]);
+  });
+
   it("uses the keepTag option instead of keep=true when given", async () => {
     availableVolumes(
       sampleVolume({
@@ -411,16 +439,35 @@ describe("step 2 — unattached, old enough, not kept", () => {
     );
   });
 
-  it.each([-1, Number.NaN])(
+  it.each([
+    ["-1", -1],
+    ["NaN", Number.NaN],
+    ['"7"', "7"],
+    ["null", null],
+  ])(
     "rejects minAgeDays %s with a RangeError before sending any request",
-    async (minAgeDays) => {
-      await expect(findOrphanedVolumes(ec2, { now: NOW, minAgeDays })).rejects.toThrow(RangeError);
-      await expect(findOrphanedVolumes(ec2, { now: NOW, minAgeDays })).rejects.toThrow(
-        /minAgeDays/,
-      );
+    async (_what, minAgeDays) => {
+      const options = { now: NOW, minAgeDays: minAgeDays as number };
+      await expect(findOrphanedVolumes(ec2, options)).rejects.toThrow(RangeError);
+      await expect(findOrphanedVolumes(ec2, options)).rejects.toThrow(/minAgeDays/);
       expect(ec2Mock.calls()).toHaveLength(0);
     },
   );
+
+  it.each([
+    ["an Invalid Date", new Date("not a date")],
+    ["a string", "2026-03-01T12:00:00Z"],
+    ["a number", 1_772_366_400_000],
+    ["null", null],
+  ])("rejects now as %s with a RangeError before sending any request", async (_what, now) => {
+    availableVolumes(sampleVolume({ VolumeId: "vol-0orphan", CreateTime: daysAgo(10) }));
+    const options = { now: now as Date };
+    await expect(findOrphanedVolumes(ec2, options), "now must be a valid Date").rejects.toThrow(
+      RangeError,
+    );
+    await expect(findOrphanedVolumes(ec2, options)).rejects.toThrow(/now/);
+    expect(ec2Mock.calls()).toHaveLength(0);
+  });
 });
 
 describe("step 3 — every page", () => {
@@ -976,6 +1023,40 @@ describe("step 5 — orphaned snapshots", () => {
       "DescribeSnapshots returned an item without StartTime",
     );
   });
+
+  it("reads VolumeSize and StartTime of orphaned snapshots only", async () => {
+    const inUse = snapshotOf("snap-0inuse", "vol-0alive");
+    delete inUse.VolumeSize;
+    delete inUse.StartTime;
+    const forAmi = snapshotOf("snap-0ami", "vol-0gone");
+    delete forAmi.VolumeSize;
+    delete forAmi.StartTime;
+    world({
+      snapshots: [inUse, forAmi, snapshotOf("snap-0orphan", "vol-0gone")],
+      volumes: [sampleVolume({ VolumeId: "vol-0alive" })],
+      images: [sampleImage("ami-0aaa", ["snap-0ami"])],
+    });
+
+    const found = await findOrphanedSnapshots(ec2);
+
+    expect(
+      snapshotIds(found),
+      "a snapshot whose volume exists, or that an AMI uses, is not checked for VolumeSize or StartTime",
+    ).toEqual(["snap-0orphan"]);
+  });
+
+  it.each(["SnapshotId", "VolumeId"] as const)(
+    "rejects a snapshot without %s even when its volume exists",
+    async (field) => {
+      const broken = snapshotOf("snap-0broken", "vol-0alive");
+      delete broken[field];
+      world({ snapshots: [broken], volumes: [sampleVolume({ VolumeId: "vol-0alive" })] });
+
+      await expect(findOrphanedSnapshots(ec2)).rejects.toThrow(
+        `DescribeSnapshots returned an item without ${field}`,
+      );
+    },
+  );
 
   it("rejects a bad pageSize with a RangeError before sending any request", async () => {
     await expect(findOrphanedSnapshots(ec2, { pageSize: 501 })).rejects.toThrow(RangeError);

@@ -325,8 +325,13 @@ export async function findOrphanedVolumes(
     keepTag = DEFAULT_KEEP_TAG,
     prices = US_EAST_1_PRICES,
   } = options;
-  if (!(minAgeDays >= 0)) {
-    throw new RangeError(`minAgeDays must be 0 or more, got ${minAgeDays}`);
+  // typeof first: `"7" >= 0` is true, and NaN fails every comparison, so `>=` refuses it too.
+  if (typeof minAgeDays !== "number" || !(minAgeDays >= 0)) {
+    throw new RangeError(`minAgeDays must be a number of 0 or more, got ${minAgeDays}`);
+  }
+  // An Invalid Date would make every age NaN: nothing would be too young, everything reported.
+  if (!(now instanceof Date) || Number.isNaN(now.getTime())) {
+    throw new RangeError("now must be a valid Date");
   }
   const volumes = await listVolumes(await startScan(ec2, options), true);
 
