@@ -272,17 +272,6 @@ export async function hashFiles(
   return digests;
 }
 
-async function digestOf(path: string, pool: HashPool): Promise<FileDigest> {
-  try {
-    const bytes = await readFile(path);
-    const size = bytes.byteLength;
-    const sha256 = await pool.run(bytes, { transferList: movable(bytes) });
-    return { path, sha256, size };
-  } catch (error) {
-    return { path, error };
-  }
-}
-
 /**
  * The bytes' buffer, to move rather than copy — but only when they are all of it. Moving the
  * ArrayBuffer under a view of part of it would empty every other view of that buffer. (readFile
