@@ -359,6 +359,16 @@ describe("step 3 — failing fast while open", () => {
     expect((await refused()).retryAfterMs, "the timeout runs from the failure").toBe(1);
   });
 
+  it("refuses a call when the clock went backwards, with retryAfterMs above resetTimeoutMs", async () => {
+    const { fail, refused, clock } = harness({ failureThreshold: 1, resetTimeoutMs: 1_000 });
+    await fail(1);
+    clock.advance(-500); // a wall clock stepped back (NTP)
+    expect(
+      (await refused()).retryAfterMs,
+      "resetTimeoutMs - (now - openedAt) = 1000 - (-500): the formula as written, not clamped",
+    ).toBe(1_500);
+  });
+
   it("still reads OPEN once the timeout has elapsed, until the next call arrives", async () => {
     const { fail, breaker, clock, transitions, service } = harness({
       failureThreshold: 1,
@@ -547,6 +557,22 @@ describe("step 4 — the half-open trial", () => {
       expect(breaker.state).toBe("CLOSED");
     });
 
+    it("looks Date.now up each time it reads the time, not once when the breaker is made", async () => {
+      const service = vi.fn(async () => "up");
+      const breaker = new CircuitBreaker(service, { failureThreshold: 1, resetTimeoutMs: 1_000 });
+      let fakeNow = 5_000_000;
+      vi.spyOn(Date, "now").mockImplementation(() => fakeNow);
+      service.mockRejectedValueOnce(outage());
+      await expect(breaker.fire()).rejects.toThrow("503");
+      fakeNow += 400;
+      const error = await breaker.fire().catch((reason: unknown) => reason);
+      expect(error).toBeInstanceOf(CircuitOpenError);
+      expect(
+        (error as CircuitOpenError).retryAfterMs,
+        "Date.now replaced after the breaker was made must be the one read",
+      ).toBe(600);
+    });
+
     it("reads time only from the injected clock when one is given", async () => {
       vi.useFakeTimers();
       const { fail, refused, succeed, clock } = harness({
@@ -596,6 +622,36 @@ describe("step 5 — limiting concurrent trials", () => {
     second.reject(outage());
     await expect(second.result).rejects.toThrow("503");
     expect(breaker.state, "one failure in CLOSED reaches failureThreshold 1").toBe("OPEN");
+    expect(transitions).toEqual([
+      "CLOSED -> OPEN",
+      "OPEN -> HALF_OPEN",
+      "HALF_OPEN -> CLOSED",
+      "CLOSED -> OPEN",
+    ]);
+  });
+
+  it("counts a trial that fails after another trial closed the circuit as one failure, not a reopening", async () => {
+    const { fail, inFlight, clock, breaker, transitions, refused } = harness({
+      failureThreshold: 3,
+      halfOpenMaxCalls: 2,
+    });
+    await fail(3);
+    clock.advance(60_000);
+    const first = inFlight();
+    const second = inFlight();
+    first.resolve("ok");
+    await expect(first.result).resolves.toBe("ok");
+    second.reject(outage());
+    await expect(second.result).rejects.toThrow("503");
+    expect(
+      breaker.state,
+      "in CLOSED a failure only adds 1 to the count (1 of failureThreshold 3): it does not reopen",
+    ).toBe("CLOSED");
+    await fail(1);
+    expect(breaker.state, "2 of 3 failures in a row").toBe("CLOSED");
+    await fail(1);
+    expect(breaker.state, "the late trial's failure was the first of the 3").toBe("OPEN");
+    await refused();
     expect(transitions).toEqual([
       "CLOSED -> OPEN",
       "OPEN -> HALF_OPEN",
@@ -865,6 +921,12 @@ describe("step 7 — rejecting bad options", () => {
     expect(messageOf({ ...allBad, failureThreshold: 1, resetTimeoutMs: 0 })).toBe(
       "halfOpenMaxCalls must be an integer >= 1, got 0",
     );
+  });
+
+  it('throws a TypeError when options is null: null is not "no options"', () => {
+    expect(
+      () => new CircuitBreaker(async () => "x", null as unknown as CircuitBreakerOptions),
+    ).toThrow(TypeError);
   });
 
   it("throws a TypeError when fn is not a function", () => {

@@ -400,6 +400,16 @@ describe("step 5 — which errors are retried", () => {
     },
   );
 
+  it.each([500.5, 599.5, 408.5, 429.1, Number.NaN])(
+    "isRetryableHttpStatus(%d) is false: only whole numbers are HTTP statuses",
+    (status) => {
+      expect(
+        isRetryableHttpStatus(status),
+        `${status} is not a whole number, so it is no HTTP status (the README's rule)`,
+      ).toBe(false);
+    },
+  );
+
   it.each([400, 401, 403, 404, 409, 422])(
     "does not retry an error with status %i",
     async (status) => {
@@ -521,6 +531,23 @@ describe("step 5 — which errors are retried", () => {
     expect(fn).toHaveBeenCalledTimes(2);
   });
 
+  it.each([
+    ["1", 1, 2],
+    ['"yes"', "yes", 2],
+    ["0", 0, 1],
+    ['""', "", 1],
+    ["undefined", undefined, 1],
+  ])(
+    "reads what shouldRetry returns as truthy or falsy, like an if: %s",
+    async (_label, answer, calls) => {
+      const { fn } = alwaysFails();
+      const shouldRetry = () => answer as unknown as boolean;
+      const outcome = await runToEnd(retry(fn, { retries: 1, jitter: "none", shouldRetry }));
+      expect(outcome.status).toBe("rejected");
+      expect(fn, `shouldRetry returned ${String(answer)}`).toHaveBeenCalledTimes(calls);
+    },
+  );
+
   it("does not ask shouldRetry after the last attempt", async () => {
     const { fn } = alwaysFails();
     const shouldRetry = vi.fn(() => true);
@@ -555,6 +582,49 @@ describe("step 6 — telling the caller about retries", () => {
       error: errors[0],
     });
     expect(fn).toHaveBeenCalledTimes(1);
+  });
+
+  it("waits exactly the delayMs it told onRetry, with jitter drawing a new random() each retry", async () => {
+    const draws = [0.25, 0.75, 0.5, 0.125, 0.9, 0.3];
+    const random = vi.fn(() => draws.shift() ?? 0.6);
+    const { fn } = flaky(2, "ok");
+    const told: number[] = [];
+    const outcome = track(retry(fn, { random, onRetry: ({ delayMs }) => told.push(delayMs) }));
+    await flush();
+    expect(told, "onRetry is called when the first wait starts").toHaveLength(1);
+    for (let retry = 1; retry <= 2; retry++) {
+      const delayMs = told[retry - 1] as number;
+      if (delayMs > 0) await advance(delayMs - 1);
+      expect(
+        fn,
+        `retry ${retry} must not start before the ${delayMs} ms onRetry announced`,
+      ).toHaveBeenCalledTimes(retry);
+      await advance(1);
+      expect(
+        fn,
+        `retry ${retry} starts after exactly the ${delayMs} ms onRetry announced`,
+      ).toHaveBeenCalledTimes(retry + 1);
+    }
+    await flush();
+    expect(outcome.value).toBe("ok");
+    expect(told, "full jitter: floor(0.25 * 100), then floor(0.75 * 200)").toEqual([25, 150]);
+    expect(
+      random,
+      "one random() per retry: the announced delay is the one waited",
+    ).toHaveBeenCalledTimes(2);
+  });
+
+  it("does not wait for a promise onRetry returns: its return value is ignored", async () => {
+    const { fn } = flaky(1, "ok");
+    const onRetry = vi.fn(() => new Promise<void>(() => {}));
+    const outcome = track(retry(fn, { jitter: "none", onRetry }));
+    await advance(100);
+    expect(
+      fn,
+      "the retry starts after the 100 ms wait, though onRetry's promise never settles",
+    ).toHaveBeenCalledTimes(2);
+    await flush();
+    expect(outcome.value).toBe("ok");
   });
 
   it("does not call onRetry when the first call succeeds", async () => {

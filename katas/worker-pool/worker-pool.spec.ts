@@ -4,7 +4,7 @@ import { mkdirSync, writeFileSync } from "node:fs";
 import { readFile } from "node:fs/promises";
 import { availableParallelism, type CpuInfo } from "node:os";
 import { fileURLToPath, pathToFileURL } from "node:url";
-import { threadId as callerThreadId, MessageChannel } from "node:worker_threads";
+import { threadId as callerThreadId, MessageChannel, Worker } from "node:worker_threads";
 import { execa } from "execa";
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import { useTempDir } from "../../fixtures/helpers/temp-dir";
@@ -198,6 +198,15 @@ describe("step 1 — running a task on a worker thread", () => {
     const asUrlString = makePool(1, pathToFileURL(TASKS).href);
     await expect(asUrl.run({ op: "echo", value: "url" })).resolves.toBe("url");
     await expect(asUrlString.run({ op: "echo", value: "url string" })).resolves.toBe("url string");
+  });
+
+  it("accepts a file: URL string whose scheme is in capitals: URL schemes ignore case", async () => {
+    const href = pathToFileURL(TASKS).href.replace(/^file:/, "FILE:");
+    const pool = makePool(1, href);
+    await expect(
+      pool.run({ op: "echo", value: "capitals" }),
+      `"${href}" is a file: URL: the scheme of a URL is case-insensitive`,
+    ).resolves.toBe("capitals");
   });
 });
 
@@ -696,6 +705,33 @@ describe("step 7 — closing the pool", () => {
     port2.close();
   });
 
+  it("has stopped every worker thread by the time close() resolves, not a moment later", async () => {
+    // Every worker the pool sends something to (its tasks, or a set-up message) is collected;
+    // a Worker's threadId reads -1 once its thread is no longer running.
+    const workers = new Set<Worker>();
+    const postMessage = Worker.prototype.postMessage;
+    vi.spyOn(Worker.prototype, "postMessage").mockImplementation(function (
+      this: Worker,
+      ...args: Parameters<Worker["postMessage"]>
+    ) {
+      workers.add(this);
+      return postMessage.apply(this, args);
+    });
+    const pool = makePool(2);
+    const board = makeBoard();
+    const running = [pool.run(board.task(0)), pool.run(board.task(1))];
+    await board.waitForStarted(2, "two tasks, one per thread");
+    board.openAll();
+    await within(Promise.all(running), "the two tasks");
+    await within(pool.close(), "close()");
+    const stillRunning = [...workers].filter((worker) => worker.threadId !== -1).length;
+    expect(
+      stillRunning,
+      "close() resolved while worker threads were still running: it must wait until they have stopped",
+    ).toBe(0);
+    expect(workers.size, "the pool ran its tasks on two workers").toBeGreaterThanOrEqual(2);
+  });
+
   it("rejects a task submitted after close() with 'the pool is closed'", async () => {
     const pool = makePool(1);
     await pool.run({ op: "echo", value: "warm" });
@@ -755,7 +791,7 @@ describe("step 7 — closing the pool", () => {
     /** Starting node with tsx takes about a second at most; this only bounds a child that hangs. */
     const CHILD_TIMEOUT_MS = 8_000;
 
-    const runChild = (mode: "result" | "crash") =>
+    const runChild = (mode: "result" | "crash" | "twice" | "unused") =>
       execa(process.execPath, ["--import", "tsx", CHILD, implementationPath, TASKS, mode], {
         cwd: REPO_ROOT,
         reject: false,
@@ -776,6 +812,36 @@ describe("step 7 — closing the pool", () => {
           child.stdout,
           `the process exited before the task's result arrived: a busy worker must keep it alive\n${output}`,
         ).toContain("result: hashed 3 files");
+        expect(child.exitCode, output).toBe(0);
+      },
+      CHILD_TIMEOUT_MS + 4_000,
+    );
+
+    it(
+      "keeps the process alive for a second task on a worker that was idle in between (ref() again)",
+      async () => {
+        const child = await runChild("twice");
+        const output = `${child.stdout}${child.stderr}`;
+        expect(child.timedOut, `the script never exited\n${output}`).toBe(false);
+        expect(
+          child.stdout,
+          `the process exited before the second task's result arrived: a worker that was unref'd while idle must be ref'd again when it takes a task\n${output}`,
+        ).toContain("result: hashed 3 files again");
+        expect(child.exitCode, output).toBe(0);
+      },
+      CHILD_TIMEOUT_MS + 4_000,
+    );
+
+    it(
+      "exits when the pool never ran a task: workers started with the pool are idle, and unref'd",
+      async () => {
+        const child = await runChild("unused");
+        const output = `${child.stdout}${child.stderr}`;
+        expect(
+          child.timedOut,
+          `the script never exited: a worker that has not run a task yet kept the process alive\n${output}`,
+        ).toBe(false);
+        expect(child.stdout, output).toContain("made a pool");
         expect(child.exitCode, output).toBe(0);
       },
       CHILD_TIMEOUT_MS + 4_000,

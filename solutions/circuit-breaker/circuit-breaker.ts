@@ -63,7 +63,8 @@ export class CircuitBreaker<A extends unknown[], R> {
     this.#resetTimeoutMs = requireDuration("resetTimeoutMs", resetTimeoutMs);
     this.#halfOpenMaxCalls = requireCount("halfOpenMaxCalls", halfOpenMaxCalls);
     this.#isFailure = options.isFailure ?? (() => true);
-    this.#now = options.now ?? Date.now;
+    // Date.now looked up at each reading, not kept from construction (like Math.random in retry-backoff).
+    this.#now = options.now ?? (() => Date.now());
     this.#onStateChange = options.onStateChange;
   }
 

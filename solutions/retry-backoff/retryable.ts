@@ -4,8 +4,9 @@
  * Any other 4xx says the request itself is wrong, and sending it again gets the same answer.
  */
 
-/** 408, 429 and every 5xx are worth retrying; nothing else is. */
+/** 408, 429 and every 5xx are worth retrying; nothing else is (500.5 is no HTTP status at all). */
 export function isRetryableHttpStatus(status: number): boolean {
+  if (!Number.isInteger(status)) return false;
   return status === 408 || status === 429 || (status >= 500 && status <= 599);
 }
 
