@@ -1,7 +1,7 @@
 import implementationPath from "kata:implementation-path";
 import {
-  constants as fsConstants,
   chmodSync,
+  constants as fsConstants,
   lstatSync,
   mkdirSync,
   mkdtempSync,
