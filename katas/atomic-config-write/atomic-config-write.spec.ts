@@ -1004,7 +1004,9 @@ describe("step 7 — a crash part-way through", () => {
     expect(["the old content", "the new content"]).toContain(describeContent(crash.after));
   });
 
-  it("the next write in a fresh process succeeds too: a temp name is new across processes", async () => {
+  it("the next write in a fresh process succeeds too: a temp name is new across processes", {
+    timeout: CHILD_TIMEOUT_MS + 5_000,
+  }, async () => {
     expectFrozenPartWay();
     const next = await execa(
       process.execPath,
