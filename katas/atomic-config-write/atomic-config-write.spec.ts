@@ -1,6 +1,7 @@
 import implementationPath from "kata:implementation-path";
 import {
   chmodSync,
+  constants as fsConstants,
   lstatSync,
   mkdirSync,
   mkdtempSync,
@@ -110,6 +111,17 @@ function story(file: string): string[] {
 
 const renames = () => fsSpy.events.filter((event) => event.op === "rename");
 
+/** "wx", "xw", "wx+"…, or numeric flags with O_CREAT and O_EXCL: an open that refuses an existing file. */
+function isExclusiveCreate(flags: unknown): boolean {
+  if (typeof flags === "string") return flags.includes("x") && /[wa]/.test(flags);
+  if (typeof flags !== "number") return false;
+  const { O_CREAT, O_EXCL } = fsConstants;
+  return (flags & O_CREAT) !== 0 && (flags & O_EXCL) !== 0;
+}
+
+/** The library variant: write-file-atomic opens its temp file with "w" (NOTES.md, rule 11). */
+const OPENS_WITH_W = basename(implementationPath) === "atomic-config-write.lib.ts";
+
 describe("step 1 — write a file", () => {
   it("creates a new file holding the given text", async () => {
     await expect(writeFileAtomic(target, "port = 8080\n")).resolves.toBeUndefined();
@@ -178,6 +190,14 @@ describe("step 1 — write a file", () => {
     expect(entries(), "nothing may be created for invalid data").toEqual([]);
   });
 
+  it("takes a whitespace-only path as a path: it is not trimmed, so the data's TypeError comes next", async () => {
+    // The bad data stops the call before the disk is touched: nothing named "   " is created.
+    await expectTypeError(
+      writeFileAtomic("   ", 42 as unknown as string),
+      "data must be a string or a Uint8Array",
+    );
+  });
+
   it("checks the path before the data: with both bad, the path's TypeError wins", async () => {
     await expectTypeError(
       writeFileAtomic("", 42 as unknown as string),
@@ -229,6 +249,27 @@ describe("step 2 — a temp file, renamed over the target", () => {
       "sync temp",
       "rename temp → target",
     ]);
+  });
+
+  it('creates the temp file with flag "wx" (O_CREAT | O_EXCL): it never reuses a file already there', async () => {
+    await writeFileAtomic(target, "v1\n");
+    const [publish] = renames() as [FsEvent | undefined];
+    expect(publish, "expected one rename: temp file → target").toBeDefined();
+    const created = fsSpy.events.filter(
+      (event) => event.op === "open" && event.path === publish?.path,
+    );
+    expect(created, "the temp file is opened once").toHaveLength(1);
+    const flags = created[0]?.flags;
+    if (OPENS_WITH_W) {
+      // write-file-atomic opens its temp file with "w": the one rule its variant cannot meet
+      // (solutions/atomic-config-write/NOTES.md, rule 11). If it ever changes, drop this branch.
+      expect(flags).toBe("w");
+      return;
+    }
+    expect(
+      isExclusiveCreate(flags),
+      `open(temp, ${JSON.stringify(flags)}): expected "wx", so that a file (or a planted symlink) already at that name makes the open fail instead of being truncated or followed`,
+    ).toBe(true);
   });
 
   it("syncs the directory after the rename, so the rename itself survives a power cut", async () => {
@@ -336,6 +377,20 @@ describe("step 3 — modes and symlinks", () => {
       }
     },
   );
+
+  it("fsyncs the temp file with sync() (fsync), not datasync(): fdatasync need not flush the mode", async () => {
+    await writeFileAtomic(target, "v1\n", { mode: 0o640 });
+    const tempSyncs = fsSpy.events.filter(
+      (event) => event.op === "sync" && event.path !== dir && event.path !== target,
+    );
+    expect(tempSyncs.length, "expected the temp file to be fsynced").toBeGreaterThan(0);
+    for (const sync of tempSyncs) {
+      expect(
+        sync.dataOnly,
+        `${sync.path} was synced with datasync() (fdatasync), which may leave the new mode only in memory: use sync()`,
+      ).toBeUndefined();
+    }
+  });
 
   it("replaces a dangling symlink with a regular file, creating nothing where it pointed", async () => {
     mkdirSync(join(dir, "releases"));
@@ -784,6 +839,60 @@ describe("step 6 — updateJsonConfig", () => {
     expect(update).not.toHaveBeenCalled();
   });
 
+  it.each([
+    ["a file that is not valid JSON", (file: string) => writeFileSync(file, "{")],
+    ["a directory (EISDIR)", (file: string) => mkdirSync(file)],
+  ])(
+    "checks update before reading: with %s and no update function, the rejection is the update TypeError",
+    async (_label, setUp) => {
+      setUp(target);
+      await expectTypeError(
+        updateJsonConfig(target, undefined as unknown as () => object),
+        "update must be a function",
+      );
+    },
+  );
+
+  it("passes null to update when the file holds null: the default is for a missing file only", async () => {
+    writeFileSync(target, "null\n");
+    const update = vi.fn((current: unknown) => current ?? { replicas: 1 });
+    await updateJsonConfig(target, update, { defaultValue: { replicas: 3 } });
+    expect(
+      update,
+      "the file exists and parses to null: neither defaultValue nor {} replaces it",
+    ).toHaveBeenCalledWith(null);
+  });
+
+  it("rejects with the very SyntaxError update throws, not an InvalidConfigError: the file was valid", async () => {
+    writeFileSync(target, '{"replicas":2}');
+    const failure = new SyntaxError("REPLICAS is not a number");
+    const { error } = await settle(
+      updateJsonConfig(target, () => {
+        throw failure;
+      }),
+    );
+    expect(error, "update's own error, as it is").toBe(failure);
+    expect(read(target)).toBe('{"replicas":2}');
+    expect(renames()).toEqual([]);
+  });
+
+  it("rejects with a TypeError when an async update resolves with undefined, and writes nothing", async () => {
+    writeFileSync(target, '{"replicas":2}');
+    await expectTypeError(
+      updateJsonConfig(target, async () => undefined as unknown as object),
+      `update for ${target} returned undefined: return the new config`,
+    );
+    expect(read(target), 'never "undefined\n": the old config stays').toBe('{"replicas":2}');
+    expect(renames()).toEqual([]);
+  });
+
+  it("takes a whitespace-only path as a path: the update's TypeError comes next", async () => {
+    await expectTypeError(
+      updateJsonConfig(" \t ", undefined as unknown as () => object),
+      "update must be a function",
+    );
+  });
+
   it("checks the path before update: with both bad, the path's TypeError wins", async () => {
     await expectTypeError(
       updateJsonConfig("", "not a function" as unknown as () => object),
@@ -795,6 +904,10 @@ describe("step 6 — updateJsonConfig", () => {
 describe("step 7 — a crash part-way through", () => {
   const CHILD = fileURLToPath(
     new URL("../../fixtures/katas/atomic-config-write/crash-writer.ts", import.meta.url),
+  );
+  /** A child that makes one ordinary write and exits: the process that starts after a crash. */
+  const PLAIN_CHILD = fileURLToPath(
+    new URL("../../fixtures/katas/atomic-config-write/plain-writer.ts", import.meta.url),
   );
   const REPO_ROOT = fileURLToPath(new URL("../..", import.meta.url));
   /** Starting node with tsx takes about a second at most; this only bounds a child that hangs. */
@@ -889,6 +1002,22 @@ describe("step 7 — a crash part-way through", () => {
   it("after the kill, the file holds the old or the new content, never a mix", () => {
     expectFrozenPartWay();
     expect(["the old content", "the new content"]).toContain(describeContent(crash.after));
+  });
+
+  it("the next write in a fresh process succeeds too: a temp name is new across processes", {
+    timeout: CHILD_TIMEOUT_MS + 5_000,
+  }, async () => {
+    expectFrozenPartWay();
+    const next = await execa(
+      process.execPath,
+      ["--import", "tsx", PLAIN_CHILD, implementationPath, crash.target, "after a restart\n"],
+      { cwd: REPO_ROOT, reject: false, stdin: "ignore", timeout: CHILD_TIMEOUT_MS },
+    );
+    expect(
+      next.exitCode,
+      `a new process's first write failed (a temp name that repeats across processes, such as a counter, collides with the one the crash left behind):\n${String(next.stderr)}`,
+    ).toBe(0);
+    expect(read(crash.target)).toBe("after a restart\n");
   });
 
   it("the next write succeeds, whatever the crash left behind", async () => {

@@ -3,6 +3,7 @@
  * each format, 4–6 count, never throw and rank, 7 reads files: plain, gzipped, broken, and big
  * enough that reading them whole shows in the heap. Every file it writes lives in a temp dir.
  */
+import { createReadStream } from "node:fs";
 import { mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -62,6 +63,10 @@ describe("step 1 — application-log lines", () => {
     ["a level padded to 8 columns", "2024-05-01 12:00:00,123 ERROR    [api] Boom: x"],
     ["tabs between the fields", "2024-05-01T12:00:00Z\tERROR\t[api]\tBoom: x"],
     ["several spaces between the fields", "2024-05-01T12:00:00Z  ERROR  [api]  Boom: x"],
+    [
+      "other whitespace (\\s): a no-break space, an em space",
+      "2024-05-01T12:00:00Z\u00a0ERROR\u2003[api]\u00a0Boom: x",
+    ],
     ["no whitespace between [service] and the message", "2024-05-01T12:00:00Z ERROR [api]Boom: x"],
   ])("accepts %s", (_, line) => {
     expect(parseLine(line)).toEqual({
@@ -119,6 +124,8 @@ describe("step 1 — application-log lines", () => {
     ["a message that does not start with a name and a colon", "could not reach db: timeout"],
     ["a colon not followed by a space (host:port)", "db:5432 refused the connection"],
     ["a name starting with a digit", "404: not found"],
+    ["a name with a hyphen", "Upstream-Timeout: no answer in 30 s"],
+    ["a lower-case name with hyphens", "x-request-failed: 502"],
     ["an empty message", ""],
   ])("leaves the error type null for %s", (_, message) => {
     expect(parseLine(app("ERROR", "api", message).trim())).toMatchObject({
@@ -467,6 +474,16 @@ describe("step 3 — syslog lines", () => {
     });
   });
 
+  it("skips only spaces after the tag's colon: a tab stays in the message, so no level word opens it", () => {
+    expect(parseLine("May  1 12:00:10 web-01 app[1]:\terror: X: y")).toEqual({
+      format: "syslog",
+      service: "app",
+      level: "INFO",
+      isError: false,
+      errorType: null,
+    });
+  });
+
   it("only looks for the level word at the start of the message", () => {
     expect(parseLine(syslog("sshd", "Disconnected from user error: preauth"))).toMatchObject({
       level: "INFO",
@@ -797,6 +814,7 @@ describe("step 6 — the top N", () => {
   it.each([
     ["a numeric string", "3", "got 3"],
     ["null", null, "got null"],
+    ["a Symbol", Symbol("x"), "got Symbol(x)"],
   ])("throws the RangeError for %s, which is not a number", (_label, n, shown) => {
     expect(() => topN(summary, n as unknown as number)).toThrow(RangeError);
     expect(() => topN(summary, n as unknown as number)).toThrow(
@@ -804,6 +822,13 @@ describe("step 6 — the top N", () => {
     );
   });
 });
+
+/** The error a read stream emits for `path` (one that does not exist): what Node itself says. */
+function streamOpenError(path: string): Promise<Error> {
+  return new Promise((resolve) => {
+    createReadStream(path).on("error", resolve);
+  });
+}
 
 describe("step 7 — reading files", () => {
   let dir = "";
@@ -860,6 +885,21 @@ describe("step 7 — reading files", () => {
     expect((await aggregateFile(join(dir, "without.log"))).totals).toEqual(expected);
   });
 
+  it("ends a line at a lone \\r too, as readline does", async () => {
+    await writeFile(
+      join(dir, "cr.log"),
+      `${app("ERROR", "api", "Boom: x")}\r${app("ERROR", "web", "Oops: y")}\n`,
+    );
+    const summary = await aggregateFile(join(dir, "cr.log"));
+    expect(summary.totals, "a\\rb\\n is two lines").toEqual({
+      ...EMPTY.totals,
+      lines: 2,
+      parsed: 2,
+      errors: 2,
+    });
+    expect(summary.errors).toEqual({ api: { Boom: 1 }, web: { Oops: 1 } });
+  });
+
   it("returns an empty summary for an empty file", async () => {
     await writeFile(join(dir, "empty.log"), "");
     expect(await aggregateFile(join(dir, "empty.log"))).toEqual(EMPTY);
@@ -895,6 +935,22 @@ describe("step 7 — reading files", () => {
     const path = join(dir, "missing.log");
     await expect(aggregateFile(path)).rejects.toMatchObject({ code: "ENOENT", path });
   });
+
+  it.each(["missing.log", "missing.log.gz"])(
+    "rejects for %s with the read stream's own ENOENT (syscall open), not a stat() check's",
+    { timeout: 1000 },
+    async (name) => {
+      const path = join(dir, name);
+      const { error } = await aggregateFile(path).then(
+        () => ({ error: undefined }),
+        (failure: unknown) => ({ error: failure }),
+      );
+      expect(error, "expected a rejection").toBeDefined();
+      const own = await streamOpenError(path);
+      expect(error).toMatchObject({ code: "ENOENT", path, syscall: "open" });
+      expect((error as Error).message, "the message of the stream's own error").toBe(own.message);
+    },
+  );
 
   it("rejects with the ENOENT error for a missing .gz file", { timeout: 1000 }, async () => {
     const path = join(dir, "missing.log.gz");

@@ -313,7 +313,8 @@ function sortedObject<V, R>(map: Map<string, V>, convert: (value: V) => R): Reco
 /** The n biggest (service, error type) counts: count descending, then service, then type. */
 export function topN(summary: LogSummary, n = 10): TopEntry[] {
   if (!Number.isInteger(n) || n < 0) {
-    throw new RangeError(`topN: n must be a non-negative integer, got ${n}`);
+    // String(n), not `${n}`: a template literal throws a TypeError for a Symbol.
+    throw new RangeError(`topN: n must be a non-negative integer, got ${String(n)}`);
   }
   const entries = Object.entries(summary.errors).flatMap(([service, types]) =>
     Object.entries(types).map(([errorType, count]) => ({ service, errorType, count })),
