@@ -356,6 +356,23 @@ describe("step 1 — the event and the version stages", () => {
     expect(sent()).toEqual(["DescribeSecret"]);
   });
 
+  it.each([
+    ["an unknown Step", "deleteSecret"],
+    ["no Step", undefined],
+    ["a numeric Step", 42],
+  ])("logs nothing for %s: an invocation refused at check 1 has no step", async (_label, Step) => {
+    const { rotate, secret, lines } = setUp();
+    const event = {
+      SecretId: secret.arn,
+      ClientRequestToken: TOKEN,
+      Step,
+    } as unknown as Parameters<typeof rotate>[0];
+
+    await refusal(rotate(event));
+
+    expect(lines, "the README: a refusal at check 1 logs no line").toEqual([]);
+  });
+
   it("checks the step first: an unknown Step without SecretId or token is refused for its step", async () => {
     const { rotate } = setUp();
     const event = {
@@ -418,6 +435,28 @@ describe("step 1 — the event and the version stages", () => {
       expect(error.token).toBe(token);
       expect(error.step).toBe("setSecret");
       expect(sent()).toEqual(["DescribeSecret"]);
+    },
+  );
+
+  it.each(ROTATION_STEPS)(
+    "refuses in %s any token when DescribeSecret has no VersionIdsToStages at all",
+    async (step) => {
+      const { run, secret, db } = setUp();
+      // A secret with no labelled version: DescribeSecret leaves the map out.
+      sm.on(DescribeSecretCommand).callsFake((input) => {
+        const { VersionIdsToStages: _none, ...answer } = secret.describeSecret(input);
+        return answer;
+      });
+
+      const error = await refusal(run(step));
+
+      expect(
+        error.message,
+        "the README: no VersionIdsToStages means no versions, so the token is none of them",
+      ).toBe(`version ${TOKEN} is not a version of secret ${secret.arn}`);
+      expect(error.step).toBe(step);
+      expect(sent()).toEqual(["DescribeSecret"]);
+      expect(db.calls).toEqual([]);
     },
   );
 
@@ -526,6 +565,29 @@ describe("step 2 — creating the pending version", () => {
       { PasswordLength: DEFAULT_PASSWORD_LENGTH, ExcludeCharacters: expected },
     ]);
   });
+
+  it.each([
+    ["a number", 42],
+    ["an array", ["/", "@"]],
+    ["true", true],
+  ])(
+    "does not check an excludeCharacters that is %s: it goes to GetRandomPassword as it is",
+    async (_label, excludeCharacters) => {
+      const { run } = setUp({
+        handler: { excludeCharacters: excludeCharacters as unknown as string },
+      });
+
+      // The service decides what it accepts: the invocation may fail there, but not before.
+      await run("createSecret").catch(() => {});
+
+      expect(
+        inputsOf(GetRandomPasswordCommand),
+        "the README: any other excludeCharacters is not checked, and is sent as it is",
+      ).toEqual([
+        { PasswordLength: DEFAULT_PASSWORD_LENGTH, ExcludeCharacters: excludeCharacters },
+      ]);
+    },
+  );
 
   it("reads AWSCURRENT, then this rotation's version, with exactly the README's inputs", async () => {
     const { run, secret } = setUp();
@@ -1085,6 +1147,18 @@ describe("step 5 — finishing", () => {
         RemoveFromVersionId: CURRENT_ID,
       },
       { SecretId: secret.arn, VersionStage: AWSPENDING, RemoveFromVersionId: TOKEN },
+    ]);
+  });
+
+  it("reads no value: DescribeSecret and the two stage moves are all it sends", async () => {
+    const { run } = await afterTest();
+
+    await run("finishSecret");
+
+    expect(sent(), "the README: finishSecret reads no value (no GetSecretValue)").toEqual([
+      "DescribeSecret",
+      "UpdateSecretVersionStage",
+      "UpdateSecretVersionStage",
     ]);
   });
 

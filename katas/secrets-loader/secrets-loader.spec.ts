@@ -798,6 +798,29 @@ describe("step 4 — malformed values", () => {
     expect(error.message).toBe('secret "team \\"a\\"/db" has no key "pass\\"word"');
   });
 
+  it("writes key: null as JSON.stringify does: null, without quotes", async () => {
+    answer(SECRET_ID, { SecretString: JSON.stringify(DB_SECRET) });
+    answer("plain/text", { SecretString: PLAIN });
+    answer("nested/null", { SecretString: JSON.stringify({ null: { password: PASSWORD } }) });
+    const secrets = loader();
+    const key = null as unknown as string;
+
+    const missing = await rejection(secrets.get({ secretId: SECRET_ID, key }));
+    const text = await rejection(secrets.get({ secretId: "plain/text", key }));
+    const nested = await rejection(secrets.get({ secretId: "nested/null", key }));
+
+    const quoting =
+      'the README: "<key>" stands for JSON.stringify(key), and JSON.stringify(null) is null (no quotes)';
+    expect(missing.message, quoting).toBe('secret "prod/orders/db" has no key null');
+    expect(text.message, quoting).toBe(
+      'secret "plain/text" is not a JSON object, so it has no key null',
+    );
+    expect(nested.message, quoting).toBe(
+      'key null of secret "nested/null" is not a string, number or boolean',
+    );
+    expectNoLeak(nested, PASSWORD);
+  });
+
   it("keeps the value cached after a key error: other keys still work without a request", async () => {
     answer(SECRET_ID, { SecretString: JSON.stringify({ username: "app", password: null }) });
     const secrets = loader();
@@ -1061,6 +1084,38 @@ describe("step 5 — typed errors", () => {
     expect((error as SecretsLoaderError).secretId).toBe(SECRET_ID);
     expect(error.cause).toBe(sdkError);
   });
+
+  it.each([
+    ["Throttling", 400, "client", false],
+    ["TooManyRequestsException", 429, "client", false],
+    ["RequestLimitExceeded", 400, "client", false],
+    ["ThrottledException", 503, "server", true],
+  ] as const)(
+    "keeps SecretThrottledError for ThrottlingException alone: %s is anything else",
+    async (code, status, fault, retryable) => {
+      const sdkError = awsServiceError(
+        SecretsManagerServiceException,
+        code,
+        "Rate exceeded",
+        status,
+        { $fault: fault },
+      );
+      fail(SECRET_ID, sdkError);
+
+      const error = await rejection(loader().get({ secretId: SECRET_ID }));
+
+      expect(
+        error.constructor,
+        "the README's table maps only the name ThrottlingException to SecretThrottledError; any other name is a SecretsLoaderError",
+      ).toBe(SecretsLoaderError);
+      expect(error.message).toBe(`could not load secret "prod/orders/db" (${code})`);
+      expect(
+        (error as SecretsLoaderError).retryable,
+        "for anything else, $fault alone decides retryable",
+      ).toBe(retryable);
+      expect(error.cause).toBe(sdkError);
+    },
+  );
 
   it.each([
     ["a string", "socket hang up"],
@@ -1346,6 +1401,42 @@ describe("step 6 — a cache with a TTL", () => {
     expect(() => new SecretsLoader(options)).toThrow(TypeError);
     expect(() => new SecretsLoader(options)).toThrow(/client/);
   });
+
+  it.each([
+    ["an object without send", {}],
+    ["null", null],
+  ])(
+    "checks client before ttlMs: %s as client and ttlMs: -1 throw the TypeError",
+    (_label, bad) => {
+      const options = { client: bad as unknown as SecretsManagerClient, env: {}, ttlMs: -1 };
+
+      expect(
+        () => new SecretsLoader(options),
+        "the README: client is checked first, so a bad client wins over a bad ttlMs",
+      ).toThrow(TypeError);
+      expect(() => new SecretsLoader(options)).toThrow(/client/);
+    },
+  );
+
+  it.each([
+    ["Number.MAX_SAFE_INTEGER + 2", Number.MAX_SAFE_INTEGER + 2],
+    ["1e300", 1e300],
+  ])(
+    "accepts an integer ttlMs beyond the safe range (%s): a value kept in practice forever",
+    async (_label, ttlMs) => {
+      answer(SECRET_ID, { SecretString: PLAIN });
+      const clock = manualClock(0);
+      const secrets = loader({ ttlMs, now: clock.now });
+
+      await secrets.get({ secretId: SECRET_ID });
+      clock.time = 4_000_000_000_000; // about a century and a quarter later
+      expect((await secrets.get({ secretId: SECRET_ID })).reveal()).toBe(PLAIN);
+      expect(
+        requests(),
+        "the README: any integer >= 0 is a ttlMs (Number.isInteger), however large",
+      ).toBe(1);
+    },
+  );
 
   it.each([-1, 1.5, Number.NaN, Number.POSITIVE_INFINITY, Number.NEGATIVE_INFINITY, -0.5])(
     "refuses ttlMs %s with a RangeError naming ttlMs",
