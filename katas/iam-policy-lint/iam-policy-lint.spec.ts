@@ -504,7 +504,9 @@ describe("step 3 — malformed statements", () => {
 
   it("lets an invalid NotAction entry except nothing, even one whose wildcards would match every action", () => {
     const escalations = (findings: Finding[]) =>
-      findings.filter((found) => found.code === "PRIVILEGE_ESCALATION").map((found) => found.detail);
+      findings
+        .filter((found) => found.code === "PRIVILEGE_ESCALATION")
+        .map((found) => found.detail);
 
     const exceptsAll = lint(allow({ NotAction: ["*:*"], Resource: "*" }));
     expect(

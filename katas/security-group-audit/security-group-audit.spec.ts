@@ -762,7 +762,7 @@ describe("step 4 — every page of groups", () => {
 
     expect(
       (failure as AuditError).message,
-      "`${operation} failed: ${code}: ${cause.message}`, even when cause.message is empty",
+      'operation, " failed: ", code, ": " and the message, even when cause.message is empty',
     ).toBe("DescribeSecurityGroups failed: UnauthorizedOperation: ");
 
     const client = withOwnSend(new EC2Client({ region: "us-east-1" }), async () => {
@@ -771,7 +771,7 @@ describe("step 4 — every page of groups", () => {
     const wrapped = await auditSecurityGroups(client).catch((error: unknown) => error);
     expect(
       (wrapped as AuditError).message,
-      "a thrown empty string becomes new Error(\"\"): code Error, empty message",
+      'a thrown empty string becomes new Error(""): code Error, empty message',
     ).toBe("DescribeSecurityGroups failed: Error: ");
   });
 
