@@ -196,6 +196,10 @@ describe("step 2 — reading the document", () => {
     ["null", "null"],
     ["a string", '"Allow everything"'],
     ["a number", "42"],
+    [
+      "a string holding a policy's JSON (parsed once, never twice)",
+      JSON.stringify(JSON.stringify({ Version: VERSION, Statement: [] })),
+    ],
   ])("reports JSON that is %s rather than an object as MALFORMED_POLICY only", (_, text) => {
     expect(lintPolicy(text)).toEqual([policyLevel("MALFORMED_POLICY")]);
   });
@@ -498,6 +502,29 @@ describe("step 3 — malformed statements", () => {
     ).toContain("PRIVILEGE_ESCALATION");
   });
 
+  it("lets an invalid NotAction entry except nothing, even one whose wildcards would match every action", () => {
+    const escalations = (findings: Finding[]) =>
+      findings
+        .filter((found) => found.code === "PRIVILEGE_ESCALATION")
+        .map((found) => found.detail);
+
+    const exceptsAll = lint(allow({ NotAction: ["*:*"], Resource: "*" }));
+    expect(
+      escalations(exceptsAll),
+      "*:* is invalid, so it excepts nothing: the NotAction allows every action, escalations included",
+    ).toContain("iam:PassRole");
+    const exceptsIam = lint(
+      allow({ NotAction: ["iam*", "sts:*", "lambda:*", "glue:*"], Resource: ALICE }),
+    );
+    expect(
+      escalations(exceptsIam),
+      "iam* has no colon, so it is invalid and excepts nothing: the iam escalations stay allowed",
+    ).toContain("iam:CreateAccessKey");
+    expect(codes(exceptsIam), "and the invalid entry still has its finding").toContain(
+      "INVALID_ACTION",
+    );
+  });
+
   it("checks NotAction entries and Deny statements too, and goes on linting after an invalid action", () => {
     const findings = lint(
       deny({ NotAction: ["s3.GetObject"], Resource: BUCKET }),
@@ -681,6 +708,20 @@ describe("step 5 — condition operators", () => {
     expect(withCondition({ [operator]: KEY })).toEqual([
       finding("INVALID_CONDITION_OPERATOR", 0, operator),
     ]);
+  });
+
+  it.each([
+    ["StringLi\u212Ae", "the Kelvin sign, which toLowerCase() turns into k"],
+    ["\u017FtringEquals", "the long s, which toUpperCase() turns into S"],
+    ["ForAnyValue:\u017FtringLike", "the long s after a prefix"],
+  ])("reports %j as invalid: only ASCII letters match in any case (%s)", (operator) => {
+    expect(withCondition({ [operator]: KEY }), "A–Z and a–z fold, no other letter does").toEqual([
+      finding("INVALID_CONDITION_OPERATOR", 0, operator),
+    ]);
+    expect(
+      codes(lint(allow({ Action: "iam:PassRole", Resource: "*", Condition: { [operator]: KEY } }))),
+      "an invalid operator is no condition, so the escalation is still reported",
+    ).toContain("PRIVILEGE_ESCALATION");
   });
 
   it.each(["NullIfExists", "ForAnyValue:Null", "ForAllValues:NullIfExists"])(

@@ -9,6 +9,7 @@ import {
 import { beforeEach, describe, expect, it } from "vitest";
 import { useMockedClient, withOwnSend } from "../../fixtures/helpers/aws/client";
 import {
+  ec2Error,
   ec2Errors,
   sampleIpPermission,
   sampleNetworkInterface,
@@ -454,6 +455,16 @@ describe("step 2 — sensitive ports in a rule", () => {
       "DescribeSecurityGroups returned a group without GroupId",
     );
   });
+  it("takes the port numbers as they are: an inverted range reaches nothing, -1 is below 0", () => {
+    const inverted = group("sg-01", rule("tcp", 3389, 22));
+    const fromMinusOne = group("sg-02", rule("tcp", -1, 22));
+
+    expect(checkGroup(inverted), "FromPort 3389 … ToPort 22 contains no port").toEqual([]);
+    expect(
+      checkGroup(fromMinusOne),
+      "-1 … 22 reaches 22 (and is reported as written, from -1)",
+    ).toEqual([ssh("sg-02", { fromPort: -1, toPort: 22 })]);
+  });
 });
 
 describe("step 3 — all traffic and narrower rules", () => {
@@ -541,6 +552,21 @@ describe("step 3 — all traffic and narrower rules", () => {
           IpRanges: [{ CidrIp: "198.51.100.7/32" }],
         },
       },
+    ]);
+  });
+  it("takes a source's family from its list, not from its text: ::/0 in IpRanges is an IPv4 source", () => {
+    const mixedUp = group("sg-01", rule("tcp", 22, 22, [WORLD6], [WORLD]));
+    const narrowedTo = (source: string, narrowed: IpPermission) => ({
+      ...ssh("sg-01", { source }),
+      suggestion: { IpProtocol: "tcp", FromPort: 22, ToPort: 22, ...narrowed },
+    });
+
+    expect(
+      checkGroup(mixedUp),
+      "the IpRanges source first, narrowed with IpRanges (ipv4); then the Ipv6Ranges one, with Ipv6Ranges (ipv6)",
+    ).toEqual([
+      narrowedTo(WORLD6, { IpRanges: TRUSTED4 }),
+      narrowedTo(WORLD, { Ipv6Ranges: TRUSTED6 }),
     ]);
   });
 });
@@ -726,6 +752,27 @@ describe("step 4 — every page of groups", () => {
       cause: denied,
       message: `DescribeSecurityGroups failed: UnauthorizedOperation: ${denied.message}`,
     });
+  });
+
+  it("keeps the message's template when the error's message is empty: `…: code: ` with its trailing space", async () => {
+    const denied = ec2Error("UnauthorizedOperation", "", 403);
+    ec2Mock.on(DescribeSecurityGroupsCommand).rejects(denied);
+
+    const failure = await auditSecurityGroups(ec2).catch((error: unknown) => error);
+
+    expect(
+      (failure as AuditError).message,
+      'operation, " failed: ", code, ": " and the message, even when cause.message is empty',
+    ).toBe("DescribeSecurityGroups failed: UnauthorizedOperation: ");
+
+    const client = withOwnSend(new EC2Client({ region: "us-east-1" }), async () => {
+      throw "";
+    });
+    const wrapped = await auditSecurityGroups(client).catch((error: unknown) => error);
+    expect(
+      (wrapped as AuditError).message,
+      'a thrown empty string becomes new Error(""): code Error, empty message',
+    ).toBe("DescribeSecurityGroups failed: Error: ");
   });
 
   it.each([

@@ -282,6 +282,18 @@ describe("step 3 — letter case and a bad policy", () => {
     expect(checkTags(tagList({ owner: "ana", Owner: "bob" }), both), "both present").toEqual([]);
   });
 
+  it("compares letter case with toLowerCase() on both sides: the Kelvin sign is a k, ß is not SS", () => {
+    const kind: TagPolicy = [{ key: "Kind" }];
+    expect(checkTags(tagList({ "\u212Aind": "web" }), kind), "\u212A lower-cases to k").toEqual([
+      { kind: "wrong-case", key: "Kind", value: "web", hint: 'rename "\u212Aind" to "Kind"' },
+    ]);
+    const street: TagPolicy = [{ key: "Straße" }];
+    expect(
+      checkTags(tagList({ STRASSE: "Main" }), street),
+      "STRASSE lower-cases to strasse, not straße (upper-casing or case folding would match them)",
+    ).toEqual([{ kind: "missing", key: "Straße" }]);
+  });
+
   it("is satisfied by the exact key even when a mis-cased copy comes first", () => {
     const tags = tagList({ owner: "bob", Owner: "ana", CostCenter: "CC-1234", Environment: "dev" });
     expect(checkTags(tags, policy)).toEqual([]);
@@ -926,6 +938,31 @@ describe("step 7 — applying it, dry run first", () => {
           message: "You are not authorized to perform this operation.",
         },
       },
+    ]);
+  });
+
+  it("gives applied and would-apply results no error key at all, not even error: undefined", async () => {
+    ec2Mock.on(CreateTagsCommand).rejects(ec2Errors.dryRunOperation());
+    ec2Mock.on(CreateTagsCommand, { DryRun: false }).resolves({});
+    const batch = ownerBatch(["i-1"]);
+    const [wouldApply] = await remediate(new EC2Client({}), planOf(batch));
+    const [applied] = await remediate(new EC2Client({}), planOf(batch), { apply: true });
+
+    expect(wouldApply, "exactly { batch, status }").toStrictEqual({ batch, status: "would-apply" });
+    expect(applied, "exactly { batch, status }").toStrictEqual({ batch, status: "applied" });
+    expect(Object.keys(applied ?? {}), "no error key").toEqual(["batch", "status"]);
+    expect(Object.keys(wouldApply ?? {}), "no error key").toEqual(["batch", "status"]);
+  });
+
+  it("reads a thrown value that is not an Error as new Error(String(value)): failed, code Error", async () => {
+    // The mocked stub would turn the value into an Error itself: this client's own send throws it.
+    const client = withOwnSend(new EC2Client({}), async () => {
+      throw "socket hang up";
+    });
+    const batch = ownerBatch(["i-1"]);
+    await expect(remediate(client, planOf(batch, envBatch))).resolves.toStrictEqual([
+      { batch, status: "failed", error: { code: "Error", message: "socket hang up" } },
+      { batch: envBatch, status: "failed", error: { code: "Error", message: "socket hang up" } },
     ]);
   });
 

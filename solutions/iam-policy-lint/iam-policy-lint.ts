@@ -298,9 +298,11 @@ function parseStatement(raw: Json): { statement: Statement; invalidActions: stri
   };
 }
 
-/** `[ForAllValues:|ForAnyValue:]Operator[IfExists]`, any letter case; `Null` takes neither. */
+/** `[ForAllValues:|ForAnyValue:]Operator[IfExists]`, any ASCII letter case; `Null` takes neither. */
 function isValidOperator(written: string): boolean {
-  const name = written.toLowerCase();
+  // Only A–Z fold, as in the action grammar: toLowerCase() would also fold the Kelvin sign (U+212A)
+  // to "k", and toUpperCase() the long s (U+017F) to "S", making operators IAM has never had.
+  const name = written.replace(/[A-Z]/g, (letter) => letter.toLowerCase());
   return CONDITION_OPERATORS.some((operator) => {
     const base = operator.toLowerCase();
     if (base === "null") return name === base;

@@ -280,7 +280,8 @@ async function sendBatch(ec2: EC2Client, batch: TagBatch, apply: boolean): Promi
     return { batch, status: "applied" };
   } catch (caught) {
     // EC2 answers every DryRun with an error: DryRunOperation means "you could have done it".
-    const { name: code, message } = caught as Error;
+    // A wrapper may throw what is not an Error (a string): read it as new Error(String(value)).
+    const { name: code, message } = caught instanceof Error ? caught : new Error(String(caught));
     if (code === "DryRunOperation") return { batch, status: "would-apply" };
     const status = code === "UnauthorizedOperation" ? "not-permitted" : "failed";
     return { batch, status, error: { code, message } };
