@@ -2,7 +2,8 @@
 // the lock is released": written as a `.then` chain, `Promise.resolve(fn(lock))` runs `fn` outside any
 // handler, so an `fn` that throws synchronously escapes `withLock` as a sync throw and the lock file
 // stays behind (a rejected promise from an async `fn` is handled correctly). (adversarial review, round 4)
-import { acquireLock, suppressedError, type Lock } from "../resource-cleanup";
+import { acquireLock, type Lock, suppressedError } from "../resource-cleanup";
+
 export * from "../resource-cleanup";
 
 export function withLock<T>(path: string, fn: (lock: Lock) => T | Promise<T>): Promise<T> {
