@@ -376,6 +376,32 @@ describe("step 3 — identity and equality", () => {
     expect(deepEqual({ name: "web" }, hidden)).toBe(true);
   });
 
+  it("does not count a non-enumerable property as a key, even when the other side has that key", () => {
+    const hiddenX = Object.defineProperty({ y: 1 }, "x", { value: 1, enumerable: false });
+    expect(
+      deepEqual({ x: 1 }, hiddenX),
+      "{ x: 1 } vs { y: 1 } with a non-enumerable x: x is not one of its keys (Object.keys gives only y)",
+    ).toBe(false);
+    expect(deepEqual(hiddenX, { x: 1 }), "the same, the other way round").toBe(false);
+    expect(deepEqual(hiddenX, { y: 1 }), "only y counts").toBe(true);
+  });
+
+  it("matches an own key only with an own key: __proto__ from JSON.parse is not the inherited one", () => {
+    const withProto = () => JSON.parse('{"__proto__": {}}') as object;
+    expect(Object.keys(withProto()), "JSON.parse makes __proto__ an own key").toEqual([
+      "__proto__",
+    ]);
+    expect(
+      deepEqual(withProto(), { x: 1 }),
+      "{ x: 1 } has no own key __proto__ (it only inherits the accessor): the keys differ",
+    ).toBe(false);
+    expect(deepEqual({ x: 1 }, withProto()), "the same, the other way round").toBe(false);
+    expect(deepEqual(withProto(), withProto()), "own __proto__ on both sides, equal values").toBe(
+      true,
+    );
+    expect(deepEqual(withProto(), JSON.parse('{"__proto__": {"a": 1}}'))).toBe(false);
+  });
+
   it("finds NaN equal to NaN (=== does not), as Map keys and includes() do", () => {
     const notANumber = Number.NaN;
     expect([notANumber].indexOf(notANumber), "indexOf uses ===, which never finds NaN").toBe(-1);
@@ -638,6 +664,17 @@ describe("step 5 — enumerate, zip and comprehensions", () => {
         { host: "web-2", ports: [443, 80] },
       ]),
     ).toEqual(["web-1:80", "web-1:443", "db-1:5432", "web-2:443", "web-2:80"]);
+  });
+
+  it("endpoints keeps duplicates: a port or a server listed twice gives its endpoint twice", () => {
+    expect(
+      endpoints([
+        { host: "web", ports: [80, 443, 80] },
+        { host: "db", ports: [5432] },
+        { host: "web", ports: [80] },
+      ]),
+      "one string per (server, usable port), in order, repeats included: no de-duplication",
+    ).toEqual(["web:80", "web:443", "web:80", "db:5432", "web:80"]);
   });
 
   it("endpoints gives nothing for a host without ports, and nothing for no hosts", () => {

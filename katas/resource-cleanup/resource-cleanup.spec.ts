@@ -175,6 +175,20 @@ describe("step 1 — taking the lock", () => {
     });
   });
 
+  it("keeps every line the holder wrote: only the whitespace around the whole contents goes", () => {
+    const path = dir.join("deploy.lock");
+    writeFileSync(path, "4242\nci-runner-7\n");
+    expect(
+      thrownBy(() => acquireLock(path)),
+      "the holder is the whole file, trimmed at both ends: not just its first line",
+    ).toMatchObject({ holder: "4242\nci-runner-7" });
+    writeFileSync(path, "\n4242\n");
+    expect(
+      thrownBy(() => acquireLock(path)),
+      "a blank first line is trimmed away with the rest of the surrounding whitespace",
+    ).toMatchObject({ holder: "4242", message: `${path} is locked (holder: 4242)` });
+  });
+
   it('names the holder "unknown" when the lock file is empty', () => {
     const path = dir.join("deploy.lock");
     writeFileSync(path, "\n");
@@ -615,6 +629,18 @@ describe("step 5 — a cleanup stack", () => {
     );
     await stack.disposeAsync();
     expect(dispose).toHaveBeenCalledTimes(1);
+  });
+
+  it("treats a [Symbol.asyncDispose] that is null as absent, as await using does: [Symbol.dispose] it is", async () => {
+    const dispose = vi.fn();
+    const stack = new CleanupStack();
+    const nulled = { [Symbol.asyncDispose]: null, [Symbol.dispose]: dispose };
+    expect(
+      stack.use(nulled as unknown as Disposable),
+      "null, like undefined, is not there: no TypeError, and use() returns the resource",
+    ).toBe(nulled);
+    await stack.disposeAsync();
+    expect(dispose, "[Symbol.dispose] is the one registered").toHaveBeenCalledTimes(1);
   });
 
   it("awaits a promise that a [Symbol.dispose] returns, and counts its rejection", async () => {
