@@ -412,8 +412,18 @@ describe("step 3 — lists by position and by key", () => {
   });
 
   it("falls back to positions when the key holds a boolean: true and false are not keys", () => {
-    const desired = { items: [{ name: true, v: 1 }, { name: false, v: 2 }] };
-    const actual = { items: [{ name: false, v: 2 }, { name: true, v: 1 }] };
+    const desired = {
+      items: [
+        { name: true, v: 1 },
+        { name: false, v: 2 },
+      ],
+    };
+    const actual = {
+      items: [
+        { name: false, v: 2 },
+        { name: true, v: 1 },
+      ],
+    };
     expect(
       drift(desired, actual),
       "a key must hold a string or a number: these items are compared by position, so the swap is drift",
