@@ -156,6 +156,37 @@ describe("step 1 — borrowing and returning", () => {
     expect(await pool.acquire()).toBe(b);
   });
 
+  it("calls create, validate and destroy as the factory's methods: a class works", async () => {
+    class PgFactory implements PoolFactory<FakeConnection> {
+      readonly created: FakeConnection[] = [];
+      readonly validated: FakeConnection[] = [];
+      readonly destroyed: FakeConnection[] = [];
+      constructor(private readonly db: FakeDatabase) {}
+      async create() {
+        const connection = await this.db.connect();
+        this.created.push(connection);
+        return connection;
+      }
+      validate(connection: FakeConnection) {
+        this.validated.push(connection);
+        return pingsOk(connection);
+      }
+      destroy(connection: FakeConnection) {
+        this.destroyed.push(connection);
+        return connection.end();
+      }
+    }
+    const factory = new PgFactory(new FakeDatabase());
+    const pool = new Pool(factory, { max: 1 });
+    const connection = await pool.acquire();
+    expect(factory.created, "create() ran with this = the factory").toEqual([connection]);
+    pool.release(connection);
+    expect(await pool.acquire(), "the idle connection, validated").toBe(connection);
+    expect(factory.validated, "validate() ran with this = the factory").toEqual([connection]);
+    pool.destroy(connection);
+    expect(factory.destroyed, "destroy() ran with this = the factory").toEqual([connection]);
+  });
+
   it("throws on a release of a connection that is not borrowed (a double release)", async () => {
     const { pool } = setup();
     const connection = await pool.acquire();
@@ -171,6 +202,25 @@ describe("step 1 — borrowing and returning", () => {
       borrowed: 0,
       pending: 0,
     });
+  });
+
+  it("throws on a destroy of a connection that is idle: only a borrowed one can be destroyed", async () => {
+    const { pool, destroyed } = setup();
+    const connection = await pool.acquire();
+    pool.release(connection);
+    const error = thrownBy(() => pool.destroy(connection));
+    expect(error).toBeInstanceOf(Error);
+    expect((error as Error).message).toBe(
+      "cannot destroy a resource that is not borrowed from this pool",
+    );
+    expect(destroyed, "factory.destroy is not called").toEqual([]);
+    expect(stats(pool), "the pool is unchanged: the connection is still idle").toEqual({
+      size: 1,
+      available: 1,
+      borrowed: 0,
+      pending: 0,
+    });
+    expect(await pool.acquire(), "and is lent again").toBe(connection);
   });
 
   it("throws on a release or destroy of something the pool never lent", async () => {
@@ -383,6 +433,19 @@ describe("step 3 — the acquire timeout", () => {
     pool.release(held);
     await waiting;
     expect(vi.getTimerCount(), "the served caller's timeout is cleared").toBe(before);
+  });
+
+  it("runs acquireTimeoutMs 1.4 to 2 ms, never to the nearest millisecond", async () => {
+    const { pool } = setup({ max: 1, acquireTimeoutMs: 1.4 });
+    await pool.acquire();
+    const waiting = track(pool.acquire());
+    await advance(1);
+    expect(waiting.state, "1 ms < 1.4 ms: still waiting").toBe("pending");
+    await advance(1);
+    expect(waiting.state, "2 ms: the first whole millisecond >= 1.4").toBe("rejected");
+    expect((waiting.reason as PoolTimeoutError).message, "the timeout as given").toBe(
+      "no resource available within 1.4 ms",
+    );
   });
 
   it("runs a fractional acquireTimeoutMs to the first whole millisecond after it (1.5: at 2 ms)", async () => {
@@ -679,6 +742,17 @@ describe("step 6 — idle eviction", () => {
     expect(pool.available, "1 ms < 1.5 ms: still idle").toBe(1);
     await advance(1);
     expect(destroyed, "2 ms: the first whole millisecond >= 1.5").toEqual([connection]);
+  });
+
+  it("runs idleTimeoutMs 1.4 to 2 ms, never to the nearest millisecond", async () => {
+    const { pool, destroyed } = setup({ idleTimeoutMs: 1.4 });
+    const connection = await pool.acquire();
+    pool.release(connection);
+    await advance(1);
+    expect(pool.available, "1 ms < 1.4 ms: still idle").toBe(1);
+    expect(destroyed).toEqual([]);
+    await advance(1);
+    expect(destroyed, "2 ms: the first whole millisecond >= 1.4").toEqual([connection]);
   });
 
   it("calls factory.destroy in the eviction itself, not on a later tick", async () => {
@@ -1292,6 +1366,36 @@ describe("step 10 — rejecting bad input", () => {
     const error = thrownBy(() => new Pool(factory, options));
     expect(error).toBeInstanceOf(RangeError);
     expect((error as RangeError).message).toBe(message);
+  });
+
+  it.each([
+    [{ max: 1, acquireTimeoutMs: null }, "acquireTimeoutMs must be a finite number > 0, got null"],
+    [{ max: 1, idleTimeoutMs: null }, "idleTimeoutMs must be a finite number > 0, got null"],
+  ] as unknown as [PoolOptions, string][])(
+    "throws a RangeError for a timeout of null: only undefined means the default (%o)",
+    (options, message) => {
+      const error = thrownBy(() => new Pool(factory, options));
+      expect(error, "null is a bad value, not a timeout left out").toBeInstanceOf(RangeError);
+      expect((error as RangeError).message).toBe(message);
+    },
+  );
+
+  it("takes the default for a timeout given as undefined, as for one left out", async () => {
+    const options = { max: 1, acquireTimeoutMs: undefined, idleTimeoutMs: undefined };
+    const pool = new Pool(factory, options);
+    const first = await pool.acquire();
+    const waiting = track(pool.acquire());
+    await advance(29_999);
+    expect(waiting.state, "acquireTimeoutMs undefined: 30 000 ms").toBe("pending");
+    await advance(1);
+    expect((waiting.reason as PoolTimeoutError).message).toBe(
+      "no resource available within 30000 ms",
+    );
+    pool.release(first);
+    await advance(9_999);
+    expect(pool.available, "idleTimeoutMs undefined: 10 000 ms").toBe(1);
+    await advance(1);
+    expect(pool.available).toBe(0);
   });
 
   it.each([

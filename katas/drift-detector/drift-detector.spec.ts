@@ -411,6 +411,37 @@ describe("step 3 — lists by position and by key", () => {
     ]);
   });
 
+  it("falls back to positions when the key holds a boolean: true and false are not keys", () => {
+    const desired = {
+      items: [
+        { name: true, v: 1 },
+        { name: false, v: 2 },
+      ],
+    };
+    const actual = {
+      items: [
+        { name: false, v: 2 },
+        { name: true, v: 1 },
+      ],
+    };
+    expect(
+      drift(desired, actual),
+      "a key must hold a string or a number: these items are compared by position, so the swap is drift",
+    ).toEqual([
+      { kind: "changed", path: "/items/0/name", desired: true, actual: false },
+      { kind: "changed", path: "/items/0/v", desired: 1, actual: 2 },
+      { kind: "changed", path: "/items/1/name", desired: false, actual: true },
+      { kind: "changed", path: "/items/1/v", desired: 2, actual: 1 },
+    ]);
+    expect(
+      drift({ items: [{ name: "a" }, { name: true }] }, { items: [{ name: true }, { name: "a" }] }),
+      "one item with a boolean key is enough to compare the whole list by position",
+    ).toEqual([
+      { kind: "changed", path: "/items/0/name", desired: "a", actual: true },
+      { kind: "changed", path: "/items/1/name", desired: true, actual: "a" },
+    ]);
+  });
+
   it("uses a merge key from MERGE_KEYS before `name`: container ports by containerPort", () => {
     const withPorts = (ports: object[]) => ({
       spec: { template: { spec: { containers: [{ name: "web", ports }] } } },

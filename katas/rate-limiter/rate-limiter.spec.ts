@@ -223,6 +223,23 @@ describe("step 2 — refilling from elapsed time", () => {
     expect(limiter.tryRemove("alice", 3)).toBe(true);
   });
 
+  it("reports tokensAvailable as the count divided by 1000, never rounded to thousandths", async () => {
+    const slow = bucket({ capacity: 1, refillPerSecond: 0.3 });
+    slow.tryRemove("alice");
+    await advance(1);
+    expect(
+      slow.tokensAvailable("alice"),
+      "1 ms at 0.3 per second: 0.3 thousandths, so 0.3 / 1000 tokens (not 0)",
+    ).toBe(0.3 / 1000);
+    const fast = bucket({ capacity: 1, refillPerSecond: 2.5 });
+    fast.tryRemove("bob");
+    await advance(1);
+    expect(
+      fast.tokensAvailable("bob"),
+      "1 ms at 2.5 per second: 2.5 thousandths, so 0.0025 tokens (not 0.002)",
+    ).toBe(0.0025);
+  });
+
   it("keeps the tokens it had at the latest time any call saw when the clock goes back", async () => {
     const limiter = bucket({ capacity: 2, refillPerSecond: 1 });
     limiter.tryRemove("alice", 2);
@@ -337,6 +354,22 @@ describe("step 4 — forgetting idle keys", () => {
     expect(limiter.size, "alice has a waiter: her key must stay").toBe(1);
     expect(limiter.tryRemove("alice"), "the waiter comes first").toBe(false);
     await advance(1_000); // the wait's timer fires: a fake clock's jump does not fire timers
+    expect(waiting.state).toBe("resolved");
+  });
+
+  it("keeps only the key someone waits for: idle keys held after it are still forgotten", async () => {
+    const limiter = bucket({ capacity: 1, refillPerSecond: 1 });
+    limiter.tryRemove("alice"); // t = 0: alice is the oldest key
+    const waiting = track(limiter.removeTokens("alice"));
+    await advance(100);
+    limiter.tryRemove("bob"); // t = 100: bob is idle from t = 1 100
+    vi.setSystemTime(START + 5_000); // the wall clock moves on; alice's timer has not fired yet
+    expect(
+      limiter.size,
+      "alice is kept for her waiter, but bob, idle since t = 1 100, must be forgotten (1 key, not 2)",
+    ).toBe(1);
+    expect(limiter.tokensAvailable("bob"), "bob is as good as new").toBe(1);
+    await advance(1_000);
     expect(waiting.state).toBe("resolved");
   });
 
@@ -505,6 +538,24 @@ describe("step 5 — the sliding window", () => {
     expect(limiter.tokensAvailable("alice")).toBe(1);
     expect(limiter.size, "forgotten when its last take has left").toBe(0);
   });
+
+  it.each([1.4, 2.2])(
+    "rounds a fractional windowMs up, never to the nearest millisecond (windowMs %s)",
+    async (windowMs) => {
+      const limiter = window({ limit: 1, windowMs });
+      limiter.tryRemove("alice");
+      const whole = Math.floor(windowMs);
+      await advance(whole);
+      expect(
+        limiter.tryRemove("alice"),
+        `${whole} ms < ${windowMs} ms: the take still counts (it leaves at ${whole + 1} ms)`,
+      ).toBe(false);
+      expect(limiter.size, "the key is held while its take counts").toBe(1);
+      await advance(1);
+      expect(limiter.size, `forgotten at ${whole + 1} ms, once its take has left`).toBe(0);
+      expect(limiter.tryRemove("alice"), `free again at ${whole + 1} ms`).toBe(true);
+    },
+  );
 
   it("keeps counting a take for the time it had left when the clock goes back", async () => {
     const limiter = window({ limit: 1, windowMs: 1_000 });
@@ -728,6 +779,34 @@ describe("step 6 — waiting for tokens", () => {
     expect(waiting.state).toBe("pending");
     await advance(1);
     expect(waiting.state).toBe("resolved");
+  });
+
+  it("waits for a window of 1.4 ms to the ceiling: 2 ms, not 1", async () => {
+    const limiter = window({ limit: 1, windowMs: 1.4 });
+    limiter.tryRemove("alice");
+    const waiting = track(limiter.removeTokens("alice"));
+    await advance(1);
+    expect(waiting.state, "at 1 ms the take still counts (1 < 1.4)").toBe("pending");
+    await advance(1);
+    expect(waiting.state, "served at 2 ms, the first whole millisecond >= 1.4").toBe("resolved");
+  });
+
+  it("refuses tryRemove only for the key someone waits for, not for the other keys it holds", async () => {
+    for (const limiter of [
+      bucket({ capacity: 2, refillPerSecond: 1 }),
+      window({ limit: 2, windowMs: 1_000 }),
+    ]) {
+      limiter.tryRemove("bob"); // bob is held, with a token left
+      limiter.tryRemove("alice", 2);
+      const alice = track(limiter.removeTokens("alice"));
+      expect(
+        limiter.tryRemove("bob"),
+        "nobody waits for bob: his token is there, so tryRemove takes it",
+      ).toBe(true);
+      expect(alice.state).toBe("pending");
+      await advance(1_000);
+      expect(alice.state).toBe("resolved");
+    }
   });
 
   it("serves a wait that spans a clock jump back from the limiter's latest time, not the wall clock", async () => {
@@ -1001,6 +1080,16 @@ describe("step 8 — rejecting bad input", () => {
     );
     await expect(limiter.removeTokens("alice", 0)).rejects.toBeInstanceOf(RangeError);
     expect(vi.getTimerCount(), "nothing waits for an impossible request").toBe(0);
+  });
+
+  it("rejects (never throws) when options is null, with the TypeError destructuring it raises", async () => {
+    const limiter = bucket({ capacity: 5, refillPerSecond: 1 });
+    let call: Promise<void> | undefined;
+    expect(() => {
+      call = limiter.removeTokens("alice", 1, null as unknown as RemoveTokensOptions);
+    }, "removeTokens must not throw synchronously, whatever its arguments").not.toThrow();
+    await expect(call).rejects.toBeInstanceOf(TypeError);
+    expect(limiter.tokensAvailable("alice"), "nothing is taken").toBe(5);
   });
 
   it("reports bad tokens before an aborted signal", async () => {

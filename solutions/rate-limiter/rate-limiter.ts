@@ -115,12 +115,14 @@ abstract class KeyedLimiter<S> {
    * nobody waits, otherwise in FIFO order as they refill. Never throws synchronously.
    */
   removeTokens(key: string, tokens = 1, options: RemoveTokensOptions = {}): Promise<void> {
+    let signal: AbortSignal | undefined;
     try {
       this.#checkTokens(tokens);
+      // Inside the try: options of null throw a TypeError here, which must be a rejection too.
+      ({ signal } = options);
     } catch (error) {
       return Promise.reject(error);
     }
-    const { signal } = options;
     if (signal?.aborted) return Promise.reject(signal.reason);
     if (this.tryRemove(key, tokens)) return Promise.resolve();
 
