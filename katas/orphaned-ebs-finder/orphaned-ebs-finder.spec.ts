@@ -251,9 +251,10 @@ describe("step 2 — unattached, old enough, not kept", () => {
 
     const found = await findOrphanedVolumes(ec2, { now: NOW });
 
-    expect(volumeIds(found), "Attachments must be empty or absent, whatever each one's State").toEqual(
-      ["vol-0orphan"],
-    );
+    expect(
+      volumeIds(found),
+      "Attachments must be empty or absent, whatever each one's State",
+    ).toEqual(["vol-0orphan"]);
   });
 
   it("does not check the fields of a volume it skips: attached, kept or too young", async () => {
