@@ -12,6 +12,7 @@ import { http } from "msw";
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import { mockPages, useMockedClient } from "../../fixtures/helpers/aws/client";
 import {
+  ec2Error,
   ec2Errors,
   sampleAttachment,
   sampleImage,
@@ -153,6 +154,19 @@ describe("step 1 — pricing a volume", () => {
       'no price for volume type "gp2"',
     );
   });
+
+  it.each(["toString", "constructor", "hasOwnProperty", "__proto__"])(
+    'throws the RangeError for a type named like an inherited property ("%s"): only own keys are prices',
+    (volumeType) => {
+      expect(
+        () => monthlyCost({ sizeGiB: 8, volumeType }),
+        `"${volumeType}" is not a key of the default table: a RangeError, not NaN`,
+      ).toThrow(RangeError);
+      expect(() => monthlyCost({ sizeGiB: 8, volumeType }, { gp3: 0.08 })).toThrow(
+        `no price for volume type "${volumeType}"`,
+      );
+    },
+  );
 });
 
 describe("step 2 — unattached, old enough, not kept", () => {
@@ -222,6 +236,25 @@ describe("step 2 — unattached, old enough, not kept", () => {
     expect(volumeIds(found), "the filter ran on the server: check Attachments too").toEqual([
       "vol-0orphan",
     ]);
+  });
+
+  it("skips a volume that lists any attachment, even one whose own State is detached", async () => {
+    availableVolumes(
+      sampleVolume({
+        VolumeId: "vol-0detached",
+        State: "available",
+        Attachments: [{ ...sampleAttachment("vol-0detached"), State: "detached" }],
+        CreateTime: daysAgo(10),
+      }),
+      sampleVolume({ VolumeId: "vol-0orphan", CreateTime: daysAgo(10) }),
+    );
+
+    const found = await findOrphanedVolumes(ec2, { now: NOW });
+
+    expect(
+      volumeIds(found),
+      "Attachments must be empty or absent, whatever each one's State",
+    ).toEqual(["vol-0orphan"]);
   });
 
   it("does not check the fields of a volume it skips: attached, kept or too young", async () => {
@@ -436,6 +469,34 @@ describe("step 2 — unattached, old enough, not kept", () => {
 
     await expect(findOrphanedVolumes(ec2, { now: NOW })).rejects.toThrow(
       "DescribeVolumes returned an item without CreateTime",
+    );
+  });
+
+  it.each(["CreateTime", "Size", "VolumeType", "VolumeId", "AvailabilityZone"] as const)(
+    "rejects a reported volume without %s with a plain Error of exactly that message, not a ScanError",
+    async (field) => {
+      const broken = sampleVolume({ VolumeId: "vol-0broken", CreateTime: daysAgo(10) });
+      delete broken[field];
+      availableVolumes(broken);
+
+      const error = await findOrphanedVolumes(ec2, { now: NOW }).catch((thrown: unknown) => thrown);
+
+      expect(error, "the listing did not fail: an item of it is broken").not.toBeInstanceOf(
+        ScanError,
+      );
+      expect(error).toBeInstanceOf(Error);
+      expect((error as Error).message).toBe(`DescribeVolumes returned an item without ${field}`);
+    },
+  );
+
+  it("names one of the missing fields when a reported volume lacks several", async () => {
+    const broken = sampleVolume({ VolumeId: "vol-0broken", CreateTime: daysAgo(10) });
+    delete broken.Size;
+    delete broken.AvailabilityZone;
+    availableVolumes(broken);
+
+    await expect(findOrphanedVolumes(ec2, { now: NOW })).rejects.toThrow(
+      /^DescribeVolumes returned an item without (Size|AvailabilityZone)$/,
     );
   });
 
@@ -659,6 +720,47 @@ describe("step 4 — throttling during the scan", () => {
     expect(describeCalls()).toBe(1);
   });
 
+  it.each(["Throttling", "ThrottlingException", "RequestThrottled"])(
+    "retries only EC2's own RequestLimitExceeded: %s (another service's throttling code) fails after 1 attempt",
+    async (code) => {
+      ec2Mock.on(DescribeVolumesCommand).rejects(ec2Error(code, "Rate exceeded", 400));
+
+      const found = later(findOrphanedVolumes(ec2, { now: NOW }));
+      const failed = later(
+        expect(found).rejects.toMatchObject({
+          name: "ScanError",
+          code,
+          attempts: 1,
+          message: `DescribeVolumes failed after 1 of 4 attempts: ${code}: Rate exceeded`,
+        }),
+      );
+      await vi.runAllTimersAsync();
+      await failed;
+      expect(describeCalls(), `${code} is not EC2's throttling code: no retry`).toBe(1);
+    },
+  );
+
+  it("wraps whatever a listing request rejects with in a ScanError, a TypeError from a broken client too", async () => {
+    ec2Mock
+      .on(DescribeVolumesCommand)
+      .rejects(new TypeError("Cannot read properties of undefined (reading 'endpoint')"));
+
+    const found = later(findOrphanedVolumes(ec2, { now: NOW }));
+    const failed = later(
+      expect(found).rejects.toMatchObject({
+        name: "ScanError",
+        operation: "DescribeVolumes",
+        code: "TypeError",
+        attempts: 1,
+        message:
+          "DescribeVolumes failed after 1 of 4 attempts: TypeError: Cannot read properties of undefined (reading 'endpoint')",
+      }),
+    );
+    await vi.runAllTimersAsync();
+    await failed;
+    expect(describeCalls(), "a TypeError is not throttling: no retry").toBe(1);
+  });
+
   it("follows the retry option: attempts and base delay", async () => {
     ec2Mock.on(DescribeVolumesCommand).rejects(throttled());
 
@@ -700,6 +802,15 @@ describe("step 4 — throttling during the scan", () => {
       expect(ec2Mock.calls()).toHaveLength(0);
     },
   );
+
+  it("rejects a null retry with a TypeError before sending any request", async () => {
+    const options = { now: NOW, retry: null as never };
+    await expect(
+      findOrphanedVolumes(ec2, options),
+      "a null retry is not the default policy",
+    ).rejects.toThrow(TypeError);
+    expect(ec2Mock.calls()).toHaveLength(0);
+  });
 });
 
 describe("step 5 — orphaned snapshots", () => {
@@ -920,6 +1031,38 @@ describe("step 5 — orphaned snapshots", () => {
     ).toEqual(["DescribeSnapshotsCommand"]);
   });
 
+  it("sends no DescribeImages once the volume listing has failed", async () => {
+    world({ snapshots: [snapshotOf("snap-01", "vol-0gone")], volumes: [] });
+    ec2Mock.on(DescribeVolumesCommand).rejects(ec2Errors.unauthorizedOperation());
+
+    await expect(findOrphanedSnapshots(ec2)).rejects.toMatchObject({
+      operation: "DescribeVolumes",
+    });
+    expect(
+      ec2Mock.calls().map((call) => call.args[0].constructor.name),
+      "the AMIs are listed only once the volumes are",
+    ).toEqual(["DescribeSnapshotsCommand", "DescribeVolumesCommand"]);
+  });
+
+  it("starts the AMI listing only once the volume listing is complete, its retries included", async () => {
+    mockPages(ec2Mock, DescribeSnapshotsCommand, OWN_SNAPSHOTS, [
+      { Snapshots: [snapshotOf("snap-01", "vol-0gone")] },
+    ]);
+    mockPages(ec2Mock, DescribeVolumesCommand, ALL_VOLUMES, [{ Volumes: [] }], {
+      1: [throttled()],
+    });
+    mockPages(ec2Mock, DescribeImagesCommand, OWN_IMAGES, [{ Images: [] }]);
+    const imageCalls = () => ec2Mock.commandCalls(DescribeImagesCommand).length;
+
+    const found = later(findOrphanedSnapshots(ec2));
+    await vi.advanceTimersByTimeAsync(999);
+    expect(imageCalls(), "no DescribeImages while the volume listing waits to retry").toBe(0);
+    await vi.advanceTimersByTimeAsync(1);
+
+    expect(snapshotIds(await found)).toEqual(["snap-01"]);
+    expect(imageCalls(), "DescribeImages once the volumes are all read").toBe(1);
+  });
+
   it("reads every page of the snapshot, volume and image listings", async () => {
     mockPages(ec2Mock, DescribeSnapshotsCommand, OWN_SNAPSHOTS, [
       { Snapshots: [snapshotOf("snap-01", "vol-0live1"), snapshotOf("snap-02", "vol-0gone")] },
@@ -1055,6 +1198,38 @@ describe("step 5 — orphaned snapshots", () => {
       await expect(findOrphanedSnapshots(ec2)).rejects.toThrow(
         `DescribeSnapshots returned an item without ${field}`,
       );
+    },
+  );
+
+  it("rejects a snapshot without VolumeId even when one of our AMIs uses it", async () => {
+    const broken = snapshotOf("snap-0ami", "vol-0gone");
+    delete broken.VolumeId;
+    world({
+      snapshots: [broken],
+      volumes: [],
+      images: [sampleImage("ami-0aaa", ["snap-0ami"])],
+    });
+
+    await expect(
+      findOrphanedSnapshots(ec2),
+      "SnapshotId and VolumeId are read on every snapshot, before the AMI check",
+    ).rejects.toThrow("DescribeSnapshots returned an item without VolumeId");
+  });
+
+  it.each(["SnapshotId", "VolumeId", "VolumeSize", "StartTime"] as const)(
+    "rejects an orphaned snapshot without %s with a plain Error of exactly that message, not a ScanError",
+    async (field) => {
+      const broken = snapshotOf("snap-0broken", "vol-0gone");
+      delete broken[field];
+      world({ snapshots: [broken], volumes: [] });
+
+      const error = await findOrphanedSnapshots(ec2).catch((thrown: unknown) => thrown);
+
+      expect(error, "the listing did not fail: an item of it is broken").not.toBeInstanceOf(
+        ScanError,
+      );
+      expect(error).toBeInstanceOf(Error);
+      expect((error as Error).message).toBe(`DescribeSnapshots returned an item without ${field}`);
     },
   );
 

@@ -166,7 +166,9 @@ export function monthlyCost(
   volume: { sizeGiB: number; volumeType: string },
   prices: PriceTable = US_EAST_1_PRICES,
 ): number {
-  const price = prices[volume.volumeType];
+  // Own keys only: a type named "toString" or "__proto__" would otherwise find Object.prototype's
+  // members, and price the volume at NaN instead of being an unknown type.
+  const price = Object.hasOwn(prices, volume.volumeType) ? prices[volume.volumeType] : undefined;
   if (price === undefined) {
     throw new RangeError(`no price for volume type "${volume.volumeType}"`);
   }
