@@ -1,18 +1,23 @@
 import implementationPath from "kata:implementation-path";
 import {
   chmodSync,
+  closeSync,
   constants as fsConstants,
+  fsyncSync,
   lstatSync,
   mkdirSync,
   mkdtempSync,
+  openSync,
   readdirSync,
   readFileSync,
   readlinkSync,
   realpathSync,
+  renameSync,
   rmSync,
   statSync,
   symlinkSync,
   writeFileSync,
+  writeSync,
 } from "node:fs";
 import { tmpdir } from "node:os";
 import { basename, dirname, join, relative } from "node:path";
@@ -480,6 +485,33 @@ describe("step 3 — modes and symlinks", () => {
     ).toBe("0o600");
   });
 
+  it.each([
+    ["a new file, no mode option", undefined, undefined, "0o644"],
+    ["mode: 0o640", undefined, 0o640, "0o640"],
+    ["mode: 0o400", undefined, 0o400, "0o400"],
+    ["an existing 0o444 file", 0o444, undefined, "0o444"],
+  ] as const)(
+    "gives open() exactly the final mode, neither wider nor narrower (%s)",
+    async (_label, existing, mode, expected) => {
+      if (existing !== undefined) {
+        writeFileSync(target, "v1\n");
+        chmodSync(target, existing);
+      }
+      await writeFileAtomic(target, "v2\n", mode === undefined ? {} : { mode });
+      const [publish] = renames() as [FsEvent];
+      const created = fsSpy.events.filter(
+        (event) => event.op === "open" && event.path === publish.path,
+      );
+      expect(created, "the temp file is opened once").toHaveLength(1);
+      expect(
+        octal(Number(created[0]?.openMode)),
+        `open(temp, "wx", mode) with the final mode ${expected} itself, not a fixed 0o600 chmod-ed later`,
+      ).toBe(expected);
+      chmodSync(target, 0o644); // so that a test run by a user other than root can clean up
+      expect(read(target)).toBe("v2\n");
+    },
+  );
+
   it("rejects a symlink loop with ELOOP and replaces nothing", async () => {
     symlinkSync("b.conf", join(dir, "a.conf"));
     symlinkSync("a.conf", join(dir, "b.conf"));
@@ -574,6 +606,27 @@ describe("step 4 — a failure leaves the original untouched", () => {
     },
   );
 
+  it.each(["open", "write", "rename"] as const)(
+    "a failed call leaves nothing behind: after %s fails, the next write to the same path succeeds",
+    async (op) => {
+      writeFileSync(target, ORIGINAL);
+      let injected: Error | undefined;
+      fsSpy.failNext(op, (call) => {
+        injected = systemError("EIO", op, call.path);
+        return injected;
+      });
+      const { error } = await settle(writeFileAtomic(target, "replicas = 5\n"));
+      expect(error, `the first write gets the injected ${op} error`).toBe(injected);
+      const next = await settle(writeFileAtomic(target, "replicas = 6\n"));
+      expect(
+        next.error,
+        "a later call must write, not fail with an earlier call's error (a queue per path must not pass a failure on)",
+      ).toBeUndefined();
+      expect(read(target)).toBe("replicas = 6\n");
+      expect(entries(), "no temp file may remain").toEqual(["app.conf"]);
+    },
+  );
+
   it("rejects with ENOENT when the target's directory does not exist, and creates nothing", async () => {
     await expect(writeFileAtomic(join(dir, "missing", "app.conf"), "v1\n")).rejects.toMatchObject({
       code: "ENOENT",
@@ -605,6 +658,30 @@ describe("step 5 — several writes at once", () => {
       `the file must hold one whole write, not a mix (${final.length} chars)`,
     ).not.toBe(-1);
     expect(entries(), "no temp file may remain").toEqual(["app.conf"]);
+  });
+  it("leaves another writer's temp file alone: that write, still under way, then completes", async () => {
+    // The race, set up on purpose: another writer (another process, or a call this one cannot
+    // see) has created its temp file next to the target and is still writing it when this call
+    // runs. Its temp file is not this call's to remove.
+    writeFileSync(target, "v0\n");
+    const theirs = join(dir, ".app.conf.7d3f0c2e-5b1a-4c8e-9f00-3a2b1c0d9e8f.tmp");
+    const other = openSync(theirs, "wx", 0o644);
+    try {
+      writeSync(other, "from the other writer, ");
+      await expect(writeFileAtomic(target, "from this call\n")).resolves.toBeUndefined();
+      expect(read(target)).toBe("from this call\n");
+      expect(
+        entries(),
+        "the other writer's temp file must still be there: it removes only its own temp file",
+      ).toEqual([".app.conf.7d3f0c2e-5b1a-4c8e-9f00-3a2b1c0d9e8f.tmp", "app.conf"]);
+      writeSync(other, "whole\n");
+      fsyncSync(other);
+    } finally {
+      closeSync(other);
+    }
+    renameSync(theirs, target); // the other writer finishes: its rename must still work
+    expect(read(target)).toBe("from the other writer, whole\n");
+    expect(entries()).toEqual(["app.conf"]);
   });
 });
 
@@ -749,6 +826,27 @@ describe("step 6 — updateJsonConfig", () => {
       expect(read(target), "a broken config must be left for a human to see").toBe(text);
     },
   );
+
+  it("keeps an existing config's mode when no mode is given (a 0o600 config stays 0o600)", async () => {
+    writeFileSync(target, '{"token":"old"}');
+    chmodSync(target, 0o600);
+    await updateJsonConfig(target, () => ({ token: "new" }));
+    expect(read(target)).toBe('{\n  "token": "new"\n}\n');
+    expect(
+      octal(modeOf(target)),
+      "{ mode: options.mode } with no mode: writeFileAtomic keeps the existing file's mode",
+    ).toBe("0o600");
+  });
+
+  it("reads the file as it is: a byte-order mark is not stripped, so it is an InvalidConfigError", async () => {
+    const text = '\uFEFF{"replicas":2}';
+    writeFileSync(target, text);
+    const update = vi.fn((current: unknown) => current);
+    const { error } = await settle(updateJsonConfig(target, update));
+    expect(error, "JSON.parse refuses a leading U+FEFF").toBeInstanceOf(InvalidConfigError);
+    expect(update, "update must not run on a file that could not be parsed").not.toHaveBeenCalled();
+    expect(read(target), "the file is left as it was").toBe(text);
+  });
 
   it("names the file as given: a relative path stays relative in its errors", async () => {
     const given = relative(process.cwd(), target);

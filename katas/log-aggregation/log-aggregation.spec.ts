@@ -59,6 +59,15 @@ describe("step 1 — application-log lines", () => {
     ["an ISO timestamp with milliseconds", "2024-05-01T12:00:00.123Z ERROR [api] Boom: x"],
     ["an ISO timestamp with an offset", "2024-05-01T12:00:00+02:00 ERROR [api] Boom: x"],
     ["an ISO timestamp with no fraction", "2024-05-01T12:00:00 ERROR [api] Boom: x"],
+    [
+      "an offset without its colon (strftime's %z)",
+      "2024-05-01T12:00:01.004+0200 ERROR [api] Boom: x",
+    ],
+    ["microseconds and a negative offset", "2024-05-01 12:00:01.123456-05:00 ERROR [api] Boom: x"],
+    [
+      "any other non-space suffix (a zone name)",
+      "2024-05-01T12:00:01[Europe/Paris] ERROR [api] Boom: x",
+    ],
     ["Python's asctime (space, comma)", "2024-05-01 12:00:00,123 ERROR [api] Boom: x"],
     ["a level padded to 8 columns", "2024-05-01 12:00:00,123 ERROR    [api] Boom: x"],
     ["tabs between the fields", "2024-05-01T12:00:00Z\tERROR\t[api]\tBoom: x"],
@@ -118,6 +127,13 @@ describe("step 1 — application-log lines", () => {
     ["a name at the very end of the line", "OutOfMemory:", "OutOfMemory"],
   ])("takes the error type from %s", (_, message, errorType) => {
     expect(parseLine(app("ERROR", "api", message))?.errorType).toBe(errorType);
+  });
+
+  it.each([
+    ["a tab", "Boom:\tx"],
+    ["a no-break space", "Boom:\u00a0x"],
+  ])("takes the error type when its colon is followed by %s (any \\s whitespace)", (_, message) => {
+    expect(parseLine(app("ERROR", "api", message))?.errorType).toBe("Boom");
   });
 
   it.each([
@@ -450,6 +466,20 @@ describe("step 3 — syslog lines", () => {
     });
   });
 
+  it("takes any three letters, upper case then lower case, for a month: not only Jan…Dec", () => {
+    expect(parseLine("Xyz  1 12:00:00 web-01 sshd[4242]: error: Boom: x")).toEqual({
+      format: "syslog",
+      service: "sshd",
+      level: "ERROR",
+      isError: true,
+      errorType: "Boom",
+    });
+  });
+
+  it("takes the error type after a level word when its colon is followed by a tab", () => {
+    expect(parseLine(syslog("app", "error: Boom:\tx"))?.errorType).toBe("Boom");
+  });
+
   it("takes only ASCII letters for a month: Mäi is not one", () => {
     expect(
       parseLine("Mäi  1 12:00:00 web-01 sshd[4242]: error: Boom: x"),
@@ -632,6 +662,30 @@ describe("step 4 — aggregating lines", () => {
       errors: { web: { Other: 1 } },
       unparsedSamples: [],
     });
+  });
+
+  it("returns a fresh empty summary for no lines: changing one result never changes the next", async () => {
+    const first = await aggregateLines([]);
+    const second = await aggregateLines([]);
+    expect(second, "two calls must not return the same object").not.toBe(first);
+    first.totals.lines = 99;
+    first.errors.api = { Boom: 1 };
+    first.unparsedSamples.push("junk");
+    expect(
+      await aggregateLines([]),
+      "a later call must not see the first result's changes",
+    ).toEqual(EMPTY);
+    expect(second, "nor may an earlier one").toEqual(EMPTY);
+  });
+
+  it("shares nothing between two results: totals, per-service counts and samples are new objects", async () => {
+    const lines = [app("ERROR", "api", "Boom: x"), "junk"];
+    const first = await aggregateLines(lines);
+    const second = await aggregateLines(lines);
+    expect(second.totals, "totals").not.toBe(first.totals);
+    expect(second.errors, "errors").not.toBe(first.errors);
+    expect(second.errors.api, "errors.api").not.toBe(first.errors.api);
+    expect(second.unparsedSamples, "unparsedSamples").not.toBe(first.unparsedSamples);
   });
 
   it("always returns a promise, even for an array", async () => {
