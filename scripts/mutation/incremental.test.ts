@@ -104,9 +104,20 @@ ${original.slice(firstDescribe)}`;
     expect((await plan())["log-aggregation"], "a new hook runs for every test").toBe(
       "the spec's set-up gained a hook or a call (beforeEach(() => {});): every mutant",
     );
-    const [, firstImport = ""] = /^(import .*)$/m.exec(original) ?? [];
-    writeFileSync(spec, original.replace(firstImport, `${firstImport} // changed`));
-    expect((await plan())["log-aggregation"], "a changed line outside every test").toMatch(
+    const [, firstImport = ""] = /^(import \{.*\} from .*)$/m.exec(original) ?? [];
+    expect(firstImport, "the spec starts with a named import").not.toBe("");
+    writeFileSync(
+      spec,
+      original.replace(firstImport, firstImport.replace("{ ", "{ oneMoreName, ")),
+    );
+    expect((await plan())["log-aggregation"], "a name added to an import changes no test").toBe(
+      "changed: katas/log-aggregation/log-aggregation.spec.ts: Stryker re-tests what the change touches",
+    );
+    writeFileSync(
+      spec,
+      original.replace(firstImport, firstImport.replace(' from "', ' from "./elsewhere/')),
+    );
+    expect((await plan())["log-aggregation"], "an import from another module").toMatch(
       /^the spec's set-up outside its tests changed \(import .*\): every mutant$/,
     );
   });

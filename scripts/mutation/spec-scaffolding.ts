@@ -7,8 +7,9 @@
  * `beforeEach`) changes what every test does, but Stryker would see at most the test above it
  * changed. So before handing a kata's record to Stryker, its spec's scaffolding (its text with
  * every test call cut out) is compared with the recorded spec's: unchanged, or only new lines
- * that define things and run nothing (a new helper, a new `describe` title), and the record is
- * safe to reuse; anything else and every mutant of the kata is re-tested.
+ * that define things and run nothing (a new helper, a new `describe` title, a name added to an
+ * import), and the record is safe to reuse; anything else and every mutant of the kata is
+ * re-tested.
  */
 import { diffArrays } from "diff";
 import ts from "typescript";
@@ -23,19 +24,41 @@ function isTestCall(node: ts.Node): node is ts.CallExpression {
   return ts.isIdentifier(callee) && (callee.text === "it" || callee.text === "test");
 }
 
-/** The spec's lines outside every test call, trailing spaces and blank lines dropped. */
+/**
+ * An import as one line per name it brings in, so that adding a name to an import (or biome
+ * wrapping a long one) adds lines and changes none.
+ */
+function importLines(node: ts.ImportDeclaration, file: ts.SourceFile): string {
+  const from = node.moduleSpecifier.getText(file);
+  const clause = node.importClause;
+  if (!clause) return `import ${from}`;
+  const type = clause.isTypeOnly ? "type " : "";
+  const lines: string[] = [];
+  if (clause.name) lines.push(`import ${type}${clause.name.text} from ${from}`);
+  const bindings = clause.namedBindings;
+  if (bindings && ts.isNamespaceImport(bindings))
+    lines.push(`import ${type}* as ${bindings.name.text} from ${from}`);
+  if (bindings && ts.isNamedImports(bindings))
+    for (const element of bindings.elements)
+      lines.push(`import ${type}{ ${element.getText(file)} } from ${from}`);
+  return lines.sort().join("\n");
+}
+
+/** The spec's lines outside every test call, imports one name a line, blank lines dropped. */
 export function scaffoldingOf(source: string): string[] {
   const file = ts.createSourceFile("spec.ts", source, ts.ScriptTarget.Latest, true);
-  const cuts: Array<[number, number]> = [];
+  const replacements: Array<[number, number, string]> = [];
   const visit = (node: ts.Node): void => {
-    if (isTestCall(node)) cuts.push([node.getStart(file), node.getEnd()]);
+    if (isTestCall(node)) replacements.push([node.getStart(file), node.getEnd(), "<test>"]);
+    else if (ts.isImportDeclaration(node))
+      replacements.push([node.getStart(file), node.getEnd(), importLines(node, file)]);
     else ts.forEachChild(node, visit);
   };
   visit(file);
   let kept = "";
   let from = 0;
-  for (const [start, end] of cuts) {
-    kept += `${source.slice(from, start)}<test>`;
+  for (const [start, end, text] of replacements) {
+    kept += `${source.slice(from, start)}${text}`;
     from = end;
   }
   kept += source.slice(from);
