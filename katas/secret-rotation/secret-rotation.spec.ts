@@ -392,6 +392,25 @@ describe("step 1 — the event and the version stages", () => {
     expect(sent()).toEqual([]);
   });
 
+  it.each([
+    ["undefined", undefined],
+    ["null", null],
+  ])("refuses an event that is %s as one without any field, at check 1", async (_label, event) => {
+    const { rotate, lines } = setUp();
+
+    const error = await refusal(rotate(event as unknown as Parameters<typeof rotate>[0]));
+
+    expect(
+      error.message,
+      "the README: an event that is undefined or null has every field missing, so it is refused at check 1 (not with a TypeError)",
+    ).toBe('unknown rotation step ""');
+    expect(error.step).toBe("");
+    expect(error.secretId).toBe("");
+    expect(error.token).toBe("");
+    expect(sent()).toEqual([]);
+    expect(lines, "refused at check 1: no line").toEqual([]);
+  });
+
   it.each(ROTATION_STEPS)(
     "does nothing in %s when the token's version is already AWSCURRENT (a finished rotation)",
     async (step) => {
@@ -485,6 +504,68 @@ describe("step 1 — the event and the version stages", () => {
     expect(error.message).toBe(
       `version ${labelled} of secret ${secret.arn} is not staged AWSPENDING`,
     );
+  });
+  /** A secret whose versions carry labels of their own next to the AWS ones. */
+  function withOwnLabels(versions: Array<[string, string, string[]]>, databasePassword: string) {
+    const secret = new FakeSecret().install(sm);
+    for (const [versionId, value, stages] of versions) secret.addVersion(versionId, value, stages);
+    const db = new FakeUserDatabase({ [USER]: databasePassword });
+    const lines: string[] = [];
+    const rotate = createRotationHandler({
+      secretsManager: client,
+      database: db,
+      log: (line) => lines.push(line),
+    });
+    const run = (Step: string) => rotate({ SecretId: secret.arn, ClientRequestToken: TOKEN, Step });
+    return { secret, db, run, lines };
+  }
+
+  it.each(ROTATION_STEPS)(
+    "finds AWSCURRENT among a version's own labels, wherever it is in the list (%s)",
+    async (step) => {
+      const { secret, db, run, lines } = withOwnLabels(
+        [
+          [CURRENT_ID, credentials(CURRENT_PASSWORD), [AWSCURRENT]],
+          [TOKEN, credentials("Already-current-pw"), ["ACTIVE", AWSCURRENT, "v7"]],
+        ],
+        "Already-current-pw",
+      );
+      expect(secret.versionIdsToStages()[TOKEN], "AWSCURRENT between two labels").toEqual([
+        "ACTIVE",
+        AWSCURRENT,
+        "v7",
+      ]);
+
+      await expect(
+        run(step),
+        "the README: a version carries a label anywhere in its list, so this rotation is over",
+      ).resolves.toBeUndefined();
+
+      expect(sent()).toEqual(["DescribeSecret"]);
+      expect(db.calls).toEqual([]);
+      expect(lines).toHaveLength(1);
+    },
+  );
+
+  it("finds AWSPENDING among a version's own labels, wherever it is in the list", async () => {
+    const { secret, db, run } = withOwnLabels(
+      [
+        [CURRENT_ID, credentials(CURRENT_PASSWORD), [AWSCURRENT]],
+        [TOKEN, credentials("Pending-pw-L4bel"), ["ACTIVE", AWSPENDING, "v7"]],
+      ],
+      "Pending-pw-L4bel",
+    );
+    expect(secret.versionIdsToStages()[TOKEN], "AWSPENDING between two labels").toEqual([
+      "ACTIVE",
+      AWSPENDING,
+      "v7",
+    ]);
+
+    await expect(
+      run("testSecret"),
+      "the README: a version carries a label anywhere in its list, so it is staged AWSPENDING",
+    ).resolves.toBeUndefined();
+    expect(db.calls).toEqual([`canLogin ${USER}`]);
   });
 });
 
@@ -998,6 +1079,30 @@ describe("step 3 — setting the password", () => {
     expect(db.passwordOf(USER)).toBe(CURRENT_PASSWORD);
   });
 
+  it("refuses a user mismatch before any other login or read: no AWSCURRENT login, no AWSPREVIOUS read", async () => {
+    // The database takes only the AWSPREVIOUS password: trying the others first would log in with
+    // AWSCURRENT's, then read AWSPREVIOUS and log in with it, all before the user check.
+    const { run, secret, db } = setUp({
+      pending: JSON.stringify({ username: "intruder", password: "Pending-for-intruder" }),
+      databasePassword: PREVIOUS_PASSWORD,
+    });
+
+    const error = await refusal(run("setSecret"));
+
+    expect(error.message).toBe(
+      `setSecret: the AWSPENDING user "intruder" is not the AWSCURRENT user "${USER}"`,
+    );
+    expect(
+      db.calls,
+      "the README: the user check (2) comes before any login with the AWSCURRENT or AWSPREVIOUS password (3)",
+    ).toEqual(["canLogin intruder"]);
+    const read = reads(secret.arn);
+    expect(inputsOf(GetSecretValueCommand), "the pending and current reads only").toEqual([
+      read.pending,
+      read.current,
+    ]);
+  });
+
   it("compares the usernames exactly: one that differs in case only is another user", async () => {
     const { run, db } = setUp({
       pending: JSON.stringify({ username: "Orders_App", password: "Pending-for-Orders_App" }),
@@ -1150,16 +1255,41 @@ describe("step 5 — finishing", () => {
     ]);
   });
 
+  it("takes AWSCURRENT from a version that carries labels of its own next to it", async () => {
+    const secret = new FakeSecret().install(sm);
+    secret.addVersion(CURRENT_ID, credentials(CURRENT_PASSWORD), ["ACTIVE", AWSCURRENT, "v7"]);
+    secret.addVersion(TOKEN, credentials("Pending-pw-L4bel"), [AWSPENDING]);
+    const rotate = createRotationHandler({
+      secretsManager: client,
+      database: new FakeUserDatabase({ [USER]: "Pending-pw-L4bel" }),
+    });
+
+    await rotate({ SecretId: secret.arn, ClientRequestToken: TOKEN, Step: "finishSecret" });
+
+    expect(
+      inputsOf(UpdateSecretVersionStageCommand)[0],
+      "the README: the version that carries AWSCURRENT, wherever the label is in its list",
+    ).toEqual({
+      SecretId: secret.arn,
+      VersionStage: AWSCURRENT,
+      MoveToVersionId: TOKEN,
+      RemoveFromVersionId: CURRENT_ID,
+    });
+    expect(secret.versionIdsToStages()).toEqual({
+      [CURRENT_ID]: ["ACTIVE", AWSPREVIOUS, "v7"],
+      [TOKEN]: [AWSCURRENT],
+    });
+  });
+
   it("reads no value: DescribeSecret and the two stage moves are all it sends", async () => {
     const { run } = await afterTest();
 
     await run("finishSecret");
 
-    expect(sent(), "the README: finishSecret reads no value (no GetSecretValue)").toEqual([
-      "DescribeSecret",
-      "UpdateSecretVersionStage",
-      "UpdateSecretVersionStage",
-    ]);
+    expect(
+      sent(),
+      "the README: finishSecret reads no value (no GetSecretValue) and sends no second DescribeSecret",
+    ).toEqual(["DescribeSecret", "UpdateSecretVersionStage", "UpdateSecretVersionStage"]);
   });
 
   it("finishes a first rotation too", async () => {

@@ -235,6 +235,29 @@ describe("step 1 — a value that never prints", () => {
     expect([...fromBuffer.revealBytes()]).toEqual([0x70, 0x77]);
   });
 
+  it("reveals bytes in a fresh array of their own: never a Buffer cut out of Node's pool", () => {
+    const text = new Secret("pw", "env");
+    const binary = new Secret(new Uint8Array([1, 2, 3]), "secrets-manager");
+
+    for (const [label, secret] of [
+      ["a text value", text],
+      ["a binary value", binary],
+    ] as const) {
+      const bytes = secret.revealBytes();
+      expect(
+        bytes.byteOffset,
+        `${label}: the README, byteOffset 0 (a pooled Buffer has another)`,
+      ).toBe(0);
+      expect(
+        bytes.buffer.byteLength,
+        `${label}: the README, a buffer holding those bytes and nothing else (not Node's 8 KB pool)`,
+      ).toBe(bytes.length);
+      expect(secret.revealBytes().buffer, `${label}: a fresh array at each call`).not.toBe(
+        bytes.buffer,
+      );
+    }
+  });
+
   it("turns into [REDACTED] as a string, however it is converted", () => {
     const secret = new Secret(PLAIN, "env");
 
@@ -541,6 +564,24 @@ describe("step 2 — the environment first", () => {
 });
 
 describe("step 3 — reading Secrets Manager", () => {
+  it.each([
+    ["a string", "socket hang up"],
+    ["null", null],
+    ["a plain object", { code: "ECONNRESET", message: "read ECONNRESET" }],
+  ])("keeps what was thrown as the cause, even %s (no Error)", async (_label, thrown) => {
+    sm.on(GetSecretValueCommand, { SecretId: SECRET_ID }, true).callsFake(() =>
+      Promise.reject(thrown),
+    );
+
+    const error = await rejection(loader().get({ secretId: SECRET_ID }));
+
+    expect(error.constructor).toBe(SecretsLoaderError);
+    expect("cause" in error, "the README: a failed request keeps what was thrown as cause").toBe(
+      true,
+    );
+    expect(error.cause, "the very value the client threw, whatever it is").toBe(thrown);
+  });
+
   it("sends exactly { SecretId } and returns a plain SecretString as it is", async () => {
     answer(SECRET_ID, { SecretString: PLAIN });
 
@@ -606,6 +647,25 @@ describe("step 3 — reading Secrets Manager", () => {
       secrets.get({ secretId: "plain/text", key: null as unknown as string }),
     );
     expect(fromText, "a plain-text value has no key null either").toBeInstanceOf(SecretFormatError);
+  });
+
+  it("takes key: undefined as no key: the whole value, text or bytes", async () => {
+    const json = JSON.stringify(DB_SECRET);
+    answer(SECRET_ID, { SecretString: json });
+    answer("prod/binary", { SecretString: undefined, SecretBinary: new Uint8Array([0, 255, 16]) });
+    const secrets = loader();
+    const config: { key?: string } = {};
+
+    const whole = await secrets.get({ secretId: SECRET_ID, key: config.key });
+    expect(
+      whole.reveal(),
+      'the README: key is given whenever it is not undefined, so a key property set to undefined is no key (the whole value), not the key "undefined"',
+    ).toBe(json);
+    const bytes = await secrets.get({ secretId: "prod/binary", key: undefined });
+    expect(
+      [...bytes.revealBytes()],
+      "a binary value with key: undefined: its bytes, not 'is binary'",
+    ).toEqual([0, 255, 16]);
   });
 
   it("turns numbers and booleans into text, zero and false included", async () => {
@@ -1389,6 +1449,33 @@ describe("step 6 — a cache with a TTL", () => {
     expect(secret.reveal()).toBe(PLAIN);
     expect(inputs, "the plain client was sent the request").toEqual([{ SecretId: SECRET_ID }]);
     expect(requests(), "and the SDK client was not").toBe(0);
+  });
+
+  it("calls send as a method of the client: a class-based client whose send uses this works", async () => {
+    class WrappingClient {
+      readonly inputs: unknown[] = [];
+      readonly #answer = sampleSecretValue(SECRET_ID, { SecretString: PLAIN });
+      async send(command: GetSecretValueCommand) {
+        this.inputs.push(command.input);
+        return this.#answer;
+      }
+    }
+    const wrapper = new WrappingClient();
+    const secrets = new SecretsLoader({
+      client: wrapper as unknown as SecretsManagerClient,
+      env: {},
+    });
+
+    const secret = await secrets.get({ secretId: SECRET_ID }).catch((error: Error) => {
+      throw new Error(
+        `the README: send is called as client.send(command), with this the client; get rejected with: ${error.message}`,
+      );
+    });
+
+    expect(secret.reveal()).toBe(PLAIN);
+    expect(wrapper.inputs, "the wrapper's own send, called on the wrapper").toEqual([
+      { SecretId: SECRET_ID },
+    ]);
   });
 
   it.each([
