@@ -515,6 +515,30 @@ describe("step 2 — unattached, old enough, not kept", () => {
     },
   );
 
+  it("rejects with a TypeError, never a wrong answer, when keepTag is null and a volume has tags", async () => {
+    availableVolumes(
+      sampleVolume({
+        VolumeId: "vol-0tagged",
+        CreateTime: daysAgo(10),
+        Tags: [{ Key: "team", Value: "web" }],
+      }),
+    );
+    const options = { now: NOW, keepTag: null as never };
+    await expect(
+      findOrphanedVolumes(ec2, options),
+      "a null keepTag is not the default",
+    ).rejects.toThrow(TypeError);
+  });
+
+  it("rejects with a TypeError, never a wrong answer, when prices is null and a volume is reported", async () => {
+    availableVolumes(sampleVolume({ VolumeId: "vol-0orphan", CreateTime: daysAgo(10) }));
+    const options = { now: NOW, prices: null as never };
+    await expect(
+      findOrphanedVolumes(ec2, options),
+      "a null prices is not the default",
+    ).rejects.toThrow(TypeError);
+  });
+
   it.each([
     ["an Invalid Date", new Date("not a date")],
     ["a string", "2026-03-01T12:00:00Z"],
@@ -718,6 +742,53 @@ describe("step 4 — throttling during the scan", () => {
       message: `DescribeVolumes failed after 1 of 4 attempts: ${code}: ${error.message}`,
     });
     expect(describeCalls()).toBe(1);
+  });
+
+  it("counts every request sent for the page: throttled twice, then InternalError, is 3 of 4 attempts", async () => {
+    // The second page: throttled twice, then an error that is not retried.
+    mockPages(ec2Mock, DescribeVolumesCommand, AVAILABLE_VOLUMES, [{ Volumes: [] }, {}], {
+      2: [throttled(), throttled(), ec2Errors.internalError()],
+    });
+
+    const found = later(findOrphanedVolumes(ec2, { now: NOW }));
+    const failed = later(
+      expect(
+        found,
+        "attempts is the number of requests sent for the failing page, not 1 for any error but throttling",
+      ).rejects.toMatchObject({
+        name: "ScanError",
+        code: "InternalError",
+        attempts: 3,
+        message:
+          "DescribeVolumes failed after 3 of 4 attempts: InternalError: An internal error has occurred. Try again later.",
+      }),
+    );
+    await vi.runAllTimersAsync();
+    await failed;
+    expect(describeCalls(), "page 1 once, page 2 three times").toBe(4);
+  });
+
+  it("rejects as soon as the last attempt is throttled: no wait after it", async () => {
+    ec2Mock.on(DescribeVolumesCommand).rejects(throttled());
+
+    const found = later(findOrphanedVolumes(ec2, { now: NOW }));
+    let settled = false;
+    found.then(
+      () => {
+        settled = true;
+      },
+      () => {
+        settled = true;
+      },
+    );
+    // 1 s + 2 s + 4 s: the 4th and last request is sent at 7000 ms.
+    await vi.advanceTimersByTimeAsync(7001);
+    expect(describeCalls(), "4 requests by 7000 ms").toBe(4);
+    expect(
+      settled,
+      "the scan has rejected by 7001 ms: there is no 8 s wait after the last attempt",
+    ).toBe(true);
+    await expect(found).rejects.toMatchObject({ attempts: 4 });
   });
 
   it.each(["Throttling", "ThrottlingException", "RequestThrottled"])(
@@ -1500,6 +1571,19 @@ describe("step 6 — the report", () => {
     expect(() => formatReport(sample, "xml" as "json")).toThrow(RangeError);
     expect(() => formatReport(sample, "xml" as "json")).toThrow('unknown report format "xml"');
   });
+
+  it.each(["JSON", "Table", " json", "table\n"])(
+    "takes the format exactly as written: %j is an unknown format",
+    (format) => {
+      expect(
+        () => formatReport(sample, format as "json"),
+        "the format is case-sensitive and not trimmed",
+      ).toThrow(RangeError);
+      expect(() => formatReport(sample, format as "json")).toThrow(
+        `unknown report format "${format}"`,
+      );
+    },
+  );
 });
 
 describe("step 7 — deleting, dry run first", () => {
@@ -1683,6 +1767,18 @@ describe("step 7 — deleting, dry run first", () => {
       { volumeId: "vol-02", status: "deleted" },
     ]);
     expect(deleteInputs()).toHaveLength(2);
+  });
+
+  it("reports a DeleteVolume that succeeds as deleted, even one sent with DryRun: true", async () => {
+    // Real EC2 never does this; a success still means the volume is gone, whatever was asked.
+    ec2Mock.on(DeleteVolumeCommand).resolves({});
+
+    const outcomes = await deleteOrphans(ec2, reportOf("vol-01"));
+
+    expect(deleteInputs()).toEqual([{ VolumeId: "vol-01", DryRun: true }]);
+    expect(outcomes, "a success is deleted, whatever the DryRun").toEqual([
+      { volumeId: "vol-01", status: "deleted" },
+    ]);
   });
 
   it("deletes nothing for a report without volumes (snapshots are never deleted)", async () => {
