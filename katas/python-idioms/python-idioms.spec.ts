@@ -145,6 +145,21 @@ describe("step 2 — immutable records", () => {
     ).toBe(true);
   });
 
+  it("freezes at any depth: 1,000 levels of nesting, down to the innermost object", () => {
+    // Objects and arrays in turn, 1,000 levels deep (the README's limit): no depth cut-off.
+    const innermost = { level: "innermost" };
+    let value: unknown = innermost;
+    const levels: object[] = [innermost];
+    for (let depth = 1; depth < 1000; depth++) {
+      value = depth % 2 === 0 ? { child: value } : [value];
+      levels.push(value as object);
+    }
+    deepFreeze(value);
+    const open = levels.filter((level) => !Object.isFrozen(level)).length;
+    expect(open, "objects and arrays left unfrozen, out of 1,000 nested levels").toBe(0);
+    expect(Object.isFrozen(innermost), "the innermost object, 1,000 levels down").toBe(true);
+  });
+
   it("still walks into an object that someone already froze (Object.freeze is shallow)", () => {
     const inner = { level: "info" };
     const list = [{ level: "debug" }];
@@ -594,6 +609,19 @@ describe("step 4 — counting with a Map", () => {
     expect(call).toThrow(RangeError);
     expect(call).toThrow(`n must be a whole number >= 0 (got ${shown})`);
   });
+
+  it.each([
+    [-1, "-1"],
+    [Number.NaN, "NaN"],
+    ["3", "3"],
+  ])(
+    "mostCommon(new Map(), %s) throws too: n is checked even when there is nothing to count",
+    (n, shown) => {
+      const call = () => mostCommon(new Map(), n as number);
+      expect(call, "an empty Map does not excuse a bad n").toThrow(RangeError);
+      expect(call).toThrow(`n must be a whole number >= 0 (got ${shown})`);
+    },
+  );
 });
 
 describe("step 5 — enumerate, zip and comprehensions", () => {
@@ -727,6 +755,24 @@ describe("step 6 — sorting with a key function", () => {
     expect(sortBy([-5, 3, -20, 0], (n) => n)).toEqual([-20, -5, 0, 3]);
   });
 
+  it("compares Infinity and -Infinity as numbers: two equal infinite keys are equal", () => {
+    const disks = [
+      { id: "a", gb: Number.POSITIVE_INFINITY },
+      { id: "b", gb: 1 },
+      { id: "c", gb: Number.NEGATIVE_INFINITY },
+      { id: "d", gb: Number.POSITIVE_INFINITY },
+      { id: "e", gb: Number.NEGATIVE_INFINITY },
+    ];
+    expect(
+      sortBy(disks, (d) => d.gb).map((d) => d.id),
+      "Infinity equals Infinity (Infinity - Infinity is NaN, but neither key is NaN): stable order",
+    ).toEqual(["c", "e", "b", "a", "d"]);
+    expect(
+      sortBy(disks, (d) => [d.gb], { reverse: true }).map((d) => d.id),
+      "inside tuples, and reversed",
+    ).toEqual(["a", "d", "b", "c", "e"]);
+  });
+
   it("compares string keys code unit by code unit", () => {
     expect(sortBy(["web", "Web", "api", "API", "10", "9"], (s) => s)).toEqual([
       "10",
@@ -850,6 +896,33 @@ describe("step 6 — sorting with a key function", () => {
     for (const [items, message] of cases) {
       expect(() => sortBy(items, (x) => x), JSON.stringify(items)).toThrow(TypeError);
       expect(() => sortBy(items, (x) => x), JSON.stringify(items)).toThrow(message);
+    }
+  });
+
+  it("with keys of all three kinds, throws a TypeError naming two of the kinds", () => {
+    // Which two kinds meet first depends on the sort's pairing; the README promises only that the
+    // message is one of the three, kinds in alphabetical order.
+    const messages = [
+      "sortBy: cannot compare number with string",
+      "sortBy: cannot compare number with tuple",
+      "sortBy: cannot compare string with tuple",
+    ];
+    const mixed: SortItem[][] = [
+      [1, "web", ["web"]],
+      [["web"], "web", 1],
+      ["web", 2, ["web", 1], 1, "api"],
+    ];
+    for (const items of mixed) {
+      let thrown: unknown;
+      try {
+        sortBy(items, (x) => x);
+      } catch (error) {
+        thrown = error;
+      }
+      expect(thrown, JSON.stringify(items)).toBeInstanceOf(TypeError);
+      expect(messages, `${JSON.stringify(items)}: one of the three messages`).toContain(
+        (thrown as Error).message,
+      );
     }
   });
 

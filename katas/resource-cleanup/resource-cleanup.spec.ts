@@ -1,13 +1,16 @@
-import {
+import fs, {
   existsSync,
   mkdirSync,
   readdirSync,
   readFileSync,
   rmdirSync,
+  statSync,
   symlinkSync,
   unlinkSync,
+  utimesSync,
   writeFileSync,
 } from "node:fs";
+import { syncBuiltinESMExports } from "node:module";
 import { describe, expect, it, vi } from "vitest";
 import { useTempDir } from "../../fixtures/helpers/temp-dir";
 import {
@@ -93,6 +96,32 @@ function deferred<T = void>() {
 
 /** Lets pending promise callbacks run. */
 const flush = () => new Promise<void>((resolve) => setImmediate(resolve));
+
+/**
+ * Makes `unlinkSync` fail for `path` alone (with `failure`) until disposed. For the one case no
+ * file on disk can arrange: a release that fails between two `acquireLock` calls. It spies on
+ * node:fs and re-syncs the named exports, so that `import { unlinkSync } from "node:fs"` in the
+ * code under test sees the spy; disposing restores both.
+ */
+function failUnlinkOf(path: string): Disposable & { failure: Error } {
+  const failure = Object.assign(new Error(`EBUSY: resource busy or locked, unlink '${path}'`), {
+    code: "EBUSY",
+    path,
+  });
+  const real = fs.unlinkSync;
+  const spy = vi.spyOn(fs, "unlinkSync").mockImplementation((target) => {
+    if (target === path) throw failure;
+    real(target);
+  });
+  syncBuiltinESMExports();
+  return {
+    failure,
+    [Symbol.dispose]() {
+      spy.mockRestore();
+      syncBuiltinESMExports();
+    },
+  };
+}
 
 /** A fake resource that records its disposal in `journal`. */
 function resource(journal: string[], name: string, fail?: Error): Disposable & { name: string } {
@@ -199,6 +228,19 @@ describe("step 1 — taking the lock", () => {
     });
   });
 
+  it("leaves an empty lock file as it was: it is still a lock, not a stale one to take over", () => {
+    const path = dir.join("deploy.lock");
+    writeFileSync(path, ""); // a holder that has created the file but not yet written its pid
+    expect(
+      thrownBy(() => acquireLock(path)),
+      "an empty lock file is held too",
+    ).toMatchObject({
+      name: "LockedError",
+      holder: "unknown",
+    });
+    expect(readFileSync(path, "utf8"), "the empty file is left as it was, not replaced").toBe("");
+  });
+
   it("creates the file exclusively: a dangling symlink at the path counts as a lock", () => {
     // existsSync follows the link and says false; an exclusive create ("wx") refuses it. A check
     // followed by a write would also write through the link into a file elsewhere.
@@ -265,6 +307,27 @@ describe("step 2 — releasing the lock", () => {
       false,
     );
     expect(lock.released).toBe(true);
+  });
+
+  it("removes a symlink at the path itself on the first release, even one that points nowhere", () => {
+    const path = dir.join("deploy.lock");
+    const lock = acquireLock(path);
+    unlinkSync(path);
+    symlinkSync(dir.join("nowhere"), path); // the lock file replaced by a dangling link
+    lock.release();
+    expect(
+      readdirSync(dir.path),
+      "unlink removes the link itself (existsSync follows it, finds nothing and says false)",
+    ).not.toContain("deploy.lock");
+    expect(lock.released).toBe(true);
+    const target = dir.join("target");
+    writeFileSync(target, "kept\n");
+    const second = acquireLock(path);
+    unlinkSync(path);
+    symlinkSync(target, path); // replaced by a link to a real file this time
+    second.release();
+    expect(readdirSync(dir.path), "the link is removed").not.toContain("deploy.lock");
+    expect(readFileSync(target, "utf8"), "what it pointed to is not touched").toBe("kept\n");
   });
 
   it("does not fail when the lock file is already gone", () => {
@@ -463,6 +526,22 @@ describe("step 3 — try/finally: withLock", () => {
       message: "An error was suppressed during disposal",
     });
   });
+
+  it.each([undefined, null])(
+    "suppressedError treats a SuppressedError global that is there but holds %s as absent",
+    (value) => {
+      vi.stubGlobal("SuppressedError", value); // what restoring the global leaves behind on Node 20
+      expect(Object.hasOwn(globalThis, "SuppressedError"), "the property is there").toBe(true);
+      const error = suppressedError("new", "old");
+      expect(error, "built by hand, not with new on the value").toBeInstanceOf(Error);
+      expect(error).toMatchObject({
+        name: "SuppressedError",
+        error: "new",
+        suppressed: "old",
+        message: "An error was suppressed during disposal",
+      });
+    },
+  );
 });
 
 describe("step 4 — using: a disposable lock", () => {
@@ -919,6 +998,57 @@ describe("step 6 — several locks at once", () => {
     expect((error as Error).message).toBe(`withLocks: ${a} is listed twice`);
     expect(fn).not.toHaveBeenCalled();
     expect(existsSync(a) || existsSync(b), "no lock may be taken").toBe(false);
+  });
+
+  it("names the first path that repeats an earlier one when more than one is listed twice", async () => {
+    const a = dir.join("a.lock");
+    const b = dir.join("b.lock");
+    const cases: [string[], string][] = [
+      [[a, b, b, a], b],
+      [[a, b, a, b], a],
+      [[b, a, a, b, b], a],
+    ];
+    for (const [paths, named] of cases) {
+      const error = await rejectionOf(withLocks(paths, vi.fn()));
+      expect(
+        (error as Error).message,
+        `${paths.map((p) => p.slice(-6)).join(", ")}: scanning from the start, the first path seen again`,
+      ).toBe(`withLocks: ${named} is listed twice`);
+    }
+  });
+
+  it("never attempts a lock after the one that failed: nothing is created at a later path", async () => {
+    const a = dir.join("a.lock");
+    const held = dir.join("held.lock");
+    writeFileSync(held, "4242\n");
+    const laterDir = dir.join("later");
+    mkdirSync(laterDir);
+    const later = dir.join("later", "d.lock");
+    utimesSync(laterDir, 0, 0); // any file created (or removed) in it would set a new mtime
+    const error = await rejectionOf(withLocks([a, held, later], vi.fn()));
+    expect(error).toBeInstanceOf(LockedError);
+    expect(
+      statSync(laterDir).mtimeMs,
+      "the later lock's directory was written: d.lock was taken (and released) after all",
+    ).toBe(0);
+  });
+
+  it("keeps the lock error under the release error when backing out fails too", async () => {
+    const a = dir.join("a.lock");
+    const held = dir.join("held.lock");
+    writeFileSync(held, "4242\n");
+    const fn = vi.fn();
+    using broken = failUnlinkOf(a);
+    const error = await rejectionOf(withLocks([a, held], fn));
+    expect(fn).not.toHaveBeenCalled();
+    expect(error, "neither error may be lost: a SuppressedError").toMatchObject({
+      name: "SuppressedError",
+    });
+    expect((error as Suppressed).error, "the release error on top").toBe(broken.failure);
+    expect((error as Suppressed).suppressed, "the LockedError in suppressed").toBeInstanceOf(
+      LockedError,
+    );
+    expect((error as Suppressed).suppressed).toMatchObject({ path: held, holder: "4242" });
   });
 
   it("compares paths as strings, not resolved: two spellings of one file are two locks, and the second is locked", async () => {
