@@ -502,7 +502,7 @@ describe("step 5 — which errors are retried", () => {
     expect(outcome).toEqual({ status: "rejected", error });
     expect(
       fn,
-      "typeof NaN is \"number\": status decides, isRetryableHttpStatus(NaN) is false, so no retry (the 503 is never read)",
+      'typeof NaN is "number": status decides, isRetryableHttpStatus(NaN) is false, so no retry (the 503 is never read)',
     ).toHaveBeenCalledTimes(1);
   });
 

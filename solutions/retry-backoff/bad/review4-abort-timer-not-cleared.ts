@@ -23,6 +23,7 @@ function abortableSleep(ms: number, signal?: AbortSignal): Promise<void> {
     signal.addEventListener("abort", onAbort, { once: true });
   });
 }
+
 import { check, type RetryOptions, resolveOptions } from "../options";
 
 export type { Jitter, RetryOptions } from "../options";
