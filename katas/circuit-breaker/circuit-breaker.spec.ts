@@ -369,6 +369,22 @@ describe("step 3 — failing fast while open", () => {
     ).toBe(1_500);
   });
 
+  it("refuses a call with resetTimeoutMs 0 too when the clock went backwards, then trials once it is back", async () => {
+    const { fail, refused, succeed, clock, transitions } = harness({
+      failureThreshold: 1,
+      resetTimeoutMs: 0,
+    });
+    await fail(1);
+    clock.advance(-5);
+    expect(
+      (await refused()).retryAfterMs,
+      "elapsed = -5 is less than resetTimeoutMs 0: refused, retryAfterMs 0 - (-5) = 5",
+    ).toBe(5);
+    clock.advance(5);
+    await succeed();
+    expect(transitions).toEqual(["CLOSED -> OPEN", "OPEN -> HALF_OPEN", "HALF_OPEN -> CLOSED"]);
+  });
+
   it("still reads OPEN once the timeout has elapsed, until the next call arrives", async () => {
     const { fail, breaker, clock, transitions, service } = harness({
       failureThreshold: 1,

@@ -269,6 +269,18 @@ describe("step 3 — the backoff delay", () => {
     ).toBe(223);
   });
 
+  it("rounds down once, at the end: full jitter of a fractional d keeps its fraction until the end", () => {
+    const options = { factor: 1.5, random: () => 0.99 };
+    expect(
+      backoffDelay(4, options),
+      "d = 100 * 1.5^3 = 337.5: floor(0.99 * 337.5) = floor(334.125) = 334, not floor(0.99 * 337) = 333",
+    ).toBe(334);
+    expect(
+      backoffDelay(4, { ...options, jitter: "equal" }),
+      "d = 337.5: floor(168.75 + 0.99 * 168.75) = floor(335.8125) = 335",
+    ).toBe(335);
+  });
+
   it("caps first and jitters after, so a capped delay is still spread over [0, cap]", () => {
     expect(backoffDelay(10, { random: () => 0.5 })).toBe(10_000);
     expect(backoffDelay(10, { jitter: "equal", random: () => 0 })).toBe(10_000);
@@ -468,6 +480,30 @@ describe("step 5 — which errors are retried", () => {
     const outcome = await runToEnd(retry(fn, { retries: 2 }));
     expect(outcome).toEqual({ status: "rejected", error });
     expect(fn, "the 404 in $metadata decides: no retry").toHaveBeenCalledTimes(1);
+  });
+
+  it("retries a thrown null and rejects with that null: it has no status to read", async () => {
+    const fn = vi.fn(() => Promise.reject(null));
+    const outcome = await runToEnd(retry(fn, { retries: 2 }));
+    expect(
+      outcome,
+      "null carries no status, so it is retried and rethrown as it was (not a TypeError from reading null.status)",
+    ).toEqual({ status: "rejected", error: null });
+    expect(fn, "no numeric status: retried like a string or undefined").toHaveBeenCalledTimes(3);
+  });
+
+  it("takes a NaN status as a number: not retryable, and $metadata is not read", async () => {
+    const error = Object.assign(new Error("bad status"), {
+      status: Number.NaN,
+      $metadata: { httpStatusCode: 503 },
+    });
+    const fn = vi.fn(() => Promise.reject(error));
+    const outcome = await runToEnd(retry(fn, { retries: 2 }));
+    expect(outcome).toEqual({ status: "rejected", error });
+    expect(
+      fn,
+      'typeof NaN is "number": status decides, isRetryableHttpStatus(NaN) is false, so no retry (the 503 is never read)',
+    ).toHaveBeenCalledTimes(1);
   });
 
   it("takes a numeric status over $metadata.httpStatusCode when an error has both", async () => {

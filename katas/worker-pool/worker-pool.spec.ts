@@ -234,7 +234,7 @@ describe("step 2 — rejecting bad options", () => {
     );
   });
 
-  it.each([[0], [-1], [2.5], [Number.NaN], [Number.POSITIVE_INFINITY], ["2"], [null]])(
+  it.each([[0], [-0], [-1], [2.5], [Number.NaN], [Number.POSITIVE_INFINITY], ["2"], [null]])(
     "throws a RangeError for size %s",
     (size) => {
       const create = () => new WorkerPool({ filename: TASKS, size: size as number });
@@ -791,7 +791,7 @@ describe("step 7 — closing the pool", () => {
     /** Starting node with tsx takes about a second at most; this only bounds a child that hangs. */
     const CHILD_TIMEOUT_MS = 8_000;
 
-    const runChild = (mode: "result" | "crash" | "twice" | "unused") =>
+    const runChild = (mode: "result" | "crash" | "twice" | "unused" | "clone-error") =>
       execa(process.execPath, ["--import", "tsx", CHILD, implementationPath, TASKS, mode], {
         cwd: REPO_ROOT,
         reject: false,
@@ -842,6 +842,21 @@ describe("step 7 — closing the pool", () => {
           `the script never exited: a worker that has not run a task yet kept the process alive\n${output}`,
         ).toBe(false);
         expect(child.stdout, output).toContain("made a pool");
+        expect(child.exitCode, output).toBe(0);
+      },
+      CHILD_TIMEOUT_MS + 4_000,
+    );
+
+    it(
+      "exits after a task that could not be cloned: the worker it was meant for is idle, and unref'd",
+      async () => {
+        const child = await runChild("clone-error");
+        const output = `${child.stdout}${child.stderr}`;
+        expect(
+          child.timedOut,
+          `the script never exited: the worker a task could not be cloned for stayed ref'd although it is idle\n${output}`,
+        ).toBe(false);
+        expect(child.stdout, output).toContain("rejected: DataCloneError");
         expect(child.exitCode, output).toBe(0);
       },
       CHILD_TIMEOUT_MS + 4_000,
@@ -1164,7 +1179,7 @@ describe("step 8 — hashing many files: I/O on the event loop, CPU in the pool"
     await expect(within(digests, "hashFiles")).resolves.toHaveLength(10);
   });
 
-  it.each([[0], [-2], [1.5], [Number.NaN], [Number.POSITIVE_INFINITY], ["4"], [null]])(
+  it.each([[0], [-0], [-2], [1.5], [Number.NaN], [Number.POSITIVE_INFINITY], ["4"], [null]])(
     "rejects concurrency %s with a RangeError, reading nothing",
     async (concurrency) => {
       const paths = files({ "a.txt": "a" });
