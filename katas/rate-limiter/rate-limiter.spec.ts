@@ -1069,7 +1069,10 @@ describe("step 8 — rejecting bad input", () => {
   it.each([
     [{ capacity: "5", refillPerSecond: 1 }, "capacity must be an integer >= 1, got 5"],
     [{ capacity: 5, refillPerSecond: "5" }, "refillPerSecond must be a finite number > 0, got 5"],
-    [{ capacity: 5, refillPerSecond: true }, "refillPerSecond must be a finite number > 0, got true"],
+    [
+      { capacity: 5, refillPerSecond: true },
+      "refillPerSecond must be a finite number > 0, got true",
+    ],
     [{ limit: "3", windowMs: 1_000 }, "limit must be an integer >= 1, got 3"],
     [{ limit: 3, windowMs: "1000" }, "windowMs must be a finite number > 0, got 1000"],
     [{ limit: 3, windowMs: true }, "windowMs must be a finite number > 0, got true"],
@@ -1081,7 +1084,9 @@ describe("step 8 — rejecting bad input", () => {
           ? bucket(options as unknown as TokenBucketOptions)
           : window(options as unknown as SlidingWindowOptions);
       const error = thrownBy(make);
-      expect(error, "a string or a boolean is not a number: a RangeError").toBeInstanceOf(RangeError);
+      expect(error, "a string or a boolean is not a number: a RangeError").toBeInstanceOf(
+        RangeError,
+      );
       expect((error as RangeError).message).toBe(message);
     },
   );
