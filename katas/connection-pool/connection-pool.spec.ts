@@ -712,6 +712,75 @@ describe("step 5 — validation on borrow", () => {
     expect(checks).toBe(1);
   });
 
+  it("validates several idle connections in parallel, one per waiting caller", async () => {
+    const db = new FakeDatabase();
+    let inFlight = 0;
+    let mostInFlight = 0;
+    const pool = new Pool<FakeConnection>(
+      {
+        create: () => db.connect(),
+        destroy: (connection) => connection.end(),
+        // a validation round trip that takes 100 ms; counts how many overlap
+        validate: () => {
+          inFlight += 1;
+          mostInFlight = Math.max(mostInFlight, inFlight);
+          return new Promise((resolve) =>
+            setTimeout(() => {
+              inFlight -= 1;
+              resolve(true);
+            }, 100),
+          );
+        },
+      },
+      { max: 2 },
+    );
+    const [a, b] = await acquireAll(pool, 2);
+    pool.release(a as FakeConnection);
+    pool.release(b as FakeConnection);
+    const first = track(pool.acquire());
+    const second = track(pool.acquire());
+    await flush();
+    expect(mostInFlight, "two callers, two idle connections: both validated at once").toBe(2);
+    await advance(99);
+    expect([first.state, second.state]).toEqual(["pending", "pending"]);
+    await advance(1);
+    expect(
+      [first.state, second.state],
+      "both validations ran side by side: both callers served at 100 ms, not one after the other",
+    ).toEqual(["resolved", "resolved"]);
+    expect(new Set([first.value, second.value])).toEqual(new Set([a, b]));
+    expect(db.connectAttempts, "nothing new was opened").toBe(2);
+  });
+
+  it("keeps a connection released while a validation already covers the only waiter idle", async () => {
+    const db = new FakeDatabase();
+    const validated: FakeConnection[] = [];
+    const delays = [100, 10]; // the first validation is slow; a second would be quick
+    const pool = new Pool<FakeConnection>(
+      {
+        create: () => db.connect(),
+        destroy: (connection) => connection.end(),
+        validate: (connection) => {
+          validated.push(connection);
+          const ms = delays.shift() ?? 10;
+          return new Promise((resolve) => setTimeout(() => resolve(true), ms));
+        },
+      },
+      { max: 2 },
+    );
+    const [a, b] = (await acquireAll(pool, 2)) as [FakeConnection, FakeConnection];
+    pool.release(a);
+    const waiting = track(pool.acquire()); // a is validated for it (100 ms)
+    pool.release(b); // the only waiter is covered: b stays idle, unvalidated
+    expect(pool.available, "b is idle: no caller is left for it").toBe(1);
+    await advance(10);
+    expect(validated, "only a is validated, for the one caller").toEqual([a]);
+    expect(waiting.state).toBe("pending");
+    await advance(90);
+    expect(waiting.value, "the caller gets the connection validated for it").toBe(a);
+    expect(stats(pool)).toEqual({ size: 2, available: 1, borrowed: 1, pending: 0 });
+  });
+
   it("works without a validate: idle connections are lent as they are", async () => {
     const { pool } = setup({}, { validate: false });
     const connection = await pool.acquire();

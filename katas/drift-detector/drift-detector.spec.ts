@@ -670,6 +670,11 @@ describe("step 4 — null, missing and types", () => {
     ["-0", 0],
     ["1e3", 1000],
     ["True", true],
+    [" 1", 1],
+    ["1 ", 1],
+    [" 2.5", 2.5],
+    ["true\n", true],
+    [" false", false],
     [1, true],
     [0, false],
   ])("with looseScalars, still tells %j from %j", (desired, actual) => {
@@ -1586,6 +1591,16 @@ describe("step 8 — when the live object is missing or unreadable", () => {
       drift({ kind: "Job", metadata: "cron" }, { kind: "Job", metadata: { name: "cron" } }),
       "a metadata that is not an object holds no name: compared as usual",
     ).toEqual([{ kind: "changed", path: "/metadata", desired: "cron", actual: { name: "cron" } }]);
+  });
+
+  it('writes an empty kind as String() writes it: nothing, then the space (  "?" vs Service "?")', () => {
+    const error = thrownBy(() => drift({ kind: "", spec: {} }, { kind: "Service", spec: {} }));
+    expect(error, 'a kind of "" is a kind, and it differs from "Service"').toBeInstanceOf(
+      TypeError,
+    );
+    expect((error as Error).message).toBe(
+      'desired and actual are not the same object:  "?" vs Service "?"',
+    );
   });
 
   it("checks in order: desired, then the patterns, then actual, then a Status, then the identity", () => {

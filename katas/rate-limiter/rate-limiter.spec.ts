@@ -771,6 +771,29 @@ describe("step 6 — waiting for tokens", () => {
     },
   );
 
+  it.each([4, 7, 1_234])(
+    "serves a waiter that arrives mid-refill at the very millisecond tryRemove first succeeds (0.3 per second, waiting from %i ms)",
+    async (arrivesAt) => {
+      // The count is always computed from the last take; a wait computed from the count at the
+      // waiter's arrival sums the floats differently and can land a millisecond off.
+      const waited = bucket({ capacity: 3, refillPerSecond: 0.3 });
+      const polled = bucket({ capacity: 3, refillPerSecond: 0.3 });
+      for (const limiter of [waited, polled]) limiter.tryRemove("alice", 3);
+      await advance(arrivesAt);
+      const waiting = track(waited.removeTokens("alice", 3));
+      await advance(9_950 - arrivesAt);
+      for (let ms = 9_950; ms < 10_050; ms++) {
+        const succeeded = polled.tryRemove("alice", 3);
+        expect(waiting.state, `at ${ms} ms tryRemove(3) ${succeeded ? "succeeds" : "fails"}`).toBe(
+          succeeded ? "resolved" : "pending",
+        );
+        if (succeeded) return;
+        await advance(1);
+      }
+      expect.fail("3 tokens should be there 10 000 ms after the drain");
+    },
+  );
+
   it("waits for a fractional window to the first whole millisecond (windowMs 1.5: 2 ms)", async () => {
     const limiter = window({ limit: 1, windowMs: 1.5 });
     limiter.tryRemove("alice");
@@ -939,6 +962,19 @@ describe("step 7 — giving up with an AbortSignal", () => {
     expect(getEventListeners(other.signal, "abort")).toHaveLength(0);
   });
 
+  it("leaves no abort listener behind on a call served at once, which never waited", async () => {
+    const limiter = bucket({ capacity: 2, refillPerSecond: 1 });
+    const shared = new AbortController(); // one signal for a whole request, reused
+    await limiter.removeTokens("alice", 1, { signal: shared.signal });
+    expect(
+      getEventListeners(shared.signal, "abort"),
+      "served during the call: no listener may be left on the signal",
+    ).toHaveLength(0);
+    const windowed = window({ limit: 1, windowMs: 1_000 });
+    await windowed.removeTokens("alice", 1, { signal: shared.signal });
+    expect(getEventListeners(shared.signal, "abort")).toHaveLength(0);
+  });
+
   it("leaves no timer behind when the only waiter gives up", async () => {
     const limiter = bucket({ capacity: 1, refillPerSecond: 1 });
     limiter.tryRemove("alice");
@@ -1026,6 +1062,31 @@ describe("step 8 — rejecting bad input", () => {
     (make, message) => {
       const error = thrownBy(make);
       expect(error).toBeInstanceOf(RangeError);
+      expect((error as RangeError).message).toBe(message);
+    },
+  );
+
+  it.each([
+    [{ capacity: "5", refillPerSecond: 1 }, "capacity must be an integer >= 1, got 5"],
+    [{ capacity: 5, refillPerSecond: "5" }, "refillPerSecond must be a finite number > 0, got 5"],
+    [
+      { capacity: 5, refillPerSecond: true },
+      "refillPerSecond must be a finite number > 0, got true",
+    ],
+    [{ limit: "3", windowMs: 1_000 }, "limit must be an integer >= 1, got 3"],
+    [{ limit: 3, windowMs: "1000" }, "windowMs must be a finite number > 0, got 1000"],
+    [{ limit: 3, windowMs: true }, "windowMs must be a finite number > 0, got true"],
+  ] as [Record<string, unknown>, string][])(
+    "refuses an option that is not a number, never converting it: %o",
+    (options, message) => {
+      const make = () =>
+        "capacity" in options
+          ? bucket(options as unknown as TokenBucketOptions)
+          : window(options as unknown as SlidingWindowOptions);
+      const error = thrownBy(make);
+      expect(error, "a string or a boolean is not a number: a RangeError").toBeInstanceOf(
+        RangeError,
+      );
       expect((error as RangeError).message).toBe(message);
     },
   );
