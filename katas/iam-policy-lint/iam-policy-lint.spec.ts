@@ -191,6 +191,22 @@ describe("step 2 — reading the document", () => {
     expect(codes(lintPolicy(""))).toEqual(["INVALID_JSON"]);
   });
 
+  it("does not strip a leading byte-order mark: the text is parsed as it is, so it is INVALID_JSON", () => {
+    const text = `\uFEFF${JSON.stringify(policy(allow({ Action: "*", Resource: BUCKET })))}`;
+    let message = "";
+    try {
+      JSON.parse(text);
+    } catch (error) {
+      message = (error as Error).message;
+    }
+
+    expect(message, "JSON.parse itself refuses a leading U+FEFF").not.toBe("");
+    expect(
+      lintPolicy(text),
+      "a BOM is part of the text, and JSON.parse refuses it: INVALID_JSON with the parser's message, nothing linted",
+    ).toEqual([policyLevel("INVALID_JSON", message)]);
+  });
+
   it.each([
     ["an array", "[]"],
     ["null", "null"],
@@ -361,6 +377,19 @@ describe("step 3 — malformed statements", () => {
     const notPrincipal = deny({ NotPrincipal: { AWS: ALICE }, Action: "s3:*" });
 
     expect(lint(trust, notPrincipal)).toEqual([]);
+  });
+
+  it.each([
+    ["a Principal of null", { Principal: null }],
+    ['a Principal of ""', { Principal: "" }],
+    ["a Principal of 0", { Principal: 0 }],
+    ["a NotPrincipal of null", { NotPrincipal: null }],
+    ["a NotPrincipal of false", { NotPrincipal: false }],
+  ])("counts %s as present: no Resource is then not malformed", (_, principal) => {
+    expect(
+      lint(allow({ Action: "s3:GetObject", ...principal })),
+      "an element is present when its key is in the object, whatever its value: a statement with a Principal (or NotPrincipal) key needs no Resource",
+    ).toEqual([]);
   });
 
   it.each([

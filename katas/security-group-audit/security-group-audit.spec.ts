@@ -277,6 +277,29 @@ describe("step 2 — sensitive ports in a rule", () => {
     ]);
   });
 
+  it.each([
+    ["06"],
+    [" 6"],
+    ["6 "],
+    ["6.0"],
+    ["+6"],
+    ["6tcp"],
+    ["017"],
+    ["17.0"],
+    ["-01"],
+    ["-1.5"],
+  ])(
+    "reads the protocol %j as anything else: the numbers count only written exactly",
+    (IpProtocol) => {
+      const odd = group("sg-01", rule(IpProtocol, 22, 22), rule(IpProtocol, 11211, 11211));
+
+      expect(
+        checkGroup(odd),
+        `only "6", "17" and "-1" are the numbers: ${JSON.stringify(IpProtocol)} is no TCP/UDP protocol, no all-traffic rule, never a finding`,
+      ).toEqual([]);
+    },
+  );
+
   it("ignores protocols without TCP/UDP ports: icmp, icmpv6, ESP, GRE", () => {
     const findings = checkGroup(
       group(
@@ -437,6 +460,23 @@ describe("step 2 — sensitive ports in a rule", () => {
     }
   });
 
+  it.each([
+    ["GroupId", 123],
+    ["GroupId", { id: "sg-01" }],
+    ["GroupId", ["sg-01"]],
+    ["GroupName", true],
+    ["GroupName", {}],
+  ] as const)("throws on a group whose %s is %j, not a string", (field, value) => {
+    const broken = group("sg-01", rule("tcp", 22, 22));
+    (broken as Record<string, unknown>)[field] = value;
+    const message = `DescribeSecurityGroups returned a group without ${field}`;
+
+    expect(() => checkGroup(broken), "a non-string is no GroupId / GroupName").toThrow(message);
+    expect(() => findUnusedGroups([broken], []), "findUnusedGroups checks the same").toThrow(
+      message,
+    );
+  });
+
   it("accepts any non-empty GroupId and GroupName, even one that is only a space", () => {
     const odd = sampleSecurityGroup(" ", { GroupName: " ", IpPermissions: [rule("tcp", 22, 22)] });
 
@@ -517,6 +557,23 @@ describe("step 3 — all traffic and narrower rules", () => {
     const safe = group("sg-01");
     expect(() => checkGroup(safe, trusted)).toThrow(RangeError);
     expect(() => checkGroup(safe, trusted)).toThrow(/trustedSources/);
+  });
+
+  it.each([
+    [{ ipv4: "10.0.0.0/8" }, "no ipv6"],
+    [{ ipv6: "fd00::/8" }, "no ipv4"],
+    [{ ipv4: 10, ipv6: "fd00::/8" }, "a number as ipv4"],
+    [{ ipv4: "10.0.0.0/8", ipv6: null }, "null as ipv6"],
+    [{ ipv4: ["10.0.0.0/8"], ipv6: "fd00::/8" }, "a list as ipv4"],
+    [{}, "an empty object"],
+    [null, "null: only undefined takes the default"],
+    ["10.0.0.0/8", "a string, not an object"],
+  ])("throws a RangeError, not a TypeError, for trusted sources %j (%s)", (trusted, why) => {
+    const safe = group("sg-01");
+    const call = () => checkGroup(safe, trusted as never);
+
+    expect(call, `${why}: a RangeError naming trustedSources`).toThrow(RangeError);
+    expect(call, `${why}: a RangeError naming trustedSources`).toThrow(/trustedSources/);
   });
 
   it("checks the trusted sources before the group itself", () => {
@@ -722,6 +779,23 @@ describe("step 4 — every page of groups", () => {
     await expect(auditSecurityGroups(ec2, { trustedSources })).rejects.toThrow(/trustedSources/);
     expect(ec2Mock.calls()).toHaveLength(0);
   });
+
+  it.each([
+    [{ trustedSources: null }, /trustedSources/],
+    [{ trustedSources: { ipv4: "10.0.0.0/8" } }, /trustedSources/],
+    [{ pageSize: null }, /pageSize/],
+  ])(
+    "rejects the options %j with a RangeError before sending any request: null is not undefined",
+    async (options, names) => {
+      const audit = () => auditSecurityGroups(ec2, options as never);
+
+      await expect(audit(), "null takes no default; a range missing is no CIDR").rejects.toThrow(
+        RangeError,
+      );
+      await expect(audit()).rejects.toThrow(names);
+      expect(ec2Mock.calls(), "no request is sent").toHaveLength(0);
+    },
+  );
 
   it("narrows with the trusted sources it is given", async () => {
     account([group("sg-01", allTraffic())], [eni("eni-01", "sg-01")]);

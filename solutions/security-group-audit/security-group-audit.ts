@@ -130,6 +130,16 @@ export function isWorldCidr(cidr: string): boolean {
 }
 
 function checkTrustedSources(trusted: TrustedSources): void {
+  // From plain JavaScript (or a parsed config file) anything can come: null holds no range, and a
+  // missing or non-string range holds no CIDR. A RangeError either way, never a TypeError.
+  const given: { ipv4?: unknown; ipv6?: unknown } = trusted ?? {};
+  for (const family of ["ipv4", "ipv6"] as const) {
+    if (typeof given[family] !== "string") {
+      throw new RangeError(
+        `trustedSources.${family} must be a CIDR string, got ${String(given[family])}`,
+      );
+    }
+  }
   const ipv4 = parseCidr(trusted.ipv4);
   const ipv6 = parseCidr(trusted.ipv6);
   if (ipv4?.family !== 4 || ipv4.prefixLength === 0) {
@@ -240,7 +250,8 @@ export function checkGroup(
 /** GroupId and GroupName, which EC2 always sends: a group without them is a broken response. */
 function groupRef(group: SecurityGroup): GroupRef {
   for (const field of ["GroupId", "GroupName"] as const) {
-    if (!group[field]) {
+    // Non-empty strings: a number or an object is as broken as a missing field.
+    if (typeof group[field] !== "string" || group[field] === "") {
       throw new Error(`DescribeSecurityGroups returned a group without ${field}`);
     }
   }
