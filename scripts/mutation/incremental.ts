@@ -170,6 +170,43 @@ export function planKata(slug: string, options: { full?: boolean } = {}): Plan {
   return { slug, action: "reuse", record };
 }
 
+/**
+ * A record's test ids, made unique across katas. Each record keeps the ids of the Stryker run
+ * that made it, so two katas recorded in different runs can both have a test "12". Stryker
+ * looks old tests up by id (a mutant's killedBy and coveredBy), so in one incremental file a
+ * shared id would point one kata's mutants at another kata's test, and those mutants could never
+ * be reused. Prefixing the kata's name keeps every id, and what refers to it, apart.
+ */
+function withKataTestIds(record: KataRecord): KataRecord["report"] {
+  const id = (testId: string) => `${record.kata}/${testId}`;
+  const files = Object.fromEntries(
+    Object.entries(record.report.files).map(([file, entry]) => [
+      file,
+      {
+        ...entry,
+        mutants: entry.mutants.map((mutant) => {
+          const { coveredBy, killedBy } = mutant as { coveredBy?: string[]; killedBy?: string[] };
+          return {
+            ...mutant,
+            ...(coveredBy && { coveredBy: coveredBy.map(id) }),
+            ...(killedBy && { killedBy: killedBy.map(id) }),
+          };
+        }),
+      },
+    ]),
+  );
+  const testFiles = Object.fromEntries(
+    Object.entries(record.report.testFiles ?? {}).map(([file, entry]) => [
+      file,
+      {
+        ...entry,
+        tests: (entry.tests as Array<{ id: string }>).map((t) => ({ ...t, id: id(t.id) })),
+      },
+    ]),
+  );
+  return { ...record.report, files, testFiles };
+}
+
 /** One incremental file for Stryker, from the records of the katas it is about to run. */
 export function composeIncremental(records: KataRecord[]): StrykerReport {
   const report: StrykerReport = {
@@ -178,7 +215,8 @@ export function composeIncremental(records: KataRecord[]): StrykerReport {
     files: {},
     testFiles: {},
   };
-  for (const { report: part } of records) {
+  for (const record of records) {
+    const part = withKataTestIds(record);
     report.schemaVersion = part.schemaVersion;
     Object.assign(report.files, part.files);
     Object.assign(report.testFiles ?? {}, part.testFiles ?? {});
