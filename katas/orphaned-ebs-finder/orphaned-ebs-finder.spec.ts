@@ -636,7 +636,7 @@ describe("step 3 — every page", () => {
     expect(volumeIds(found)).toEqual(["vol-01", "vol-02"]);
   });
 
-  it("rejects a pageSize given as a string (\"100\") with a RangeError: it is not converted", async () => {
+  it('rejects a pageSize given as a string ("100") with a RangeError: it is not converted', async () => {
     const options = { now: NOW, pageSize: "100" as unknown as number };
     await expect(findOrphanedVolumes(ec2, options), '"100" is not an integer').rejects.toThrow(
       RangeError,
@@ -2074,7 +2074,7 @@ describe("step 8 — the SDK's own retries", () => {
   });
 
   it.each([
-    ["the string \"3\"", async () => "3"],
+    ['the string "3"', async () => "3"],
     ["0", async () => 0],
     ["NaN", async () => Number.NaN],
   ])(
@@ -2126,10 +2126,16 @@ describe("step 8 — the SDK's own retries", () => {
       { 1: [throttled()] },
     );
 
-    const options = { now: NOW, retry: { attempts: 2 } as unknown as { attempts: number; baseDelayMs: number } };
+    const options = {
+      now: NOW,
+      retry: { attempts: 2 } as unknown as { attempts: number; baseDelayMs: number },
+    };
     const found = later(findOrphanedVolumes(ec2, options));
     await vi.advanceTimersByTimeAsync(1);
-    expect(describeCalls(), "retry { attempts: 2 } has no baseDelayMs: the retry is not 1000 ms away").toBe(2);
+    expect(
+      describeCalls(),
+      "retry { attempts: 2 } has no baseDelayMs: the retry is not 1000 ms away",
+    ).toBe(2);
     await vi.runAllTimersAsync();
 
     expect(volumeIds(await found)).toEqual(["vol-01"]);
