@@ -145,6 +145,17 @@ describe("step 1 — pricing a volume", () => {
     expect(monthlyCost({ sizeGiB: 50, volumeType: "gp3" }, { gp3: 0 })).toBe(0);
   });
 
+  it("reads a price table without a prototype (Object.create(null)): own keys, not its methods", () => {
+    const prices: Record<string, number> = Object.assign(Object.create(null), { gp3: 0.08 });
+    expect(
+      monthlyCost({ sizeGiB: 100, volumeType: "gp3" }, prices),
+      "a null-prototype table has no hasOwnProperty method of its own: use Object.hasOwn",
+    ).toBe(8);
+    expect(() => monthlyCost({ sizeGiB: 8, volumeType: "gp9" }, prices)).toThrow(
+      'no price for volume type "gp9"',
+    );
+  });
+
   it("throws a RangeError naming a volume type the table has no price for", () => {
     expect(() => monthlyCost({ sizeGiB: 8, volumeType: "gp9" })).toThrow(RangeError);
     expect(() => monthlyCost({ sizeGiB: 8, volumeType: "gp9" })).toThrow(
@@ -316,6 +327,23 @@ describe("step 2 — unattached, old enough, not kept", () => {
     const found = await findOrphanedVolumes(ec2, { now: NOW });
 
     expect(volumeIds(found)).toEqual(["vol-0false", "vol-0capital", "vol-0other"]);
+  });
+
+  it("compares the keep tag exactly: a key or value with spaces around it does not protect", async () => {
+    const tagged = (id: string, Key: string, Value: string) =>
+      sampleVolume({ VolumeId: id, CreateTime: daysAgo(10), Tags: [{ Key, Value }] });
+    availableVolumes(
+      tagged("vol-0keyspace", "keep ", "true"),
+      tagged("vol-0valuespace", "keep", " true"),
+      tagged("vol-0kept", "keep", "true"),
+    );
+
+    const found = await findOrphanedVolumes(ec2, { now: NOW });
+
+    expect(volumeIds(found), '"keep " and " true" are not "keep" and "true": not trimmed').toEqual([
+      "vol-0keyspace",
+      "vol-0valuespace",
+    ]);
   });
 
   it("compares the keep tag's value case-sensitively too: keep=True and keep=TRUE protect nothing", async () => {
@@ -608,6 +636,15 @@ describe("step 3 — every page", () => {
     expect(volumeIds(found)).toEqual(["vol-01", "vol-02"]);
   });
 
+  it('rejects a pageSize given as a string ("100") with a RangeError: it is not converted', async () => {
+    const options = { now: NOW, pageSize: "100" as unknown as number };
+    await expect(findOrphanedVolumes(ec2, options), '"100" is not an integer').rejects.toThrow(
+      RangeError,
+    );
+    await expect(findOrphanedVolumes(ec2, options)).rejects.toThrow(/pageSize/);
+    expect(ec2Mock.calls(), "no request is sent").toHaveLength(0);
+  });
+
   it.each([4, 501, 12.5, 0])(
     "rejects pageSize %s with a RangeError before sending any request",
     async (pageSize) => {
@@ -635,6 +672,33 @@ describe("step 4 — throttling during the scan", () => {
     expect(describeCalls(), "the retry is sent at 1000 ms").toBe(2);
 
     expect(volumeIds(await found)).toEqual(["vol-01"]);
+  });
+
+  it("measures ages from the clock at the call when no now is given, not from after the waits", async () => {
+    // 500 ms short of 7 days old at the call; a throttled page then waits 1 s.
+    const createTime = new Date(daysBefore(CLOCK, 7).getTime() + 500);
+    mockPages(
+      ec2Mock,
+      DescribeVolumesCommand,
+      AVAILABLE_VOLUMES,
+      [
+        {
+          Volumes: [
+            sampleVolume({ VolumeId: "vol-0young", CreateTime: createTime }),
+            sampleVolume({ VolumeId: "vol-0old", CreateTime: daysBefore(CLOCK, 10) }),
+          ],
+        },
+      ],
+      { 1: [throttled()] },
+    );
+
+    const found = later(findOrphanedVolumes(ec2));
+    await vi.runAllTimersAsync();
+
+    expect(
+      volumeIds(await found),
+      "now defaults to new Date() at the call: vol-0young was younger than 7 days then",
+    ).toEqual(["vol-0old"]);
   });
 
   it("waits 1 s, then 2 s, then 4 s: the fourth attempt can still succeed", async () => {
@@ -942,6 +1006,23 @@ describe("step 5 — orphaned snapshots", () => {
       "snap-0b",
     ]);
   });
+
+  it.each(["deleting", "deleted", "creating", "error"] as const)(
+    "counts a listed volume in state %s as existing: its snapshot is no orphan",
+    async (State) => {
+      world({
+        snapshots: [snapshotOf("snap-0a", "vol-0listed"), snapshotOf("snap-0b", "vol-0gone")],
+        volumes: [sampleVolume({ VolumeId: "vol-0listed", State })],
+      });
+
+      const found = await findOrphanedSnapshots(ec2);
+
+      expect(
+        snapshotIds(found),
+        `vol-0listed is among the listed volumes (State ${State}): not "volume-deleted"`,
+      ).toEqual(["snap-0b"]);
+    },
+  );
 
   it("keeps the snapshots one of our AMIs is built from", async () => {
     world({
@@ -1523,6 +1604,34 @@ describe("step 6 — the report", () => {
     );
   });
 
+  it("prints money with toFixed(2): no thousands separator, and 0.045 as 0.04", () => {
+    const costly: OrphanReport = {
+      volumes: [
+        volume("vol-0big", 2048, { volumeType: "io2", sizeGiB: 16384 }),
+        volume("vol-0tiny", 0.045, { volumeType: "st1", sizeGiB: 1 }),
+      ],
+      snapshots: [],
+      totalMonthlyCostUsd: 2048.05,
+      archivedSnapshots: [],
+      archivedMonthlyCostUsd: 0,
+    };
+    expect(
+      formatReport(costly, "table"),
+      'toFixed(2): "2048.00", not "2,048.00"; 0.045 (a binary 0.04499…) is "0.04"',
+    ).toBe(
+      [
+        "VOLUME     TYPE  SIZE_GIB  AGE_DAYS  ZONE        USD_MONTH",
+        "vol-0big   io2      16384        59  us-east-1a    2048.00",
+        "vol-0tiny  st1          1        59  us-east-1a       0.04",
+        "",
+        "SNAPSHOT  VOLUME  SIZE_GIB  REASON  USD_MONTH",
+        "",
+        "Total: 2048.05 USD/month",
+        "",
+      ].join("\n"),
+    );
+  });
+
   it("prints JSON: the report with dates as ISO strings, indented by 2, ending with a newline", () => {
     const json = formatReport(sample, "json");
 
@@ -1962,6 +2071,74 @@ describe("step 8 — the SDK's own retries", () => {
 
     expect(volumeIds(await found), "the finder's own retry got the page").toEqual(["vol-01"]);
     expect(describeCalls()).toBe(2);
+  });
+
+  it.each([
+    ['the string "3"', async () => "3"],
+    ["0", async () => 0],
+    ["NaN", async () => Number.NaN],
+  ])(
+    "takes a client whose maxAttempts gives %s for one that does not retry: the finder retries",
+    async (_, maxAttempts) => {
+      mockPages(
+        ec2Mock,
+        DescribeVolumesCommand,
+        AVAILABLE_VOLUMES,
+        [{ Volumes: [sampleVolume({ VolumeId: "vol-01", CreateTime: daysAgo(30) })] }],
+        { 1: [throttled()] },
+      );
+
+      const found = later(findOrphanedVolumes(clientWith({ maxAttempts }), { now: NOW }));
+      await vi.runAllTimersAsync();
+
+      expect(
+        volumeIds(await found),
+        "not a number >= 1 (not converted): a client that does not retry, so the finder's own retry got the page",
+      ).toEqual(["vol-01"]);
+      expect(describeCalls()).toBe(2);
+    },
+  );
+
+  it("takes a plain number maxAttempts (a hand-made client's config) as the client's setting", async () => {
+    const error = throttled();
+    (error.$metadata as { attempts?: unknown }).attempts = 3;
+    ec2Mock.on(DescribeVolumesCommand).rejects(error);
+
+    const found = later(findOrphanedVolumes(clientWith({ maxAttempts: 3 }), { now: NOW }));
+    const failed = later(
+      expect(found, "maxAttempts: 3 is a client that retries 3 times").rejects.toMatchObject({
+        attempts: 3,
+        message:
+          "DescribeVolumes failed after 3 of 3 attempts: RequestLimitExceeded: Request limit exceeded.",
+      }),
+    );
+    await vi.runAllTimersAsync();
+    await failed;
+    expect(describeCalls(), "no retry of the finder's on top of the client's").toBe(1);
+  });
+
+  it("uses a partial retry policy as given, not merged with DEFAULT_RETRY: no baseDelayMs is a timer of 1 ms", async () => {
+    mockPages(
+      ec2Mock,
+      DescribeVolumesCommand,
+      AVAILABLE_VOLUMES,
+      [{ Volumes: [sampleVolume({ VolumeId: "vol-01", CreateTime: daysAgo(30) })] }],
+      { 1: [throttled()] },
+    );
+
+    const options = {
+      now: NOW,
+      retry: { attempts: 2 } as unknown as { attempts: number; baseDelayMs: number },
+    };
+    const found = later(findOrphanedVolumes(ec2, options));
+    await vi.advanceTimersByTimeAsync(1);
+    expect(
+      describeCalls(),
+      "retry { attempts: 2 } has no baseDelayMs: the retry is not 1000 ms away",
+    ).toBe(2);
+    await vi.runAllTimersAsync();
+
+    expect(volumeIds(await found)).toEqual(["vol-01"]);
   });
 
   it("uses retry.baseDelayMs as given, unchecked: a negative delay is a timer of 1 ms", async () => {
