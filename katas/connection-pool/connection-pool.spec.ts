@@ -1557,9 +1557,7 @@ describe("step 10 — rejecting bad input", () => {
     "throws the TypeError destructuring raises when the options object is %s",
     (options) => {
       const error = thrownBy(() => new Pool(factory, options as unknown as PoolOptions));
-      expect(error, "the options object is required: max has no default").toBeInstanceOf(
-        TypeError,
-      );
+      expect(error, "the options object is required: max has no default").toBeInstanceOf(TypeError);
     },
   );
 
