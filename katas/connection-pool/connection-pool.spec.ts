@@ -483,6 +483,62 @@ describe("step 4 — when opening a connection fails", () => {
     });
   });
 
+  it("treats a create that throws synchronously as a create that fails: acquire() rejects", async () => {
+    const error = new ConnectionRefusedError();
+    const pool = new Pool<FakeConnection>(
+      {
+        create: () => {
+          throw error; // not a rejected promise: a plain throw
+        },
+        destroy: (connection) => connection.end(),
+      },
+      { max: 1 },
+    );
+    let call: Promise<FakeConnection> | undefined;
+    expect(() => {
+      call = pool.acquire();
+    }, "the throw must not escape from acquire()").not.toThrow();
+    const seen = track(call as Promise<FakeConnection>);
+    await flush();
+    expect(seen.state, "rejected at once, not at the timeout").toBe("rejected");
+    expect(seen.reason, "the very value create() threw").toBe(error);
+    expect(stats(pool), "the failed attempt frees its place").toEqual({
+      size: 0,
+      available: 0,
+      borrowed: 0,
+      pending: 0,
+    });
+  });
+
+  it("keeps a create that throws synchronously inside the pool when destroy() starts it", async () => {
+    const db = new FakeDatabase();
+    const error = new ConnectionRefusedError();
+    let creates = 0;
+    const pool = new Pool<FakeConnection>(
+      {
+        create: () => {
+          creates += 1;
+          if (creates > 1) throw error;
+          return db.connect();
+        },
+        destroy: (connection) => connection.end(),
+      },
+      { max: 1 },
+    );
+    const first = await pool.acquire();
+    const waiting = track(pool.acquire());
+    await flush();
+    expect(
+      () => pool.destroy(first),
+      "destroy() frees a place and creates for the waiter: the throw must not escape",
+    ).not.toThrow();
+    await flush();
+    expect(creates, "a create was started for the waiter").toBe(2);
+    expect(waiting.state).toBe("rejected");
+    expect(waiting.reason, "the waiter gets the very value create() threw").toBe(error);
+    expect(stats(pool)).toEqual({ size: 0, available: 0, borrowed: 0, pending: 0 });
+  });
+
   it("tries again on the next acquire once the database is back", async () => {
     const { pool, db } = setup();
     db.goDown();
@@ -750,6 +806,36 @@ describe("step 5 — validation on borrow", () => {
     ).toEqual(["resolved", "resolved"]);
     expect(new Set([first.value, second.value])).toEqual(new Set([a, b]));
     expect(db.connectAttempts, "nothing new was opened").toBe(2);
+  });
+
+  it("gives the first validation to finish to the longest waiter, whichever caller it was for", async () => {
+    const db = new FakeDatabase();
+    const delays = [300, 100]; // the first validation is slow, the second quick: out of order
+    const pool = new Pool<FakeConnection>(
+      {
+        create: () => db.connect(),
+        destroy: (connection) => connection.end(),
+        validate: () => {
+          const ms = delays.shift() ?? 100;
+          return new Promise((resolve) => setTimeout(() => resolve(true), ms));
+        },
+      },
+      { max: 2 },
+    );
+    const [a, b] = (await acquireAll(pool, 2)) as [FakeConnection, FakeConnection];
+    pool.release(a);
+    pool.release(b);
+    const first = track(pool.acquire()); // b (released last) is validated for it: 300 ms
+    const second = track(pool.acquire()); // a is validated for it: 100 ms
+    await advance(100);
+    expect(
+      [first.state, second.state],
+      "the validation that finished first serves the caller that has waited longest, not the caller it was started for",
+    ).toEqual(["resolved", "pending"]);
+    expect(first.value, "a passed first: it goes to the first caller").toBe(a);
+    await advance(200);
+    expect(second.value, "b, validated last, goes to the next caller").toBe(b);
+    expect(stats(pool)).toEqual({ size: 2, available: 0, borrowed: 2, pending: 0 });
   });
 
   it("keeps a connection released while a validation already covers the only waiter idle", async () => {
@@ -1446,6 +1532,32 @@ describe("step 10 — rejecting bad input", () => {
       const error = thrownBy(() => new Pool(factory, options));
       expect(error, "null is a bad value, not a timeout left out").toBeInstanceOf(RangeError);
       expect((error as RangeError).message).toBe(message);
+    },
+  );
+
+  it.each([
+    [{ max: "2" }, "max must be an integer >= 1, got 2"],
+    [{ max: true }, "max must be an integer >= 1, got true"],
+    [{ max: 1, acquireTimeoutMs: "100" }, "acquireTimeoutMs must be a finite number > 0, got 100"],
+    [{ max: 1, acquireTimeoutMs: true }, "acquireTimeoutMs must be a finite number > 0, got true"],
+    [{ max: 1, idleTimeoutMs: "100" }, "idleTimeoutMs must be a finite number > 0, got 100"],
+    [{ max: 1, idleTimeoutMs: true }, "idleTimeoutMs must be a finite number > 0, got true"],
+  ] as unknown as [PoolOptions, string][])(
+    "refuses an option that is not a number, never converting it: %o",
+    (options, message) => {
+      const error = thrownBy(() => new Pool(factory, options));
+      expect(error, "a string or a boolean is not a number: a RangeError").toBeInstanceOf(
+        RangeError,
+      );
+      expect((error as RangeError).message).toBe(message);
+    },
+  );
+
+  it.each([undefined, null])(
+    "throws the TypeError destructuring raises when the options object is %s",
+    (options) => {
+      const error = thrownBy(() => new Pool(factory, options as unknown as PoolOptions));
+      expect(error, "the options object is required: max has no default").toBeInstanceOf(TypeError);
     },
   );
 

@@ -283,6 +283,61 @@ describe("step 2 — refilling from elapsed time", () => {
       "2 s after the take: the refused calls read no clock, so 5 s was never seen and this is no jump back",
     ).toBe(2);
   });
+
+  it("divides the count by 1000 for tokensAvailable, never multiplying by 0.001 (9 per second)", async () => {
+    const limiter = bucket({ capacity: 1, refillPerSecond: 9 });
+    limiter.tryRemove("alice");
+    await advance(1);
+    expect(
+      limiter.tokensAvailable("alice"),
+      "1 ms at 9 per second: 9 thousandths, so 9 / 1000 = 0.009 tokens (× 0.001 gives 0.009000000000000001)",
+    ).toBe(9 / 1000);
+  });
+
+  it.each(["a token bucket", "a sliding window"])(
+    "keeps its own time in %s: another limiter's later time is no jump back for it",
+    async (kind) => {
+      const make = () =>
+        kind === "a token bucket"
+          ? bucket({ capacity: 10, refillPerSecond: 1 })
+          : window({ limit: 1, windowMs: 500 });
+      const mine = make();
+      const other = make();
+      mine.tryRemove("alice", kind === "a token bucket" ? 10 : 1);
+      vi.setSystemTime(START + 1_000);
+      expect(other.size, "another limiter sees START + 1 000 ms").toBe(0);
+      vi.setSystemTime(START + 200); // earlier than the other limiter's time, later than mine
+      if (kind === "a token bucket") {
+        expect(
+          mine.tokensAvailable("alice"),
+          "this limiter last saw START: 200 ms have passed for it (not 1 000, the other limiter's time)",
+        ).toBe(0.2);
+      } else {
+        expect(
+          mine.tryRemove("alice"),
+          "this limiter last saw START: at START + 200 its take still counts (the other limiter's 1 000 is not its time)",
+        ).toBe(false);
+      }
+    },
+  );
+
+  it("notices a jump back only for the limiter that saw the later time", async () => {
+    const seen = bucket({ capacity: 10, refillPerSecond: 1 });
+    const other = bucket({ capacity: 10, refillPerSecond: 1 });
+    seen.tryRemove("alice", 10);
+    other.tryRemove("alice", 10);
+    vi.setSystemTime(START + 1_000);
+    expect(seen.tokensAvailable("alice")).toBe(1);
+    vi.setSystemTime(START + 400); // a jump back of 600 ms, noticed by `seen` only
+    expect(seen.tokensAvailable("alice"), "the jump is cut out: still the token it had").toBe(1);
+    expect(
+      other.tokensAvailable("alice"),
+      "the other limiter never saw START + 1 000: for it 400 ms have passed, no jump",
+    ).toBe(0.4);
+    vi.setSystemTime(START + 900);
+    expect(seen.tokensAvailable("alice"), "500 ms after the jump it noticed").toBe(1.5);
+    expect(other.tokensAvailable("alice"), "900 ms after its take, no offset").toBe(0.9);
+  });
 });
 
 describe("step 3 — one bucket per client key", () => {
@@ -1151,6 +1206,28 @@ describe("step 8 — rejecting bad input", () => {
     }, "removeTokens must not throw synchronously, whatever its arguments").not.toThrow();
     await expect(call).rejects.toBeInstanceOf(TypeError);
     expect(limiter.tokensAvailable("alice"), "nothing is taken").toBe(5);
+  });
+
+  it.each([undefined, null])(
+    "throws the TypeError destructuring raises when the options object is %s",
+    (options) => {
+      expect(
+        () => new TokenBucketLimiter(options as unknown as TokenBucketOptions),
+        "a token bucket needs its options object",
+      ).toThrow(TypeError);
+      expect(
+        () => new SlidingWindowLimiter(options as unknown as SlidingWindowOptions),
+        "a sliding window needs its options object",
+      ).toThrow(TypeError);
+    },
+  );
+
+  it("reports bad tokens before it reads options of null", async () => {
+    const limiter = bucket({ capacity: 5, refillPerSecond: 1 });
+    await expect(
+      limiter.removeTokens("alice", 0, null as unknown as RemoveTokensOptions),
+      "tokens are checked first: the RangeError, not the TypeError of destructuring null",
+    ).rejects.toThrow(new RangeError("tokens must be an integer from 1 to 5, got 0"));
   });
 
   it("reports bad tokens before an aborted signal", async () => {
