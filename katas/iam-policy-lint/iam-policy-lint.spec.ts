@@ -439,6 +439,29 @@ describe("step 3 — malformed statements", () => {
     ]);
   });
 
+  it("reports no INVALID_ACTION in a statement found malformed later, at Resource or Condition", () => {
+    const findings = lint(
+      allow({ Action: ["s3:Get_Object", "s3:GetObject"], Resource: 42 }),
+      allow({ Action: "s3:Get_Object", Resource: BUCKET, Condition: [] }),
+      allow({ Action: "s3:Get_Object" }),
+    );
+
+    expect(
+      findings,
+      "a malformed statement gets only its MALFORMED_STATEMENT, even when an action entry is invalid",
+    ).toEqual([malformed(0, "Resource"), malformed(1, "Condition"), malformed(2, "Resource")]);
+  });
+
+  it("accepts one colon only: an entry with a second one is invalid", () => {
+    const entries = ["s3:Get:Object", "iam:Pass:*", "s3:GetObject:", "s3:GetObject"];
+    const findings = lint(allow({ Action: entries, Resource: BUCKET }));
+
+    expect(
+      findings,
+      "service:name has exactly one colon: each entry with two is INVALID_ACTION, and nothing else is reported",
+    ).toEqual(entries.slice(0, 3).map((entry) => finding("INVALID_ACTION", 0, entry)));
+  });
+
   it("reports each action entry that is not `*` or service:name, with the entry as written", () => {
     const findings = lint(
       allow({

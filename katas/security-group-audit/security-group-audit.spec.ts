@@ -350,6 +350,20 @@ describe("step 2 — sensitive ports in a rule", () => {
     expect(findings).toHaveLength(TCP_PORTS.length + 1);
   });
 
+  it("counts from 0 when only FromPort is missing, not from ToPort", () => {
+    const noStart = rule("tcp", undefined, 3389);
+    delete noStart.FromPort;
+
+    expect(
+      checkGroup(group("sg-01", noStart)),
+      "a rule up to 3389 without FromPort reaches every sensitive port from 0 to 3389",
+    ).toEqual(
+      TCP_PORTS.filter(([port]) => port <= 3389).map(([port, service, severity]) =>
+        sensitive("sg-01", port, service, severity, { fromPort: 0, toPort: 3389 }),
+      ),
+    );
+  });
+
   it("reads a port of 0 as port 0, not as a missing port", () => {
     const findings = checkGroup(group("sg-01", rule("tcp", 0, 0), rule("tcp", 0, 22)));
 
@@ -510,6 +524,17 @@ describe("step 2 — sensitive ports in a rule", () => {
 describe("step 3 — all traffic and narrower rules", () => {
   it("reports an all-traffic rule from the world once, as critical, and no port findings", () => {
     expect(checkGroup(group("sg-01", allTraffic()))).toEqual([wideOpen("sg-01")]);
+  });
+
+  it("reads a -1 rule that carries ports as all traffic, and suggests it without the ports", () => {
+    const findings = checkGroup(
+      group("sg-01", rule("-1", 22, 22), rule("-1", 3389, 22, [], [WORLD6]), rule("-1", 0, 0)),
+    );
+
+    expect(
+      findings,
+      'each is one all-traffic finding whose suggestion is exactly { IpProtocol: "-1", …narrowed source }',
+    ).toEqual([wideOpen("sg-01"), wideOpen("sg-01", WORLD6), wideOpen("sg-01")]);
   });
 
   it("narrows an all-traffic rule from ::/0 to the trusted IPv6 range", () => {
@@ -773,6 +798,19 @@ describe("step 4 — every page of groups", () => {
     },
   );
 
+  it.each([["50"], [[50]]])(
+    "rejects pageSize %j, a number's look-alike, with a RangeError: it is not coerced",
+    async (pageSize) => {
+      const audit = () => auditSecurityGroups(ec2, { pageSize } as never);
+
+      await expect(audit(), "pageSize must be a number, not converted to one").rejects.toThrow(
+        RangeError,
+      );
+      await expect(audit()).rejects.toThrow(/pageSize/);
+      expect(ec2Mock.calls(), "no request is sent").toHaveLength(0);
+    },
+  );
+
   it("rejects bad trusted sources with a RangeError before sending any request", async () => {
     const trustedSources = { ipv4: "0.0.0.0/0", ipv6: "fd00::/8" };
 
@@ -822,6 +860,20 @@ describe("step 4 — every page of groups", () => {
     expect(failure).toMatchObject({
       name: "AuditError",
       operation: "DescribeSecurityGroups",
+      code: "UnauthorizedOperation",
+      cause: denied,
+      message: `DescribeSecurityGroups failed: UnauthorizedOperation: ${denied.message}`,
+    });
+  });
+
+  it("takes the code from the SDK error's name, not from a Code field that says otherwise", async () => {
+    const denied = Object.assign(ec2Errors.unauthorizedOperation(), { Code: "AuthFailure" });
+    ec2Mock.on(DescribeSecurityGroupsCommand).rejects(denied);
+
+    const failure = await auditSecurityGroups(ec2).catch((error: unknown) => error);
+
+    expect(failure, "code is error.name, whatever error.Code says").toMatchObject({
+      name: "AuditError",
       code: "UnauthorizedOperation",
       cause: denied,
       message: `DescribeSecurityGroups failed: UnauthorizedOperation: ${denied.message}`,
