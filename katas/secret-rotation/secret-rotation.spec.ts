@@ -1195,9 +1195,10 @@ describe("step 3 — setting the password", () => {
 
     const error = await rejectionOf(run("setSecret"));
 
-    expect(error, "the SDK error, unchanged: not a RotationError about the value").not.toBeInstanceOf(
-      RotationError,
-    );
+    expect(
+      error,
+      "the SDK error, unchanged: not a RotationError about the value",
+    ).not.toBeInstanceOf(RotationError);
     expect((error as Error).name).toBe("ResourceNotFoundException");
     expect(db.calls).toEqual([]);
   });

@@ -1408,9 +1408,10 @@ describe("step 6 — a cache with a TTL", () => {
       const first = await secrets.get({ secretId });
       const second = await secrets.get({ secretId });
 
-      expect(first.reveal(), `the README: ${JSON.stringify(secretId)} is a secretId, sent as it is`).toBe(
-        PLAIN,
-      );
+      expect(
+        first.reveal(),
+        `the README: ${JSON.stringify(secretId)} is a secretId, sent as it is`,
+      ).toBe(PLAIN);
       expect(second.reveal()).toBe(PLAIN);
       expect(
         sm.commandCalls(GetSecretValueCommand).map((call) => call.args[0].input),
