@@ -230,6 +230,7 @@ describe("step 1 — the event and the version stages", () => {
     { label: "a numeric Step", Step: 42, step: "42" },
     { label: "a Step of 0", Step: 0, step: "0" },
     { label: "a Step of false", Step: false, step: "false" },
+    { label: "a Symbol Step", Step: Symbol("createSecret"), step: "Symbol(createSecret)" },
   ])(
     "refuses an event with $label, quoting the step as its step field holds it",
     async ({ Step, step }) => {
@@ -305,6 +306,20 @@ describe("step 1 — the event and the version stages", () => {
       ClientRequestToken: undefined,
       secretId: "prod/orders/db",
       token: "",
+    },
+    {
+      label: "a Symbol SecretId (String(value), never a template literal, which throws)",
+      SecretId: Symbol("prod/orders/db"),
+      ClientRequestToken: TOKEN,
+      secretId: "Symbol(prod/orders/db)",
+      token: TOKEN,
+    },
+    {
+      label: "a Symbol ClientRequestToken",
+      SecretId: "prod/orders/db",
+      ClientRequestToken: Symbol(TOKEN),
+      secretId: "prod/orders/db",
+      token: `Symbol(${TOKEN})`,
     },
   ])(
     "refuses an event with $label before sending any request",
@@ -731,6 +746,22 @@ describe("step 2 — creating the pending version", () => {
     expect(inputsOf(GetRandomPasswordCommand)[0]?.PasswordLength).toBe(32);
   });
 
+  it.each([
+    ["undefined", undefined],
+    ["null", null],
+  ])("is silent with log: %s, and every step still does its work", async (_label, log) => {
+    const { run, secret, db } = setUp({ handler: { log: log as unknown as undefined } });
+
+    for (const step of ROTATION_STEPS) {
+      await expect(
+        run(step),
+        `the README: log: ${String(log)} takes the default (silent); ${step} must resolve`,
+      ).resolves.toBeUndefined();
+    }
+    expect(db.passwordOf(USER), "the rotation went through").toBe(pendingOf(secret).password);
+    expect(secret.versionIdsToStages()[TOKEN]).toEqual([AWSCURRENT]);
+  });
+
   it.each([8, 4096])("accepts a passwordLength of %d", async (passwordLength) => {
     const { run } = setUp({ handler: { passwordLength } });
 
@@ -1140,6 +1171,38 @@ describe("step 3 — setting the password", () => {
     expect(db.passwordOf(USER)).toBe(CURRENT_PASSWORD);
   });
 
+  it.each([
+    ["AWSPENDING (setSecret before createSecret)", AWSPENDING],
+    [AWSCURRENT, AWSCURRENT],
+  ])(
+    "propagates a ResourceNotFoundException of the %s read unchanged: it means nothing here",
+    async (_label, stage) => {
+      const { run, secret, db } = setUp();
+      if (stage === AWSCURRENT) await run("createSecret");
+      const notFound = secretsManagerErrors.secretNotFound();
+      secret.failNext("GetSecretValue", notFound, (input) => input.VersionStage === stage);
+
+      expect(
+        await rejectionOf(run("setSecret")),
+        "the README: only createSecret's lookup and the AWSPREVIOUS read give a ResourceNotFoundException a meaning",
+      ).toBe(notFound);
+      expect(db.calls).not.toContain(`changePassword ${USER}`);
+    },
+  );
+
+  it("propagates the ResourceNotFoundException of a version without a value (setSecret before createSecret)", async () => {
+    const { run, db } = setUp();
+
+    const error = await rejectionOf(run("setSecret"));
+
+    expect(
+      error,
+      "the SDK error, unchanged: not a RotationError about the value",
+    ).not.toBeInstanceOf(RotationError);
+    expect((error as Error).name).toBe("ResourceNotFoundException");
+    expect(db.calls).toEqual([]);
+  });
+
   it("changes nothing in Secrets Manager", async () => {
     const { run, db, secret, newPassword } = await afterCreate();
 
@@ -1203,6 +1266,22 @@ describe("step 4 — testing the new password", () => {
     expect(error.step).toBe("testSecret");
     expect(db.calls).not.toContain(`changePassword ${USER}`);
     expect(db.passwordOf(USER)).toBe(CURRENT_PASSWORD);
+  });
+
+  it("propagates the ResourceNotFoundException of a version without a value unchanged (before createSecret)", async () => {
+    const { run, secret, db } = setUp();
+    const notFound = secretsManagerErrors.secretNotFound();
+    secret.failNext("GetSecretValue", notFound, (input) => input.VersionStage === AWSPENDING);
+
+    expect(
+      await rejectionOf(run("testSecret")),
+      "the README: a ResourceNotFoundException means nothing to testSecret: it propagates unchanged",
+    ).toBe(notFound);
+    expect(
+      await rejectionOf(run("testSecret")),
+      "and the fake's own not-found error too",
+    ).not.toBeInstanceOf(RotationError);
+    expect(db.calls).toEqual([]);
   });
 
   it("refuses an AWSPENDING value that is not credentials JSON", async () => {

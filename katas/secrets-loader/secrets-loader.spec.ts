@@ -102,6 +102,9 @@ const inFlight = (held: Held[]) => held.filter((request) => !request.settled).le
 /** Lets every pending promise callback run (real macrotask; these tests use no fake timers). */
 const flush = () => new Promise<void>((resolve) => setImmediate(resolve));
 
+/** `a + b`, the operator itself (ToPrimitive with hint "default"), kept out of reach of template-literal rewrites. */
+const plus = (a: unknown, b: unknown): unknown => (a as string) + (b as string);
+
 /** A clock the test moves by hand. */
 function manualClock(start = 0) {
   const clock = { time: start, now: () => clock.time };
@@ -265,6 +268,11 @@ describe("step 1 — a value that never prints", () => {
     expect(`${secret}`).toBe("[REDACTED]");
     expect(secret.toString()).toBe("[REDACTED]");
     expect(`password=${secret}`).toBe("password=[REDACTED]");
+    expect(
+      plus("password: ", secret),
+      "the README: + concatenation (ToPrimitive with hint default, valueOf first) gives [REDACTED] too",
+    ).toBe("password: [REDACTED]");
+    expect(plus(secret, ""), 'secret + "" is [REDACTED]').toBe(REDACTED);
   });
 
   it("serialises to [REDACTED] in JSON, alone and inside an object", () => {
@@ -516,9 +524,28 @@ describe("step 2 — the environment first", () => {
     },
   );
 
+  it("looks only in the env option when one is given, never in process.env as well", async () => {
+    vi.stubEnv("KATA_SECRETS_LOADER_ONLY_IN_PROCESS", "from-process-env");
+    answer(SECRET_ID, { SecretString: PLAIN });
+
+    const secret = await loader({ env: { OTHER: "x" } }).get({
+      secretId: SECRET_ID,
+      env: "KATA_SECRETS_LOADER_ONLY_IN_PROCESS",
+    });
+
+    expect(
+      secret.source,
+      "the README: env is where ref.env is looked up (process.env only without the option), never both layered",
+    ).toBe("secrets-manager");
+    expect(secret.reveal()).toBe(PLAIN);
+    expect(requests()).toBe(1);
+  });
+
   it.each([
     ["undefined", undefined],
     ["null", null],
+    ["a string (no get(secretId) shorthand)", SECRET_ID],
+    ["a number", 42],
   ])("rejects a ref that is %s with a TypeError mentioning secretId", async (_label, ref) => {
     const secrets = loader();
 
@@ -580,6 +607,22 @@ describe("step 3 — reading Secrets Manager", () => {
       true,
     );
     expect(error.cause, "the very value the client threw, whatever it is").toBe(thrown);
+  });
+
+  it("keeps a thrown undefined as an undefined cause: no cause property, error.cause is undefined", async () => {
+    sm.on(GetSecretValueCommand, { SecretId: SECRET_ID }, true).callsFake(() =>
+      Promise.reject(undefined),
+    );
+
+    const error = await rejection(loader().get({ secretId: SECRET_ID }));
+
+    expect(error.constructor).toBe(SecretsLoaderError);
+    expect(error.message).toBe(`could not load secret "${SECRET_ID}" (Error)`);
+    expect(error.cause, "the very value the client threw: undefined").toBeUndefined();
+    expect(
+      "cause" in error,
+      "the README: a thrown undefined leaves the cause property out, as the stub's constructor does",
+    ).toBe(false);
   });
 
   it("sends exactly { SecretId } and returns a plain SecretString as it is", async () => {
@@ -1356,6 +1399,49 @@ describe("step 6 — a cache with a TTL", () => {
     expect(requests()).toBe(2);
   });
 
+  it.each(["constructor", "toString", "__proto__", "hasOwnProperty"])(
+    "sends a request for the secretId %s like any other: no inherited property is a cached value",
+    async (secretId) => {
+      answer(secretId, { SecretString: PLAIN });
+      const secrets = loader();
+
+      const first = await secrets.get({ secretId });
+      const second = await secrets.get({ secretId });
+
+      expect(
+        first.reveal(),
+        `the README: ${JSON.stringify(secretId)} is a secretId, sent as it is`,
+      ).toBe(PLAIN);
+      expect(second.reveal()).toBe(PLAIN);
+      expect(
+        sm.commandCalls(GetSecretValueCommand).map((call) => call.args[0].input),
+        "one request, then the cache: keyed by the secretId, never by what Object.prototype holds",
+      ).toEqual([{ SecretId: secretId }]);
+    },
+  );
+
+  it("decides expiry by now() alone: the loader sets no timers", async () => {
+    answer(SECRET_ID, { SecretString: PLAIN });
+    const setTimeoutSpy = vi.spyOn(globalThis, "setTimeout");
+    const setIntervalSpy = vi.spyOn(globalThis, "setInterval");
+    try {
+      const clock = manualClock(0);
+      const secrets = loader({ ttlMs: 1_000, now: clock.now });
+      await secrets.get({ secretId: SECRET_ID });
+      clock.time = 2_000;
+      await secrets.get({ secretId: SECRET_ID });
+
+      expect(
+        setTimeoutSpy.mock.calls.length + setIntervalSpy.mock.calls.length,
+        "the README: expiry is decided by now() alone; the loader sets no timers",
+      ).toBe(0);
+      expect(requests()).toBe(2);
+    } finally {
+      setTimeoutSpy.mockRestore();
+      setIntervalSpy.mockRestore();
+    }
+  });
+
   it("is fresh until ttlMs after the response arrived, not after the request was sent", async () => {
     const held = hold(SECRET_ID);
     const clock = manualClock(0);
@@ -1521,6 +1607,27 @@ describe("step 6 — a cache with a TTL", () => {
       expect(
         requests(),
         "the README: any integer >= 0 is a ttlMs (Number.isInteger), however large",
+      ).toBe(1);
+    },
+  );
+
+  it.each([
+    ["2 ** 31 (beyond a timer's limit)", 2 ** 31],
+    ["3 000 000 000", 3_000_000_000],
+    ["1e300", 1e300],
+  ])(
+    "keeps a value with ttlMs %s while real time passes: nothing but now() expires it",
+    async (_label, ttlMs) => {
+      answer(SECRET_ID, { SecretString: PLAIN });
+      const clock = manualClock(0);
+      const secrets = loader({ ttlMs, now: clock.now });
+
+      await secrets.get({ secretId: SECRET_ID });
+      await new Promise<void>((resolve) => setTimeout(resolve, 25)); // real milliseconds, clock unmoved
+      expect((await secrets.get({ secretId: SECRET_ID })).reveal()).toBe(PLAIN);
+      expect(
+        requests(),
+        "the README: a huge ttlMs keeps a value, in practice, forever (Node fires a timer above 2^31-1 ms after 1 ms)",
       ).toBe(1);
     },
   );
