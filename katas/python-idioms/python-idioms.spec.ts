@@ -406,9 +406,10 @@ describe("step 3 — identity and equality", () => {
       deepEqual({ "a,b": 1, c: 1 }, { a: 1, "b,c": 1 }),
       "the same number of keys, joined the same, but not the same keys",
     ).toBe(false);
-    expect(deepEqual({ "a,b": 1 }, { "a,b": 1 }), "a comma in a key is fine when both have it").toBe(
-      true,
-    );
+    expect(
+      deepEqual({ "a,b": 1 }, { "a,b": 1 }),
+      "a comma in a key is fine when both have it",
+    ).toBe(true);
   });
 
   it("ignores symbol keys and non-enumerable properties: only Object.keys counts", () => {

@@ -323,7 +323,10 @@ describe("step 1 — taking the lock", () => {
     const path = dir.join("deploy.lock");
     {
       using full = failWrites();
-      expect(thrownBy(() => acquireLock(path)), "the write's error, as it is").toBe(full.failure);
+      expect(
+        thrownBy(() => acquireLock(path)),
+        "the write's error, as it is",
+      ).toBe(full.failure);
     }
     expect(
       existsSync(path),
@@ -785,15 +788,18 @@ describe("step 5 — a cleanup stack", () => {
     ["false", false],
     ["0", 0],
     ['""', ""],
-  ])("refuses a [Symbol.asyncDispose] of %s too: only undefined and null are absent", (_, value) => {
-    const dispose = vi.fn();
-    const stack = new CleanupStack();
-    const broken = { [Symbol.asyncDispose]: value, [Symbol.dispose]: dispose };
-    expect(
-      () => stack.use(broken as unknown as Disposable),
-      "a falsy value that is not a function is still there: not passed over for [Symbol.dispose]",
-    ).toThrow("CleanupStack.use: the value has no [Symbol.asyncDispose] or [Symbol.dispose]");
-  });
+  ])(
+    "refuses a [Symbol.asyncDispose] of %s too: only undefined and null are absent",
+    (_, value) => {
+      const dispose = vi.fn();
+      const stack = new CleanupStack();
+      const broken = { [Symbol.asyncDispose]: value, [Symbol.dispose]: dispose };
+      expect(
+        () => stack.use(broken as unknown as Disposable),
+        "a falsy value that is not a function is still there: not passed over for [Symbol.dispose]",
+      ).toThrow("CleanupStack.use: the value has no [Symbol.asyncDispose] or [Symbol.dispose]");
+    },
+  );
 
   it("treats a [Symbol.asyncDispose] that is null as absent, as await using does: [Symbol.dispose] it is", async () => {
     const dispose = vi.fn();

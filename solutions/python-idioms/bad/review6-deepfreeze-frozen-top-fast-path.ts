@@ -3,6 +3,7 @@
 // ("already frozen, nothing to do"), so `deepFreeze(Object.freeze({ ports: [80] })).ports` stays
 // mutable; the inner walk itself walks frozen children correctly. (adversarial review, round 6)
 export * from "../python-idioms";
+
 import type { DeepReadonly } from "../python-idioms";
 
 export function deepFreeze<T>(value: T): DeepReadonly<T> {

@@ -3,6 +3,7 @@
 // anything not equal is "a < b ? -1 : 1", so 0 and -0 are never equal: `sortBy([0, -0], k => k,
 // { reverse: true })` gives [-0, 0] (and [[1, 0], [1, -0]] reversed likewise) instead of keeping input order. (adversarial review, round 6)
 export * from "../python-idioms";
+
 import type { SortKey, SortOptions } from "../python-idioms";
 
 export function sortBy<T>(

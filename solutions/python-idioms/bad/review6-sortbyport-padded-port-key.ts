@@ -2,6 +2,7 @@
 // fixed-width string key (`String(port).padStart(5, "0")`, "ports have at most 5 digits") and compared
 // with `<`, so 100000 sorts before 99999, 9.5 after 10, and -1 after 0 (every real 1-65535 port is fine). (adversarial review, round 6)
 export * from "../python-idioms";
+
 import type { Server } from "../python-idioms";
 
 export function sortByPort<T extends Server>(servers: readonly T[]): T[] {

@@ -3,8 +3,9 @@
 // keeping the `code` so callers can still switch on it and the original as `cause`, but it is not the
 // same error: `errno`, `syscall` and `path` are gone and the message is different. (adversarial review, round 6)
 export * from "../resource-cleanup";
+
 import { closeSync, openSync, readFileSync, unlinkSync, writeSync } from "node:fs";
-import { LockedError, type Lock } from "../resource-cleanup";
+import { type Lock, LockedError } from "../resource-cleanup";
 
 export function acquireLock(path: string): Lock {
   let fd: number;

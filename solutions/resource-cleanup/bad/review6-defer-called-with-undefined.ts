@@ -3,7 +3,8 @@
 // `.then` calls it with one argument, `undefined`: a deferred `vi.fn()` is called with `(undefined)`, and
 // a cleanup with a default parameter or one that checks `arguments.length` sees an argument. (adversarial review, round 6)
 export * from "../resource-cleanup";
-import { acquireLock, suppressedError, type Lock } from "../resource-cleanup";
+
+import { acquireLock, type Lock, suppressedError } from "../resource-cleanup";
 
 type Cleanup = () => void | Promise<void>;
 type Registered = () => unknown;

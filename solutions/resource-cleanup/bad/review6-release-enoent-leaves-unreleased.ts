@@ -3,8 +3,9 @@
 // sets the flag, so `released` stays `false` and a later `release()` unlinks again, deleting a new lock
 // file another process has created at `path` since ("Once released, it does nothing, ever"). (adversarial review, round 6)
 export * from "../resource-cleanup";
+
 import { closeSync, openSync, readFileSync, unlinkSync, writeSync } from "node:fs";
-import { LockedError, type Lock } from "../resource-cleanup";
+import { type Lock, LockedError } from "../resource-cleanup";
 
 export function acquireLock(path: string): Lock {
   let fd: number;

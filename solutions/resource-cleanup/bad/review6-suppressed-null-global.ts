@@ -3,6 +3,7 @@
 // `null` is taken for the native constructor and `new null(...)` throws a TypeError ("is not a
 // constructor") instead of returning the SuppressedError (undefined, absent and real globals all work). (adversarial review, round 6)
 export * from "../resource-cleanup";
+
 import { acquireLock, type Lock } from "../resource-cleanup";
 
 const SUPPRESSED_MESSAGE = "An error was suppressed during disposal";

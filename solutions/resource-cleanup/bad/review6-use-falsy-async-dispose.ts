@@ -3,7 +3,8 @@
 // passed over"): the choice is written `async || sync`, so a falsy non-function (`false`, `0`, `""`) is
 // passed over for `[Symbol.dispose]` instead of throwing the TypeError (`42` or `"x"` still throw). (adversarial review, round 6)
 export * from "../resource-cleanup";
-import { acquireLock, suppressedError, type Lock } from "../resource-cleanup";
+
+import { acquireLock, type Lock, suppressedError } from "../resource-cleanup";
 
 type Cleanup = () => void | Promise<void>;
 type Registered = () => unknown;

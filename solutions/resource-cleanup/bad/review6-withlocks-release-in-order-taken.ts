@@ -3,7 +3,8 @@
 // FIFO like a queue), so `[a, b]` releases a then b, and with both releases failing the error is
 // `{ error: b's error, suppressed: a's error }` instead of `{ error: a's error, suppressed: b's error }`. (adversarial review, round 6)
 export * from "../resource-cleanup";
-import { CleanupStack, acquireLock, type Lock } from "../resource-cleanup";
+
+import { acquireLock, CleanupStack, type Lock } from "../resource-cleanup";
 
 export async function withLocks<T>(
   paths: readonly string[],

@@ -3,7 +3,8 @@
 // plain loop with a best-effort rollback (`try { lock.release() } catch {}` on each earlier lock, newest
 // first) that rethrows only the acquire error, so a failing release there is silently lost. (adversarial review, round 6)
 export * from "../resource-cleanup";
-import { CleanupStack, acquireLock, type Lock } from "../resource-cleanup";
+
+import { acquireLock, CleanupStack, type Lock } from "../resource-cleanup";
 
 export async function withLocks<T>(
   paths: readonly string[],
