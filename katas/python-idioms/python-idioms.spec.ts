@@ -93,6 +93,23 @@ describe("step 1 — sorting servers by port", () => {
       "second-in-rack",
     ]);
   });
+  it("compares any port as a number, not as text of a fixed width: 99999 before 100000, 9.5 between 9 and 10", () => {
+    const servers = [
+      server("big", 100000),
+      server("max", 99999),
+      server("ten", 10),
+      server("half", 9.5),
+      server("nine", 9),
+      server("zero", 0),
+      server("minus", -1),
+      server("top", Infinity),
+      server("bottom", -Infinity),
+    ];
+    expect(
+      names(sortByPort(servers)),
+      "sortByPort does not validate ports (endpoints does): any number but NaN is sorted numerically",
+    ).toEqual(["bottom", "minus", "zero", "nine", "half", "ten", "max", "big", "top"]);
+  });
 });
 
 describe("step 2 — immutable records", () => {
@@ -379,6 +396,22 @@ describe("step 3 — identity and equality", () => {
     expect(deepEqual({ name: "web" }, bare("db"))).toBe(false);
   });
 
+  it("compares the keys themselves, not a joined list of them: a key may hold a comma", () => {
+    expect(
+      deepEqual({ "a,b": undefined }, { a: undefined, b: undefined }),
+      'one key "a,b" is not the two keys "a" and "b"',
+    ).toBe(false);
+    expect(deepEqual({ a: undefined, b: undefined }, { "a,b": undefined })).toBe(false);
+    expect(
+      deepEqual({ "a,b": 1, c: 1 }, { a: 1, "b,c": 1 }),
+      "the same number of keys, joined the same, but not the same keys",
+    ).toBe(false);
+    expect(
+      deepEqual({ "a,b": 1 }, { "a,b": 1 }),
+      "a comma in a key is fine when both have it",
+    ).toBe(true);
+  });
+
   it("ignores symbol keys and non-enumerable properties: only Object.keys counts", () => {
     const id = Symbol("id");
     expect(deepEqual({ name: "web", [id]: 1 }, { name: "web" })).toBe(true);
@@ -501,6 +534,33 @@ describe("step 4 — counting with a Map", () => {
     const empty = countBy([], (x) => x);
     expect(empty).toBeInstanceOf(Map);
     expect(empty.size).toBe(0);
+  });
+
+  it("iterates a string by characters (code points), as for…of does, not by UTF-16 code units", () => {
+    expect(
+      [...countBy("a\u{1F600}b\u{1F600}", (c) => c)],
+      '"\u{1F600}" is one item of the string (two code units): split("") would count its halves',
+    ).toEqual([
+      ["a", 1],
+      ["\u{1F600}", 2],
+      ["b", 1],
+    ]);
+  });
+
+  it("compares array keys as Map keys are, by identity: equal-looking arrays are two keys", () => {
+    const prodEu = ["prod", "eu"];
+    const fleet = [prodEu, ["prod", "eu"], prodEu, ["dev", "us"]];
+    const counts = countBy(fleet, (pair) => pair);
+    expect(
+      [...counts],
+      "two arrays built separately are two Map keys, unlike Python's tuples in a Counter",
+    ).toEqual([
+      [prodEu, 2],
+      [["prod", "eu"], 1],
+      [["dev", "us"], 1],
+    ]);
+    expect(counts.get(prodEu), "the first array is counted on its own").toBe(2);
+    expect(counts.get(fleet[1] as string[]), "the second array is a key of its own").toBe(1);
   });
 
   it("calls the key function once per item, in order", () => {
@@ -771,6 +831,27 @@ describe("step 6 — sorting with a key function", () => {
       sortBy(disks, (d) => [d.gb], { reverse: true }).map((d) => d.id),
       "inside tuples, and reversed",
     ).toEqual(["a", "d", "b", "c", "e"]);
+  });
+
+  it("compares 0 and -0 as equal numbers: items with those keys keep their input order", () => {
+    const disks = [
+      { id: "a", gb: 0 },
+      { id: "b", gb: -0 },
+      { id: "c", gb: 1 },
+      { id: "d", gb: 0 },
+    ];
+    expect(
+      sortBy(disks, (d) => d.gb).map((d) => d.id),
+      "-0 equals 0 as a number (-0 === 0): they are equal keys, not -0 before 0",
+    ).toEqual(["a", "b", "d", "c"]);
+    expect(
+      sortBy(disks, (d) => d.gb, { reverse: true }).map((d) => d.id),
+      "reversed, equal keys still keep their input order",
+    ).toEqual(["c", "a", "b", "d"]);
+    expect(
+      sortBy(disks, (d) => [1, d.gb], { reverse: true }).map((d) => d.id),
+      "inside tuples too",
+    ).toEqual(["c", "a", "b", "d"]);
   });
 
   it("compares string keys code unit by code unit", () => {

@@ -123,6 +123,29 @@ function failUnlinkOf(path: string): Disposable & { failure: Error } {
   };
 }
 
+/**
+ * Makes `writeSync` fail (with an ENOSPC `failure`) until disposed: the disk filling up between
+ * the exclusive create and the write of the pid, which no temp dir can arrange. Same technique as
+ * `failUnlinkOf`.
+ */
+function failWrites(): Disposable & { failure: Error } {
+  const failure = Object.assign(new Error("ENOSPC: no space left on device, write"), {
+    code: "ENOSPC",
+    syscall: "write",
+  });
+  const spy = vi.spyOn(fs, "writeSync").mockImplementation(() => {
+    throw failure;
+  });
+  syncBuiltinESMExports();
+  return {
+    failure,
+    [Symbol.dispose]() {
+      spy.mockRestore();
+      syncBuiltinESMExports();
+    },
+  };
+}
+
 /** A fake resource that records its disposal in `journal`. */
 function resource(journal: string[], name: string, fail?: Error): Disposable & { name: string } {
   return {
@@ -267,6 +290,57 @@ describe("step 1 — taking the lock", () => {
     const error = thrownBy(() => acquireLock(path));
     expect(error).not.toBeInstanceOf(LockedError);
     expect(error).toMatchObject({ code: "ENOENT" });
+  });
+
+  it("throws other errors as they are, the very error open gives: code, errno, syscall, path and message", () => {
+    const missing = dir.join("no-such-dir", "deploy.lock");
+    writeFileSync(dir.join("a-file"), "");
+    const underAFile = dir.join("a-file", "deploy.lock");
+    for (const path of [missing, underAFile]) {
+      const direct = thrownBy(() => fs.openSync(path, "wx")) as NodeJS.ErrnoException;
+      const error = thrownBy(() => acquireLock(path)) as NodeJS.ErrnoException;
+      expect(error, "not wrapped in an Error of its own").toBeInstanceOf(Error);
+      expect(
+        {
+          message: error.message,
+          code: error.code,
+          errno: error.errno,
+          syscall: error.syscall,
+          path: error.path,
+        },
+        `the error openSync(path, "wx") throws, unchanged (${direct.code})`,
+      ).toEqual({
+        message: direct.message,
+        code: direct.code,
+        errno: direct.errno,
+        syscall: direct.syscall,
+        path: direct.path,
+      });
+    }
+  });
+
+  it("removes the lock file it created when writing the pid fails, and throws the write's error", () => {
+    const path = dir.join("deploy.lock");
+    {
+      using full = failWrites();
+      expect(
+        thrownBy(() => acquireLock(path)),
+        "the write's error, as it is",
+      ).toBe(full.failure);
+    }
+    expect(
+      existsSync(path),
+      "an empty lock file left behind would be held all the same and block every later deploy",
+    ).toBe(false);
+    const lock = acquireLock(path);
+    expect(readFileSync(path, "utf8")).toBe(`${process.pid}\n`);
+    lock.release();
+  });
+
+  it("trims the holder as String.prototype.trim does: a BOM, no-break spaces and line separators too", () => {
+    const path = dir.join("deploy.lock");
+    writeFileSync(path, "\uFEFF\u00A04242\u2028\u00A0\r\n");
+    expect(thrownBy(() => acquireLock(path))).toMatchObject({ holder: "4242" });
   });
 });
 
@@ -710,6 +784,23 @@ describe("step 5 — a cleanup stack", () => {
     expect(dispose).toHaveBeenCalledTimes(1);
   });
 
+  it.each([
+    ["false", false],
+    ["0", 0],
+    ['""', ""],
+  ])(
+    "refuses a [Symbol.asyncDispose] of %s too: only undefined and null are absent",
+    (_, value) => {
+      const dispose = vi.fn();
+      const stack = new CleanupStack();
+      const broken = { [Symbol.asyncDispose]: value, [Symbol.dispose]: dispose };
+      expect(
+        () => stack.use(broken as unknown as Disposable),
+        "a falsy value that is not a function is still there: not passed over for [Symbol.dispose]",
+      ).toThrow("CleanupStack.use: the value has no [Symbol.asyncDispose] or [Symbol.dispose]");
+    },
+  );
+
   it("treats a [Symbol.asyncDispose] that is null as absent, as await using does: [Symbol.dispose] it is", async () => {
     const dispose = vi.fn();
     const stack = new CleanupStack();
@@ -805,6 +896,42 @@ describe("step 5 — a cleanup stack", () => {
     await stack.disposeAsync();
     expect(cleanup).toHaveBeenCalledTimes(1);
     expect(cleanup.mock.calls[0]).toEqual([]);
+  });
+
+  it("calls defer()'s function as a plain function: this is undefined", async () => {
+    const seen: unknown[] = [];
+    const stack = new CleanupStack();
+    stack.defer(function (this: unknown) {
+      seen.push(this);
+    });
+    await stack.disposeAsync();
+    expect(seen, "called once, with no this").toEqual([undefined]);
+  });
+
+  it("awaits a thenable that a defer() function returns, as await does", async () => {
+    const journal: string[] = [];
+    const gate = deferred();
+    const stack = new CleanupStack();
+    stack.defer(() => {
+      journal.push("first");
+    });
+    const thenable = {
+      // biome-ignore lint/suspicious/noThenProperty: a thenable that is not a Promise is the point
+      then(resolve: () => void) {
+        journal.push("thenable started");
+        void gate.promise.then(() => {
+          journal.push("thenable done");
+          resolve();
+        });
+      },
+    };
+    stack.defer(() => thenable as unknown as Promise<void>);
+    const done = stack.disposeAsync();
+    await flush();
+    expect(journal, "the next cleanup waits for the thenable").toEqual(["thenable started"]);
+    gate.resolve();
+    await done;
+    expect(journal).toEqual(["thenable started", "thenable done", "first"]);
   });
 
   it("runs every cleanup even when one fails, and rejects with that error", async () => {

@@ -50,10 +50,24 @@ export function acquireLock(path: string): Lock {
   }
   try {
     writeSync(fd, `${process.pid}\n`);
-  } finally {
+  } catch (error) {
+    // The disk is full, an I/O error: the file we just created would stay behind empty, and an
+    // empty lock file is held all the same, so every later deploy would be locked out by it.
     closeSync(fd);
+    removeQuietly(path);
+    throw error;
   }
+  closeSync(fd);
   return new FileLock(path);
+}
+
+/** Best effort: the write's error is the one to report, not a failure to clean up after it. */
+function removeQuietly(path: string): void {
+  try {
+    unlinkSync(path);
+  } catch {
+    // Nothing more to do: the write's error says what went wrong.
+  }
 }
 
 /** Who holds the lock, from its file: the contents, or "unknown" if there is nothing to read. */
