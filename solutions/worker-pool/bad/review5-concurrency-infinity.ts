@@ -1,4 +1,4 @@
-// Mistake: breaks "concurrency ... any other value must be an integer >= 1: otherwise hashFiles rejects with a RangeError": (adversarial review, round 5)
+// Mistake: (adversarial review, round 5) breaks "concurrency ... any other value must be an integer >= 1: otherwise hashFiles rejects with a RangeError":
 // the check is `typeof c !== "number" || c < 1 || Math.floor(c) !== c`, and Math.floor(Infinity) is Infinity, so
 // `concurrency: Infinity` ("no limit") is accepted and every file is read at once; NaN, 0, -0, 2.5, null and "4" still reject.
 /**

@@ -1,4 +1,4 @@
-// Mistake: breaks "size left out (or undefined) is availableParallelism() from node:os": the default is (adversarial review, round 5)
+// Mistake: (adversarial review, round 5) breaks "size left out (or undefined) is availableParallelism() from node:os": the default is
 // `cpus().length` (Python's os.cpu_count()), which counts every CPU of the machine, not the ones this process may use
 // (a container with a CPU limit or affinity); on a plain machine the two are equal, so only a mocked node:os shows it.
 /**

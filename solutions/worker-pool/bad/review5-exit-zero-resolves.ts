@@ -1,4 +1,4 @@
-// Mistake: breaks "A worker that exits while running a task — process.exit(code) in the task, with any code, 0 included — (adversarial review, round 5)
+// Mistake: (adversarial review, round 5) breaks "A worker that exits while running a task — process.exit(code) in the task, with any code, 0 included —
 // rejects that task with new WorkerExitError(code)": exit code 0 is taken as a clean exit (like a process that returned),
 // so that task resolves with undefined; non-zero codes and uncaught exceptions still reject, and the worker is replaced.
 /**

@@ -1,4 +1,4 @@
-// Mistake: breaks "The next file starts as soon as any one is done (not when a whole batch is)": hashFiles works through (adversarial review, round 5)
+// Mistake: (adversarial review, round 5) breaks "The next file starts as soon as any one is done (not when a whole batch is)": hashFiles works through
 // the paths in chunks of `concurrency` with Promise.all (Python's chunked map), so never more than `concurrency` files are
 // in progress, results keep the input order, but one slow file holds back the start of the whole next chunk.
 /**

@@ -1,4 +1,4 @@
-// Mistake: breaks "Anything else — a relative path, ... — throws TypeError(\"filename must be an absolute path or a file: (adversarial review, round 5)
+// Mistake: (adversarial review, round 5) breaks "Anything else — a relative path, ... — throws TypeError(\"filename must be an absolute path or a file:
 // URL\")": any non-empty string that is not a file: URL goes through pathToFileURL, which resolves a relative path against
 // process.cwd(), so new WorkerPool({ filename: "tasks/sha256.mjs" }) is accepted (and works when run from the right dir).
 /**

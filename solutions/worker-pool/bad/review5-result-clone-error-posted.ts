@@ -1,4 +1,4 @@
-// Mistake: breaks "for a result it has to be a new Error made in the worker, because a DOMException does not survive (adversarial review, round 5)
+// Mistake: (adversarial review, round 5) breaks "for a result it has to be a new Error made in the worker, because a DOMException does not survive
 // structured clone (it arrives as {})": the worker posts the DataCloneError it caught as is, so a task returning a
 // function rejects with a plain {} (no message, not an Error); the task-side clone error and the pool are fine.
 /**

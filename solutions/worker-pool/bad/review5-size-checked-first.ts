@@ -1,4 +1,4 @@
-// Mistake: breaks "filename is checked first: when both options are wrong, the constructor throws the TypeError": the (adversarial review, round 5)
+// Mistake: (adversarial review, round 5) breaks "filename is checked first: when both options are wrong, the constructor throws the TypeError": the
 // constructor validates `size` before `filename` (numbers first, then the path), so new WorkerPool({ filename: "rel.mjs",
 // size: 0 }) throws the RangeError; each option alone still throws its own error with the right message.
 /**

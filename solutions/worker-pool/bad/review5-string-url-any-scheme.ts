@@ -1,4 +1,4 @@
-// Mistake: breaks "another URL scheme ... throws TypeError": a string is taken as a URL whenever `URL.canParse` accepts it (adversarial review, round 5)
+// Mistake: (adversarial review, round 5) breaks "another URL scheme ... throws TypeError": a string is taken as a URL whenever `URL.canParse` accepts it
 // (meant to catch file: URLs in any case), so "https://cdn.example/t.mjs" or "data:text/javascript,export default ..."
 // passes the constructor and fails (or even runs) only when a task runs; URL objects are still checked for file:.
 /**
