@@ -35,7 +35,12 @@ function resolveOptions(options: RetryOptions): RetrySettings {
     baseDelayMs: check("baseDelayMs", baseDelayMs, isFiniteNonNegative, "a finite number >= 0"),
     maxDelayMs: check("maxDelayMs", maxDelayMs, isFiniteNonNegative, "a finite number >= 0"),
     factor: check("factor", factor, isFiniteAtLeastOne, "a finite number >= 1"),
-    jitter: check("jitter", jitter, (mode) => JITTER_MODES.includes(mode), '"none", "full" or "equal"'),
+    jitter: check(
+      "jitter",
+      jitter,
+      (mode) => JITTER_MODES.includes(mode),
+      '"none", "full" or "equal"',
+    ),
     random,
     shouldRetry,
     onRetry,
@@ -59,7 +64,6 @@ function settingsOf(options: RetryOptions): RetrySettings {
   }
   return resolveOptions(options);
 }
-
 
 export type { Jitter, RetryOptions } from "../options";
 export { isRetryableHttpStatus } from "../retryable";

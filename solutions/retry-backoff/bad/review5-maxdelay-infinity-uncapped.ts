@@ -33,16 +33,25 @@ function resolveOptions(options: RetryOptions): RetrySettings {
   return {
     retries: check("retries", retries, isWholeNumber, "a whole number >= 0"),
     baseDelayMs: check("baseDelayMs", baseDelayMs, isFiniteNonNegative, "a finite number >= 0"),
-    maxDelayMs: check("maxDelayMs", maxDelayMs, (value: number) => typeof value === "number" && value >= 0, "a finite number >= 0"),
+    maxDelayMs: check(
+      "maxDelayMs",
+      maxDelayMs,
+      (value: number) => typeof value === "number" && value >= 0,
+      "a finite number >= 0",
+    ),
     factor: check("factor", factor, isFiniteAtLeastOne, "a finite number >= 1"),
-    jitter: check("jitter", jitter, (mode) => JITTER_MODES.includes(mode), '"none", "full" or "equal"'),
+    jitter: check(
+      "jitter",
+      jitter,
+      (mode) => JITTER_MODES.includes(mode),
+      '"none", "full" or "equal"',
+    ),
     random,
     shouldRetry,
     onRetry,
     signal,
   };
 }
-
 
 export type { Jitter, RetryOptions } from "../options";
 export { isRetryableHttpStatus } from "../retryable";

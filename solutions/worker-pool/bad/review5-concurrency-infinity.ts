@@ -235,7 +235,11 @@ export async function hashFiles(
   options: HashFilesOptions,
 ): Promise<FileDigest[]> {
   const concurrency = options.concurrency === undefined ? 8 : options.concurrency;
-  if (typeof concurrency !== "number" || concurrency < 1 || Math.floor(concurrency) !== concurrency) {
+  if (
+    typeof concurrency !== "number" ||
+    concurrency < 1 ||
+    Math.floor(concurrency) !== concurrency
+  ) {
     throw new RangeError(`concurrency must be an integer >= 1, got ${concurrency}`);
   }
   const digests: FileDigest[] = [];
