@@ -303,6 +303,23 @@ describe("step 3 — the backoff delay", () => {
     },
   );
 
+  it("draws and checks random() even when the capped delay is 0", () => {
+    for (const jitter of ["full", "equal"] as const) {
+      for (const zero of [{ baseDelayMs: 0 }, { maxDelayMs: 0 }]) {
+        const random = vi.fn(() => 0.5);
+        expect(backoffDelay(2, { ...zero, jitter, random })).toBe(0);
+        expect(
+          random,
+          `one random() per delay with jitter "${jitter}" and ${JSON.stringify(zero)}`,
+        ).toHaveBeenCalledTimes(1);
+        expect(
+          () => backoffDelay(2, { ...zero, jitter, random: () => 1 }),
+          `random() = 1 must be refused with jitter "${jitter}", even when d is 0`,
+        ).toThrow("random() must be a number >= 0 and < 1 (got 1)");
+      }
+    }
+  });
+
   it("accepts random() = 0 and a value just under 1", () => {
     expect(backoffDelay(3, { random: () => 0 })).toBe(0);
     expect(backoffDelay(3, { random: () => 1 - 2 ** -53 })).toBe(399);
@@ -824,6 +841,22 @@ describe("step 7 — cancelling with an AbortSignal", () => {
     expect(fn).toHaveBeenCalledTimes(1);
   });
 
+  it("ends a 0 ms wait too when onRetry aborts the signal: a zero delay is still a wait", async () => {
+    for (const options of [{ baseDelayMs: 0 }, { jitter: "full" as const, random: () => 0 }]) {
+      const controller = new AbortController();
+      const reason = new Error("stop before the next attempt");
+      const { fn } = alwaysFails();
+      const onRetry = vi.fn(() => controller.abort(reason));
+      const outcome = await runToEnd(retry(fn, { ...options, signal: controller.signal, onRetry }));
+      expect(onRetry).toHaveBeenCalledTimes(1);
+      expect(
+        outcome,
+        `with ${JSON.stringify(options)} the delay is 0, and an abort in onRetry must still end retry`,
+      ).toEqual({ status: "rejected", error: reason });
+      expect(fn, "fn must not be called again after the abort").toHaveBeenCalledTimes(1);
+    }
+  });
+
   it("returns the result of an attempt that succeeded although the signal fired meanwhile", async () => {
     const controller = new AbortController();
     const fn = vi.fn(async () => {
@@ -1004,6 +1037,30 @@ describe("step 8 — bad options", () => {
     expect(() =>
       withRetry(async () => 1, { ...fromBase, baseDelayMs: 1, maxDelayMs: 1, factor: 1 }),
     ).toThrow('jitter must be "none", "full" or "equal" (got x)');
+  });
+
+  it("reports the first bad option in the table's order, whatever order the keys were written in", () => {
+    const reversed = { jitter: "x", factor: 0, maxDelayMs: -1, baseDelayMs: -1, retries: -1 };
+    expect(
+      () => backoffDelay(1, reversed as unknown as RetryOptions),
+      "retries comes first in the table, although it is the last key of the object",
+    ).toThrow("retries must be a whole number >= 0 (got -1)");
+    expect(() => withRetry(async () => 1, { factor: 0, baseDelayMs: -1 })).toThrow(
+      "baseDelayMs must be a finite number >= 0 (got -1)",
+    );
+  });
+
+  it("reads options inherited through a prototype, like any property", async () => {
+    const badDefaults = Object.create({ retries: -1 }) as RetryOptions;
+    expect(
+      () => backoffDelay(1, badDefaults),
+      "an inherited retries: -1 is read (options.retries) and refused",
+    ).toThrow("retries must be a whole number >= 0 (got -1)");
+    const fn = vi.fn(async () => "up");
+    await expect(retry(fn, badDefaults)).rejects.toThrow(RangeError);
+    expect(fn).not.toHaveBeenCalled();
+    const noJitter = Object.create({ jitter: "none", baseDelayMs: 250 }) as RetryOptions;
+    expect(backoffDelay(2, noJitter), "inherited jitter and baseDelayMs are used").toBe(500);
   });
 
   it("takes the defaults for options that are undefined", async () => {

@@ -208,6 +208,14 @@ describe("step 1 — running a task on a worker thread", () => {
       `"${href}" is a file: URL: the scheme of a URL is case-insensitive`,
     ).resolves.toBe("capitals");
   });
+  it("reads a file: URL string as new URL does: file:/abs/path (one slash) is that absolute file", async () => {
+    const href = `file:${TASKS}`;
+    const pool = makePool(1, href);
+    await expect(
+      pool.run({ op: "echo", value: "one slash" }),
+      `"${href}" is a file: URL string: new URL reads it as file://${TASKS}`,
+    ).resolves.toBe("one slash");
+  });
 });
 
 describe("step 2 — rejecting bad options", () => {
