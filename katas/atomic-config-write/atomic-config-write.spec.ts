@@ -210,6 +210,17 @@ describe("step 1 — write a file", () => {
     );
     expect(entries()).toEqual([]);
   });
+
+  it("checks the data before looking the path up: bad data through a symlink loop is the data's TypeError, not ELOOP", async () => {
+    symlinkSync("b.conf", join(dir, "a.conf"));
+    symlinkSync("a.conf", join(dir, "b.conf"));
+    const { error } = await settle(writeFileAtomic(join(dir, "a.conf"), 42 as unknown as string));
+    expect(
+      error,
+      "the input is checked before the disk is touched, reads included (no realpath, no stat): expected the data's TypeError",
+    ).toBeInstanceOf(TypeError);
+    expect((error as Error).message).toBe("data must be a string or a Uint8Array");
+  });
 });
 
 describe("step 2 — a temp file, renamed over the target", () => {
@@ -299,6 +310,23 @@ describe("step 3 — modes and symlinks", () => {
 
   umaskTest("applies options.mode exactly: the umask does not narrow it", async () => {
     await withUmask(0o022, () => writeFileAtomic(target, "v1\n", { mode: 0o666 }));
+    expect(octal(modeOf(target))).toBe("0o666");
+  });
+
+  it("never changes the process umask: the exact mode comes from chmod, not from a umask(0) around open", async () => {
+    const umask = vi.spyOn(process, "umask");
+    let calls: unknown[][];
+    try {
+      await writeFileAtomic(target, "v1\n", { mode: 0o666 });
+    } finally {
+      calls = [...umask.mock.calls]; // read before mockRestore(), which clears them
+      umask.mockRestore();
+    }
+    const changes = calls.filter((args) => args[0] !== undefined);
+    expect(
+      changes,
+      "process.umask(mask) is process-wide: changing it widens every file the process creates meanwhile",
+    ).toEqual([]);
     expect(octal(modeOf(target))).toBe("0o666");
   });
 
@@ -627,6 +655,45 @@ describe("step 4 — a failure leaves the original untouched", () => {
     },
   );
 
+  it.each(["EBUSY", "EPERM", "EACCES"])(
+    "when the rename fails with %s, rejects with that very error after exactly one rename: no retry",
+    async (code) => {
+      writeFileSync(target, ORIGINAL);
+      let injected: Error | undefined;
+      fsSpy.failNext("rename", (call) => {
+        injected = systemError(code, "rename", call.path, call.to);
+        return injected;
+      });
+      const { error } = await settle(writeFileAtomic(target, "replicas = 5\n"));
+      expect(injected, "expected a rename: the one this test makes fail").toBeDefined();
+      expect(error, "the caller must get the rename's own error, not a retry's outcome").toBe(
+        injected,
+      );
+      expect(renames(), "exactly one rename: a failed rename is not retried").toHaveLength(1);
+      expect(readFileSync(target).equals(ORIGINAL), "the original must be unchanged").toBe(true);
+      expect(entries(), "the temp file must be removed").toEqual(["app.conf"]);
+    },
+  );
+
+  it("after a failed directory fsync, the next write syncs the directory again: each call stands alone", async () => {
+    fsSpy.failNext(
+      "sync",
+      (call) => systemError("EINVAL", "fsync", call.path),
+      (call) => call.path === dir,
+    );
+    await settle(writeFileAtomic(target, "v1\n"));
+    const before = fsSpy.events.length;
+    await writeFileAtomic(target, "v2\n");
+    const directorySyncs = fsSpy.events
+      .slice(before)
+      .filter((event) => event.op === "sync" && event.path === dir);
+    expect(
+      directorySyncs,
+      "the second write must fsync the directory too: a failure is not remembered for later calls",
+    ).toHaveLength(1);
+    expect(read(target)).toBe("v2\n");
+  });
+
   it("rejects with ENOENT when the target's directory does not exist, and creates nothing", async () => {
     await expect(writeFileAtomic(join(dir, "missing", "app.conf"), "v1\n")).rejects.toMatchObject({
       code: "ENOENT",
@@ -872,6 +939,19 @@ describe("step 6 — updateJsonConfig", () => {
     expect(update).not.toHaveBeenCalled();
   });
 
+  it("rejects with ENOTDIR, without calling update, when a parent of the path is a file: only ENOENT is a missing file", async () => {
+    writeFileSync(target, "{}\n");
+    const update = vi.fn(() => ({}));
+    await expect(updateJsonConfig(join(target, "app.json"), update)).rejects.toMatchObject({
+      code: "ENOTDIR",
+    });
+    expect(
+      update,
+      "ENOTDIR is a read error, not a missing file: update must not be called",
+    ).not.toHaveBeenCalled();
+    expect(read(target)).toBe("{}\n");
+  });
+
   it("when update throws, rejects with that error and writes nothing", async () => {
     writeFileSync(target, '{"replicas":2}');
     const failure = new Error("replicas must be positive");
@@ -1007,6 +1087,10 @@ describe("step 7 — a crash part-way through", () => {
   const PLAIN_CHILD = fileURLToPath(
     new URL("../../fixtures/katas/atomic-config-write/plain-writer.ts", import.meta.url),
   );
+  /** A preload that gives a child the same pid as every other child started with it. */
+  const SAME_PID = fileURLToPath(
+    new URL("../../fixtures/katas/atomic-config-write/same-pid.ts", import.meta.url),
+  );
   const REPO_ROOT = fileURLToPath(new URL("../..", import.meta.url));
   /** Starting node with tsx takes about a second at most; this only bounds a child that hangs. */
   const CHILD_TIMEOUT_MS = 8_000;
@@ -1034,13 +1118,13 @@ describe("step 7 — a crash part-way through", () => {
   };
 
   /** Starts the child on a 1.5 MiB write over a 1 MiB file, kills it half-way, records what it saw. */
-  async function crashAWrite(): Promise<Crash> {
+  async function crashAWrite(preload: string[] = []): Promise<Crash> {
     const crashDir = realpathSync(mkdtempSync(join(tmpdir(), "kata-crash-")));
     const crashTarget = join(crashDir, "app.conf");
     writeFileSync(crashTarget, OLD_CONTENT);
     const child = execa(
       process.execPath,
-      ["--import", "tsx", CHILD, implementationPath, crashTarget],
+      ["--import", "tsx", ...preload, CHILD, implementationPath, crashTarget],
       // timeout: a child that neither freezes nor exits is killed rather than left behind.
       { cwd: REPO_ROOT, reject: false, stdin: "ignore", timeout: CHILD_TIMEOUT_MS },
     );
@@ -1116,6 +1200,39 @@ describe("step 7 — a crash part-way through", () => {
       `a new process's first write failed (a temp name that repeats across processes, such as a counter, collides with the one the crash left behind):\n${String(next.stderr)}`,
     ).toBe(0);
     expect(read(crash.target)).toBe("after a restart\n");
+  });
+
+  it("the next write succeeds even when the new process gets the crashed one's pid (PID 1 in a container)", {
+    timeout: 2 * CHILD_TIMEOUT_MS + 5_000,
+  }, async () => {
+    const samePid = await crashAWrite(["--import", SAME_PID]);
+    try {
+      expect(
+        samePid.frozen,
+        `the child should have frozen half-way through its write, but it exited:\n${samePid.output}`,
+      ).toBe(true);
+      const next = await execa(
+        process.execPath,
+        [
+          "--import",
+          "tsx",
+          "--import",
+          SAME_PID,
+          PLAIN_CHILD,
+          implementationPath,
+          samePid.target,
+          "after a restart\n",
+        ],
+        { cwd: REPO_ROOT, reject: false, stdin: "ignore", timeout: CHILD_TIMEOUT_MS },
+      );
+      expect(
+        next.exitCode,
+        `a new process with the crashed one's pid failed its first write (a temp name from pid + counter repeats when a pid is reused; a random part never does):\n${String(next.stderr)}`,
+      ).toBe(0);
+      expect(read(samePid.target)).toBe("after a restart\n");
+    } finally {
+      rmSync(samePid.dir, { recursive: true, force: true });
+    }
   });
 
   it("the next write succeeds, whatever the crash left behind", async () => {

@@ -547,6 +547,33 @@ describe("step 3 — syslog lines", () => {
   ])("returns null for %s", (_, line) => {
     expect(parseLine(line)).toBeNull();
   });
+
+  it.each([
+    ["a pid of letters", "May  1 12:00:10 web-01 app[abc]: error: Boom: x"],
+    ["an empty pid", "May  1 12:00:10 web-01 app[]: error: Boom: x"],
+    ["a pid with a letter in it", "May  1 12:00:10 web-01 app[12a]: error: Boom: x"],
+  ])("returns null for %s: the [pid] holds digits only", (_, line) => {
+    expect(
+      parseLine(line),
+      `${JSON.stringify(line)}: expected null (no format matches)`,
+    ).toBeNull();
+  });
+
+  it.each([
+    ["two spaces between the day and the time", "May  1  12:00:10 web-01 app[1]: error: Boom: x"],
+    ["two spaces between the time and the host", "May  1 12:00:10  web-01 app[1]: error: Boom: x"],
+    ["two spaces between the host and the tag", "May  1 12:00:10 web-01  app[1]: error: Boom: x"],
+    ["a tab between the time and the host", "May  1 12:00:10\tweb-01 app[1]: error: Boom: x"],
+    ["a tab between the month and the day", "May\t1 12:00:10 web-01 app[1]: error: Boom: x"],
+  ])(
+    "returns null for %s: only the month and the day may be apart by more than one space",
+    (_, line) => {
+      expect(
+        parseLine(line),
+        `${JSON.stringify(line)}: expected null (no format matches)`,
+      ).toBeNull();
+    },
+  );
 });
 
 describe("step 4 — aggregating lines", () => {
@@ -568,6 +595,33 @@ describe("step 4 — aggregating lines", () => {
       },
       unparsedSamples: ["not a log line"],
     });
+  });
+
+  it("counts a service whose name has a slash under that whole name (postfix/smtpd)", async () => {
+    const summary = await aggregateLines([
+      syslog("postfix/smtpd", "error: Boom: x"),
+      syslog("postfix/smtpd", "error: Boom: y"),
+      syslog("postfix", "error: smtpd: z"),
+    ]);
+    expect(
+      summary.errors,
+      "errors[service][errorType]: a name is a key as it is, never split",
+    ).toEqual({
+      postfix: { smtpd: 1 },
+      "postfix/smtpd": { Boom: 2 },
+    });
+  });
+
+  it("builds plain objects: errors and each service's object have Object.prototype as their prototype", async () => {
+    const summary = await aggregateLines([syslog("checkout", "error: Boom: x")]);
+    const hint = "an object made by {} or Object.fromEntries, not Object.create(null)";
+    expect(Object.getPrototypeOf(summary.errors) === Object.prototype, `errors: ${hint}`).toBe(
+      true,
+    );
+    expect(
+      Object.getPrototypeOf(summary.errors.checkout) === Object.prototype,
+      `errors.checkout: ${hint}`,
+    ).toBe(true);
   });
 
   it('counts an error line with no error type under "(none)"', async () => {
@@ -1055,6 +1109,23 @@ describe("step 7 — reading files", () => {
         growth,
         `the heap held ${mib(growth)} MiB more while reading a ${mib(text.length)} MiB file: ` +
           "count each line as it arrives (readline) instead of keeping the file or its lines",
+      ).toBeLessThan(text.length / 4);
+    });
+
+    it("keeps no unparsed lines but the five samples: a file of unparsed lines stays small in the heap", async () => {
+      const text = Array.from(
+        { length: LINES },
+        (_, i) => `not a log line ${i} ${"u".repeat(4000)}`,
+      ).join("\n");
+      const path = join(dir, "junk.log");
+      await writeFile(path, text);
+      const { summary, growth } = await measureRetainedHeap(() => aggregateFile(path));
+      expect(summary.totals.unparsed).toBe(LINES);
+      expect(summary.unparsedSamples).toHaveLength(5);
+      expect(
+        growth,
+        `the heap held ${mib(growth)} MiB more while reading a ${mib(text.length)} MiB file of unparsed lines: ` +
+          "keep the first five samples as they arrive, not every unparsed line until the end",
       ).toBeLessThan(text.length / 4);
     });
 
