@@ -405,6 +405,23 @@ describe("step 4 — many at once, within a limit", () => {
     expect(load.max, "one checker, one limit").toBe(4);
   });
 
+  it("gives a freed slot to the target that has waited longest: first come, first served", async () => {
+    const order: string[] = [];
+    const names = ["a", "b", "c", "d"];
+    for (const name of names)
+      server.use(
+        http.get(urlOf(name), async () => {
+          order.push(name);
+          await delay(10);
+          return new HttpResponse("ok");
+        }),
+      );
+    await run({ concurrency: 1 }, names.map((name) => target(name)));
+    expect(order, "with one slot, the targets are sent in the order they queued (FIFO)").toEqual(
+      names,
+    );
+  });
+
   it("keeps the results in the order of the targets when the first answers last", async () => {
     serve(urlOf("a"), { delayMs: 90 });
     serve(urlOf("b"), { delayMs: 60, status: 503 });
@@ -470,6 +487,17 @@ describe("step 5 — the clock", () => {
     serve(urlOf("hung"), { hang: true });
     const [hung] = await run({ timeoutMs: 300, now: () => Date.now() * 1.002 }, [target("hung")]);
     expect(hung).toMatchObject({ reason: "timeout", latencyMs: 301 });
+  });
+
+  it("looks performance.now() up at each measurement, not once when the checker is made", async () => {
+    const subject = createHealthChecker();
+    vi.useFakeTimers({ toFake: ["setTimeout", "clearTimeout", "Date", "performance"] });
+    serve(urlOf("api"), { delayMs: 120 });
+    const results = await settled(subject.check([target("api")]));
+    expect(
+      results[0]?.latencyMs,
+      "performance.now was faked after createHealthChecker(): the checker must read the new one",
+    ).toBe(120);
   });
 
   it("uses performance.now() when no clock is given", async () => {
