@@ -788,7 +788,10 @@ describe("step 4 — retrying 5xx and network errors", () => {
   });
 
   it("starts the waits again at retryDelayMs on each page: page 2's first retry waits 100 ms", async () => {
-    servePortal({ users: [[user(1, "ada")]], details: { 1: [[detail(11, "a")], [detail(12, "b")]] } });
+    servePortal({
+      users: [[user(1, "ada")]],
+      details: { 1: [[detail(11, "a")], [detail(12, "b")]] },
+    });
     const page2 = `${detailsUrl(1)}?page=2`;
     answerInTurn(
       detailsUrl(1),
@@ -848,7 +851,8 @@ describe("step 5 — bodies that are not what they claim", () => {
 
   it("keeps the message one line when the body quoted in it has line breaks", async () => {
     servePortal(smallPortal());
-    const page = "<html>\r\n<head><title>502 Bad Gateway</title></head>\n<body>down</body>\n</html>";
+    const page =
+      "<html>\r\n<head><title>502 Bad Gateway</title></head>\n<body>down</body>\n</html>";
     answerInTurn(detailsUrl(1), text(page));
     answerInTurn(USERS, text(page));
     const outcome = await collectOutcome();

@@ -416,7 +416,10 @@ describe("step 4 — many at once, within a limit", () => {
           return new HttpResponse("ok");
         }),
       );
-    await run({ concurrency: 1 }, names.map((name) => target(name)));
+    await run(
+      { concurrency: 1 },
+      names.map((name) => target(name)),
+    );
     expect(order, "with one slot, the targets are sent in the order they queued (FIFO)").toEqual(
       names,
     );
