@@ -493,6 +493,8 @@ describe("step 2 — one record, one row", () => {
     ["missing", undefined],
     ["NaN", Number.NaN],
     ["Infinity", Number.POSITIVE_INFINITY],
+    ["beyond a safe integer (2 ** 53)", 2 ** 53],
+    ["beyond a safe integer (1e21)", 1e21],
   ])("refuses a stargazers_count that is %s", (_what, stars) => {
     expect(toRow(sampleRepo(7, { stargazers_count: stars }))).toMatchObject({
       ok: false,

@@ -298,6 +298,17 @@ describe("step 1 — one page at each level", () => {
     expect(report.users).toHaveLength(2);
     expect(urlsSent()[0]).toBe(USERS);
   });
+
+  it("drops only one trailing slash: a baseUrl ending in // asks for …//users/", async () => {
+    server.use(
+      http.get(/\/api\/v2\/\/users\/$/, () =>
+        HttpResponse.json({ count: 0, next: null, previous: null, results: [] }),
+      ),
+    );
+    const report = await collect({ baseUrl: `${API}//` });
+    expect(urlsSent(), "one / is dropped and the other kept, as text").toEqual([`${API}//users/`]);
+    expect(report.users).toEqual([]);
+  });
 });
 
 describe("step 2 — following next", () => {
@@ -740,6 +751,44 @@ describe("step 4 — retrying 5xx and network errors", () => {
     const run = collectMetrics({ baseUrl: API, retryDelayMs: 0 });
     track(run);
     await until(() => sentTo(detailsUrl(1)) === 2, "with no delay, the retry needs no clock");
+    expect((await settled(run)).problems).toEqual([]);
+  });
+
+  it("rounds each wait to the nearest whole ms: retryDelayMs 2.5 waits 3 ms, then 5 ms", async () => {
+    servePortal(smallPortal());
+    answerInTurn(
+      detailsUrl(1),
+      status(503),
+      status(503),
+      body({ count: 0, next: null, previous: null, results: [] }),
+    );
+    const run = collectMetrics({ baseUrl: API, retryDelayMs: 2.5 });
+    track(run);
+    await until(() => sentTo(detailsUrl(1)) === 1, "the details of user 1 should be requested");
+    await advance(2);
+    expect(sentTo(detailsUrl(1)), "2.5 ms rounds to a 3 ms wait: no retry after 2 ms").toBe(1);
+    await advance(1);
+    await until(() => sentTo(detailsUrl(1)) === 2, "the first retry is due after 3 ms");
+    await advance(4);
+    expect(sentTo(detailsUrl(1)), "the second wait is Math.round(2.5 * 2) = 5 ms, not 6").toBe(2);
+    await advance(1);
+    await until(() => sentTo(detailsUrl(1)) === 3, "the second retry is due 5 ms later");
+    expect((await settled(run)).problems).toEqual([]);
+  });
+
+  it("rounds a retryDelayMs of 0.4 down to no wait: the retry needs no clock", async () => {
+    servePortal(smallPortal());
+    answerInTurn(
+      detailsUrl(1),
+      status(503),
+      body({ count: 0, next: null, previous: null, results: [] }),
+    );
+    const run = collectMetrics({ baseUrl: API, retryDelayMs: 0.4 });
+    track(run);
+    await until(
+      () => sentTo(detailsUrl(1)) === 2,
+      "0.4 ms rounds to 0: the retry is sent at once, without a timer",
+    );
     expect((await settled(run)).problems).toEqual([]);
   });
 
