@@ -427,9 +427,7 @@ describe("step 4 — many at once, within a limit", () => {
   it("holds a slot until the body has ended, not only until the headers arrive", async () => {
     const streaming = serve(urlOf("streaming"), { delayMs: 10, bodyDelayMs: 200 });
     const next = serve(urlOf("next"), {});
-    const outcome = track(
-      checker({ concurrency: 1 }).check([target("streaming"), target("next")]),
-    );
+    const outcome = track(checker({ concurrency: 1 }).check([target("streaming"), target("next")]));
     await until(() => streaming.requests === 1, "the first target should be sent");
     await advance(10);
     await advance(199);
