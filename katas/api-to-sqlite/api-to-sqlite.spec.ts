@@ -197,6 +197,20 @@ describe("step 1 — the Link header", () => {
     expect(Object.values(links)).toEqual(["https://a.test/c", "https://a.test/p"]);
   });
 
+  it("lets the first link win whatever the case of its relation type", () => {
+    expect(
+      parseLinkHeader("<https://a.test/1>; rel=next, <https://a.test/2>; rel=NEXT", BASE),
+      "NEXT is next: the first link, a.test/1, wins",
+    ).toEqual({ next: "https://a.test/1" });
+  });
+
+  it("takes a bare ; rel as the first rel, with an empty value: no link", () => {
+    expect(
+      parseLinkHeader("<https://a.test/1>; rel; rel=next", BASE),
+      "the bare rel is the first rel (empty), so the later rel=next does not count",
+    ).toEqual({});
+  });
+
   it("counts only the first rel of a link-value", () => {
     expect(parseLinkHeader('<https://a.test/1>; rel="prev"; rel="next"', BASE)).toEqual({
       prev: "https://a.test/1",
@@ -479,6 +493,8 @@ describe("step 2 — one record, one row", () => {
     ["missing", undefined],
     ["NaN", Number.NaN],
     ["Infinity", Number.POSITIVE_INFINITY],
+    ["beyond a safe integer (2 ** 53)", 2 ** 53],
+    ["beyond a safe integer (1e21)", 1e21],
   ])("refuses a stargazers_count that is %s", (_what, stars) => {
     expect(toRow(sampleRepo(7, { stargazers_count: stars }))).toMatchObject({
       ok: false,
@@ -504,6 +520,19 @@ describe("step 2 — one record, one row", () => {
     expect(toRow(sampleRepo(7, { stargazers_count: 0 }))).toMatchObject({
       ok: true,
       row: { stars: 0 },
+    });
+  });
+
+  it("refuses an empty string for pushed_at and topics: only language keeps it", () => {
+    expect(toRow(sampleRepo(7, { pushed_at: "" })), '"" is not missing: refused').toEqual({
+      ok: false,
+      id: 7,
+      errors: ["pushed_at: must be an ISO 8601 timestamp or null"],
+    });
+    expect(toRow(sampleRepo(7, { topics: "" })), '"" is not missing: refused').toEqual({
+      ok: false,
+      id: 7,
+      errors: ["topics: must be an array of strings"],
     });
   });
 
@@ -1353,6 +1382,19 @@ describe("step 7 — failing half-way", () => {
       unchanged: 0,
       rejected: [],
     });
+  });
+
+  it("gives the storing SyncError when SQLite has already rolled the page back itself", async () => {
+    db.run(SCHEMA);
+    db.run(
+      "CREATE TRIGGER gone BEFORE INSERT ON repos WHEN NEW.id = 4 BEGIN SELECT RAISE(ROLLBACK, 'disk I/O error'); END",
+    );
+    const error = await failedSync({ url: page(1) });
+    expect(error, "the failed ROLLBACK must not replace the SyncError").toBeInstanceOf(SyncError);
+    expect(error.message).toBe(`GET ${page(2)}: storing page 2 failed: disk I/O error`);
+    expect(error.url).toBe(page(2));
+    expect(ids()).toEqual([1, 2]);
+    expect(error.report).toMatchObject({ pages: 1, inserted: 2 });
   });
 
   it("rolls back updates too, and does not report the failed page's bad records", async () => {

@@ -298,6 +298,17 @@ describe("step 1 — one page at each level", () => {
     expect(report.users).toHaveLength(2);
     expect(urlsSent()[0]).toBe(USERS);
   });
+
+  it("drops only one trailing slash: a baseUrl ending in // asks for …//users/", async () => {
+    server.use(
+      http.get(/\/api\/v2\/\/users\/$/, () =>
+        HttpResponse.json({ count: 0, next: null, previous: null, results: [] }),
+      ),
+    );
+    const report = await collect({ baseUrl: `${API}//` });
+    expect(urlsSent(), "one / is dropped and the other kept, as text").toEqual([`${API}//users/`]);
+    expect(report.users).toEqual([]);
+  });
 });
 
 describe("step 2 — following next", () => {
@@ -429,6 +440,29 @@ describe("step 2 — following next", () => {
     expect(sentTo(again), `${again} is not the URL already read, so it is followed`).toBe(1);
     expect(report.users[0]?.details.map((entry) => entry.detail.id)).toEqual([11, 12]);
     expect(report.problems).toEqual([]);
+  });
+
+  it('counts the fragment in that comparison: next "#top" is followed once, then is the loop', async () => {
+    servePortal({ users: [[user(1, "ada")]] });
+    server.use(
+      http.get(detailsUrl(1), () =>
+        HttpResponse.json({ count: 1, next: "#top", previous: null, results: [detail(11, "api")] }),
+      ),
+    );
+    const report = await collect();
+    const withoutFragment = urlsSent().map((url) => url.split("#")[0]);
+    expect(
+      withoutFragment.filter((url) => url === detailsUrl(1)).length,
+      `"#top" makes ${detailsUrl(1)}#top a new page: requested once more, then its own "#top" leads back to it`,
+    ).toBe(2);
+    expect(problemFor(report, "user", 1)).toMatchObject({
+      url: `${detailsUrl(1)}#top`,
+      outcome: "skipped",
+      reason: "invalid-shape",
+      status: 200,
+      attempts: 1,
+    });
+    expect(problemFor(report, "user", 1)?.message).toContain("next:");
   });
 });
 
@@ -720,6 +754,44 @@ describe("step 4 — retrying 5xx and network errors", () => {
     expect((await settled(run)).problems).toEqual([]);
   });
 
+  it("rounds each wait to the nearest whole ms: retryDelayMs 2.5 waits 3 ms, then 5 ms", async () => {
+    servePortal(smallPortal());
+    answerInTurn(
+      detailsUrl(1),
+      status(503),
+      status(503),
+      body({ count: 0, next: null, previous: null, results: [] }),
+    );
+    const run = collectMetrics({ baseUrl: API, retryDelayMs: 2.5 });
+    track(run);
+    await until(() => sentTo(detailsUrl(1)) === 1, "the details of user 1 should be requested");
+    await advance(2);
+    expect(sentTo(detailsUrl(1)), "2.5 ms rounds to a 3 ms wait: no retry after 2 ms").toBe(1);
+    await advance(1);
+    await until(() => sentTo(detailsUrl(1)) === 2, "the first retry is due after 3 ms");
+    await advance(4);
+    expect(sentTo(detailsUrl(1)), "the second wait is Math.round(2.5 * 2) = 5 ms, not 6").toBe(2);
+    await advance(1);
+    await until(() => sentTo(detailsUrl(1)) === 3, "the second retry is due 5 ms later");
+    expect((await settled(run)).problems).toEqual([]);
+  });
+
+  it("rounds a retryDelayMs of 0.4 down to no wait: the retry needs no clock", async () => {
+    servePortal(smallPortal());
+    answerInTurn(
+      detailsUrl(1),
+      status(503),
+      body({ count: 0, next: null, previous: null, results: [] }),
+    );
+    const run = collectMetrics({ baseUrl: API, retryDelayMs: 0.4 });
+    track(run);
+    await until(
+      () => sentTo(detailsUrl(1)) === 2,
+      "0.4 ms rounds to 0: the retry is sent at once, without a timer",
+    );
+    expect((await settled(run)).problems).toEqual([]);
+  });
+
   it("ends with the outcome of the last answer: a 503 then a 404 is skipped, after 2 requests", async () => {
     servePortal(smallPortal());
     answerInTurn(detailsUrl(1), status(503), jsonError(404));
@@ -763,6 +835,48 @@ describe("step 4 — retrying 5xx and network errors", () => {
     expect(sentTo(USERS)).toBe(4);
     expect(sentTo(`${USERS}?page=2`)).toBe(4);
   });
+
+  it("starts the waits again at retryDelayMs on each page: page 2's first retry waits 100 ms", async () => {
+    servePortal({
+      users: [[user(1, "ada")]],
+      details: { 1: [[detail(11, "a")], [detail(12, "b")]] },
+    });
+    const page2 = `${detailsUrl(1)}?page=2`;
+    answerInTurn(
+      detailsUrl(1),
+      jsonError(503),
+      body({ count: 2, next: page2, previous: null, results: [detail(11, "a")] }),
+    );
+    answerInTurn(
+      page2,
+      jsonError(503),
+      body({ count: 2, next: null, previous: detailsUrl(1), results: [detail(12, "b")] }),
+    );
+    const run = collectMetrics({ baseUrl: API });
+    track(run);
+    await until(() => sentTo(detailsUrl(1)) === 1, "the details of user 1 should be requested");
+    await advance(100);
+    await until(() => sentTo(page2) === 1, "page 2 is requested once page 1's retry arrived");
+    await advance(99);
+    expect(sentTo(page2), "page 2's first retry waits the full 100 ms").toBe(1);
+    await advance(1);
+    await until(
+      () => sentTo(page2) === 2,
+      "page 2's first retry is due after 100 ms: the backoff starts again on every page, not at 200 ms",
+    );
+    const report = await settled(run);
+    expect(report.users[0]?.details.map((entry) => entry.detail.id)).toEqual([11, 12]);
+  });
+
+  it("reports the last request's outcome: a 503, then no answer, is network with status null", async () => {
+    servePortal(smallPortal());
+    answerInTurn(detailsUrl(2), jsonError(503), dropped());
+    const report = await collect();
+    expect(
+      problemFor(report, "user", 2),
+      "the last request got no answer: its status is null, not the earlier 503",
+    ).toMatchObject({ outcome: "failed", reason: "network", status: null, attempts: 4 });
+  });
 });
 
 describe("step 5 — bodies that are not what they claim", () => {
@@ -782,6 +896,30 @@ describe("step 5 — bodies that are not what they claim", () => {
       message: expect.stringMatching(/\S/),
     });
     expect(report.counts.users).toEqual({ fetched: 1, skipped: 1, failed: 0 });
+  });
+
+  it("keeps the message one line when the body quoted in it has line breaks", async () => {
+    servePortal(smallPortal());
+    const page =
+      "<html>\r\n<head><title>502 Bad Gateway</title></head>\n<body>down</body>\n</html>";
+    answerInTurn(detailsUrl(1), text(page));
+    answerInTurn(USERS, text(page));
+    const outcome = await collectOutcome();
+    expect(outcome.status).toBe("rejected");
+    expect(
+      (outcome.error as Error).message,
+      "a FetchError message is one line, even when it quotes a body with line breaks",
+    ).not.toMatch(/[\r\n]/);
+    server.resetHandlers();
+    servePortal(smallPortal());
+    answerInTurn(detailsUrl(1), text(page));
+    const report = await collect();
+    const problem = problemFor(report, "user", 1);
+    expect(problem?.reason).toBe("invalid-json");
+    expect(
+      problem?.message,
+      "a Problem message is one line: a quoted body must be escaped",
+    ).not.toMatch(/[\r\n]/);
   });
 
   it.each([

@@ -50,7 +50,7 @@ export interface Problem {
   url: string;
   outcome: "skipped" | "failed";
   reason: ProblemReason;
-  /** The HTTP status of the last answer; null when no answer came (network). */
+  /** The HTTP status of the last request's answer; null when the last request got none (network). */
   status: number | null;
   /** Requests sent for that page: 1 when it was not retried. */
   attempts: number;

@@ -315,6 +315,25 @@ describe("step 3 — timeouts through an AbortSignal", () => {
     expect(stalled.signals[0]?.aborted, "the stalled request must be aborted").toBe(true);
   });
 
+  it("reads the body of an error status too: a 503 whose body never ends is a timeout", async () => {
+    const stalled = serve(urlOf("stalled"), { status: 503, delayMs: 100, bodyHangs: true });
+    const outcome = track(checker({ timeoutMs: 300 }).check([target("stalled")]));
+    await until(() => stalled.requests === 1, "the request should be sent");
+    await advance(299);
+    expect(outcome.status, "the 503's headers came at 100 ms, but its body is not over").toBe(
+      "pending",
+    );
+    await advance(1);
+    await until(() => outcome.status !== "pending", "the timeout is due 300 ms after sending");
+    expect(
+      outcome.value,
+      "a status counts only once its body has ended: down, timeout, httpStatus null",
+    ).toEqual([
+      result("stalled", { status: "down", reason: "timeout", httpStatus: null, latencyMs: 300 }),
+    ]);
+    expect(stalled.signals[0]?.aborted, "the stalled request must be aborted").toBe(true);
+  });
+
   it("starts each request's timeout when that request is sent, not when check() starts", async () => {
     serve(urlOf("first"), { delayMs: 1800 });
     serve(urlOf("second"), { delayMs: 1800 });
@@ -405,6 +424,43 @@ describe("step 4 — many at once, within a limit", () => {
     expect(load.max, "one checker, one limit").toBe(4);
   });
 
+  it("holds a slot until the body has ended, not only until the headers arrive", async () => {
+    const streaming = serve(urlOf("streaming"), { delayMs: 10, bodyDelayMs: 200 });
+    const next = serve(urlOf("next"), {});
+    const outcome = track(checker({ concurrency: 1 }).check([target("streaming"), target("next")]));
+    await until(() => streaming.requests === 1, "the first target should be sent");
+    await advance(10);
+    await advance(199);
+    expect(
+      next.requests,
+      "the first answer's headers are in, but its body is still streaming: its slot is held",
+    ).toBe(0);
+    await advance(1);
+    await until(() => next.requests === 1, "the body ended at 210 ms: the slot goes to the next");
+    await until(() => outcome.status === "resolved", "check() should resolve");
+    expect(outcome.value?.map((r) => r.reason)).toEqual(["ok", "ok"]);
+  });
+
+  it("gives a freed slot to the target that has waited longest: first come, first served", async () => {
+    const order: string[] = [];
+    const names = ["a", "b", "c", "d"];
+    for (const name of names)
+      server.use(
+        http.get(urlOf(name), async () => {
+          order.push(name);
+          await delay(10);
+          return new HttpResponse("ok");
+        }),
+      );
+    await run(
+      { concurrency: 1 },
+      names.map((name) => target(name)),
+    );
+    expect(order, "with one slot, the targets are sent in the order they queued (FIFO)").toEqual(
+      names,
+    );
+  });
+
   it("keeps the results in the order of the targets when the first answers last", async () => {
     serve(urlOf("a"), { delayMs: 90 });
     serve(urlOf("b"), { delayMs: 60, status: 503 });
@@ -470,6 +526,17 @@ describe("step 5 — the clock", () => {
     serve(urlOf("hung"), { hang: true });
     const [hung] = await run({ timeoutMs: 300, now: () => Date.now() * 1.002 }, [target("hung")]);
     expect(hung).toMatchObject({ reason: "timeout", latencyMs: 301 });
+  });
+
+  it("looks performance.now() up at each measurement, not once when the checker is made", async () => {
+    const subject = createHealthChecker();
+    vi.useFakeTimers({ toFake: ["setTimeout", "clearTimeout", "Date", "performance"] });
+    serve(urlOf("api"), { delayMs: 120 });
+    const results = await settled(subject.check([target("api")]));
+    expect(
+      results[0]?.latencyMs,
+      "performance.now was faked after createHealthChecker(): the checker must read the new one",
+    ).toBe(120);
   });
 
   it("uses performance.now() when no clock is given", async () => {
