@@ -242,6 +242,22 @@ describe("step 2 — what an answer means", () => {
     expect(moved).toMatchObject({ status: "down", reason: "http-error", httpStatus: 503 });
   });
 
+  it.each([
+    [304, {}],
+    [300, { "Content-Type": "text/html" }],
+  ])("reports a %i that fetch hands back (not a redirect it follows) as down, http-error", async (status, headers) => {
+    server.use(
+      http.get(urlOf("api"), async () => {
+        await delay(7);
+        return new HttpResponse(null, { status, headers });
+      }),
+    );
+    const [api] = await run({}, [target("api")]);
+    expect(api, `a ${status} is not 2xx: down, http-error`).toEqual(
+      result("api", { status: "down", reason: "http-error", httpStatus: status, latencyMs: 7 }),
+    );
+  });
+
   it("reports a slow 503 as down, not degraded", async () => {
     serve(urlOf("api"), { status: 503, delayMs: 800 });
     const [api] = await run({}, [target("api")]);
@@ -835,6 +851,34 @@ describe("step 7 — one batch call for Consul", () => {
     const batch = serveConsul(fleet);
     await run(checker({ consulUrl: `${CONSUL}/` }), [consul("api")]);
     expect(batch.requests).toBe(1);
+  });
+
+  it("drops only one trailing slash of consulUrl: a second one stays in the path", async () => {
+    const asked: string[] = [];
+    server.use(
+      http.get(/\/v1\/health\/state\/any$/, async ({ request }) => {
+        asked.push(request.url);
+        await delay(25);
+        return HttpResponse.json(fleet);
+      }),
+    );
+    await run(checker({ consulUrl: `${CONSUL}//` }), [consul("api")]);
+    expect(asked, "consulUrl http://…:8500// keeps one slash: …:8500//v1/health/state/any").toEqual([
+      `${CONSUL}//v1/health/state/any`,
+    ]);
+  });
+
+  it('gives a target with service "" exactly the node checks', async () => {
+    serveConsul([
+      consulCheck("", "warning"),
+      consulCheck("", "passing", "ip-10-0-2-9"),
+      consulCheck("api", "critical"),
+    ]);
+    const [node] = await run(withConsul(), [consul("node", "")]);
+    expect(node, 'service "" matches the node checks (ServiceName "") exactly').toMatchObject({
+      status: "degraded",
+      reason: "warning",
+    });
   });
 
   it("rejects a Consul target without consulUrl, before sending anything", async () => {
