@@ -1169,6 +1169,26 @@ describe("step 7 — failing half-way", () => {
     expect(error.retryAt).toBeUndefined();
   });
 
+  it.each(["0.0", ""])(
+    "calls it a rate limit only when x-ratelimit-remaining is exactly 0, not %j",
+    async (remaining) => {
+      github.service.failNext(
+        "GET",
+        "/orgs/acme/repos",
+        faults.status(
+          403,
+          { message: "API rate limit exceeded" },
+          { "x-ratelimit-remaining": remaining, "x-ratelimit-reset": "1796112000" },
+        ),
+      );
+      const error = await failedSync({ url: page(1) });
+      expect(error.message, `${JSON.stringify(remaining)} is not 0: an ordinary 403`).toBe(
+        `GET ${page(1)} failed: 403 API rate limit exceeded`,
+      );
+      expect(error.retryAt).toBeUndefined();
+    },
+  );
+
   it("does not call every 403 a rate limit", async () => {
     github.service.failNext(
       "GET",
@@ -1235,6 +1255,19 @@ describe("step 7 — failing half-way", () => {
     );
     const error = await failedSync();
     expect(error.message).toBe(`GET ${github.firstPage(100)} failed: 500 Internal Server Error`);
+  });
+
+  it.each([
+    ["only a space", " ", " "],
+    ["padded with spaces", "  Server Error ", "  Server Error "],
+  ])("uses the body's message as it is, untrimmed, when it is %s", async (_what, message, shown) => {
+    github.service.failNext("GET", "/orgs/acme/repos", () =>
+      Response.json({ message }, { status: 502, statusText: "Bad Gateway" }),
+    );
+    const error = await failedSync();
+    expect(error.message, "a non-empty message is used as it is, spaces and all").toBe(
+      `GET ${github.firstPage(100)} failed: 502 ${shown}`,
+    );
   });
 
   it("gives the status alone when there is neither a message nor a status text", async () => {
