@@ -1260,15 +1260,18 @@ describe("step 7 — failing half-way", () => {
   it.each([
     ["only a space", " ", " "],
     ["padded with spaces", "  Server Error ", "  Server Error "],
-  ])("uses the body's message as it is, untrimmed, when it is %s", async (_what, message, shown) => {
-    github.service.failNext("GET", "/orgs/acme/repos", () =>
-      Response.json({ message }, { status: 502, statusText: "Bad Gateway" }),
-    );
-    const error = await failedSync();
-    expect(error.message, "a non-empty message is used as it is, spaces and all").toBe(
-      `GET ${github.firstPage(100)} failed: 502 ${shown}`,
-    );
-  });
+  ])(
+    "uses the body's message as it is, untrimmed, when it is %s",
+    async (_what, message, shown) => {
+      github.service.failNext("GET", "/orgs/acme/repos", () =>
+        Response.json({ message }, { status: 502, statusText: "Bad Gateway" }),
+      );
+      const error = await failedSync();
+      expect(error.message, "a non-empty message is used as it is, spaces and all").toBe(
+        `GET ${github.firstPage(100)} failed: 502 ${shown}`,
+      );
+    },
+  );
 
   it("gives the status alone when there is neither a message nor a status text", async () => {
     github.service.failNext(

@@ -245,18 +245,21 @@ describe("step 2 — what an answer means", () => {
   it.each([
     [304, {}],
     [300, { "Content-Type": "text/html" }],
-  ])("reports a %i that fetch hands back (not a redirect it follows) as down, http-error", async (status, headers) => {
-    server.use(
-      http.get(urlOf("api"), async () => {
-        await delay(7);
-        return new HttpResponse(null, { status, headers });
-      }),
-    );
-    const [api] = await run({}, [target("api")]);
-    expect(api, `a ${status} is not 2xx: down, http-error`).toEqual(
-      result("api", { status: "down", reason: "http-error", httpStatus: status, latencyMs: 7 }),
-    );
-  });
+  ])(
+    "reports a %i that fetch hands back (not a redirect it follows) as down, http-error",
+    async (status, headers) => {
+      server.use(
+        http.get(urlOf("api"), async () => {
+          await delay(7);
+          return new HttpResponse(null, { status, headers });
+        }),
+      );
+      const [api] = await run({}, [target("api")]);
+      expect(api, `a ${status} is not 2xx: down, http-error`).toEqual(
+        result("api", { status: "down", reason: "http-error", httpStatus: status, latencyMs: 7 }),
+      );
+    },
+  );
 
   it("reports a slow 503 as down, not degraded", async () => {
     serve(urlOf("api"), { status: 503, delayMs: 800 });
@@ -863,9 +866,9 @@ describe("step 7 — one batch call for Consul", () => {
       }),
     );
     await run(checker({ consulUrl: `${CONSUL}//` }), [consul("api")]);
-    expect(asked, "consulUrl http://…:8500// keeps one slash: …:8500//v1/health/state/any").toEqual([
-      `${CONSUL}//v1/health/state/any`,
-    ]);
+    expect(asked, "consulUrl http://…:8500// keeps one slash: …:8500//v1/health/state/any").toEqual(
+      [`${CONSUL}//v1/health/state/any`],
+    );
   });
 
   it('gives a target with service "" exactly the node checks', async () => {
