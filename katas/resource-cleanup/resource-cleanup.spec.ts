@@ -354,7 +354,10 @@ describe("step 1 — taking the lock", () => {
       const before = openDescriptors();
       {
         using full = failWrites();
-        expect(thrownBy(() => acquireLock(path)), "the write's error, as it is").toBe(full.failure);
+        expect(
+          thrownBy(() => acquireLock(path)),
+          "the write's error, as it is",
+        ).toBe(full.failure);
       }
       expect(
         openDescriptors(),
@@ -377,7 +380,10 @@ describe("step 1 — taking the lock", () => {
 
   it("throws the write's error and still removes the file when closing it fails too", () => {
     const path = dir.join("deploy.lock");
-    const closeFailure = Object.assign(new Error("EIO: i/o error, close"), { code: "EIO", syscall: "close" });
+    const closeFailure = Object.assign(new Error("EIO: i/o error, close"), {
+      code: "EIO",
+      syscall: "close",
+    });
     const realClose = fs.closeSync;
     {
       using full = failWrites();
