@@ -591,6 +591,29 @@ describe("step 4 — when opening a connection fails", () => {
     expect(db.connectAttempts).toBe(3);
   });
 
+  it("clears the timer of a caller rejected by a failed create: it never touches the line later", async () => {
+    const db = new FakeDatabase(100, 100); // 100 ms to connect, or to fail
+    const { pool } = setup({ max: 1, acquireTimeoutMs: 1_000 }, { db });
+    db.goDown();
+    const failed = track(pool.acquire()); // its create fails at 100 ms
+    const served = track(pool.acquire());
+    await advance(100);
+    expect(failed.state, "100 ms: the failed create rejects the head").toBe("rejected");
+    db.comeBack();
+    await advance(100);
+    expect(served.state, "200 ms: the second caller's own attempt succeeded").toBe("resolved");
+    await advance(300);
+    const waiting = track(pool.acquire()); // at 500 ms: times out at 1 500 ms
+    await advance(501);
+    expect(
+      { state: waiting.state, pending: pool.pending },
+      "1 001 ms: the rejected caller's timer (due at 1 000) was cleared: the waiter is still in line",
+    ).toEqual({ state: "pending", pending: 1 });
+    pool.release(served.value as FakeConnection);
+    await advance(10);
+    expect(waiting.state, "the released connection goes to the waiter").toBe("resolved");
+  });
+
   it("ignores a failure that comes after its caller gave up", async () => {
     const db = new FakeDatabase(100, 5_000);
     const { pool } = setup({ max: 1, acquireTimeoutMs: 1_000 }, { db });
@@ -1414,6 +1437,32 @@ describe("step 9 — draining", () => {
     expect(db.openConnections).toBe(0);
   });
 
+  it("waits for a destroy started before the drain even when nothing else is left to close", async () => {
+    const db = new FakeDatabase();
+    const pool = new Pool<FakeConnection>(
+      {
+        create: () => db.connect(),
+        destroy: (connection) =>
+          new Promise<void>((resolve) => setTimeout(() => connection.end().then(resolve), 300)),
+      },
+      { max: 2, idleTimeoutMs: 100 },
+    );
+    const [a, b] = await acquireAll(pool, 2);
+    pool.destroy(a as FakeConnection); // closing from 0 ms to 300 ms
+    pool.release(b as FakeConnection); // evicted at 100 ms, closing until 400 ms
+    await advance(200);
+    const drained = track(pool.drain()); // nothing borrowed, idle or being opened
+    await advance(99);
+    expect(drained.state, "299 ms: a, destroyed before the drain, is still closing").toBe(
+      "pending",
+    );
+    await advance(100);
+    expect(drained.state, "399 ms: b, evicted before the drain, is still closing").toBe("pending");
+    await advance(1);
+    expect(drained.state, "400 ms: every destroy the pool started has settled").toBe("resolved");
+    expect(db.openConnections).toBe(0);
+  });
+
   it("still evicts the connections already idle while the drain waits for a loan", async () => {
     const { pool, destroyed } = setup({ idleTimeoutMs: 1_000 });
     const [a, b] = await acquireAll(pool, 2);
@@ -1619,6 +1668,71 @@ describe("step 10 — rejecting bad input", () => {
     );
     expect(error).toBeInstanceOf(type);
     expect((error as Error).message.startsWith(start), (error as Error).message).toBe(true);
+  });
+
+  it.each([
+    [
+      { max: 1, acquireTimeoutMs: 3e9 },
+      "acquireTimeoutMs must be a finite number > 0, got 3000000000",
+    ],
+    [
+      { max: 1, acquireTimeoutMs: 2 ** 31 },
+      "acquireTimeoutMs must be a finite number > 0, got 2147483648",
+    ],
+    [
+      { max: 1, acquireTimeoutMs: 2147483647.5 },
+      "acquireTimeoutMs must be a finite number > 0, got 2147483647.5",
+    ],
+    [{ max: 1, idleTimeoutMs: 3e9 }, "idleTimeoutMs must be a finite number > 0, got 3000000000"],
+    [
+      { max: 1, idleTimeoutMs: 2 ** 31 },
+      "idleTimeoutMs must be a finite number > 0, got 2147483648",
+    ],
+  ] as [PoolOptions, string][])(
+    "refuses a timeout above setTimeout's limit of 2^31 - 1 ms, which Node would fire after 1 ms: %o",
+    (options, message) => {
+      const error = thrownBy(() => new Pool(factory, options));
+      expect(error).toBeInstanceOf(RangeError);
+      expect((error as RangeError).message).toBe(message);
+    },
+  );
+
+  it("accepts timeouts of exactly 2^31 - 1 ms", async () => {
+    const limit = 2 ** 31 - 1;
+    const pool = new Pool(factory, { max: 1, acquireTimeoutMs: limit, idleTimeoutMs: limit });
+    const first = await pool.acquire();
+    const waiting = track(pool.acquire());
+    await advance(1_000);
+    expect(waiting.state, "still waiting after 1 s: its timer did not fire early").toBe("pending");
+    pool.release(first);
+    await flush();
+    expect(waiting.state).toBe("resolved");
+    pool.release(waiting.value as object);
+    await advance(1_000);
+    expect(pool.available, "still idle after 1 s: its idle timer did not fire early").toBe(1);
+  });
+
+  it.each([
+    ["true", true],
+    ["null", null],
+    ["an object", {}],
+    ["a string", "SELECT 1"],
+  ])(
+    "throws a TypeError for a validate that is there but not a function (%s)",
+    (_name, validate) => {
+      const error = thrownBy(
+        () => new Pool({ ...factory, validate } as unknown as PoolFactory<object>, { max: 0 }),
+      );
+      expect(error, "checked with the factory, before the options").toBeInstanceOf(TypeError);
+      expect((error as TypeError).message).toBe("factory.validate must be a function when given");
+    },
+  );
+
+  it("takes a validate given as undefined as no validation", async () => {
+    const pool = new Pool({ ...factory, validate: undefined }, { max: 1 });
+    const first = await pool.acquire();
+    pool.release(first);
+    expect(await pool.acquire(), "the idle resource is lent as it is").toBe(first);
   });
 
   it("accepts max 1 and fractional timeouts", async () => {

@@ -357,6 +357,25 @@ describe("step 3 — one bucket per client key", () => {
     expect(limiter.tryRemove("10.0.0.1:alice")).toBe(true);
     expect(limiter.tryRemove("10.0.0.1:Alice")).toBe(false);
   });
+  it.each(["constructor", "__proto__", "toString", "hasOwnProperty", "valueOf"])(
+    "treats a key named like an Object.prototype member (%s) as any other new key",
+    async (key) => {
+      for (const limiter of [
+        bucket({ capacity: 2, refillPerSecond: 1 }),
+        window({ limit: 2, windowMs: 1_000 }),
+      ]) {
+        expect(limiter.size, `${key} is not held before its first take`).toBe(0);
+        expect(limiter.tokensAvailable(key), `${key} is a new key: a full bucket`).toBe(2);
+        expect(limiter.tryRemove(key), `${key}'s first take`).toBe(true);
+        expect(limiter.size, `${key} is held from its first take`).toBe(1);
+        expect(limiter.tokensAvailable(key)).toBe(1);
+        await limiter.removeTokens(key);
+        expect(limiter.tryRemove(key), `${key} has no tokens left`).toBe(false);
+        expect(limiter.tokensAvailable("other"), "another key is not affected").toBe(2);
+        expect(limiter.size).toBe(1);
+      }
+    },
+  );
 });
 
 describe("step 4 — forgetting idle keys", () => {
@@ -759,6 +778,67 @@ describe("step 6 — waiting for tokens", () => {
     expect(limiter.tokensAvailable("alice")).toBe(1);
   });
 
+  it("counts the tokens of each take, not the takes, when computing a sliding window's wait", async () => {
+    const limiter = window({ limit: 3, windowMs: 1_000 });
+    limiter.tryRemove("alice", 2); // t = 0
+    await advance(100);
+    limiter.tryRemove("alice", 1); // t = 100: the window is full
+    await advance(100);
+    const waiting = track(limiter.removeTokens("alice", 2));
+    await advance(799);
+    expect(waiting.state, "t = 999: the take of 2 tokens at t = 0 still counts").toBe("pending");
+    await advance(1);
+    expect(
+      waiting.state,
+      "t = 1 000: the 2 tokens taken at t = 0 have left, enough for 2 (not t = 1 100, as if each take were one token)",
+    ).toBe("resolved");
+  });
+
+  it("arms no timer longer than setTimeout's limit (2^31 - 1 ms), and still serves a long wait on time", async () => {
+    const armed: number[] = [];
+    const real = globalThis.setTimeout;
+    const spy = vi.spyOn(globalThis, "setTimeout").mockImplementation(((
+      fn: () => void,
+      ms?: number,
+    ) => {
+      armed.push(ms ?? 0);
+      return real(fn, ms);
+    }) as typeof setTimeout);
+    try {
+      // 1 token at 2^-23 per second: 1000 × 2^23 = 8 388 608 000 ms, about 97 days.
+      const slow = bucket({ capacity: 1, refillPerSecond: 2 ** -23 });
+      slow.tryRemove("alice");
+      const tokenWait = track(slow.removeTokens("alice"));
+      const windowed = window({ limit: 1, windowMs: 3e9 });
+      windowed.tryRemove("bob");
+      const windowWait = track(windowed.removeTokens("bob"));
+      await flush();
+      expect(armed.length, "a timer is armed for each waiter").toBeGreaterThan(0);
+      expect(
+        Math.max(...armed),
+        "no delay above 2^31 - 1 ms: Node would fire it after 1 ms",
+      ).toBeLessThanOrEqual(2 ** 31 - 1);
+      await advance(3e9 - 1);
+      expect(windowWait.state, "the window's take still counts 1 ms before 3e9").toBe("pending");
+      await advance(1);
+      expect(windowWait.state, "served when the take has left the window, at 3e9 ms").toBe(
+        "resolved",
+      );
+      await advance(8_388_608_000 - 3e9 - 1);
+      expect(tokenWait.state, "the token is not there 1 ms before 8 388 608 000").toBe("pending");
+      await advance(1);
+      expect(tokenWait.state, "served at the first whole millisecond its token is there").toBe(
+        "resolved",
+      );
+      expect(Math.max(...armed), "no re-armed delay above 2^31 - 1 ms either").toBeLessThanOrEqual(
+        2 ** 31 - 1,
+      );
+      expect(armed.length, "re-armed in long steps, not every millisecond").toBeLessThan(20);
+    } finally {
+      spy.mockRestore();
+    }
+  });
+
   it("leaves no timer behind once every waiter is served", async () => {
     const limiter = bucket({ capacity: 1, refillPerSecond: 1 });
     limiter.tryRemove("alice");
@@ -1145,6 +1225,29 @@ describe("step 8 — rejecting bad input", () => {
       expect((error as RangeError).message).toBe(message);
     },
   );
+
+  it.each([
+    [{ capacity: 5, refillPerSecond: Number.MIN_VALUE }, Number.MIN_VALUE],
+    [{ capacity: 1, refillPerSecond: 1e-310 }, 1e-310],
+    [{ capacity: 1, refillPerSecond: 1e-300 }, 1e-300],
+    [{ capacity: 1_000, refillPerSecond: 1e-10 }, 1e-10],
+  ] as [TokenBucketOptions, number][])(
+    "refuses a rate so slow an empty bucket would take more than 2^53 - 1 ms to fill: %o",
+    (options, rate) => {
+      const error = thrownBy(() => bucket(options));
+      expect(error, "a RangeError, thrown at once").toBeInstanceOf(RangeError);
+      expect((error as RangeError).message).toBe(
+        `refillPerSecond must be a finite number > 0, got ${rate}`,
+      );
+    },
+  );
+
+  it("accepts a slow rate whose empty bucket fills within 2^53 - 1 ms", () => {
+    // 1000 / 2^-40 = 2^40 × 1000 ms, about 1.1e15: under 2^53 - 1.
+    const limiter = bucket({ capacity: 1, refillPerSecond: 2 ** -40 });
+    expect(limiter.tryRemove("a")).toBe(true);
+    expect(limiter.tryRemove("a")).toBe(false);
+  });
 
   it("accepts the smallest valid options and fractional rates and windows", () => {
     expect(bucket({ capacity: 1, refillPerSecond: 0.001 }).tryRemove("a")).toBe(true);

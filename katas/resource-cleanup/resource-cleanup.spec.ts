@@ -337,6 +337,74 @@ describe("step 1 — taking the lock", () => {
     lock.release();
   });
 
+  it("keeps blank lines and indentation inside the holder: only the ends of the whole contents are trimmed", () => {
+    const path = dir.join("deploy.lock");
+    writeFileSync(path, "4242\n\n  ci-runner-7\n");
+    expect(
+      thrownBy(() => acquireLock(path)),
+      "the contents trimmed once, as a whole: the blank line and the indentation in between stay",
+    ).toMatchObject({ holder: "4242\n\n  ci-runner-7" });
+  });
+
+  it.skipIf(!existsSync("/dev/fd"))(
+    "closes the file it created when writing the pid fails: no file descriptor left open",
+    () => {
+      const openDescriptors = () => readdirSync("/dev/fd").length;
+      const path = dir.join("deploy.lock");
+      const before = openDescriptors();
+      {
+        using full = failWrites();
+        expect(
+          thrownBy(() => acquireLock(path)),
+          "the write's error, as it is",
+        ).toBe(full.failure);
+      }
+      expect(
+        openDescriptors(),
+        "acquireLock must close the file it opened before removing it, on the failure path too",
+      ).toBe(before);
+    },
+  );
+
+  it("throws the write's error even when removing the file fails too: the removal's error is not reported over it", () => {
+    const path = dir.join("deploy.lock");
+    {
+      using full = failWrites();
+      using unlinkFails = failUnlinkOf(path);
+      const error = thrownBy(() => acquireLock(path));
+      expect(error, "the write's error, not the removal's").toBe(full.failure);
+      expect(error).not.toBe(unlinkFails.failure);
+    }
+    unlinkSync(path);
+  });
+
+  it("throws the write's error and still removes the file when closing it fails too", () => {
+    const path = dir.join("deploy.lock");
+    const closeFailure = Object.assign(new Error("EIO: i/o error, close"), {
+      code: "EIO",
+      syscall: "close",
+    });
+    const realClose = fs.closeSync;
+    {
+      using full = failWrites();
+      const spy = vi.spyOn(fs, "closeSync").mockImplementation((fd) => {
+        realClose(fd);
+        throw closeFailure;
+      });
+      syncBuiltinESMExports();
+      try {
+        expect(
+          thrownBy(() => acquireLock(path)),
+          "the write's error, not the close's",
+        ).toBe(full.failure);
+      } finally {
+        spy.mockRestore();
+        syncBuiltinESMExports();
+      }
+    }
+    expect(existsSync(path), "the file is removed even though closing it failed").toBe(false);
+  });
+
   it("trims the holder as String.prototype.trim does: a BOM, no-break spaces and line separators too", () => {
     const path = dir.join("deploy.lock");
     writeFileSync(path, "\uFEFF\u00A04242\u2028\u00A0\r\n");

@@ -64,6 +64,9 @@ export class Pool<T> {
     if (typeof factory?.create !== "function" || typeof factory.destroy !== "function") {
       throw new TypeError("factory must have create() and destroy() functions");
     }
+    if (factory.validate !== undefined && typeof factory.validate !== "function") {
+      throw new TypeError("factory.validate must be a function when given");
+    }
     const { max, acquireTimeoutMs = 30_000, idleTimeoutMs = 10_000 } = options;
     if (!Number.isInteger(max) || max < 1) {
       throw new RangeError(`max must be an integer >= 1, got ${max}`);
@@ -220,8 +223,11 @@ async function destroyQuietly<T>(factory: PoolFactory<T>, resource: T): Promise<
   }
 }
 
+/** setTimeout's limit: Node fires a longer delay after 1 ms, so a longer timeout is refused. */
+const MAX_TIMEOUT_MS = 2 ** 31 - 1;
+
 function requirePositive(name: string, value: number): void {
-  if (!Number.isFinite(value) || value <= 0) {
+  if (!Number.isFinite(value) || value <= 0 || value > MAX_TIMEOUT_MS) {
     throw new RangeError(`${name} must be a finite number > 0, got ${value}`);
   }
 }

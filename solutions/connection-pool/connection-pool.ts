@@ -78,6 +78,9 @@ export class Pool<T> {
     if (typeof factory?.create !== "function" || typeof factory.destroy !== "function") {
       throw new TypeError("factory must have create() and destroy() functions");
     }
+    if (factory.validate !== undefined && typeof factory.validate !== "function") {
+      throw new TypeError("factory.validate must be a function when given");
+    }
     this.#factory = factory;
     const { max, acquireTimeoutMs = 30_000, idleTimeoutMs = 10_000 } = options;
     if (!Number.isInteger(max) || max < 1) {
@@ -288,8 +291,11 @@ export class Pool<T> {
   }
 }
 
+/** setTimeout's limit: Node fires a longer delay after 1 ms, so a longer timeout is refused. */
+const MAX_TIMEOUT_MS = 2 ** 31 - 1;
+
 function requirePositive(name: string, value: number): number {
-  if (!Number.isFinite(value) || value <= 0) {
+  if (!Number.isFinite(value) || value <= 0 || value > MAX_TIMEOUT_MS) {
     throw new RangeError(`${name} must be a finite number > 0, got ${value}`);
   }
   return value;

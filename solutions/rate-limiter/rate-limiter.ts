@@ -9,6 +9,9 @@
  * clock that never goes backwards. Time is Date.now(); no timer runs unless someone waits.
  */
 
+/** setTimeout's limit: Node fires a longer delay after 1 ms. A longer wait re-arms in steps. */
+const MAX_TIMER_MS = 2 ** 31 - 1;
+
 export interface TokenBucketOptions {
   /** The most tokens the bucket holds, so the largest burst: an integer >= 1. */
   capacity: number;
@@ -161,7 +164,7 @@ abstract class KeyedLimiter<S> {
     if (head) {
       entry.timer = setTimeout(
         () => this.#serve(key, entry),
-        this.msUntil(entry.state, head.tokens, now),
+        Math.min(this.msUntil(entry.state, head.tokens, now), MAX_TIMER_MS),
       );
     }
   }
@@ -211,7 +214,13 @@ export class TokenBucketLimiter extends KeyedLimiter<Bucket> {
     if (!Number.isInteger(capacity) || capacity < 1) {
       throw new RangeError(`capacity must be an integer >= 1, got ${capacity}`);
     }
-    if (!Number.isFinite(refillPerSecond) || refillPerSecond <= 0) {
+    // So slow that an empty bucket takes more than 2^53 - 1 ms to fill (Number.MIN_VALUE, or
+    // 1e-300 per second): no whole millisecond could be counted to, so it is refused too.
+    if (
+      !Number.isFinite(refillPerSecond) ||
+      refillPerSecond <= 0 ||
+      !((capacity * 1000) / refillPerSecond <= Number.MAX_SAFE_INTEGER)
+    ) {
       throw new RangeError(`refillPerSecond must be a finite number > 0, got ${refillPerSecond}`);
     }
     this.max = capacity;

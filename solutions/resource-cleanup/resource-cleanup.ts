@@ -53,7 +53,7 @@ export function acquireLock(path: string): Lock {
   } catch (error) {
     // The disk is full, an I/O error: the file we just created would stay behind empty, and an
     // empty lock file is held all the same, so every later deploy would be locked out by it.
-    closeSync(fd);
+    closeQuietly(fd);
     removeQuietly(path);
     throw error;
   }
@@ -62,6 +62,15 @@ export function acquireLock(path: string): Lock {
 }
 
 /** Best effort: the write's error is the one to report, not a failure to clean up after it. */
+function closeQuietly(fd: number): void {
+  try {
+    closeSync(fd);
+  } catch {
+    // The file is removed all the same; the write's error says what went wrong.
+  }
+}
+
+/** Best effort, as `closeQuietly`. */
 function removeQuietly(path: string): void {
   try {
     unlinkSync(path);
