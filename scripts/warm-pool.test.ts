@@ -114,6 +114,36 @@ describe("reuse mode (the contract check)", () => {
     expect(warmPoolStats().spawned - before).toBe(1);
   });
 
+  it("gives each run Node's built-in modules as Node made them, whatever the last run did", async () => {
+    // Both specs check fs.promises, then leave it changed the way vi.mock(…, { spy: true }) and
+    // syncBuiltinESMExports() do: whichever runs second sees the first one's change, if any.
+    const polluter = [
+      'import { appendFileSync } from "node:fs";',
+      'import fs from "node:fs";',
+      'import { open } from "node:fs/promises";',
+      'import { syncBuiltinESMExports } from "node:module";',
+      'import { it } from "vitest";',
+      'it("finds fs as made, then changes it", () => {',
+      `  appendFileSync(${JSON.stringify(join(sandbox.dir, "log"))}, \`\${process.pid} \${"left" in fs.promises.open || "left" in open}\\n\`);`,
+      "  const real = fs.promises.open;",
+      "  fs.promises.open = Object.assign((...args) => real(...args), { left: true });",
+      "  fs.promises.addedByASpec = true;",
+      "  syncBuiltinESMExports();",
+      "});",
+    ].join("\n");
+    write("one.spec.ts", polluter);
+    write("two.spec.ts", polluter);
+    const v = await open("reuse", [{ name: "only", impl: "impl.ts" }]);
+    expect(await runAll(v)).toEqual(["passed", "passed"]);
+
+    const entries = log();
+    expect(new Set(entries.map((e) => e.pid)).size, "one process for both runs").toBe(1);
+    expect(
+      entries.map((e) => e.value),
+      "the second run saw the first one's spy on fs.promises.open",
+    ).toEqual(["false", "false"]);
+  });
+
   it("loads an edited module in a reused process, not the one it loaded before", async () => {
     write("impl.ts", "export const value = 1;\n");
     writeSpec("a.spec.ts", "#impl");

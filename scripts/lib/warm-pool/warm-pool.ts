@@ -12,7 +12,11 @@
  *   a run ends, and imports the dependencies the last run used while the learner is typing.
  * - `reuse` (the contract check — only the workbook's own code runs): a process serves one spec
  *   run after another, across targets, forgetting the spec and implementation modules between
- *   runs but keeping the dependencies loaded. A process retires after RETIRE_AFTER_RUNS runs.
+ *   runs but keeping the dependencies loaded, and putting Node's built-in modules back as they
+ *   were (see ./pristine-builtins.mjs). A process retires after RETIRE_AFTER_RUNS runs, or
+ *   sooner once its heap has grown past RETIRE_AFTER_HEAP_BYTES: each run leaves a little behind
+ *   (its modules in vitest's graph, whatever a spec kept alive), and a process near Node's heap
+ *   limit spends its time in the garbage collector, then dies of it.
  *
  * The child side is ./worker.mjs. Both speak vitest's worker protocol unchanged.
  */
@@ -26,6 +30,7 @@ export type WarmPoolMode = "fresh" | "reuse";
 const WORKER_ENTRY = fileURLToPath(new URL("./worker.mjs", import.meta.url));
 const PRIVATE = WARM_POOL_CHANNEL;
 const RETIRE_AFTER_RUNS = 50;
+const RETIRE_AFTER_HEAP_BYTES = 1024 * 1024 * 1024;
 const SIGKILL_AFTER_MS = 2_000;
 
 interface WarmChild {
@@ -33,6 +38,8 @@ interface WarmChild {
   mode: WarmPoolMode;
   key: string;
   runs: number;
+  /** The heap in use when its last run ended, as the process reported it. */
+  heapUsed: number;
   /** vitest has told it to stop; it is parked (reuse) or ended once it has. */
   stopping: boolean;
 }
@@ -168,7 +175,8 @@ class WarmWorker implements PoolWorker {
     const wasStopping = child.stopping;
     child.stopping = false;
     if (wasStopping) stopping.set(this.key, (stopping.get(this.key) ?? 1) - 1);
-    if (this.mode === "reuse" && healthy && child.runs < RETIRE_AFTER_RUNS) {
+    const fresh = child.runs < RETIRE_AFTER_RUNS && child.heapUsed < RETIRE_AFTER_HEAP_BYTES;
+    if (this.mode === "reuse" && healthy && fresh) {
       park(child);
       return;
     }
@@ -215,8 +223,9 @@ class WarmWorker implements PoolWorker {
 
   private readonly rememberDependencies = (message: unknown) => {
     if (!isPrivate(message)) return;
-    const { urls } = message as { urls?: unknown };
+    const { urls, heapUsed } = message as { urls?: unknown; heapUsed?: unknown };
     if (Array.isArray(urls)) dependencies.set(this.key, urls.map(String));
+    if (typeof heapUsed === "number" && this.child) this.child.heapUsed = heapUsed;
   };
 }
 
@@ -280,7 +289,7 @@ function spawnChild(mode: WarmPoolMode, key: string, options: PoolOptions): Warm
   });
   const urls = dependencies.get(key);
   if (urls && urls.length > 0) child.send({ [PRIVATE]: "preload", urls });
-  return { process: child, mode, key, runs: 0, stopping: false };
+  return { process: child, mode, key, runs: 0, heapUsed: 0, stopping: false };
 }
 
 /** An idle process must not keep the runner alive, nor be waited for. */

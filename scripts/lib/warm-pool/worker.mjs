@@ -11,6 +11,7 @@
  * Plain JavaScript on purpose: it is started with `node`, and loading tsx would cost every child.
  */
 import { init, runBaseTests, setupEnvironment } from "vitest/worker";
+import { restoreBuiltins, snapshotBuiltins } from "./pristine-builtins.mjs";
 
 /** Private messages between this process and warm-pool.ts; vitest's own never carry this key. */
 const PRIVATE = "__kataWarmPool__";
@@ -37,6 +38,7 @@ const listeners = [];
  * @type {{ idToModuleMap: Map<string, any>, invalidateModule(node: any): void } | undefined}
  */
 let graph;
+let runsStarted = 0;
 
 // vitest's own modules must keep their identity across runs (resetModules skips the same ones).
 const VITEST_INTERNAL = [/\/vitest\/dist\//, /vitest-virtual-\w+\/dist/, /@vitest\/dist/];
@@ -73,13 +75,19 @@ function loadedDependencies() {
  */
 async function execute(method, state, traces) {
   forgetSourceModules();
+  // A reused process: undo what earlier runs did to Node's built-in modules (pristine-builtins.mjs).
+  if (runsStarted === 0) snapshotBuiltins();
+  else restoreBuiltins();
+  runsStarted += 1;
   try {
     await runBaseTests(method, state, traces);
   } finally {
     graph = state.evaluatedModules;
     // vitest replaces process.exit while tests run (a test must not end the worker).
     process.exit = realExit;
-    send({ [PRIVATE]: "dependencies", urls: loadedDependencies() });
+    // The heap, so the pool can retire a process that has grown (see warm-pool.ts).
+    const { heapUsed } = process.memoryUsage();
+    send({ [PRIVATE]: "dependencies", urls: loadedDependencies(), heapUsed });
   }
 }
 
