@@ -8,7 +8,13 @@ import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it, vi } from "vitest";
 import { createVitest, type Vitest } from "vitest/node";
-import { type WarmPoolMode, warmPool, warmPoolStats } from "./lib/warm-pool/warm-pool.ts";
+import {
+  killStuckWorkers,
+  type StuckRun,
+  type WarmPoolMode,
+  warmPool,
+  warmPoolStats,
+} from "./lib/warm-pool/warm-pool.ts";
 import { useVitestSandbox } from "./test-support/vitest-sandbox.ts";
 
 const sandbox = useVitestSandbox("kata-warm-pool-");
@@ -37,15 +43,27 @@ function log(): { pid: string; value: string }[] {
     });
 }
 
-async function open(mode: WarmPoolMode, projects: { name: string; impl: string }[]) {
+const ANNOUNCE_TESTS = join(import.meta.dirname, "lib/warm-pool/announce-tests.ts");
+
+async function open(
+  mode: WarmPoolMode,
+  projects: { name: string; impl: string }[],
+  maxWorkers = 1,
+) {
   const vitest = await createVitest(
     "test",
-    { config: false, watch: false, reporters: [{}], root: sandbox.dir, maxWorkers: 1 },
+    { config: false, watch: false, reporters: [{}], root: sandbox.dir, maxWorkers },
     {
       test: {
         projects: projects.map(({ name, impl }) => ({
           resolve: { alias: { "#impl": join(sandbox.dir, impl) } },
-          test: { name, root: sandbox.dir, include: ["*.spec.ts"], pool: warmPool(mode) },
+          test: {
+            name,
+            root: sandbox.dir,
+            include: ["*.spec.ts"],
+            setupFiles: [ANNOUNCE_TESTS],
+            pool: warmPool(mode),
+          },
         })),
       },
       logLevel: "silent",
@@ -142,6 +160,38 @@ describe("reuse mode (the contract check)", () => {
       entries.map((e) => e.value),
       "the second run saw the first one's spy on fs.promises.open",
     ).toEqual(["false", "false"]);
+  });
+
+  it("kills a run stuck in a loop that never yields, names its test, and lets the others finish", async () => {
+    write("stuck.spec.ts", 'import { it } from "vitest";\nit("spins", () => { for (;;) {} });\n');
+    write(
+      "fine.spec.ts",
+      'import { expect, it } from "vitest";\nit("waits", async () => { await new Promise((r) => setTimeout(r, 1500)); expect(1).toBe(1); });\n',
+    );
+    const v = await open("reuse", [{ name: "only", impl: "impl.ts" }], 2);
+    const stuck: StuckRun[] = [];
+    // The fine spec waits 1.5 s on a timer, sending heartbeats all along: a 1 s limit spares it.
+    const watchdog = setInterval(
+      () => stuck.push(...killStuckWorkers({ inTestMs: 1_000, loadingMs: 20_000 })),
+      100,
+    );
+    try {
+      const specs = await v.globTestSpecifications();
+      const { testModules } = await v.runTestSpecifications(specs, true);
+      const state = (name: string) =>
+        testModules.find((m) => m.moduleId.endsWith(`/${name}`))?.state();
+      expect(state("fine.spec.ts")).toBe("passed");
+      // vitest never heard the stuck test end: it stays pending, not passed.
+      expect(state("stuck.spec.ts")).toBe("pending");
+    } finally {
+      clearInterval(watchdog);
+    }
+    expect(stuck).toHaveLength(1);
+    expect(stuck[0]).toMatchObject({
+      project: "only",
+      files: [join(sandbox.dir, "stuck.spec.ts")],
+      test: "spins",
+    });
   });
 
   it("loads an edited module in a reused process, not the one it loaded before", async () => {

@@ -11,24 +11,15 @@
  *   skipped: the learner hears about the first timeout after 10 s, not about forty of them after
  *   seven minutes. The step view says how many tests did not run, and why.
  */
-import { beforeEach, type RunnerTask } from "vitest";
+import { beforeEach } from "vitest";
 import { skipWhatHasNotStarted } from "./skip-unstarted.ts";
 import { announceTest } from "./warm-pool/announce.ts";
 
 /** vitest's own words for a test or hook that ran out of time. */
 export const TIMEOUT_MESSAGE = /^(Test|Hook) timed out in \d+ms/;
 
-/** "step 2 — … › the test", as the step view names tests. */
-function fullName(task: RunnerTask): string {
-  const names: string[] = [];
-  // Up to the file, whose name is not shown (a top-level block's parent is the file, or none).
-  for (let t: RunnerTask | undefined = task; t && t !== task.file; t = t.suite)
-    names.unshift(t.name);
-  return names.join(" › ");
-}
-
 beforeEach(({ task, onTestFailed }) => {
-  announceTest(fullName(task));
+  announceTest(task);
   onTestFailed(() => {
     const timedOut = task.result?.errors?.some((error) =>
       TIMEOUT_MESSAGE.test(error.message ?? ""),

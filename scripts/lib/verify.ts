@@ -41,14 +41,22 @@ import {
   strayBadFiles,
 } from "./paths.ts";
 import { preparePristineStubs } from "./pristine.ts";
-import { type KataResult, toKataResult } from "./results.ts";
+import { type KataResult, type StoppedInfo, toKataResult } from "./results.ts";
 import { SCAFFOLD_MARK } from "./scaffold.ts";
 import type { Target } from "./targets.ts";
 import { KATA_TEST_SETTINGS, kataProject, katasWithLibrary, specGlob } from "./vitest-projects.ts";
-import { closeWarmPool, warmPool } from "./warm-pool/warm-pool.ts";
+import { closeWarmPool, killStuckWorkers, type StuckRun, warmPool } from "./warm-pool/warm-pool.ts";
 
 export const MIN_BAD_SOLUTIONS = 6;
 const FIRST_FAILURE_ONLY = fileURLToPath(new URL("./first-failure-only.ts", import.meta.url));
+const ANNOUNCE_TESTS = fileURLToPath(new URL("./warm-pool/announce-tests.ts", import.meta.url));
+/**
+ * A run whose process sends no heartbeat for this long is stuck (an endless loop that never
+ * yields, so not even the test's own timeout can fire) and is killed: in a test, or while its
+ * modules load. Generous: the check shares the machine's cores with nothing else to wait for.
+ */
+export const STUCK_LIMITS = { inTestMs: 15_000, loadingMs: 60_000 };
+const WATCHDOG_EVERY_MS = 1_000;
 export const README_SECTIONS = ["## From Python", "## API", "## Steps", "## Run it"];
 
 export interface KataVerdict {
@@ -298,6 +306,7 @@ function contractProblems(
     const label = target === "lib" ? "the library variant" : "the reference";
     if (result.loadErrors.length > 0)
       problems.push(`${label} does not load: ${result.loadErrors[0]?.message}`);
+    if (result.stopped) problems.push(`${label} got stuck: ${stuckIn(result.stopped)}`);
     for (const step of result.steps) {
       for (const test of step.tests.filter((t) => t.state !== "passed")) {
         problems.push(
@@ -324,6 +333,8 @@ function badSolutionVerdict(
     if (!result) problems.push(`${name} did not run`);
     else if (result.loadErrors.length > 0)
       problems.push(`${name} does not load: ${result.loadErrors[0]?.message}`);
+    else if (result.stopped)
+      rejections.push(`bad:${badName(file)} — got stuck: ${stuckIn(result.stopped)}`);
     else if (result.passed === result.total)
       problems.push(`a known-bad solution passes the whole spec: ${name}`);
     else rejections.push(`bad:${badName(file)} — failed first: ${firstFailure(result)}`);
@@ -331,6 +342,12 @@ function badSolutionVerdict(
   const summary =
     bad.length > 0 ? `${rejections.length}/${bad.length} bad solutions rejected` : undefined;
   return { problems, rejections, summary };
+}
+
+/** A run the watchdog killed: where, and after how long without a heartbeat. */
+function stuckIn(stopped: StoppedInfo): string {
+  const where = stopped.test ? `in ${stopped.test}` : "before its first test";
+  return `${where}, no sign of life for ${Math.round(stopped.afterMs / 1000)} s (an endless loop that never yields): killed`;
 }
 
 function firstFailure(result: KataResult): string {
@@ -357,10 +374,18 @@ async function runAllTargets(slugs: string[]): Promise<Map<string, Map<TargetNam
     const config = kataProject(name, target, globs(katas), false, pool);
     return {
       ...config,
-      test: { ...config.test, setupFiles: [...KATA_TEST_SETTINGS.setupFiles, FIRST_FAILURE_ONLY] },
+      test: {
+        ...config.test,
+        setupFiles: [...KATA_TEST_SETTINGS.setupFiles, ANNOUNCE_TESTS, FIRST_FAILURE_ONLY],
+      },
     };
   };
   const projects = [project("stub", "pristine", slugs), project("reference", "reference", slugs)];
+  for (const config of projects)
+    config.test = {
+      ...config.test,
+      setupFiles: [...(config.test?.setupFiles ?? []), ANNOUNCE_TESTS],
+    };
   const withLibrary = katasWithLibrary(slugs);
   if (withLibrary.length > 0) projects.push(project("lib", "lib", withLibrary));
   for (let n = 1; n <= maxBad; n++) {
@@ -380,13 +405,30 @@ async function runAllTargets(slugs: string[]): Promise<Map<string, Map<TargetNam
     { test: { projects } },
     { stdout: process.stderr, stderr: process.stderr },
   );
+  const stuck: StuckRun[] = [];
+  const watchdog = setInterval(
+    () => stuck.push(...killStuckWorkers(STUCK_LIMITS)),
+    WATCHDOG_EVERY_MS,
+  );
   try {
     const { testModules } = await vitest.start();
     for (const module of testModules as TestModule[]) {
       const slug = relative(ROOT, module.moduleId).split(sep)[1] ?? "";
-      out.get(slug)?.set(module.project.name as TargetName, toKataResult(slug, [module]));
+      const project = module.project.name;
+      const hang = stuck.find(
+        (run) => run.project === project && run.files.includes(module.moduleId),
+      );
+      const stopped = hang && {
+        reason: "hang" as const,
+        afterMs: hang.silentMs,
+        ...(hang.test ? { test: hang.test } : {}),
+      };
+      out
+        .get(slug)
+        ?.set(project as TargetName, toKataResult(slug, [module], [], stopped ? { stopped } : {}));
     }
   } finally {
+    clearInterval(watchdog);
     await vitest.close();
     await closeWarmPool();
   }

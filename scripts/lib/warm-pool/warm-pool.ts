@@ -80,6 +80,8 @@ const busy = new Set<ChildProcess>();
 const lastAlive = new WeakMap<ChildProcess, number>();
 /** The test each process last said it had started (learner-run.ts announces them). */
 const lastTest = new WeakMap<ChildProcess, string>();
+/** The project and spec files each busy process was asked to run. */
+const servingOf = new WeakMap<ChildProcess, { project: string; files: string[] }>();
 
 /** The test the quietest busy process last announced, if any (what a hung run was doing). */
 export function busyWorkerTest(): string | undefined {
@@ -117,6 +119,35 @@ export function killBusyWorkers(): number {
     child.kill("SIGKILL");
   }
   return killed.length;
+}
+
+/** A run whose process was killed for sending no heartbeat (see killStuckWorkers). */
+export interface StuckRun {
+  project: string;
+  files: string[];
+  /** The test it had announced last, if any. */
+  test: string | undefined;
+  silentMs: number;
+}
+
+/**
+ * Kills each process serving a run that has sent no heartbeat for longer than its limit (one limit
+ * once a test has been announced, a longer one while modules load), and says what each was
+ * running. Unlike killBusyWorkers, the others run on: for a pool running many spec files at once.
+ */
+export function killStuckWorkers(limits: { inTestMs: number; loadingMs: number }): StuckRun[] {
+  const now = performance.now();
+  const stuck: StuckRun[] = [];
+  for (const child of busy) {
+    const silentMs = now - (lastAlive.get(child) ?? now);
+    const test = lastTest.get(child);
+    if (silentMs < (test === undefined ? limits.loadingMs : limits.inTestMs)) continue;
+    const serving = servingOf.get(child) ?? { project: "", files: [] };
+    stuck.push({ ...serving, test, silentMs });
+    busy.delete(child);
+    child.kill("SIGKILL");
+  }
+  return stuck;
 }
 
 /** Stops every idle process (the runner calls it when it closes its vitest instance). */
@@ -205,6 +236,9 @@ class WarmWorker implements PoolWorker {
   }
 
   send(message: unknown): void {
+    const files = filesToRun(message);
+    if (this.child && files)
+      servingOf.set(this.child.process, { project: this.options.project.name, files });
     if (this.mode === "reuse" && this.child && isStopRequest(message)) {
       this.child.stopping = true;
       stopping.set(this.key, (stopping.get(this.key) ?? 0) + 1);
@@ -230,6 +264,16 @@ class WarmWorker implements PoolWorker {
 }
 
 type Listener = (arg: unknown) => void;
+
+/** The spec files of vitest's "run" or "collect" request; undefined for any other message. */
+function filesToRun(message: unknown): string[] | undefined {
+  if (typeof message !== "object" || message === null) return undefined;
+  const { type, context } = message as { type?: unknown; context?: { files?: unknown } };
+  if ((type !== "run" && type !== "collect") || !Array.isArray(context?.files)) return undefined;
+  return context.files.map((file: { filepath?: unknown } | string) =>
+    String(typeof file === "string" ? file : file.filepath),
+  );
+}
 
 function isStopRequest(message: unknown): boolean {
   return (
