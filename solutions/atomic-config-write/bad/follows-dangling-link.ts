@@ -79,10 +79,13 @@ export async function updateJsonConfig<T = Record<string, unknown>>(
       ? (structuredClone(options.defaultValue ?? {}) as T)
       : parseConfig<T>(path, text);
   const next = await update(current);
-  if (next === undefined) {
-    throw new TypeError(`update for ${path} returned undefined: return the new config`);
+  // undefined, a function or a symbol: JSON.stringify gives undefined, and "undefined\n" in the
+  // file would be the very torn config this module exists to prevent.
+  const json = JSON.stringify(next, null, 2);
+  if (json === undefined) {
+    throw new TypeError(`update for ${path} returned ${typeof next}: return the new config`);
   }
-  await writeFileAtomic(path, `${JSON.stringify(next, null, 2)}\n`, { mode: options.mode });
+  await writeFileAtomic(path, `${json}\n`, { mode: options.mode });
   return next;
 }
 

@@ -78,8 +78,6 @@ export async function updateJsonConfig<T = Record<string, unknown>>(
       ? (structuredClone(options.defaultValue ?? {}) as T)
       : parseConfig<T>(path, text);
   const next = await update(current);
-  // undefined, a function or a symbol: JSON.stringify gives undefined, and "undefined\n" in the
-  // file would be the very torn config this module exists to prevent.
   if (next === undefined) {
     throw new TypeError(`update for ${path} returned undefined: return the new config`);
   }

@@ -17,14 +17,14 @@ export type FileContent = string | Uint8Array;
 
 export interface WriteOptions {
   /**
-   * Permission bits the file ends up with. Default: an existing file keeps its own mode, a new
+   * Permission bits (with setuid, setgid and sticky: `mode & 0o7777`) the file ends up with. Default: an existing file keeps its own mode, a new
    * file gets 0o644. Applied exactly: the process umask does not narrow it.
    */
   mode?: number;
 }
 
 export interface UpdateJsonOptions<T> extends WriteOptions {
-  /** What `update` receives (a copy of) when the file does not exist. Default: `{}`. */
+  /** What `update` receives (a copy of) when the file does not exist. Default (and for null): `{}`. */
   defaultValue?: T;
 }
 
@@ -80,10 +80,13 @@ export async function updateJsonConfig<T = Record<string, unknown>>(
       ? (structuredClone(options.defaultValue ?? {}) as T)
       : parseConfig<T>(path, text);
   const next = await update(current);
-  if (next === undefined) {
-    throw new TypeError(`update for ${path} returned undefined: return the new config`);
+  // undefined, a function or a symbol: JSON.stringify gives undefined, and "undefined\n" in the
+  // file would be the very torn config this module exists to prevent.
+  const json = JSON.stringify(next, null, 2);
+  if (json === undefined) {
+    throw new TypeError(`update for ${path} returned ${typeof next}: return the new config`);
   }
-  await writeFileAtomic(path, `${JSON.stringify(next, null, 2)}\n`, { mode: options.mode });
+  await writeFileAtomic(path, `${json}\n`, { mode: options.mode });
   return next;
 }
 

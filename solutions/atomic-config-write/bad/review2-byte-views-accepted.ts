@@ -2,6 +2,13 @@
 // data.BYTES_PER_ELEMENT === 1`), so an `Int8Array` or a `Uint8ClampedArray` is written instead
 // of refused; the README accepts "a string … or a `Uint8Array`" only and refuses "other views"
 // (DataView, Uint16Array, Float64Array and ArrayBuffer, the examples it names, are still refused).
+/**
+ * Atomic file writes: whoever reads the file sees the old content or the new content, whole,
+ * never a half-written file, and never no file at all.
+ *
+ * The recipe: write the new content to a temp file in the target's own directory, fsync it,
+ * rename it over the target (a rename within one file system is atomic), fsync the directory.
+ */
 import { randomUUID } from "node:crypto";
 import { open, readFile, realpath, rename, rm, stat } from "node:fs/promises";
 import { basename, dirname, join } from "node:path";
@@ -76,10 +83,13 @@ export async function updateJsonConfig<T = Record<string, unknown>>(
       ? (structuredClone(options.defaultValue ?? {}) as T)
       : parseConfig<T>(path, text);
   const next = await update(current);
-  if (next === undefined) {
-    throw new TypeError(`update for ${path} returned undefined: return the new config`);
+  // undefined, a function or a symbol: JSON.stringify gives undefined, and "undefined\n" in the
+  // file would be the very torn config this module exists to prevent.
+  const json = JSON.stringify(next, null, 2);
+  if (json === undefined) {
+    throw new TypeError(`update for ${path} returned ${typeof next}: return the new config`);
   }
-  await writeFileAtomic(path, `${JSON.stringify(next, null, 2)}\n`, { mode: options.mode });
+  await writeFileAtomic(path, `${json}\n`, { mode: options.mode });
   return next;
 }
 

@@ -2,6 +2,13 @@
 // `structuredClone`: mutations still do not leak, but a `Date` arrives as a string, a `Map`/`Set`
 // as `{}`, `undefined` fields vanish, NaN becomes null and a BigInt throws, where the README says
 // update starts "from a **copy** (`structuredClone`) of `options.defaultValue`".
+/**
+ * Atomic file writes: whoever reads the file sees the old content or the new content, whole,
+ * never a half-written file, and never no file at all.
+ *
+ * The recipe: write the new content to a temp file in the target's own directory, fsync it,
+ * rename it over the target (a rename within one file system is atomic), fsync the directory.
+ */
 import { randomUUID } from "node:crypto";
 import { open, readFile, realpath, rename, rm, stat } from "node:fs/promises";
 import { basename, dirname, join } from "node:path";
@@ -74,10 +81,13 @@ export async function updateJsonConfig<T = Record<string, unknown>>(
       ? (JSON.parse(JSON.stringify(options.defaultValue ?? {})) as T)
       : parseConfig<T>(path, text);
   const next = await update(current);
-  if (next === undefined) {
-    throw new TypeError(`update for ${path} returned undefined: return the new config`);
+  // undefined, a function or a symbol: JSON.stringify gives undefined, and "undefined\n" in the
+  // file would be the very torn config this module exists to prevent.
+  const json = JSON.stringify(next, null, 2);
+  if (json === undefined) {
+    throw new TypeError(`update for ${path} returned ${typeof next}: return the new config`);
   }
-  await writeFileAtomic(path, `${JSON.stringify(next, null, 2)}\n`, { mode: options.mode });
+  await writeFileAtomic(path, `${json}\n`, { mode: options.mode });
   return next;
 }
 

@@ -1,6 +1,13 @@
 // Mistake: (adversarial review, round 2) takes the existing mode from `lstat(path)` (the path as given) after resolving the
 // target, so writing through a symlink gives the destination the link's own mode (0o777 on
 // Linux) instead of "the existing file's mode"; regular files and new files are unaffected.
+/**
+ * Atomic file writes: whoever reads the file sees the old content or the new content, whole,
+ * never a half-written file, and never no file at all.
+ *
+ * The recipe: write the new content to a temp file in the target's own directory, fsync it,
+ * rename it over the target (a rename within one file system is atomic), fsync the directory.
+ */
 import { randomUUID } from "node:crypto";
 import { lstat, open, readFile, realpath, rename, rm } from "node:fs/promises";
 import { basename, dirname, join } from "node:path";
@@ -73,10 +80,13 @@ export async function updateJsonConfig<T = Record<string, unknown>>(
       ? (structuredClone(options.defaultValue ?? {}) as T)
       : parseConfig<T>(path, text);
   const next = await update(current);
-  if (next === undefined) {
-    throw new TypeError(`update for ${path} returned undefined: return the new config`);
+  // undefined, a function or a symbol: JSON.stringify gives undefined, and "undefined\n" in the
+  // file would be the very torn config this module exists to prevent.
+  const json = JSON.stringify(next, null, 2);
+  if (json === undefined) {
+    throw new TypeError(`update for ${path} returned ${typeof next}: return the new config`);
   }
-  await writeFileAtomic(path, `${JSON.stringify(next, null, 2)}\n`, { mode: options.mode });
+  await writeFileAtomic(path, `${json}\n`, { mode: options.mode });
   return next;
 }
 
