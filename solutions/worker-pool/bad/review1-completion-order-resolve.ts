@@ -207,6 +207,7 @@ export class WorkerPool<T = unknown, R = unknown> {
 /** The task module as a `file:` URL string, which `import()` in the worker accepts. */
 function moduleUrlOf(filename: unknown): string {
   if (filename instanceof URL && filename.protocol === "file:") return filename.href;
+  // A URL's scheme is case-insensitive: "FILE:///srv/t.mjs" is a file: URL too.
   if (typeof filename === "string" && /^file:/i.test(filename)) return new URL(filename).href;
   if (typeof filename === "string" && isAbsolute(filename)) return pathToFileURL(filename).href;
   throw new TypeError("filename must be an absolute path or a file: URL");

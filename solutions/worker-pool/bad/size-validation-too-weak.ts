@@ -1,6 +1,6 @@
 // Mistake: checks only `size < 1`: NaN, 2.5 and "2" slip through as pool sizes
 /**
- * Worker pool — a known-bad solution (see the Mistake above). See katas/worker-pool/README.md for the contract.
+ * Worker pool — the reference solution. See katas/worker-pool/README.md for the contract.
  *
  * CPU-bound work goes to a fixed set of worker threads, each running one task at a time; I/O
  * stays on the event loop, where it is already concurrent. `hashFiles` puts the two together:
@@ -97,7 +97,9 @@ export class WorkerPool<T = unknown, R = unknown> {
   #closed: Promise<void> | undefined;
 
   constructor(options: WorkerPoolOptions) {
+    // The filename first: with both options wrong, its TypeError is the one thrown.
     this.#moduleUrl = moduleUrlOf(options?.filename);
+    // Only a size left out (or undefined) gets the default: null is a wrong size, not "none".
     const size = options.size === undefined ? availableParallelism() : options.size;
     if (size < 1) {
       throw new RangeError(`size must be an integer >= 1, got ${size}`);
@@ -198,6 +200,7 @@ export class WorkerPool<T = unknown, R = unknown> {
 /** The task module as a `file:` URL string, which `import()` in the worker accepts. */
 function moduleUrlOf(filename: unknown): string {
   if (filename instanceof URL && filename.protocol === "file:") return filename.href;
+  // A URL's scheme is case-insensitive: "FILE:///srv/t.mjs" is a file: URL too.
   if (typeof filename === "string" && /^file:/i.test(filename)) return new URL(filename).href;
   if (typeof filename === "string" && isAbsolute(filename)) return pathToFileURL(filename).href;
   throw new TypeError("filename must be an absolute path or a file: URL");
@@ -259,9 +262,11 @@ async function digestOf(path: string, pool: HashPool): Promise<FileDigest> {
 }
 
 /**
- * The bytes' buffer, to move rather than copy — but only when they are all of it. A small
- * Buffer can be a slice of Node's shared allocation pool; moving that would take the memory
- * from under every other Buffer in the pool.
+ * The bytes' buffer, to move rather than copy — but only when they are all of it. Moving the
+ * ArrayBuffer under a view of part of it would empty every other view of that buffer. (readFile
+ * from node:fs/promises gives a Buffer that owns its ArrayBuffer; small Buffers from
+ * Buffer.from() or readFileSync() share Node's 8 KiB pool, which Node marks untransferable:
+ * Node 20 copies it whole when it is listed, Node 21+ throws a DataCloneError.)
  */
 function movable(bytes: Uint8Array): TransferListItem[] {
   return bytes.byteLength === bytes.buffer.byteLength ? [bytes.buffer as ArrayBuffer] : [];
