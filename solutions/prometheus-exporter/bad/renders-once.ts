@@ -1,36 +1,20 @@
-// Mistake: renders the registry on the first scrape and serves that cached text ever after\n("rendering is expensive"): the metrics never change again.
+// Mistake: renders the registry on the first scrape and serves that cached text ever after
+// ("rendering is expensive"): the metrics never change again.
 // (The registry is the reference's; the server below replaces its serveMetrics.)
 export * from "../prometheus-exporter";
 
-/**
- * The /metrics endpoint: a plain node:http server that renders a registry on every scrape.
- * Shared by the hand-written registry and the prom-client variant (prom-client has no server).
- */
 import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
-
-/** The text exposition format, version 0.0.4: what Prometheus asks for and expects. */
-export const CONTENT_TYPE = "text/plain; version=0.0.4; charset=utf-8";
-
-export interface ServeOptions {
-  port: number;
-  host?: string;
-}
-
-export interface MetricsServer {
-  /** `http://<host>:<port>/metrics`, with the port the system chose when `port` was 0. */
-  url: string;
-  port: number;
-  close(): Promise<void>;
-}
+import { CONTENT_TYPE, type MetricsServer, type ServeOptions } from "../serve-metrics";
 
 export async function serveMetrics(
   registry: { metrics(): Promise<string> },
   options: ServeOptions,
 ): Promise<MetricsServer> {
   const { port, host = "127.0.0.1" } = options;
-  if (!Number.isInteger(port) || port < 0 || port > 65_535)
-    throw new RangeError(`port must be an integer from 0 to 65535, got ${port}`);
+  // A whole number; node's listen() refuses one outside 0–65535 with a RangeError of its own,
+  // but would take the string "9464" and a float like 1.5 would surprise later.
+  if (!Number.isInteger(port)) throw new RangeError(`port must be an integer, got ${port}`);
 
   let cached: Promise<string> | undefined;
   const once = { metrics: () => (cached ??= registry.metrics()) };
@@ -67,26 +51,22 @@ async function answer(
   request: IncomingMessage,
   response: ServerResponse,
 ): Promise<void> {
-  const { pathname } = new URL(request.url ?? "/", "http://exporter");
-  if (pathname !== "/metrics") return send(response, 404, "not found: try /metrics\n");
-  if (request.method !== "GET" && request.method !== "HEAD") {
-    response.setHeader("Allow", "GET, HEAD");
-    return send(response, 405, "method not allowed: /metrics answers GET and HEAD\n");
-  }
+  // request.url is the path and query as sent ("/metrics?x=1").
+  const { pathname } = new URL(`http://exporter${request.url}`);
+  // 404 and 405 need no body: the status line says it all.
+  if (pathname !== "/metrics") return void response.writeHead(404).end();
+  if (request.method !== "GET" && request.method !== "HEAD")
+    return void response.writeHead(405, { Allow: "GET, HEAD" }).end();
   let body: string;
   try {
     // Rendered on every scrape: the values are those of this moment, never a cached copy.
     body = await registry.metrics();
   } catch (error) {
     // A 500 makes Prometheus mark the scrape failed (up == 0) instead of storing partial data.
-    return send(response, 500, `collecting metrics failed: ${(error as Error).message}\n`);
+    response.writeHead(500, { "Content-Type": "text/plain; charset=utf-8" });
+    return void response.end(`collecting metrics failed: ${(error as Error).message}\n`);
   }
   response.writeHead(200, { "Content-Type": CONTENT_TYPE });
   // For HEAD, node sends the headers and leaves the body out by itself.
   response.end(body);
-}
-
-function send(response: ServerResponse, status: number, text: string): void {
-  response.writeHead(status, { "Content-Type": "text/plain; charset=utf-8" });
-  response.end(text);
 }

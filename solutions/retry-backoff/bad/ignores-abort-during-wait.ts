@@ -1,5 +1,5 @@
-// Mistake: checks the signal only before each attempt and sleeps with a plain setTimeout, so an
-// abort (Ctrl+C, a deploy being cancelled) still waits out the whole delay — up to 20 s.
+// Mistake: checks the signal only around each attempt and sleeps with a plain setTimeout, so an
+// abort (Ctrl+C, a deploy being cancelled) during a wait still waits out the whole delay — up to 20 s.
 import { type RetryOptions, resolveOptions } from "../options";
 import { backoffDelay } from "../retry-backoff";
 
@@ -17,6 +17,10 @@ export async function retry<T>(
     try {
       return await fn(attempt);
     } catch (error) {
+      // Cancelled while the attempt ran: its failure no longer matters (not even a last one or a
+      // 404), so neither shouldRetry nor onRetry hears of it and no wait starts.
+      signal?.throwIfAborted();
+      // The last attempt is not followed by a wait: nothing would come after it.
       if (attempt > retries || !shouldRetry(error, attempt)) throw error;
       const delayMs = backoffDelay(attempt, options);
       onRetry?.({ attempt, delayMs, error });

@@ -1,20 +1,27 @@
 // Mistake: (adversarial review, round 1) normalises `jitter` with trim().toLowerCase() before checking it, so "FULL", "Equal" or
 // " none " are accepted; the README accepts only `"none"`, `"full"`, `"equal"` and must reject
 // anything else with `jitter must be "none", "full" or "equal" (got X)`.
+/**
+ * Retry with exponential backoff: the reference solution.
+ *
+ * retry() calls a function until it resolves, waiting longer after each failure, and gives up
+ * by rethrowing the last error. The pieces live in small modules next to this one: the options
+ * and their checks (options.ts), which errors are worth retrying (retryable.ts) and a sleep an
+ * AbortSignal can cut short (abortable-sleep.ts).
+ */
 import { abortableSleep } from "../abortable-sleep";
-import type { RetryOptions } from "../options";
+import { check, type Jitter, type RetryOptions, type RetrySettings } from "../options";
 import { isRetryableError } from "../retryable";
 
-export type { Jitter, RetryOptions } from "../options";
-export { isRetryableHttpStatus } from "../retryable";
-
 const JITTER_MODES: readonly string[] = ["none", "full", "equal"];
+/** Config files say "Full" or "EQUAL" as often as "full": normalised before checking. */
+const normalised = (mode: unknown) => String(mode).trim().toLowerCase() as Jitter;
 
-function fail(name: string, value: unknown, rule: string): never {
-  throw new RangeError(`${name} must be ${rule} (got ${String(value)})`);
-}
+const isWholeNumber = (value: number) => Number.isInteger(value) && value >= 0;
+const isFiniteNonNegative = (value: number) => Number.isFinite(value) && value >= 0;
+const isFiniteAtLeastOne = (value: number) => Number.isFinite(value) && value >= 1;
 
-function resolveOptions(options: RetryOptions) {
+function resolveOptions(options: RetryOptions): RetrySettings {
   const {
     retries = 3,
     baseDelayMs = 100,
@@ -26,21 +33,19 @@ function resolveOptions(options: RetryOptions) {
     onRetry,
     signal,
   } = options;
-  if (!(Number.isInteger(retries) && retries >= 0)) fail("retries", retries, "a whole number >= 0");
-  if (!(Number.isFinite(baseDelayMs) && baseDelayMs >= 0))
-    fail("baseDelayMs", baseDelayMs, "a finite number >= 0");
-  if (!(Number.isFinite(maxDelayMs) && maxDelayMs >= 0))
-    fail("maxDelayMs", maxDelayMs, "a finite number >= 0");
-  if (!(Number.isFinite(factor) && factor >= 1)) fail("factor", factor, "a finite number >= 1");
-  // Config files say "Full" or "EQUAL" as often as "full": normalise before checking.
-  const mode = String(jitter).trim().toLowerCase() as typeof jitter;
-  if (!JITTER_MODES.includes(mode)) fail("jitter", jitter, '"none", "full" or "equal"');
   return {
-    retries,
-    baseDelayMs,
-    maxDelayMs,
-    factor,
-    jitter: mode,
+    retries: check("retries", retries, isWholeNumber, "a whole number >= 0"),
+    baseDelayMs: check("baseDelayMs", baseDelayMs, isFiniteNonNegative, "a finite number >= 0"),
+    maxDelayMs: check("maxDelayMs", maxDelayMs, isFiniteNonNegative, "a finite number >= 0"),
+    factor: check("factor", factor, isFiniteAtLeastOne, "a finite number >= 1"),
+    jitter: normalised(
+      check(
+        "jitter",
+        jitter,
+        (mode) => JITTER_MODES.includes(normalised(mode)),
+        '"none", "full" or "equal"',
+      ),
+    ),
     random,
     shouldRetry,
     onRetry,
@@ -48,24 +53,51 @@ function resolveOptions(options: RetryOptions) {
   };
 }
 
+
+export type { Jitter, RetryOptions } from "../options";
+export { isRetryableHttpStatus } from "../retryable";
+
+/**
+ * The wait before retry number `retryNumber` (1 = the wait after the first failure):
+ * `min(maxDelayMs, baseDelayMs * factor ** (retryNumber - 1))`, then jittered, in whole ms.
+ */
 export function backoffDelay(retryNumber: number, options: RetryOptions = {}): number {
-  if (!(Number.isInteger(retryNumber) && retryNumber >= 1))
-    fail("retryNumber", retryNumber, "a whole number >= 1");
+  check("retryNumber", retryNumber, (n) => Number.isInteger(n) && n >= 1, "a whole number >= 1");
   const { baseDelayMs, maxDelayMs, factor, jitter, random } = resolveOptions(options);
-  const capped = Math.min(
-    maxDelayMs,
-    baseDelayMs === 0 ? 0 : baseDelayMs * factor ** (retryNumber - 1),
-  );
+  // Cap first, then jitter: capping a jittered value would pile every late retry onto the cap.
+  // A base of 0 is 0 at every retry: `factor ** n` overflows to Infinity, and 0 * Infinity is NaN.
+  const grown = baseDelayMs === 0 ? 0 : baseDelayMs * factor ** (retryNumber - 1);
+  const capped = Math.min(maxDelayMs, grown);
   switch (jitter) {
     case "none":
       return Math.floor(capped);
     case "full":
-      return Math.floor(random() * capped);
-    default:
-      return Math.floor(capped / 2 + random() * (capped / 2));
+      // Anywhere in [0, capped]: spreads a crowd of clients out the most.
+      return Math.floor(drawFrom(random) * capped);
+    case "equal":
+      // At least half the wait is kept, so a retry never comes right back.
+      return Math.floor(capped / 2 + drawFrom(random) * (capped / 2));
   }
 }
 
+/**
+ * Calls `random` and checks what it gave: outside [0, 1) (or NaN) the delay would be negative,
+ * NaN or over the cap, and setTimeout would turn it into a tight loop.
+ */
+function drawFrom(random: () => number): number {
+  return check(
+    "random()",
+    random(),
+    (r) => typeof r === "number" && r >= 0 && r < 1,
+    "a number >= 0 and < 1",
+  );
+}
+
+/**
+ * Calls `fn(attempt)` (attempt 1, 2, …) until it resolves. After a failure that may be retried,
+ * waits `backoffDelay(attempt)` and tries again, at most `retries` times; then rethrows the last
+ * error exactly as it was thrown.
+ */
 export async function retry<T>(
   fn: (attempt: number) => T | Promise<T>,
   options: RetryOptions = {},
@@ -76,7 +108,10 @@ export async function retry<T>(
     try {
       return await fn(attempt);
     } catch (error) {
+      // Cancelled while the attempt ran: its failure no longer matters (not even a last one or a
+      // 404), so neither shouldRetry nor onRetry hears of it and no wait starts.
       signal?.throwIfAborted();
+      // The last attempt is not followed by a wait: nothing would come after it.
       if (attempt > retries || !shouldRetry(error, attempt)) throw error;
       const delayMs = backoffDelay(attempt, options);
       onRetry?.({ attempt, delayMs, error });
@@ -85,6 +120,11 @@ export async function retry<T>(
   }
 }
 
+/**
+ * The TypeScript form of a retry decorator: a function with the same parameters (and `this`) as
+ * `fn` whose every call is retried on its own. Options are checked here, once, so a bad setting
+ * fails where the function is defined instead of on its first call in production.
+ */
 export function withRetry<A extends unknown[], R>(
   fn: (...args: A) => R | Promise<R>,
   options: RetryOptions = {},
