@@ -408,6 +408,22 @@ describe("step 2 — sensitive ports in a rule", () => {
     ]);
   });
 
+  it("counts the same world CIDR listed twice as two sources: nothing is de-duplicated", () => {
+    const findings = checkGroup(
+      group("sg-01", rule("tcp", 22, 22, [WORLD, WORLD], [WORLD6, WORLD6])),
+    );
+
+    expect(
+      findings,
+      "two entries with the same text are two sources, each with its findings",
+    ).toEqual([
+      ssh("sg-01"),
+      ssh("sg-01"),
+      ssh("sg-01", { source: WORLD6 }),
+      ssh("sg-01", { source: WORLD6 }),
+    ]);
+  });
+
   it("gives every finding of one world source before those of the next source", () => {
     const findings = checkGroup(group("sg-01", rule("tcp", 22, 23, [WORLD], [WORLD6])));
     const telnet = (source: string) =>
@@ -537,6 +553,21 @@ describe("step 3 — all traffic and narrower rules", () => {
     ).toEqual([wideOpen("sg-01"), wideOpen("sg-01", WORLD6), wideOpen("sg-01")]);
   });
 
+  it.each([["all"], ["ALL"]])(
+    "reads the protocol %j (Terraform's word for -1, not EC2's) as anything else: no finding",
+    (IpProtocol) => {
+      const odd = group(
+        "sg-01",
+        rule(IpProtocol, undefined, undefined),
+        rule(IpProtocol, 0, 65535, [WORLD], [WORLD6]),
+      );
+
+      expect(checkGroup(odd), 'only "-1" is all traffic; "all" is no protocol EC2 knows').toEqual(
+        [],
+      );
+    },
+  );
+
   it("narrows an all-traffic rule from ::/0 to the trusted IPv6 range", () => {
     expect(checkGroup(group("sg-01", allTraffic([], [WORLD6])))).toEqual([
       wideOpen("sg-01", WORLD6),
@@ -567,6 +598,30 @@ describe("step 3 — all traffic and narrower rules", () => {
         ToPort: 22,
         Ipv6Ranges: [{ CidrIpv6: "2001:db8:1234::/48" }],
       },
+    ]);
+  });
+
+  it("narrows to a range that holds only the trusted CIDR: the world range's Description is not carried over", () => {
+    const labelled = {
+      IpRanges: [{ CidrIp: WORLD, Description: "ssh for a minute" }],
+      Ipv6Ranges: [{ CidrIpv6: WORLD6, Description: "ssh for a minute, v6" }],
+    };
+    const findings = checkGroup(
+      group(
+        "sg-01",
+        rule("tcp", 22, 22, [], [], labelled),
+        rule("-1", undefined, undefined, [], [], labelled),
+      ),
+    );
+
+    expect(
+      findings,
+      "each suggestion's range is exactly { CidrIp: trusted } or { CidrIpv6: trusted }",
+    ).toEqual([
+      ssh("sg-01"),
+      ssh("sg-01", { source: WORLD6 }),
+      wideOpen("sg-01"),
+      wideOpen("sg-01", WORLD6),
     ]);
   });
 
@@ -850,6 +905,28 @@ describe("step 4 — every page of groups", () => {
     ]);
   });
 
+  it("checks pageSize first: with both options invalid, the RangeError is about pageSize", async () => {
+    const failure = await auditSecurityGroups(ec2, {
+      pageSize: 0,
+      trustedSources: null,
+    } as never).catch((error: unknown) => error);
+
+    expect(failure).toBeInstanceOf(RangeError);
+    expect((failure as Error).message, "pageSize is checked before trustedSources").toMatch(
+      /pageSize/,
+    );
+    expect((failure as Error).message).not.toMatch(/trustedSources/);
+    expect(ec2Mock.calls(), "no request is sent").toHaveLength(0);
+  });
+
+  it("rejects options that are null (no options object) with a TypeError before sending any request", async () => {
+    await expect(
+      auditSecurityGroups(ec2, null as never),
+      "only a missing or undefined options object is {}",
+    ).rejects.toBeInstanceOf(TypeError);
+    expect(ec2Mock.calls(), "no request is sent").toHaveLength(0);
+  });
+
   it("rejects with an AuditError naming the operation and the code when a page fails", async () => {
     const denied = ec2Errors.unauthorizedOperation();
     ec2Mock.on(DescribeSecurityGroupsCommand).rejects(denied);
@@ -943,6 +1020,11 @@ describe("step 4 — every page of groups", () => {
       { name: "Throttling", message: "slow down" },
       "[object Object]",
     ],
+    [
+      "a Symbol, which String converts and a template literal cannot",
+      Symbol("boom"),
+      "Symbol(boom)",
+    ],
   ])(
     "wraps a thrown value that is not an Error (%s) as new Error(String(value)), with the code Error",
     async (_, thrown, text) => {
@@ -978,6 +1060,20 @@ describe("step 4 — every page of groups", () => {
       code: "Error",
       message: "DescribeNetworkInterfaces failed: Error: socket hang up",
     });
+  });
+
+  it("rejects with String's own TypeError when a thrown value cannot be converted to a string", async () => {
+    const client = withOwnSend(new EC2Client({ region: "us-east-1" }), async () => {
+      throw Object.create(null);
+    });
+
+    const failure = await auditSecurityGroups(client).catch((error: unknown) => error);
+
+    expect(
+      failure,
+      "String(Object.create(null)) throws a TypeError: that is the rejection",
+    ).toBeInstanceOf(TypeError);
+    expect(failure).not.toBeInstanceOf(AuditError);
   });
 
   it("lists the groups to the end first, then the interfaces: never both at once", async () => {
@@ -1202,6 +1298,17 @@ describe("step 5 — unused groups", () => {
     account([group("sg-01")], [bare]);
 
     await expect(auditSecurityGroups(ec2)).resolves.toEqual([unused("sg-01")]);
+  });
+
+  it("counts every interface, whatever its Status: a detached (available) one still uses its groups", async () => {
+    const detached = sampleNetworkInterface("eni-01", ["sg-01"], { Status: "available" });
+    delete detached.Attachment;
+    account([group("sg-01"), group("sg-02")], [detached]);
+
+    await expect(
+      auditSecurityGroups(ec2),
+      "EC2 refuses to delete a group an available interface holds: it is not unused",
+    ).resolves.toEqual([unused("sg-02")]);
   });
 
   it("throws on any group without GroupId or GroupName, used or not, default or not", () => {
