@@ -1279,9 +1279,10 @@ describe("step 7 — failing half-way", () => {
         ),
       );
       const error = await failedSync({ url: page(1) });
-      expect(error, "a reset no Date can hold is no rate limit: a SyncError, not a RangeError").toBeInstanceOf(
-        SyncError,
-      );
+      expect(
+        error,
+        "a reset no Date can hold is no rate limit: a SyncError, not a RangeError",
+      ).toBeInstanceOf(SyncError);
       expect(error.message).toBe(`GET ${page(2)} failed: 429 Too many requests`);
       expect(error.retryAt).toBeUndefined();
       expect(error.status).toBe(429);
