@@ -1244,6 +1244,55 @@ describe("step 7 — failing half-way", () => {
     expect(error.retryAt).toBeUndefined();
   });
 
+  it("takes a reset up to the last second a Date can hold (8640000000000) for a rate limit", async () => {
+    github.service.failNext(
+      "GET",
+      "/orgs/acme/repos",
+      faults.status(
+        429,
+        { message: "Too many requests" },
+        { "x-ratelimit-remaining": "0", "x-ratelimit-reset": "8640000000000" },
+      ),
+    );
+    const error = await failedSync();
+    expect(error.message).toBe(
+      `GET ${github.firstPage(100)} failed: 429 rate limited until +275760-09-13T00:00:00.000Z`,
+    );
+    expect(error.retryAt?.getTime()).toBe(8_640_000_000_000_000);
+  });
+
+  it.each([
+    ["one second past a Date's range", "8640000000001"],
+    ["far past a Date's range", "99999999999999"],
+    ["too long for a number", `1${"0".repeat(400)}`],
+  ])(
+    "does not take a reset %s for a rate limit: an ordinary 429, still a SyncError",
+    async (_what, reset) => {
+      github.service.failNext(
+        "GET",
+        "/orgs/acme/repos",
+        faults.none(),
+        faults.status(
+          429,
+          { message: "Too many requests" },
+          { "x-ratelimit-remaining": "0", "x-ratelimit-reset": reset },
+        ),
+      );
+      const error = await failedSync({ url: page(1) });
+      expect(
+        error,
+        "a reset no Date can hold is no rate limit: a SyncError, not a RangeError",
+      ).toBeInstanceOf(SyncError);
+      expect(error.message).toBe(`GET ${page(2)} failed: 429 Too many requests`);
+      expect(error.retryAt).toBeUndefined();
+      expect(error.status).toBe(429);
+      expect(error.report, "the report counts the page stored before").toMatchObject({
+        pages: 1,
+      });
+      expect(ids()).toEqual([1, 2]);
+    },
+  );
+
   it.each([
     ["empty", ""],
     ["a number", 42],

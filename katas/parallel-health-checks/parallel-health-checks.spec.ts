@@ -945,6 +945,40 @@ describe("step 7 — one batch call for Consul", () => {
     expect(results).toHaveLength(4);
     expect(load.max).toBe(2);
   });
+
+  it("queues the batch where its first Consul target stands, not behind the HTTP targets", async () => {
+    const order: string[] = [];
+    const record = (name: string, body = "ok") =>
+      http.get(name === "consul" ? STATE_ANY : urlOf(name), async () => {
+        order.push(name);
+        await delay(10);
+        return new HttpResponse(body);
+      });
+    server.use(
+      record("a"),
+      record("b"),
+      record("c"),
+      record("consul", JSON.stringify([consulCheck("api", "passing")])),
+    );
+    const results = await run(withConsul({ concurrency: 1 }), [
+      target("a"),
+      consul("api"),
+      target("b"),
+      consul("api-again", "api"),
+      target("c"),
+    ]);
+    expect(
+      order,
+      "with one slot, the batch waits in the queue in the place of the first Consul target (FIFO)",
+    ).toEqual(["a", "consul", "b", "c"]);
+    expect(results.map((r) => `${r.name} ${r.reason}`)).toEqual([
+      "a ok",
+      "api ok",
+      "b ok",
+      "api-again ok",
+      "c ok",
+    ]);
+  });
 });
 
 describe("step 8 — bad options", () => {
@@ -985,6 +1019,32 @@ describe("step 8 — bad options", () => {
       expect(() => createHealthChecker({ consulUrl })).toThrow(
         `consulUrl must be an absolute URL (got ${consulUrl})`,
       );
+    },
+  );
+
+  it.each([
+    [{ concurrency: 0, timeoutMs: 0 }, RangeError, "timeoutMs must be a finite number > 0 (got 0)"],
+    [{ timeoutMs: -1, slowMs: -1 }, RangeError, "timeoutMs must be a finite number > 0 (got -1)"],
+    [{ consulUrl: "", slowMs: -1 }, RangeError, "slowMs must be a finite number >= 0 (got -1)"],
+    [{ concurrency: 0, consulUrl: "" }, TypeError, "consulUrl must be an absolute URL (got )"],
+    [
+      { cacheTtlMs: -1, concurrency: 0 },
+      RangeError,
+      "concurrency must be a whole number >= 1 (got 0)",
+    ],
+    [
+      { cacheTtlMs: -1, consulUrl: "/v1", concurrency: 0, slowMs: -1, timeoutMs: 0 },
+      RangeError,
+      "timeoutMs must be a finite number > 0 (got 0)",
+    ],
+  ] as const)(
+    "checks the options in the table's order: %j throws the first bad one's error",
+    (options, type, message) => {
+      const attempt = () => createHealthChecker(options);
+      expect(attempt, `expected the ${type.name} of the first bad option in the table`).toThrow(
+        type,
+      );
+      expect(attempt).toThrow(message);
     },
   );
 

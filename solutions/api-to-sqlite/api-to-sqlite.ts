@@ -442,6 +442,17 @@ async function fetchPage(url: string, token: string, timeoutMs: number): Promise
   }
 }
 
+/**
+ * The time an `x-ratelimit-reset` names, or undefined when it names none: epoch seconds, digits
+ * only (Number() would read "" as 0, 1970, and "0x10" as 16), and a time a Date can hold — past
+ * 8.64e15 ms (year 275760) the Date is invalid and toISOString() would throw a bare RangeError.
+ */
+function resetTime(reset: string | null): Date | undefined {
+  if (reset === null || !/^\d+$/.test(reset)) return undefined;
+  const time = new Date(Number(reset) * 1000);
+  return Number.isNaN(time.getTime()) ? undefined : time;
+}
+
 /** A failed page. GitHub says "rate limited" with 403 or 429 and no requests remaining. */
 function httpFailure(url: string, response: Response, text: string): SyncError {
   let message = response.statusText;
@@ -452,14 +463,12 @@ function httpFailure(url: string, response: Response, text: string): SyncError {
     // not JSON: keep the status text
   }
   const { status, headers } = response;
-  // Epoch seconds, digits only: Number() would read "" as 0 (1970) and "0x10" as 16.
-  const reset = headers.get("x-ratelimit-reset") ?? "";
+  const retryAt = resetTime(headers.get("x-ratelimit-reset"));
   if (
     (status === 403 || status === 429) &&
     headers.get("x-ratelimit-remaining") === "0" &&
-    /^\d+$/.test(reset)
+    retryAt !== undefined
   ) {
-    const retryAt = new Date(Number(reset) * 1000);
     return new SyncError(
       `GET ${url} failed: ${status} rate limited until ${retryAt.toISOString()}`,
       url,
