@@ -294,6 +294,55 @@ describe("step 2 — JSON lines", () => {
     });
   });
 
+  it.each([
+    ["severity", { severity: 50 }, "50"],
+    ["levelname", { levelname: 60 }, "60"],
+    ["log.level as a flat key", { "log.level": 50 }, "50"],
+    ["log.level as a nested object", { log: { level: 55 } }, "55"],
+  ])("reads a numeric level under %s too, not only under level", (_, fields, level) => {
+    expect(
+      parseLine(json({ service: "auth", ...fields, error_type: "Boom" })),
+      "every level name accepts a number (a non-blank string or a number), not only `level`",
+    ).toEqual({
+      format: "json",
+      service: "auth",
+      level,
+      isError: true,
+      errorType: "Boom",
+    });
+  });
+
+  it("takes a numeric level under a later name when the earlier names are unusable", () => {
+    const line = json({ service: "auth", level: null, severity: " ", levelname: 30 });
+    expect(parseLine(line), "levelname: 30 is the first usable level: not an error").toEqual({
+      format: "json",
+      service: "auth",
+      level: "30",
+      isError: false,
+      errorType: null,
+    });
+  });
+
+  it("trims values with trim(): tabs, newlines and no-break spaces too, not only spaces", () => {
+    const line = json({
+      service: "\t\u00a0",
+      app: "\tauth\u00a0",
+      level: "\n\u00a0error\t",
+      error_type: "\u2003\t",
+      errorType: "\u00a0Boom\r\n",
+    });
+    expect(
+      parseLine(line),
+      "a value is trimmed as trim() trims it, and blank means nothing left after trim()",
+    ).toEqual({
+      format: "json",
+      service: "auth",
+      level: "ERROR",
+      isError: true,
+      errorType: "Boom",
+    });
+  });
+
   it("reads a number too big for a double (1e400) as the level Infinity, an error", () => {
     expect(parseLine('{"service":"auth","level":1e400,"error_type":"Boom"}')).toEqual({
       format: "json",
@@ -631,6 +680,18 @@ describe("step 4 — aggregating lines", () => {
       app("ERROR", "payments", "Deadlock: retrying"),
     ]);
     expect(summary.errors).toEqual({ payments: { "(none)": 2, Deadlock: 1 } });
+  });
+
+  it('counts a JSON error type written as "(none)" in the same "(none)" bucket as a line that names none', async () => {
+    const summary = await aggregateLines([
+      json({ level: "error", service: "api", error_type: "(none)" }),
+      json({ level: "error", service: "api" }),
+      app("ERROR", "api", "no type here"),
+    ]);
+    expect(
+      summary.errors,
+      'errors[service]["(none)"] is one plain key: the literal name and the missing one add up',
+    ).toEqual({ api: { "(none)": 3 } });
   });
 
   it("counts non-error lines as parsed and nothing more", async () => {

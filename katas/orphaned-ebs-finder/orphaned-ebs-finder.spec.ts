@@ -517,6 +517,24 @@ describe("step 2 — unattached, old enough, not kept", () => {
     },
   );
 
+  it.each(["CreateTime", "Size", "VolumeType", "VolumeId", "AvailabilityZone"] as const)(
+    "takes a null %s (a hand-made response) for a missing one: the same plain Error",
+    async (field) => {
+      const broken = sampleVolume({ VolumeId: "vol-0broken", CreateTime: daysAgo(10) });
+      (broken as Record<string, unknown>)[field] = null;
+      availableVolumes(broken);
+
+      const error = await findOrphanedVolumes(ec2, { now: NOW }).catch((thrown: unknown) => thrown);
+
+      expect(error, "null is missing too (== null): not a ScanError").not.toBeInstanceOf(ScanError);
+      expect(error).toBeInstanceOf(Error);
+      expect(
+        (error as Error).message,
+        "a null field is as missing as an absent one, not a value to read (getTime() of null)",
+      ).toBe(`DescribeVolumes returned an item without ${field}`);
+    },
+  );
+
   it("names one of the missing fields when a reported volume lacks several", async () => {
     const broken = sampleVolume({ VolumeId: "vol-0broken", CreateTime: daysAgo(10) });
     delete broken.Size;
@@ -1262,6 +1280,35 @@ describe("step 5 — orphaned snapshots", () => {
     expect(snapshotIds(found)).toEqual(["snap-01"]);
   });
 
+  it("builds fresh requests on every call: a second call sends its own MaxResults, from the first page", async () => {
+    world({ snapshots: [], volumes: [] });
+    mockPages(ec2Mock, DescribeSnapshotsCommand, { ...OWN_SNAPSHOTS, MaxResults: 50 }, [
+      { Snapshots: [] },
+      { Snapshots: [] },
+    ]);
+    mockPages(ec2Mock, DescribeVolumesCommand, { ...ALL_VOLUMES, MaxResults: 50 }, [
+      { Volumes: [] },
+      { Volumes: [] },
+    ]);
+    mockPages(ec2Mock, DescribeImagesCommand, { ...OWN_IMAGES, MaxResults: 50 }, [
+      { Images: [] },
+      { Images: [] },
+    ]);
+    await findOrphanedSnapshots(ec2, { pageSize: 50 });
+    const sentBefore = ec2Mock.calls().length;
+
+    await findOrphanedSnapshots(ec2);
+
+    const second = ec2Mock
+      .calls()
+      .slice(sentBefore)
+      .map((call) => ({ ...(call.args[0].input as object) }));
+    expect(
+      second,
+      "a fresh input object per call: the paginator writes MaxResults and NextToken into the one it is given",
+    ).toEqual([OWN_SNAPSHOTS, ALL_VOLUMES, OWN_IMAGES]);
+  });
+
   it("retries a throttled listing here too", async () => {
     world({ snapshots: [snapshotOf("snap-01", "vol-0gone")], volumes: [] });
     mockPages(ec2Mock, DescribeImagesCommand, OWN_IMAGES, [{ Images: [] }], { 1: [throttled()] });
@@ -1382,6 +1429,24 @@ describe("step 5 — orphaned snapshots", () => {
       );
       expect(error).toBeInstanceOf(Error);
       expect((error as Error).message).toBe(`DescribeSnapshots returned an item without ${field}`);
+    },
+  );
+
+  it.each(["SnapshotId", "VolumeId", "VolumeSize", "StartTime"] as const)(
+    "takes a null %s on an orphaned snapshot for a missing one: the same plain Error",
+    async (field) => {
+      const broken = snapshotOf("snap-0broken", "vol-0gone");
+      (broken as Record<string, unknown>)[field] = null;
+      world({ snapshots: [broken], volumes: [] });
+
+      const error = await findOrphanedSnapshots(ec2).catch((thrown: unknown) => thrown);
+
+      expect(error, "null is missing too (== null): not a ScanError").not.toBeInstanceOf(ScanError);
+      expect(error).toBeInstanceOf(Error);
+      expect(
+        (error as Error).message,
+        "a null field is as missing as an absent one, not a value to report",
+      ).toBe(`DescribeSnapshots returned an item without ${field}`);
     },
   );
 

@@ -301,15 +301,17 @@ async function clientMaxAttemptsOf(client: EC2Client): Promise<number> {
 
 /**
  * Reads the fields of a response item that EC2 documents as optional but always sends: one that
- * is missing means a malformed response, which is reported rather than guessed around.
+ * is missing means a malformed response, which is reported rather than guessed around. The SDK
+ * leaves a missing field out (`undefined`); a hand-made response or a JSON fixture writes `null`,
+ * which is just as missing (`== null` covers both).
  */
 function fieldsOf<T extends object>(item: T, operation: string) {
-  return <K extends keyof T>(field: K): Exclude<T[K], undefined> => {
+  return <K extends keyof T>(field: K): NonNullable<T[K]> => {
     const value = item[field];
-    if (value === undefined) {
+    if (value === undefined || value === null) {
       throw new Error(`${operation} returned an item without ${String(field)}`);
     }
-    return value as Exclude<T[K], undefined>;
+    return value as NonNullable<T[K]>;
   };
 }
 
