@@ -1102,7 +1102,9 @@ describe("step 3 — setting the password", () => {
       previous: null,
       databasePassword: "changed-by-someone-else",
     });
-    const labels = Object.values(secret.describeSecret({ SecretId: secret.arn }).VersionIdsToStages ?? {});
+    const labels = Object.values(
+      secret.describeSecret({ SecretId: secret.arn }).VersionIdsToStages ?? {},
+    );
     expect(labels.flat(), "the set-up: no version carries AWSPREVIOUS").not.toContain(AWSPREVIOUS);
     sm.resetHistory();
 

@@ -287,7 +287,10 @@ describe("step 1 — a value that never prints", () => {
         Number(secret),
         `${label}: the README, no valueOf or Symbol.toPrimitive hands the value out, for any hint ("[REDACTED]" reads as NaN)`,
       ).toBeNaN();
-      expect(+(secret as unknown as number), `${label}: unary + is the "number" hint too`).toBeNaN();
+      expect(
+        +(secret as unknown as number),
+        `${label}: unary + is the "number" hint too`,
+      ).toBeNaN();
     }
   });
 
@@ -1092,7 +1095,9 @@ describe("step 5 — typed errors", () => {
     expect(error).toBeInstanceOf(type);
     expect(error).toBeInstanceOf(SecretsLoaderError);
     expect(error.name).toBe(name);
-    expect(error.message, "the README: exactly the table's message, nothing appended").toBe(message);
+    expect(error.message, "the README: exactly the table's message, nothing appended").toBe(
+      message,
+    );
     expect(lines, "the warn line is exactly that message").toEqual([["warn", message]]);
     expect((error as SecretsLoaderError).secretId).toBe(SECRET_ID);
     expect((error as SecretsLoaderError).retryable).toBe(retryable);
@@ -1218,7 +1223,9 @@ describe("step 5 — typed errors", () => {
     );
     expect(error.name).toBe("SecretsLoaderError");
     const message = `could not load secret "prod/orders/db" (${code})`;
-    expect(error.message, "the README: exactly the table's message, nothing appended").toBe(message);
+    expect(error.message, "the README: exactly the table's message, nothing appended").toBe(
+      message,
+    );
     expect(lines, "the warn line is exactly that message").toEqual([["warn", message]]);
     expect((error as SecretsLoaderError).retryable).toBe(retryable);
     expect((error as SecretsLoaderError).secretId).toBe(SECRET_ID);
@@ -1556,20 +1563,23 @@ describe("step 6 — a cache with a TTL", () => {
   it.each([
     { label: "ttlMs: 0", ttlMs: 0 },
     { label: "ttlMs: 60000", ttlMs: 60_000 },
-  ])("treats a value as expired when the clock goes back past its fetchedAt ($label)", async ({ ttlMs }) => {
-    answer(SECRET_ID, { SecretString: PLAIN });
-    const clock = manualClock(1_000_000);
-    const secrets = loader({ ttlMs, now: clock.now });
+  ])(
+    "treats a value as expired when the clock goes back past its fetchedAt ($label)",
+    async ({ ttlMs }) => {
+      answer(SECRET_ID, { SecretString: PLAIN });
+      const clock = manualClock(1_000_000);
+      const secrets = loader({ ttlMs, now: clock.now });
 
-    await secrets.get({ secretId: SECRET_ID });
-    clock.time = 999_999; // stepped back 1 ms: the age is -1, which says nothing about the value
-    expect((await secrets.get({ secretId: SECRET_ID })).reveal()).toBe(PLAIN);
+      await secrets.get({ secretId: SECRET_ID });
+      clock.time = 999_999; // stepped back 1 ms: the age is -1, which says nothing about the value
+      expect((await secrets.get({ secretId: SECRET_ID })).reveal()).toBe(PLAIN);
 
-    expect(
-      requests(),
-      "the README: fresh while 0 ≤ now() − fetchedAt < ttlMs; a negative age is expired",
-    ).toBe(2);
-  });
+      expect(
+        requests(),
+        "the README: fresh while 0 ≤ now() − fetchedAt < ttlMs; a negative age is expired",
+      ).toBe(2);
+    },
+  );
 
   it("serves from memory again after the refresh that a clock gone back caused", async () => {
     answer(SECRET_ID, { SecretString: PLAIN });
