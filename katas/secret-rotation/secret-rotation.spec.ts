@@ -450,6 +450,31 @@ describe("step 1 — the event and the version stages", () => {
     expect(sent()).toEqual(["DescribeSecret"]);
   });
 
+  it.each([
+    { label: "a token already AWSCURRENT (a finished rotation, retried)", token: CURRENT_ID },
+    { label: "a token that is no version of the secret", token: NEXT_TOKEN },
+    { label: "a version staged AWSPREVIOUS", token: PREVIOUS_ID },
+  ])(
+    "checks RotationEnabled before the token's version: refuses $label when rotation is disabled",
+    async ({ token }) => {
+      for (const step of ROTATION_STEPS) {
+        const { run, secret, db } = setUp({ rotationEnabled: false });
+        sm.resetHistory();
+
+        const error = await refusal(run(step, token));
+
+        expect(
+          error.message,
+          `${step}: check 3 (RotationEnabled) comes before checks 4 to 6, and the first that fails is the refusal`,
+        ).toBe(`secret ${secret.arn} is not enabled for rotation`);
+        expect(error.step).toBe(step);
+        expect(error.token).toBe(token);
+        expect(sent(), "no request after DescribeSecret").toEqual(["DescribeSecret"]);
+        expect(db.calls).toEqual([]);
+      }
+    },
+  );
+
   it("goes on when DescribeSecret says nothing about RotationEnabled", async () => {
     const { run, secret } = setUp({ rotationEnabled: undefined });
 
@@ -1071,6 +1096,33 @@ describe("step 3 — setting the password", () => {
       ]);
     },
   );
+
+  it("sends the AWSPREVIOUS read on a first rotation too, even though DescribeSecret shows no AWSPREVIOUS", async () => {
+    const { run, secret, db } = await afterCreate({
+      previous: null,
+      databasePassword: "changed-by-someone-else",
+    });
+    const labels = Object.values(
+      secret.describeSecret({ SecretId: secret.arn }).VersionIdsToStages ?? {},
+    );
+    expect(labels.flat(), "the set-up: no version carries AWSPREVIOUS").not.toContain(AWSPREVIOUS);
+    sm.resetHistory();
+
+    const error = await refusal(run("setSecret"));
+
+    expect(error.message).toBe(
+      `setSecret: cannot log in as "${USER}" with the AWSPENDING, AWSCURRENT or AWSPREVIOUS password`,
+    );
+    const inputs = reads(secret.arn);
+    expect(
+      inputsOf(GetSecretValueCommand),
+      "the README: the AWSPREVIOUS read is what says there is none (its ResourceNotFoundException), not DescribeSecret's answer",
+    ).toEqual([inputs.pending, inputs.current, inputs.previous]);
+    expect(db.calls, "two logins (AWSPENDING, AWSCURRENT), no change").toEqual([
+      `canLogin ${USER}`,
+      `canLogin ${USER}`,
+    ]);
+  });
 
   it("changes an empty AWSCURRENT password: the empty string is a password", async () => {
     const { run, db, newPassword } = await afterCreate({

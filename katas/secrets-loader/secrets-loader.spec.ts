@@ -275,6 +275,25 @@ describe("step 1 — a value that never prints", () => {
     expect(plus(secret, ""), 'secret + "" is [REDACTED]').toBe(REDACTED);
   });
 
+  it("hides a numeric value from Number() and unary +: no ToPrimitive hint hands it out", () => {
+    const cases: Array<[string, Secret]> = [
+      ["a port", new Secret("5432", "env")],
+      ["zero", new Secret("0", "secrets-manager")],
+      ["a negative fraction", new Secret("-1.5", "env")],
+      ["binary digits", new Secret(new TextEncoder().encode("5432"), "secrets-manager")],
+    ];
+    for (const [label, secret] of cases) {
+      expect(
+        Number(secret),
+        `${label}: the README, no valueOf or Symbol.toPrimitive hands the value out, for any hint ("[REDACTED]" reads as NaN)`,
+      ).toBeNaN();
+      expect(
+        +(secret as unknown as number),
+        `${label}: unary + is the "number" hint too`,
+      ).toBeNaN();
+    }
+  });
+
   it("serialises to [REDACTED] in JSON, alone and inside an object", () => {
     const secret = new Secret(PLAIN, "secrets-manager");
 
@@ -838,6 +857,22 @@ describe("step 4 — malformed values", () => {
     expectNoLeak(error, PASSWORD);
   });
 
+  it("refuses a key on a binary secret even when its bytes are a JSON object with that key", async () => {
+    const error = await formatError(
+      {
+        SecretString: undefined,
+        SecretBinary: new TextEncoder().encode(JSON.stringify(DB_SECRET)),
+      },
+      "password",
+    );
+
+    expect(
+      error.message,
+      "the README: SecretBinary only and a key is always this error; binary bytes are never parsed as JSON",
+    ).toBe('secret "prod/orders/db" is binary, so it has no key "password"');
+    expectNoLeak(error, PASSWORD);
+  });
+
   it("refuses a key on a plain-text secret without quoting it (JSON.parse's message would)", async () => {
     const error = await formatError({ SecretString: PLAIN }, "password");
 
@@ -1054,12 +1089,16 @@ describe("step 5 — typed errors", () => {
     const sdkError = sdk();
     fail(SECRET_ID, sdkError);
 
-    const error = await rejection(loader().get({ secretId: SECRET_ID, key: "password" }));
+    const { lines, logger } = recordingLogger();
+    const error = await rejection(loader({ logger }).get({ secretId: SECRET_ID, key: "password" }));
 
     expect(error).toBeInstanceOf(type);
     expect(error).toBeInstanceOf(SecretsLoaderError);
     expect(error.name).toBe(name);
-    expect(error.message).toBe(message);
+    expect(error.message, "the README: exactly the table's message, nothing appended").toBe(
+      message,
+    );
+    expect(lines, "the warn line is exactly that message").toEqual([["warn", message]]);
     expect((error as SecretsLoaderError).secretId).toBe(SECRET_ID);
     expect((error as SecretsLoaderError).retryable).toBe(retryable);
     expect(error.cause, "the SDK error itself, for its details").toBe(sdkError);
@@ -1176,13 +1215,18 @@ describe("step 5 — typed errors", () => {
     const sdkError = sdk();
     fail(SECRET_ID, sdkError);
 
-    const error = await rejection(loader().get({ secretId: SECRET_ID }));
+    const { lines, logger } = recordingLogger();
+    const error = await rejection(loader({ logger }).get({ secretId: SECRET_ID }));
 
     expect(error.constructor, "the base class itself, not one of the typed ones").toBe(
       SecretsLoaderError,
     );
     expect(error.name).toBe("SecretsLoaderError");
-    expect(error.message).toBe(`could not load secret "prod/orders/db" (${code})`);
+    const message = `could not load secret "prod/orders/db" (${code})`;
+    expect(error.message, "the README: exactly the table's message, nothing appended").toBe(
+      message,
+    );
+    expect(lines, "the warn line is exactly that message").toEqual([["warn", message]]);
     expect((error as SecretsLoaderError).retryable).toBe(retryable);
     expect((error as SecretsLoaderError).secretId).toBe(SECRET_ID);
     expect(error.cause).toBe(sdkError);
@@ -1514,6 +1558,41 @@ describe("step 6 — a cache with a TTL", () => {
       expect((await secrets.get({ secretId: SECRET_ID })).reveal()).toBe(PLAIN);
 
     expect(requests()).toBe(3);
+  });
+
+  it.each([
+    { label: "ttlMs: 0", ttlMs: 0 },
+    { label: "ttlMs: 60000", ttlMs: 60_000 },
+  ])(
+    "treats a value as expired when the clock goes back past its fetchedAt ($label)",
+    async ({ ttlMs }) => {
+      answer(SECRET_ID, { SecretString: PLAIN });
+      const clock = manualClock(1_000_000);
+      const secrets = loader({ ttlMs, now: clock.now });
+
+      await secrets.get({ secretId: SECRET_ID });
+      clock.time = 999_999; // stepped back 1 ms: the age is -1, which says nothing about the value
+      expect((await secrets.get({ secretId: SECRET_ID })).reveal()).toBe(PLAIN);
+
+      expect(
+        requests(),
+        "the README: fresh while 0 ≤ now() − fetchedAt < ttlMs; a negative age is expired",
+      ).toBe(2);
+    },
+  );
+
+  it("serves from memory again after the refresh that a clock gone back caused", async () => {
+    answer(SECRET_ID, { SecretString: PLAIN });
+    const clock = manualClock(1_000_000);
+    const secrets = loader({ ttlMs: 60_000, now: clock.now });
+
+    await secrets.get({ secretId: SECRET_ID });
+    clock.time = 500_000;
+    await secrets.get({ secretId: SECRET_ID });
+    clock.time = 559_999; // 59 999 ms after the refresh arrived
+    await secrets.get({ secretId: SECRET_ID });
+
+    expect(requests(), "the refreshed value's fetchedAt is the new now()").toBe(2);
   });
 
   it("accepts any object with a send method as client: a plain object, no instanceof", async () => {

@@ -283,8 +283,11 @@ export class SecretsLoader {
   /** The raw value from the cache while it is fresh, otherwise from the one request in flight. */
   #raw(secretId: string): Promise<RawValue> {
     const cached = this.#cache.get(secretId);
-    if (cached !== undefined && this.#now() - cached.fetchedAt < this.#ttlMs) {
-      return Promise.resolve(cached.raw);
+    if (cached !== undefined) {
+      // A clock stepped back (NTP, an injected clock) gives a negative age, which says nothing
+      // about how old the value is: fetch it again rather than keep it past its real age.
+      const age = this.#now() - cached.fetchedAt;
+      if (age >= 0 && age < this.#ttlMs) return Promise.resolve(cached.raw);
     }
     // Checked and set in the same synchronous turn, so concurrent callers cannot both miss it.
     let request = this.#inFlight.get(secretId);
