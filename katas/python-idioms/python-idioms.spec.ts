@@ -422,9 +422,10 @@ describe("step 3 — identity and equality", () => {
       "region is inherited, not an own key (for…in would visit it, Object.keys does not)",
     ).toBe(true);
     expect(deepEqual({ name: "web" }, inherits), "on either side").toBe(true);
-    expect(deepEqual(inherits, { name: "web", region: "eu" }), "an own region is one key more").toBe(
-      false,
-    );
+    expect(
+      deepEqual(inherits, { name: "web", region: "eu" }),
+      "an own region is one key more",
+    ).toBe(false);
   });
 
   it("compares a shared object each time it appears, not once", () => {

@@ -1098,10 +1098,9 @@ describe("step 5 — a cleanup stack", () => {
     };
     const stack = new CleanupStack();
     stack.use({ [Symbol.dispose]: () => thenable } as unknown as Disposable);
-    expect(
-      await rejectionOf(stack.disposeAsync()),
-      "the thenable's rejection, as it is",
-    ).toBe(failure);
+    expect(await rejectionOf(stack.disposeAsync()), "the thenable's rejection, as it is").toBe(
+      failure,
+    );
   });
 
   it("runs every cleanup even when one fails, and rejects with that error", async () => {
