@@ -110,6 +110,20 @@ describe("step 1 — sorting servers by port", () => {
       "sortByPort does not validate ports (endpoints does): any number but NaN is sorted numerically",
     ).toEqual(["bottom", "minus", "zero", "nine", "half", "ten", "max", "big", "top"]);
   });
+
+  it("breaks ties by name between two Infinity ports, and two -Infinity ports, too", () => {
+    const servers = [
+      server("zeta", Infinity),
+      server("omega", -Infinity),
+      server("alpha", Infinity),
+      server("web", 80),
+      server("beta", -Infinity),
+    ];
+    expect(
+      names(sortByPort(servers)),
+      "Infinity equals Infinity: same port, so by name (though Infinity - Infinity is NaN)",
+    ).toEqual(["beta", "omega", "web", "alpha", "zeta"]);
+  });
 });
 
 describe("step 2 — immutable records", () => {
@@ -213,6 +227,23 @@ describe("step 2 — immutable records", () => {
     expect(Object.isFrozen(endpoint.tags), "an array inside the class instance").toBe(true);
     expect(Object.isFrozen(routes), "the Map object itself").toBe(true);
     expect(Object.isFrozen(deployedAt), "the Date object itself").toBe(true);
+  });
+
+  it("does not walk what a Map or a Set holds: an object stored in one is left unfrozen", () => {
+    const web = { port: 80 };
+    const key = { region: "eu" };
+    const tag = { name: "prod" };
+    const routes = new Map<unknown, unknown>([
+      ["/", web],
+      [key, "eu-web"],
+    ]);
+    const tags = new Set([tag]);
+    deepFreeze({ routes, tags });
+    expect(Object.isFrozen(routes), "the Map object itself is frozen").toBe(true);
+    expect(Object.isFrozen(tags), "the Set object itself is frozen").toBe(true);
+    expect(Object.isFrozen(web), "a Map value: Object.values(map) does not give it").toBe(false);
+    expect(Object.isFrozen(key), "a Map key").toBe(false);
+    expect(Object.isFrozen(tag), "a Set item").toBe(false);
   });
 
   it('freezes an object with no prototype too (typeof says "object", instanceof Object does not)', () => {
@@ -381,6 +412,32 @@ describe("step 3 — identity and equality", () => {
     const bare: Record<string, unknown> = Object.create(null);
     bare.name = "web";
     expect(deepEqual(bare, { name: "web" }), "a null-prototype object is data too").toBe(true);
+  });
+
+  it("never compares inherited fields, even enumerable ones: only own keys count", () => {
+    const inherits: { name: string; region?: string } = Object.create({ region: "eu" });
+    inherits.name = "web";
+    expect(
+      deepEqual(inherits, { name: "web" }),
+      "region is inherited, not an own key (for…in would visit it, Object.keys does not)",
+    ).toBe(true);
+    expect(deepEqual({ name: "web" }, inherits), "on either side").toBe(true);
+    expect(
+      deepEqual(inherits, { name: "web", region: "eu" }),
+      "an own region is one key more",
+    ).toBe(false);
+  });
+
+  it("compares a shared object each time it appears, not once", () => {
+    const x = { v: 1 };
+    expect(
+      deepEqual([x, x], [x, { v: 2 }]),
+      "the second x is compared with { v: 2 } too: not equal",
+    ).toBe(false);
+    expect(deepEqual({ a: x, b: x }, { a: x, b: { v: 2 } }), "the same for object fields").toBe(
+      false,
+    );
+    expect(deepEqual([x, x], [{ v: 1 }, { v: 1 }]), "and equal when each copy is equal").toBe(true);
   });
 
   it("compares records whatever their fields are called, and objects with no prototype, on either side", () => {

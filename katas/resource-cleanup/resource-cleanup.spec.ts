@@ -405,6 +405,63 @@ describe("step 1 — taking the lock", () => {
     expect(existsSync(path), "the file is removed even though closing it failed").toBe(false);
   });
 
+  it("removes the file and throws the close's error when the pid is written but closing the file fails", () => {
+    const path = dir.join("deploy.lock");
+    const closeFailure = Object.assign(new Error("EIO: i/o error, close"), {
+      code: "EIO",
+      syscall: "close",
+    });
+    const realClose = fs.closeSync;
+    const spy = vi.spyOn(fs, "closeSync").mockImplementation((fd) => {
+      realClose(fd);
+      throw closeFailure;
+    });
+    syncBuiltinESMExports();
+    let error: unknown;
+    try {
+      error = thrownBy(() => acquireLock(path));
+    } finally {
+      spy.mockRestore();
+      syncBuiltinESMExports();
+    }
+    expect(error, "the close's error, as it is").toBe(closeFailure);
+    expect(
+      existsSync(path),
+      "no Lock was returned, so a lock file left behind (with our pid) could never be released",
+    ).toBe(false);
+  });
+
+  it("makes one attempt: a lock file that vanished before it could be read gives LockedError (unknown), not a retry", () => {
+    const path = dir.join("deploy.lock");
+    writeFileSync(path, "4242\n");
+    const realRead = fs.readFileSync;
+    // The holder releases between our exclusive create (EEXIST) and our read of its pid.
+    const spy = vi.spyOn(fs, "readFileSync").mockImplementation(((
+      target: fs.PathOrFileDescriptor,
+      options?: unknown,
+    ) => {
+      if (target === path) unlinkSync(path);
+      return realRead(target, options as BufferEncoding);
+    }) as typeof fs.readFileSync);
+    syncBuiltinESMExports();
+    let error: unknown;
+    try {
+      error = thrownBy(() => acquireLock(path));
+    } finally {
+      spy.mockRestore();
+      syncBuiltinESMExports();
+    }
+    expect(error, "a LockedError naming no holder: the file could not be read").toMatchObject({
+      name: "LockedError",
+      path,
+      holder: "unknown",
+    });
+    expect(
+      existsSync(path),
+      "acquireLock does not retry the create: whether to try again is the caller's decision",
+    ).toBe(false);
+  });
+
   it("trims the holder as String.prototype.trim does: a BOM, no-break spaces and line separators too", () => {
     const path = dir.join("deploy.lock");
     writeFileSync(path, "\uFEFF\u00A04242\u2028\u00A0\r\n");
@@ -1000,6 +1057,50 @@ describe("step 5 — a cleanup stack", () => {
     gate.resolve();
     await done;
     expect(journal).toEqual(["thenable started", "thenable done", "first"]);
+  });
+
+  it.each([
+    ["[Symbol.asyncDispose]", Symbol.asyncDispose],
+    ["[Symbol.dispose]", Symbol.dispose],
+  ] as const)("awaits a thenable that a %s method returns, as await does", async (_name, key) => {
+    const journal: string[] = [];
+    const gate = deferred();
+    const stack = new CleanupStack();
+    stack.defer(() => {
+      journal.push("first");
+    });
+    const thenable = {
+      // biome-ignore lint/suspicious/noThenProperty: a thenable that is not a Promise is the point
+      then(resolve: () => void) {
+        journal.push("thenable started");
+        void gate.promise.then(() => {
+          journal.push("thenable done");
+          resolve();
+        });
+      },
+    };
+    stack.use({ [key]: () => thenable } as unknown as Disposable);
+    const done = stack.disposeAsync();
+    await flush();
+    expect(journal, "the next cleanup waits for the thenable").toEqual(["thenable started"]);
+    gate.resolve();
+    await done;
+    expect(journal).toEqual(["thenable started", "thenable done", "first"]);
+  });
+
+  it("reports the rejection of a thenable a cleanup returns as that cleanup's failure", async () => {
+    const failure = new Error("cannot flush log");
+    const thenable = {
+      // biome-ignore lint/suspicious/noThenProperty: a thenable that is not a Promise is the point
+      then(_resolve: () => void, reject: (reason: unknown) => void) {
+        reject(failure);
+      },
+    };
+    const stack = new CleanupStack();
+    stack.use({ [Symbol.dispose]: () => thenable } as unknown as Disposable);
+    expect(await rejectionOf(stack.disposeAsync()), "the thenable's rejection, as it is").toBe(
+      failure,
+    );
   });
 
   it("runs every cleanup even when one fails, and rejects with that error", async () => {

@@ -57,7 +57,14 @@ export function acquireLock(path: string): Lock {
     removeQuietly(path);
     throw error;
   }
-  closeSync(fd);
+  try {
+    closeSync(fd);
+  } catch (error) {
+    // The pid is written, but the close failed (EIO on NFS): we return no Lock, so nothing could
+    // ever release this file. Remove it, and report the close's error.
+    removeQuietly(path);
+    throw error;
+  }
   return new FileLock(path);
 }
 
