@@ -76,7 +76,9 @@ function assertPath(path: unknown): asserts path is string {
   }
 }
 
-async function inspectTarget(path: string): Promise<{ path: string; mode?: number; isDirectory?: boolean }> {
+async function inspectTarget(
+  path: string,
+): Promise<{ path: string; mode?: number; isDirectory?: boolean }> {
   try {
     const resolved = await realpath(path);
     const stats = await stat(resolved);

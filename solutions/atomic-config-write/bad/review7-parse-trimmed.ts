@@ -2,7 +2,11 @@
 // \uFEFF, so such a file is an InvalidConfigError": the text is trimmed before parsing (`JSON.parse(text.trim())`, "editors
 // add stray whitespace"), and String.prototype.trim also removes \uFEFF (and \u00A0), so a BOM-prefixed config is accepted.
 import { readFile } from "node:fs/promises";
-import { InvalidConfigError, type UpdateJsonOptions, writeFileAtomic } from "../atomic-config-write";
+import {
+  InvalidConfigError,
+  type UpdateJsonOptions,
+  writeFileAtomic,
+} from "../atomic-config-write";
 
 export {
   type FileContent,

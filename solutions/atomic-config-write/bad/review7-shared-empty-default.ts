@@ -2,7 +2,11 @@
 // stands alone": only a given default is cloned; without one every call for a missing file gets the same module-level
 // `{}`, so an update that mutates its argument (`c.replicas = 5; return c`) leaks into every later call's starting config.
 import { readFile } from "node:fs/promises";
-import { InvalidConfigError, type UpdateJsonOptions, writeFileAtomic } from "../atomic-config-write";
+import {
+  InvalidConfigError,
+  type UpdateJsonOptions,
+  writeFileAtomic,
+} from "../atomic-config-write";
 
 export {
   type FileContent,

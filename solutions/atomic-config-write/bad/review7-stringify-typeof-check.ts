@@ -3,7 +3,11 @@
 // instead of looking at what JSON.stringify gave, so an object whose toJSON() returns undefined (TypeScript types
 // JSON.stringify as returning string) writes the text "undefined\n" over the config.
 import { readFile } from "node:fs/promises";
-import { InvalidConfigError, type UpdateJsonOptions, writeFileAtomic } from "../atomic-config-write";
+import {
+  InvalidConfigError,
+  type UpdateJsonOptions,
+  writeFileAtomic,
+} from "../atomic-config-write";
 
 export {
   type FileContent,
