@@ -701,6 +701,20 @@ describe("step 4 — a failure leaves the original untouched", () => {
     expect(entries()).toEqual([]);
   });
 
+  it("rejects a directory target with the rename's own EISDIR, not one made up from a stat", async () => {
+    mkdirSync(target);
+    const { error } = await settle(writeFileAtomic(target, "v1\n"));
+    expect(error, "the file system's error: an Error with code EISDIR").toMatchObject({
+      code: "EISDIR",
+    });
+    expect(
+      error,
+      'the very error rename raised (syscall "rename", a numeric errno), not a copy of its code',
+    ).toMatchObject({ syscall: "rename", errno: expect.any(Number) });
+    expect(renames(), "the rename is tried: it is what refuses a directory").toHaveLength(1);
+    expect(entries(), "the temp file must be removed").toEqual(["app.conf"]);
+  });
+
   it("cleans up after a real refused rename (the target is a directory: EISDIR)", async () => {
     mkdirSync(target);
     await expect(writeFileAtomic(target, "v1\n")).rejects.toMatchObject({ code: "EISDIR" });
@@ -795,6 +809,21 @@ describe("step 6 — updateJsonConfig", () => {
     await updateJsonConfig(target, update);
     expect(update).toHaveBeenCalledWith({});
     expect(read(target)).toBe('{\n  "replicas": 1\n}\n');
+  });
+
+  it("starts every call from a new {}: an update that mutates it changes no later call", async () => {
+    const first = await updateJsonConfig<Record<string, unknown>>(target, (current) => {
+      current.replicas = 5;
+      return current;
+    });
+    expect(first).toEqual({ replicas: 5 });
+    const update = vi.fn((current: Record<string, unknown>) => ({ ...current }));
+    await updateJsonConfig(join(dir, "other.json"), update);
+    expect(
+      update.mock.calls[0]?.[0],
+      "the second missing file starts from {}, not from the object the first update changed",
+    ).toEqual({});
+    expect(update.mock.calls[0]?.[0], "a new {} for each call").not.toBe(first);
   });
 
   it("starts from a copy of options.defaultValue, which it never changes", async () => {
@@ -976,6 +1005,7 @@ describe("step 6 — updateJsonConfig", () => {
   it.each([
     ["a function", () => ({ replicas: 5 }), "function"],
     ["a symbol", Symbol("config"), "symbol"],
+    ["an object whose toJSON() returns undefined", { toJSON: () => undefined }, "object"],
   ])(
     "rejects with a TypeError when update returns %s (JSON has no text for it), and writes nothing",
     async (_label, value, type) => {

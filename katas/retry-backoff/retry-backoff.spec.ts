@@ -281,6 +281,21 @@ describe("step 3 — the backoff delay", () => {
     ).toBe(335);
   });
 
+  it("rounds down a delay of 2 ** 31 ms or more too: 3e9 stays 3e9, never a negative number", () => {
+    const huge = { baseDelayMs: 3e9, maxDelayMs: 5e9 };
+    expect(
+      backoffDelay(1, { ...huge, jitter: "none" }),
+      "d = 3e9 is a finite delay the table accepts: floor(3e9) is 3e9 (3e9 | 0 would be -1294967296)",
+    ).toBe(3_000_000_000);
+    expect(backoffDelay(1, { ...huge, random: () => 0.75 }), "full: floor(0.75 * 3e9)").toBe(
+      2_250_000_000,
+    );
+    expect(
+      backoffDelay(2, { ...huge, jitter: "equal", random: () => 0.5 }),
+      "equal: d = min(5e9, 6e9) = 5e9, floor(2.5e9 + 0.5 * 2.5e9)",
+    ).toBe(3_750_000_000);
+  });
+
   it("caps first and jitters after, so a capped delay is still spread over [0, cap]", () => {
     expect(backoffDelay(10, { random: () => 0.5 })).toBe(10_000);
     expect(backoffDelay(10, { jitter: "equal", random: () => 0 })).toBe(10_000);
@@ -418,9 +433,12 @@ describe("step 4 — waiting between attempts", () => {
 });
 
 describe("step 5 — which errors are retried", () => {
-  it.each([408, 429, 500, 502, 503, 504, 599])("isRetryableHttpStatus(%i) is true", (status) => {
-    expect(isRetryableHttpStatus(status)).toBe(true);
-  });
+  it.each([408, 429, 500, 501, 502, 503, 504, 505, 507, 511, 599])(
+    "isRetryableHttpStatus(%i) is true",
+    (status) => {
+      expect(isRetryableHttpStatus(status)).toBe(true);
+    },
+  );
 
   it.each([200, 304, 400, 401, 403, 404, 407, 409, 422, 428, 430, 499, 600])(
     "isRetryableHttpStatus(%i) is false",
@@ -485,6 +503,27 @@ describe("step 5 — which errors are retried", () => {
       expect(outcome).toEqual({ status: "rejected", error: thrown });
       expect(outcome.error).toBe(thrown);
       expect(fn, "its status says a retry will not help").toHaveBeenCalledTimes(1);
+    },
+  );
+
+  it.each([
+    ["statusCode 404 (Node's http, got)", () => Object.assign(new Error("x"), { statusCode: 404 })],
+    [
+      "response.status 403 (axios)",
+      () => Object.assign(new Error("x"), { response: { status: 403 } }),
+    ],
+    ["a plain { statusCode: 400 }", () => ({ statusCode: 400 })],
+  ])(
+    "reads only status and $metadata.httpStatusCode: an error with %s has no status and is retried",
+    async (_label, make) => {
+      const thrown = make();
+      const fn = vi.fn(() => Promise.reject(thrown));
+      const outcome = await runToEnd(retry(fn, { retries: 1 }));
+      expect(outcome).toEqual({ status: "rejected", error: thrown });
+      expect(
+        fn,
+        "statusCode and response.status are not read by the default, so nothing says the error is permanent",
+      ).toHaveBeenCalledTimes(2);
     },
   );
 
@@ -700,6 +739,42 @@ describe("step 6 — telling the caller about retries", () => {
     const outcome = await runToEnd(retry(() => Promise.reject(error), { onRetry }));
     expect(outcome.error).toBe(error);
     expect(onRetry).not.toHaveBeenCalled();
+  });
+
+  it.each([
+    ["an error that is not retried (a 404)", { retries: 3 }, () => httpError(404)],
+    [
+      "an error shouldRetry turns down",
+      { retries: 3, shouldRetry: () => false },
+      () => new Error("x"),
+    ],
+    ["the last attempt's error", { retries: 0 }, () => new Error("x")],
+  ])(
+    "asks shouldRetry before computing the delay: %s draws no random() and is rethrown",
+    async (_label, options, make) => {
+      const error = make();
+      const random = vi.fn(() => 1);
+      const outcome = await runToEnd(retry(() => Promise.reject(error), { ...options, random }));
+      expect(
+        outcome,
+        "the error is rethrown as it is: random() = 1 would be a RangeError, but no delay is computed",
+      ).toEqual({ status: "rejected", error });
+      expect(random, "no retry, so no delay and no random()").not.toHaveBeenCalled();
+    },
+  );
+
+  it("starts no wait and leaves no timer or listener behind when onRetry throws", async () => {
+    const controller = new AbortController();
+    const { fn } = alwaysFails();
+    const hookError = new Error("onRetry broke");
+    const onRetry = () => {
+      throw hookError;
+    };
+    const outcome = track(retry(fn, { onRetry, signal: controller.signal }));
+    await until(() => outcome.status !== "pending", "retry settles without the clock moving");
+    expect(outcome).toEqual({ status: "rejected", error: hookError });
+    expect(vi.getTimerCount(), "onRetry comes before the wait: no timer was started").toBe(0);
+    expect(getEventListeners(controller.signal, "abort"), "no abort listener left").toEqual([]);
   });
 
   it("rejects with the RangeError of a random() out of range, before onRetry, with no more calls", async () => {
@@ -977,6 +1052,15 @@ describe("step 8 — bad options", () => {
     ],
     [{ factor: "3" } as unknown as RetryOptions, "factor must be a finite number >= 1 (got 3)"],
     [{ retries: "2" } as unknown as RetryOptions, "retries must be a whole number >= 0 (got 2)"],
+    // String(X), not a template literal: `${Symbol()}` throws a TypeError.
+    [
+      { jitter: Symbol("full") } as unknown as RetryOptions,
+      'jitter must be "none", "full" or "equal" (got Symbol(full))',
+    ],
+    [
+      { retries: Symbol("3") } as unknown as RetryOptions,
+      "retries must be a whole number >= 0 (got Symbol(3))",
+    ],
   ];
 
   it.each(cases)(
@@ -1137,6 +1221,27 @@ describe("step 9 — withRetry, the decorator", () => {
     expect(fn, "the retry must wait the full 10 ms").toHaveBeenCalledTimes(1);
     await advance(1);
     expect(outcome).toEqual({ status: "resolved", value: "ok" });
+  });
+
+  it("reads options inherited through a prototype on every call", async () => {
+    const { fn } = alwaysFails();
+    const wrapped = withRetry(fn, Object.create({ retries: 0 }) as RetryOptions);
+    const outcome = await runToEnd(wrapped(1));
+    expect(outcome.status).toBe("rejected");
+    expect(
+      fn,
+      "the inherited retries: 0 means one call (the default 3 would make 4)",
+    ).toHaveBeenCalledTimes(1);
+  });
+
+  it("keeps the options object, not a copy: a change made after wrapping applies to later calls", async () => {
+    const { fn } = alwaysFails();
+    const options: RetryOptions = { retries: 0, jitter: "none" };
+    const wrapped = withRetry(fn, options);
+    options.retries = 2;
+    const outcome = await runToEnd(wrapped(1));
+    expect(outcome.status).toBe("rejected");
+    expect(fn, "each call reads options.retries again: now 2, so 3 calls").toHaveBeenCalledTimes(3);
   });
 
   it("looks Math.random up when a wrapped call waits, not when wrapping", async () => {
