@@ -53,7 +53,6 @@ function resolveOptions(options: RetryOptions): RetrySettings {
   };
 }
 
-
 export type { Jitter, RetryOptions } from "../options";
 export { isRetryableHttpStatus } from "../retryable";
 

@@ -51,7 +51,6 @@ function resolveOptions(options: RetryOptions): RetrySettings {
   };
 }
 
-
 export type { Jitter, RetryOptions } from "../options";
 export { isRetryableHttpStatus } from "../retryable";
 
