@@ -133,8 +133,9 @@ describe("reuse mode (the contract check)", () => {
   });
 
   it("gives each run Node's built-in modules as Node made them, whatever the last run did", async () => {
-    // Both specs check fs.promises, then leave it changed the way vi.mock(…, { spy: true }) and
-    // syncBuiltinESMExports() do: whichever runs second sees the first one's change, if any.
+    // Both specs check fs.promises and setTimeout, then leave them changed the way
+    // vi.mock(…, { spy: true }) with syncBuiltinESMExports(), and fake timers left installed, do:
+    // whichever runs second sees the first one's change, if any.
     const polluter = [
       'import { appendFileSync } from "node:fs";',
       'import fs from "node:fs";',
@@ -142,9 +143,11 @@ describe("reuse mode (the contract check)", () => {
       'import { syncBuiltinESMExports } from "node:module";',
       'import { it } from "vitest";',
       'it("finds fs as made, then changes it", () => {',
-      `  appendFileSync(${JSON.stringify(join(sandbox.dir, "log"))}, \`\${process.pid} \${"left" in fs.promises.open || "left" in open}\\n\`);`,
+      `  appendFileSync(${JSON.stringify(join(sandbox.dir, "log"))}, \`\${process.pid} \${"left" in fs.promises.open || "left" in open || "left" in setTimeout}\\n\`);`,
       "  const real = fs.promises.open;",
       "  fs.promises.open = Object.assign((...args) => real(...args), { left: true });",
+      "  const realSetTimeout = globalThis.setTimeout;",
+      "  globalThis.setTimeout = Object.assign((...args) => realSetTimeout(...args), { left: true });",
       "  fs.promises.addedByASpec = true;",
       "  syncBuiltinESMExports();",
       "});",
@@ -158,7 +161,7 @@ describe("reuse mode (the contract check)", () => {
     expect(new Set(entries.map((e) => e.pid)).size, "one process for both runs").toBe(1);
     expect(
       entries.map((e) => e.value),
-      "the second run saw the first one's spy on fs.promises.open",
+      "the second run saw the first one's spy on fs.promises.open or its setTimeout",
     ).toEqual(["false", "false"]);
   });
 

@@ -10,6 +10,9 @@
  * built-in's ESM exports. In a process that serves one spec after another, the next spec's
  * "real" `fs.promises.open` was then the last spec's spy (a spy that called itself). vitest's
  * `restoreMocks` does not cover this: it restores `vi.spyOn` spies, not automocked modules.
+ *
+ * The timer globals get the same care (`setTimeout`, `Date`, `performance.now`, …): fake timers
+ * that a run left installed made the next spec's `setTimeout` never fire.
  */
 import { builtinModules, createRequire, syncBuiltinESMExports } from "node:module";
 
@@ -29,10 +32,36 @@ const SKIPPED = new Set([
   "process",
 ]);
 
-/** @type {Map<object, Map<PropertyKey, PropertyDescriptor>> | undefined} */
+/** What fake timers replace (see @sinonjs/fake-timers' `toFake`), by the object holding it. */
+const TIMER_GLOBALS = [
+  "setTimeout",
+  "clearTimeout",
+  "setInterval",
+  "clearInterval",
+  "setImmediate",
+  "clearImmediate",
+  "queueMicrotask",
+  "requestAnimationFrame",
+  "cancelAnimationFrame",
+  "requestIdleCallback",
+  "cancelIdleCallback",
+  "Date",
+  "performance",
+];
+const TIMER_PARTS = () => [
+  [globalThis, TIMER_GLOBALS],
+  [globalThis.performance, ["now", "timeOrigin", "mark", "measure"]],
+  [process, ["nextTick", "hrtime"]],
+];
+
+/**
+ * Per object: its properties as they were, and whether the snapshot is of all of them (a module:
+ * properties added since are removed) or of the few named (globals: the rest are not ours).
+ * @type {Map<object, { before: Map<PropertyKey, PropertyDescriptor>, whole: boolean }> | undefined}
+ */
 let snapshot;
 
-/** Records every built-in module's own properties. Call once, before the first run. */
+/** Records every built-in module's own properties, and the timer globals. Call once, first. */
 export function snapshotBuiltins() {
   snapshot = new Map();
   for (const name of builtinModules) {
@@ -40,20 +69,28 @@ export function snapshotBuiltins() {
     const exports = require(name);
     if (typeof exports !== "object" && typeof exports !== "function") continue;
     if (exports === null || snapshot.has(exports)) continue;
-    snapshot.set(exports, descriptorsOf(exports));
+    snapshot.set(exports, { before: descriptorsOf(exports), whole: true });
+  }
+  for (const [holder, names] of /** @type {[object, string[]][]} */ (TIMER_PARTS())) {
+    const before = new Map();
+    for (const name of names) {
+      const descriptor = Object.getOwnPropertyDescriptor(holder, name);
+      if (descriptor) before.set(name, descriptor);
+    }
+    snapshot.set(holder, { before, whole: false });
   }
 }
 
 /**
- * Puts back every property a run changed, removes every one it added, and syncs the ESM exports
- * to match. Returns the names of the properties put back (for tests).
+ * Puts back every property a run changed (and, in a module, removes every one it added), and
+ * syncs the ESM exports to match. Returns the names of the properties put back (for tests).
  * @returns {string[]}
  */
 export function restoreBuiltins() {
   if (!snapshot) return [];
   /** @type {string[]} */
   const restored = [];
-  for (const [exports, before] of snapshot) {
+  for (const [exports, { before, whole }] of snapshot) {
     for (const [key, descriptor] of before) {
       const now = Object.getOwnPropertyDescriptor(exports, key);
       // Only values a run replaced: a lazy getter Node turned into a value is left alone.
@@ -66,6 +103,7 @@ export function restoreBuiltins() {
         // A property Node made unchangeable was not changed either.
       }
     }
+    if (!whole) continue;
     for (const key of Reflect.ownKeys(exports)) {
       if (before.has(key) || (typeof key === "string" && key.startsWith("_"))) continue;
       const added = Object.getOwnPropertyDescriptor(exports, key);

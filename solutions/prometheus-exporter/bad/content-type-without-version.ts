@@ -5,7 +5,7 @@ export * from "../prometheus-exporter";
 
 import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
-import { type MetricsServer, type ServeOptions } from "../serve-metrics";
+import type { MetricsServer, ServeOptions } from "../serve-metrics";
 
 export async function serveMetrics(
   registry: { metrics(): Promise<string> },
