@@ -680,6 +680,41 @@ describe("step 4 — when opening a connection fails", () => {
 });
 
 describe("step 5 — validation on borrow", () => {
+  it("refuses a release or destroy of a connection out for validation: it is not borrowed", async () => {
+    const db = new FakeDatabase();
+    const destroyed: FakeConnection[] = [];
+    const pool = new Pool<FakeConnection>(
+      {
+        create: () => db.connect(),
+        destroy: (connection) => {
+          destroyed.push(connection);
+          return connection.end();
+        },
+        validate: () => new Promise((resolve) => setTimeout(() => resolve(true), 100)),
+      },
+      { max: 1 },
+    );
+    const connection = await pool.acquire();
+    const waiter = track(pool.acquire());
+    pool.release(connection); // handed to the waiter: out for validation, 100 ms
+    expect(() => pool.release(connection), "a second release while it is validated").toThrow(
+      "cannot release a resource that is not borrowed from this pool",
+    );
+    expect(() => pool.destroy(connection), "a destroy while it is validated").toThrow(
+      "cannot destroy a resource that is not borrowed from this pool",
+    );
+    expect(destroyed, "factory.destroy is not called").toEqual([]);
+    expect(stats(pool), "the pool is unchanged: validating for the waiter").toEqual({
+      size: 1,
+      available: 0,
+      borrowed: 0,
+      pending: 1,
+    });
+    await advance(100);
+    expect(waiter.value, "the validation passes and the waiter gets it").toBe(connection);
+    expect(stats(pool)).toEqual({ size: 1, available: 0, borrowed: 1, pending: 0 });
+  });
+
   it("validates an idle connection each time it is lent again, never a brand-new one", async () => {
     const { pool, validated } = setup();
     const connection = await pool.acquire();
@@ -1018,6 +1053,35 @@ describe("step 6 — idle eviction", () => {
     await advance(1);
     expect(pool.available).toBe(0);
     expect(connection.closed).toBe(true);
+  });
+
+  it("puts a connection validated after its caller gave up on top of the idle stack", async () => {
+    const db = new FakeDatabase();
+    const checks = [100, 10, 10];
+    const pool = new Pool<FakeConnection>(
+      {
+        create: () => db.connect(),
+        destroy: (connection) => connection.end(),
+        // The first check takes 100 ms (its caller gives up at 50), the next ones 10 ms.
+        validate: () => new Promise((resolve) => setTimeout(() => resolve(true), checks.shift())),
+      },
+      { max: 3, acquireTimeoutMs: 50 },
+    );
+    const [a, b, c] = await acquireAll(pool, 3);
+    pool.release(a as FakeConnection);
+    pool.release(b as FakeConnection); // idle, most recent on top: b, a
+    const impatient = track(pool.acquire()); // t = 0: b is taken out and checked, 100 ms
+    await advance(50);
+    expect(impatient.reason).toBeInstanceOf(PoolTimeoutError);
+    pool.release(c as FakeConnection); // t = 50: idle while b is out: c, a
+    await advance(50); // t = 100: b passes, nobody waits: idle again, as if just released
+    expect(pool.available).toBe(3);
+    const next = track(pool.acquire());
+    await advance(10);
+    expect(
+      next.value,
+      "b became idle last (at 100 ms, after c at 50 ms): it is lent first, not put back below c",
+    ).toBe(b);
   });
 
   it("starts the idle clock of a new connection when it arrives after its caller gave up", async () => {

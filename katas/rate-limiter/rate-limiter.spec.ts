@@ -1028,6 +1028,25 @@ describe("step 7 — giving up with an AbortSignal", () => {
     expect(limiter.tokensAvailable("alice")).toBe(0);
   });
 
+  it("rejects the waiter that gives up before it serves the waiters behind it", async () => {
+    const limiter = bucket({ capacity: 5, refillPerSecond: 1 });
+    limiter.tryRemove("alice", 5);
+    await advance(2_000);
+    const controller = new AbortController();
+    const order: string[] = [];
+    limiter.removeTokens("alice", 5, { signal: controller.signal }).then(
+      () => order.push("big served"),
+      () => order.push("big rejected"),
+    );
+    limiter.removeTokens("alice", 2).then(() => order.push("small served"));
+    controller.abort(new Error("timeout"));
+    await flush();
+    expect(order, "the aborted promise settles first, then the waiter its leaving serves").toEqual([
+      "big rejected",
+      "small served",
+    ]);
+  });
+
   it("re-arms the wait for the next waiter when the head gives up", async () => {
     const limiter = bucket({ capacity: 5, refillPerSecond: 1 });
     limiter.tryRemove("alice", 5);
@@ -1231,6 +1250,8 @@ describe("step 8 — rejecting bad input", () => {
     [{ capacity: 1, refillPerSecond: 1e-310 }, 1e-310],
     [{ capacity: 1, refillPerSecond: 1e-300 }, 1e-300],
     [{ capacity: 1_000, refillPerSecond: 1e-10 }, 1e-10],
+    // One token would take 1000 / 1.5e-13 ≈ 6.7e15 ms (under 2^53 - 1), the whole bucket twice that.
+    [{ capacity: 2, refillPerSecond: 1.5e-13 }, 1.5e-13],
   ] as [TokenBucketOptions, number][])(
     "refuses a rate so slow an empty bucket would take more than 2^53 - 1 ms to fill: %o",
     (options, rate) => {
@@ -1247,6 +1268,21 @@ describe("step 8 — rejecting bad input", () => {
     const limiter = bucket({ capacity: 1, refillPerSecond: 2 ** -40 });
     expect(limiter.tryRemove("a")).toBe(true);
     expect(limiter.tryRemove("a")).toBe(false);
+  });
+
+  it("sets no upper bound: a huge capacity or limit (not a safe integer) and a windowMs above setTimeout's limit", () => {
+    const huge = bucket({ capacity: 1e20, refillPerSecond: 1e20 });
+    expect(
+      huge.tryRemove("a", 1e20),
+      "capacity 1e20 is an integer: Number.isInteger, not isSafeInteger",
+    ).toBe(true);
+    expect(huge.tryRemove("a", 1e20), "the whole bucket was taken").toBe(false);
+    const wide = window({ limit: 2 ** 53, windowMs: 1_000 });
+    expect(wide.tryRemove("a", 2 ** 53), "limit 2^53 is an integer too").toBe(true);
+    expect(wide.tryRemove("a", 2 ** 53), "the whole limit was taken").toBe(false);
+    const long = window({ limit: 1, windowMs: 3e9 });
+    expect(long.tryRemove("a"), "windowMs has no upper bound (3e9 is above 2^31 - 1)").toBe(true);
+    expect(long.tryRemove("a")).toBe(false);
   });
 
   it("accepts the smallest valid options and fractional rates and windows", () => {
