@@ -169,7 +169,10 @@ describe("step 1 — application-log lines", () => {
     ["an empty [service]", "2024-05-01T12:00:00Z ERROR [] Boom: x"],
     ["a service name with a space", "2024-05-01T12:00:00Z ERROR [my api] Boom: x"],
     ["a level with digits", "2024-05-01T12:00:00Z ERROR2 [api] Boom: x"],
-    ["a lower-case t between date and time (only T or a space)", "2024-05-01t12:00:00Z ERROR [api] Boom: x"],
+    [
+      "a lower-case t between date and time (only T or a space)",
+      "2024-05-01t12:00:00Z ERROR [api] Boom: x",
+    ],
     ["no level", "2024-05-01T12:00:00Z [api] Boom: x"],
     ["an empty line", ""],
     ["a line of whitespace only", " \t \r"],
