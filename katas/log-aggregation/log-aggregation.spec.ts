@@ -169,6 +169,10 @@ describe("step 1 — application-log lines", () => {
     ["an empty [service]", "2024-05-01T12:00:00Z ERROR [] Boom: x"],
     ["a service name with a space", "2024-05-01T12:00:00Z ERROR [my api] Boom: x"],
     ["a level with digits", "2024-05-01T12:00:00Z ERROR2 [api] Boom: x"],
+    [
+      "a lower-case t between date and time (only T or a space)",
+      "2024-05-01t12:00:00Z ERROR [api] Boom: x",
+    ],
     ["no level", "2024-05-01T12:00:00Z [api] Boom: x"],
     ["an empty line", ""],
     ["a line of whitespace only", " \t \r"],
@@ -753,6 +757,18 @@ describe("step 4 — aggregating lines", () => {
     expect(Object.keys(summary.errors.beta ?? {})).toEqual(["Beta", "Zed", "alpha"]);
   });
 
+  it("sorts a name before the longer names it is a prefix of (auth < auth#2 < auth+x)", async () => {
+    const summary = await aggregateLines([
+      app("ERROR", "auth+x", "Boom: x"),
+      app("ERROR", "auth#2", "Boom: x"),
+      app("ERROR", "auth", "Boom: x"),
+    ]);
+    expect(
+      Object.keys(summary.errors),
+      "code-unit order of the keys alone: a prefix comes first (sorting [key, value] entries compares 'auth,…' with 'auth#2,…')",
+    ).toEqual(["auth", "auth#2", "auth+x"]);
+  });
+
   it("produces the same JSON text whatever the order of the lines", async () => {
     const lines = [
       app("ERROR", "web", "B: x"),
@@ -1086,6 +1102,12 @@ describe("step 7 — reading files", () => {
 
   it("gunzips a file whose name ends in .gz", async () => {
     const path = join(dir, "mixed.log.gz");
+    await writeFile(path, gzipSync(await readFile(fixture("mixed.log"))));
+    expect(await aggregateFile(path)).toEqual(MIXED);
+  });
+
+  it("gunzips a file whose whole name is .gz (the name ends in .gz: no extension needed)", async () => {
+    const path = join(dir, ".gz");
     await writeFile(path, gzipSync(await readFile(fixture("mixed.log"))));
     expect(await aggregateFile(path)).toEqual(MIXED);
   });

@@ -103,6 +103,24 @@ function serve(url: string, ...answers: Answer[]): Endpoint {
   return endpoint;
 }
 
+/** Serves GET `url` with `status`: the headers after `headersMs`, then the body's first bytes, then
+ * the connection is reset `cutMs` later (the body read rejects; `fetch` itself had resolved). */
+function serveCutBody(url: string, status: number, headersMs: number, cutMs: number): void {
+  const bytes = new TextEncoder();
+  server.use(
+    http.get(url, async () => {
+      await delay(headersMs);
+      const body = new ReadableStream<Uint8Array>({
+        start(controller) {
+          controller.enqueue(bytes.encode("<html><body>"));
+          setTimeout(() => controller.error(new Error("ECONNRESET")), cutMs);
+        },
+      });
+      return new HttpResponse(body, { status });
+    }),
+  );
+}
+
 const target = (name: string, url = `https://${name}.example.test/healthz`): Target => ({
   kind: "http",
   name,
@@ -273,6 +291,16 @@ describe("step 2 — what an answer means", () => {
     expect(api).toEqual(
       result("api", { status: "down", reason: "unreachable", httpStatus: null, latencyMs: 4 }),
     );
+  });
+
+  it("reports a body reset after the headers as unreachable, with no status, a 200 or a 503", async () => {
+    serveCutBody(urlOf("ok"), 200, 20, 30);
+    serveCutBody(urlOf("err"), 503, 20, 30);
+    const results = await run({}, [target("ok"), target("err")]);
+    expect(
+      results.map((r) => `${r.name} ${r.status} ${r.reason} ${r.httpStatus}`),
+      "the status counts only once its body is over: a body that fails makes the request unreachable",
+    ).toEqual(["ok down unreachable null", "err down unreachable null"]);
   });
 
   it("never rejects because of an endpoint: every failure is a result", async () => {
@@ -541,6 +569,15 @@ describe("step 5 — the clock", () => {
     );
   });
 
+  it("takes the latency of a body reset after the headers at the failure, not at the headers", async () => {
+    serveCutBody(urlOf("cut"), 200, 20, 30);
+    const results = await run({}, [target("cut")]);
+    expect(
+      results[0]?.latencyMs,
+      "the request failed 50 ms after sending (headers at 20, reset 30 ms later): latencyMs 50",
+    ).toBe(50);
+  });
+
   it("rounds a timed-out request's latency too", async () => {
     serve(urlOf("hung"), { hang: true });
     const [hung] = await run({ timeoutMs: 300, now: () => Date.now() * 1.002 }, [target("hung")]);
@@ -602,6 +639,19 @@ describe("step 6 — the TTL cache", () => {
     expect(second[0]?.cached).toBe(true);
   });
 
+  it("stores each result when it arrives, not when the whole check() has ended", async () => {
+    const fast = serve(urlOf("fast"), { delayMs: 10 });
+    serve(urlOf("slow"), { delayMs: 1500 });
+    const subject = checker({ cacheTtlMs: 1000, timeoutMs: 5000 });
+    await run(subject, [target("fast"), target("slow")]); // fast arrived at 10, the call ended at 1500
+    const again = await run(subject, [target("fast")]);
+    expect(
+      fast.requests,
+      "fast's result arrived at 10 ms: at 1500 ms it is 1490 ms old, past cacheTtlMs 1000, so it is checked again",
+    ).toBe(2);
+    expect(again[0]?.cached).toBe(false);
+  });
+
   it("stores the new result when it checks again", async () => {
     const api = serve(urlOf("api"), { delayMs: 10 }, { delayMs: 20 }, { delayMs: 30 });
     const subject = checker({ cacheTtlMs: 100 });
@@ -639,6 +689,15 @@ describe("step 6 — the TTL cache", () => {
       result("back", { latencyMs: 15, cached: true }),
       result("front", { latencyMs: 5 }),
     ]);
+  });
+
+  it("keys the cache by the URL string as given: http://host and http://host/ are two entries", async () => {
+    const lb = serve("https://lb.example.test/", { delayMs: 5 });
+    const subject = checker();
+    await run(subject, [target("bare", "https://lb.example.test")]);
+    const second = await run(subject, [target("slash", "https://lb.example.test/")]);
+    expect(lb.requests, "the URL is not normalised: the second string is not in the cache").toBe(2);
+    expect(second[0]?.cached).toBe(false);
   });
 
   it("shares a request in flight with a target of the same URL in the same call", async () => {
@@ -944,6 +1003,35 @@ describe("step 7 — one batch call for Consul", () => {
     ]);
     expect(results).toHaveLength(4);
     expect(load.max).toBe(2);
+  });
+
+  it("queues the batch at the first Consul target that needs it, not at a cached one before it", async () => {
+    const order: string[] = [];
+    const record = (name: string, body = "ok") =>
+      http.get(name === "consul" ? STATE_ANY : urlOf(name), async () => {
+        order.push(name);
+        await delay(10);
+        return new HttpResponse(body);
+      });
+    server.use(
+      record("a"),
+      record("b"),
+      record("consul", JSON.stringify([consulCheck("x", "passing"), consulCheck("y", "passing")])),
+    );
+    const subject = withConsul({ concurrency: 1 });
+    await run(subject, [consul("x")]); // x is now fresh in the cache
+    order.length = 0;
+    const results = await run(subject, [target("a"), consul("x"), target("b"), consul("y")]);
+    expect(
+      order,
+      "x is cached: the batch is for y, so it queues in y's place, after b (a, b, then the batch)",
+    ).toEqual(["a", "b", "consul"]);
+    expect(results.map((r) => `${r.name} ${r.cached}`)).toEqual([
+      "a false",
+      "x true",
+      "b false",
+      "y false",
+    ]);
   });
 
   it("queues the batch where its first Consul target stands, not behind the HTTP targets", async () => {
