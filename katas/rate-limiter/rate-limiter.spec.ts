@@ -277,6 +277,10 @@ describe("step 2 — refilling from elapsed time", () => {
     await expect(
       limiter.removeTokens("alice", 1, { signal: AbortSignal.abort() }),
     ).rejects.toBeInstanceOf(DOMException);
+    await expect(
+      limiter.removeTokens("alice", 1, null as unknown as RemoveTokensOptions),
+      "options of null is refused for its arguments too",
+    ).rejects.toBeInstanceOf(TypeError);
     vi.setSystemTime(START + 2_000);
     expect(
       limiter.tokensAvailable("alice"),
@@ -357,6 +361,35 @@ describe("step 3 — one bucket per client key", () => {
     expect(limiter.tryRemove("10.0.0.1:alice")).toBe(true);
     expect(limiter.tryRemove("10.0.0.1:Alice")).toBe(false);
   });
+
+  it.each([
+    ["a space around it", " alice", "alice"],
+    ["a trailing newline", "alice\n", "alice"],
+    ["a Unicode normal form (NFD é vs NFC é)", "jos\u0065\u0301", "jos\u00e9"],
+  ])(
+    "compares keys exactly: %s makes a different client, never trimmed or normalised",
+    async (_what, one, other) => {
+      for (const limiter of [
+        bucket({ capacity: 1, refillPerSecond: 1 }),
+        window({ limit: 1, windowMs: 1_000 }),
+      ]) {
+        expect(limiter.tryRemove(one)).toBe(true);
+        expect(limiter.tokensAvailable(other), `${JSON.stringify(other)} has its own tokens`).toBe(
+          1,
+        );
+        expect(
+          limiter.tryRemove(other),
+          `${JSON.stringify(other)} is not ${JSON.stringify(one)}`,
+        ).toBe(true);
+        const wait = track(limiter.removeTokens(one));
+        await flush();
+        expect(wait.state, `${JSON.stringify(one)} has used its token: it waits`).toBe("pending");
+        expect(limiter.size, "two keys are held").toBe(2);
+        await advance(1_000);
+        expect(wait.state).toBe("resolved");
+      }
+    },
+  );
   it.each(["constructor", "__proto__", "toString", "hasOwnProperty", "valueOf"])(
     "treats a key named like an Object.prototype member (%s) as any other new key",
     async (key) => {
@@ -630,6 +663,48 @@ describe("step 5 — the sliding window", () => {
       expect(limiter.tryRemove("alice"), `free again at ${whole + 1} ms`).toBe(true);
     },
   );
+
+  it("ends a tiny or fractional window at the README's millisecond at a real Date.now() (about 1.8e12)", async () => {
+    // Near 1.8e12 one step of a double is 2^-12 ms, so `t + windowMs` rounds there: count in
+    // whole milliseconds (the first whole millisecond >= t + windowMs), never on that sum.
+    expect(START + 1e-5, "the fake clock is a real date, where t + 1e-5 rounds to t").toBe(START);
+    const tiny = window({ limit: 1, windowMs: 1e-5 });
+    const long = window({ limit: 1, windowMs: 1 + 1e-6 });
+    expect(tiny.tryRemove("alice")).toBe(true);
+    expect(
+      tiny.tryRemove("alice"),
+      "windowMs 1e-5, limit 1: a second take in the same millisecond is refused (it leaves at t + 1)",
+    ).toBe(false);
+    expect(tiny.tokensAvailable("alice"), "the take still counts at t").toBe(0);
+    expect(long.tryRemove("alice")).toBe(true);
+    await advance(1);
+    expect(tiny.tryRemove("alice"), "windowMs 1e-5: gone at t + 1").toBe(true);
+    expect(
+      long.tryRemove("alice"),
+      "windowMs 1 + 1e-6: at t + 1 the take still counts (1 ms < 1.000001 ms; it leaves at t + 2)",
+    ).toBe(false);
+    expect(long.size, "the key is held while its take counts").toBe(1);
+    await advance(1);
+    expect(long.tryRemove("alice"), "windowMs 1 + 1e-6: gone at t + 2").toBe(true);
+  });
+
+  it("serves a waiter of a tiny or fractional window at the README's millisecond at a real Date.now()", async () => {
+    const tiny = window({ limit: 1, windowMs: 1e-5 });
+    const long = window({ limit: 1, windowMs: 1 + 1e-6 });
+    tiny.tryRemove("alice");
+    long.tryRemove("alice");
+    const tinyWait = track(tiny.removeTokens("alice"));
+    const longWait = track(long.removeTokens("alice"));
+    await flush();
+    expect(tinyWait.state, "windowMs 1e-5: the take counts until t + 1, so the caller waits").toBe(
+      "pending",
+    );
+    await advance(1);
+    expect(tinyWait.state, "windowMs 1e-5: served at t + 1").toBe("resolved");
+    expect(longWait.state, "windowMs 1 + 1e-6: still waiting at t + 1").toBe("pending");
+    await advance(1);
+    expect(longWait.state, "windowMs 1 + 1e-6: served at t + 2").toBe("resolved");
+  });
 
   it("keeps counting a take for the time it had left when the clock goes back", async () => {
     const limiter = window({ limit: 1, windowMs: 1_000 });
@@ -1270,6 +1345,25 @@ describe("step 8 — rejecting bad input", () => {
     expect(limiter.tryRemove("a")).toBe(false);
   });
 
+  it.each([
+    [1, 1.1102230246251567e-13],
+    [2, 2 * 1.1102230246251567e-13],
+  ])(
+    "accepts a rate whose empty bucket fills in exactly 2^53 - 1 ms (capacity %s at %s per second)",
+    (capacity, refillPerSecond) => {
+      expect(
+        (capacity * 1000) / refillPerSecond,
+        "the fill time of this case is exactly Number.MAX_SAFE_INTEGER",
+      ).toBe(Number.MAX_SAFE_INTEGER);
+      const limiter = bucket({ capacity, refillPerSecond });
+      expect(
+        limiter.tryRemove("a", capacity),
+        "refused only when the fill time is more than 2^53 - 1 ms, not equal to it",
+      ).toBe(true);
+      expect(limiter.tryRemove("a")).toBe(false);
+    },
+  );
+
   it("sets no upper bound: a huge capacity or limit (not a safe integer) and a windowMs above setTimeout's limit", () => {
     const huge = bucket({ capacity: 1e20, refillPerSecond: 1e20 });
     expect(
@@ -1360,6 +1454,15 @@ describe("step 8 — rejecting bad input", () => {
       ).toThrow(TypeError);
     },
   );
+
+  it("takes options of undefined in removeTokens as none given (only null is refused)", async () => {
+    const limiter = bucket({ capacity: 5, refillPerSecond: 1 });
+    await expect(
+      limiter.removeTokens("alice", 2, undefined),
+      "removeTokens defaults its options: undefined is the default, unlike the constructor's",
+    ).resolves.toBeUndefined();
+    expect(limiter.tokensAvailable("alice"), "the tokens were taken").toBe(3);
+  });
 
   it("reports bad tokens before it reads options of null", async () => {
     const limiter = bucket({ capacity: 5, refillPerSecond: 1 });

@@ -310,7 +310,13 @@ export class SlidingWindowLimiter extends KeyedLimiter<Window> {
       throw new RangeError(`windowMs must be a finite number > 0, got ${windowMs}`);
     }
     this.max = limit;
-    this.idleMs = windowMs; // every take has left the window by then
+    // A take at `at` (a whole millisecond) leaves at the first whole millisecond >= at + windowMs,
+    // which is at + ceil(windowMs). Rounding the window, not the sum: at a real Date.now() (about
+    // 1.7e12, where one step of a double is 2.4e-4 ms) `at + windowMs` rounds, so a windowMs of
+    // 1e-5 would vanish (at + 1e-5 === at) and one of 1 + 1e-6 would end at at + 1. Whole
+    // numbers added and compared are exact, so every window ends where the README says.
+    // Every take has left the window by then, so it is also how long a key stays.
+    this.idleMs = Math.ceil(windowMs);
   }
 
   protected fresh(): Window {
@@ -318,7 +324,7 @@ export class SlidingWindowLimiter extends KeyedLimiter<Window> {
   }
 
   protected available(window: Window, now: number): number {
-    // A take at `at` counts while now < at + windowMs.
+    // A take at `at` counts while now < at + ceil(windowMs).
     let oldest = window.log[0];
     while (oldest && oldest.at + this.idleMs <= now) {
       window.log.shift();
@@ -347,6 +353,6 @@ export class SlidingWindowLimiter extends KeyedLimiter<Window> {
       return short <= 0;
     }) as { at: number };
     // It leaves at the first whole millisecond >= at + windowMs (windowMs may be fractional).
-    return Math.ceil(freeing.at + this.idleMs) - now;
+    return freeing.at + this.idleMs - now;
   }
 }
