@@ -1192,7 +1192,10 @@ describe("step 3 — setting the password", () => {
   );
 
   it.each([
-    ["another host", { host: "orders-db-replica.cluster-ro-c9akciq32.us-east-1.rds.amazonaws.com" }],
+    [
+      "another host",
+      { host: "orders-db-replica.cluster-ro-c9akciq32.us-east-1.rds.amazonaws.com" },
+    ],
     ["no host", { host: undefined }],
   ])(
     "compares the username only: an AWSPENDING value with %s is set like any other",
