@@ -8,7 +8,7 @@ import {
   SecretsManagerServiceException,
   UpdateSecretVersionStageCommand,
 } from "@aws-sdk/client-secrets-manager";
-import { describe, expect, it } from "vitest";
+import { describe, expect, it, vi } from "vitest";
 import { useMockedClient } from "../../fixtures/helpers/aws/client";
 import {
   FakeSecret,
@@ -231,6 +231,12 @@ describe("step 1 — the event and the version stages", () => {
     { label: "a Step of 0", Step: 0, step: "0" },
     { label: "a Step of false", Step: false, step: "false" },
     { label: "a Symbol Step", Step: Symbol("createSecret"), step: "Symbol(createSecret)" },
+    { label: "an array Step that reads as a step", Step: ["setSecret"], step: "setSecret" },
+    {
+      label: "an object Step whose toString gives a step",
+      Step: { toString: () => "testSecret" },
+      step: "testSecret",
+    },
   ])(
     "refuses an event with $label, quoting the step as its step field holds it",
     async ({ Step, step }) => {
@@ -787,6 +793,34 @@ describe("step 2 — creating the pending version", () => {
     expect(secret.versionIdsToStages()[TOKEN]).toEqual([AWSCURRENT]);
   });
 
+  it.each([
+    ["left out", {}],
+    ["undefined", { log: undefined }],
+    ["null", { log: null }],
+  ])("prints nothing to the console with log %s", async (_label, handler) => {
+    const methods = ["log", "info", "warn", "error", "debug", "trace"] as const;
+    const spies = methods.map((method) => vi.spyOn(console, method).mockImplementation(() => {}));
+    try {
+      const { secret, db } = setUp();
+      const rotate = createRotationHandler({
+        secretsManager: client,
+        database: db,
+        ...(handler as Partial<RotationOptions>),
+      });
+      for (const Step of ROTATION_STEPS) {
+        await rotate({ SecretId: secret.arn, ClientRequestToken: TOKEN, Step });
+      }
+      for (const [index, spy] of spies.entries()) {
+        expect(
+          spy,
+          `the README: log defaults to none (silent), so console.${methods[index]} is never called`,
+        ).not.toHaveBeenCalled();
+      }
+    } finally {
+      for (const spy of spies) spy.mockRestore();
+    }
+  });
+
   it.each([8, 4096])("accepts a passwordLength of %d", async (passwordLength) => {
     const { run } = setUp({ handler: { passwordLength } });
 
@@ -840,6 +874,7 @@ describe("step 2 — creating the pending version", () => {
     ["credentials", credentials("Put-by-an-earlier-try")],
     ["a value that is not JSON", "Put-by-an-earlier-try, not JSON"],
     ["JSON without a password", JSON.stringify({ username: USER })],
+    ["the empty string", ""],
   ])("keeps a value an earlier try put, whatever it is: %s", async (_label, earlier) => {
     const { run, secret } = setUp({ pending: earlier });
 
@@ -1123,6 +1158,58 @@ describe("step 3 — setting the password", () => {
       `canLogin ${USER}`,
     ]);
   });
+
+  it.each([
+    ["AWSCURRENT", CURRENT_PASSWORD],
+    ["AWSPREVIOUS", PREVIOUS_PASSWORD],
+  ])(
+    "propagates a canLogin that rejects on the %s login unchanged: a database error, not a refused login",
+    async (_stage, failingPassword) => {
+      const down = new Error("connect ETIMEDOUT 10.0.12.7:5432");
+      class FlakyLoginDatabase extends FakeUserDatabase {
+        override async canLogin(username: string, password: string): Promise<boolean> {
+          if (password === failingPassword) {
+            this.calls.push(`canLogin ${username}`);
+            throw down;
+          }
+          return super.canLogin(username, password);
+        }
+      }
+      const db = new FlakyLoginDatabase({ [USER]: failingPassword });
+      const { run, secret } = setUp({ handler: { database: db } });
+      await run("createSecret");
+      const pendingPassword = pendingOf(secret).password;
+
+      expect(
+        await rejectionOf(run("setSecret")),
+        "the README: a canLogin that rejects is a database error, and it propagates unchanged",
+      ).toBe(down);
+      expect(db.calls, "no changePassword after the failed login").not.toContain(
+        `changePassword ${USER}`,
+      );
+      expect(db.passwordOf(USER)).not.toBe(pendingPassword);
+    },
+  );
+
+  it.each([
+    [
+      "another host",
+      { host: "orders-db-replica.cluster-ro-c9akciq32.us-east-1.rds.amazonaws.com" },
+    ],
+    ["no host", { host: undefined }],
+  ])(
+    "compares the username only: an AWSPENDING value with %s is set like any other",
+    async (_label, overrides) => {
+      const pending = credentials("Pending-pw-H0st-D1ff", overrides);
+      const { run, db } = setUp({ pending });
+
+      await expect(
+        run("setSecret"),
+        "the README: no other condition is refused (the host is not compared)",
+      ).resolves.toBeUndefined();
+      expect(db.passwordOf(USER)).toBe("Pending-pw-H0st-D1ff");
+    },
+  );
 
   it("changes an empty AWSCURRENT password: the empty string is a password", async () => {
     const { run, db, newPassword } = await afterCreate({

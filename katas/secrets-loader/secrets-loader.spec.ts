@@ -1296,6 +1296,76 @@ describe("step 5 — typed errors", () => {
     ).toBe('could not load secret "prod/orders/db" (Error)');
   });
 
+  it("matches AccessDeniedException exactly: AccessDenied (S3, STS, proxies) is anything else", async () => {
+    const sdkError = awsServiceError(
+      SecretsManagerServiceException,
+      "AccessDenied",
+      "Access Denied",
+      403,
+      { $fault: "client" },
+    );
+    fail(SECRET_ID, sdkError);
+
+    const error = await rejection(loader().get({ secretId: SECRET_ID }));
+
+    expect(
+      error.constructor,
+      "the README: the names are matched exactly, one per row; AccessDenied is not AccessDeniedException, so it is a SecretsLoaderError",
+    ).toBe(SecretsLoaderError);
+    expect(error.message).toBe('could not load secret "prod/orders/db" (AccessDenied)');
+    expect((error as SecretsLoaderError).retryable).toBe(false);
+    expect(error.cause).toBe(sdkError);
+  });
+
+  it("names an error by its name alone, never by its code: a Node network error is (Error)", async () => {
+    const thrown = Object.assign(new Error("connect ECONNREFUSED 127.0.0.1:443"), {
+      code: "ECONNREFUSED",
+      syscall: "connect",
+    });
+    fail(SECRET_ID, thrown);
+
+    const error = await rejection(loader().get({ secretId: SECRET_ID }));
+
+    expect(error.constructor).toBe(SecretsLoaderError);
+    expect(
+      error.message,
+      "the README: <name> is the error's name when it is a non-empty string (here Error), never its code",
+    ).toBe('could not load secret "prod/orders/db" (Error)');
+    expect(error.cause).toBe(thrown);
+  });
+
+  it.each([
+    ["an SDK error", () => secretsManagerErrors.secretNotFound(), SecretNotFoundError],
+    ["a string", () => "socket hang up", SecretsLoaderError],
+  ])(
+    "treats a send that throws %s synchronously as a failed request: typed, logged, not cached",
+    async (_label, makeThrown, type) => {
+      const thrown = makeThrown();
+      let calls = 0;
+      const throwing = {
+        send(command: unknown) {
+          calls += 1;
+          if (calls === 1) throw thrown;
+          return client.send(command as GetSecretValueCommand);
+        },
+      };
+      answer(SECRET_ID, { SecretString: PLAIN });
+      const { lines, logger } = recordingLogger();
+      const secrets = loader({ client: throwing as unknown as SecretsManagerClient, logger });
+
+      const error = await rejection(secrets.get({ secretId: SECRET_ID }));
+
+      expect(
+        error,
+        "the README: a send that throws instead of returning a rejected promise is a failed request like any other",
+      ).toBeInstanceOf(type);
+      expect(error.cause, "the thrown value itself").toBe(thrown);
+      expect(lines, "a failed request logs one warn line").toEqual([["warn", error.message]]);
+      expect((await secrets.get({ secretId: SECRET_ID })).reveal()).toBe(PLAIN);
+      expect(calls, "the failure is not cached: the next get sends again").toBe(2);
+    },
+  );
+
   it("does not cache a failure: the next get sends a new request", async () => {
     sm.on(GetSecretValueCommand, { SecretId: SECRET_ID }, true)
       .rejectsOnce(secretsManagerErrors.throttling())
@@ -1789,6 +1859,27 @@ describe("step 7 — one refresh for many callers", () => {
     expect((error as SecretsLoaderError).retryable).toBe(true);
 
     expect((await secrets.get({ secretId: SECRET_ID })).reveal()).toBe("new-value");
+    expect(requests()).toBe(3);
+  });
+
+  it("drops the cached value when a refresh fails: a clock stepped back then does not bring it back", async () => {
+    sm.on(GetSecretValueCommand, { SecretId: SECRET_ID }, true)
+      .resolvesOnce(sampleSecretValue(SECRET_ID, { SecretString: "old-value" }))
+      .rejectsOnce(secretsManagerErrors.internalServiceError())
+      .resolves(sampleSecretValue(SECRET_ID, { SecretString: "new-value" }));
+    const clock = manualClock(0);
+    const secrets = loader({ ttlMs: 100, now: clock.now });
+    await secrets.get({ secretId: SECRET_ID });
+
+    clock.time = 150;
+    await expect(secrets.get({ secretId: SECRET_ID })).rejects.toThrow(SecretsLoaderError);
+    clock.time = 50; // the old value's age is 50 ms again, inside ttlMs
+
+    const secret = await secrets.get({ secretId: SECRET_ID });
+    expect(
+      secret.reveal(),
+      "the README: a failed request removes the cached value, so the next get sends a request",
+    ).toBe("new-value");
     expect(requests()).toBe(3);
   });
 
