@@ -366,8 +366,14 @@ async function runAllTargets(slugs: string[]): Promise<Map<string, Map<TargetNam
   // Only the workbook's own code runs here, so one process may serve run after run (see
   // warm-pool.ts): the specs' dependencies load once per process, not once per target.
   const pool = warmPool("reuse");
-  const project = (name: string, target: Target, katas: string[]) =>
-    kataProject(name, target, globs(katas), true, pool);
+  // Every run announces each test it starts, so a stuck one is caught and named (STUCK_LIMITS).
+  const project = (name: string, target: Target, katas: string[]) => {
+    const config = kataProject(name, target, globs(katas), true, pool);
+    return {
+      ...config,
+      test: { ...config.test, setupFiles: [...KATA_TEST_SETTINGS.setupFiles, ANNOUNCE_TESTS] },
+    };
+  };
   // A known-bad solution needs one failing test to be rejected: stop its spec there. In spec
   // order, so that the test named as the one that caught it is the earliest step that does.
   const badProject = (name: string, target: Target, katas: string[]) => {
@@ -381,11 +387,6 @@ async function runAllTargets(slugs: string[]): Promise<Map<string, Map<TargetNam
     };
   };
   const projects = [project("stub", "pristine", slugs), project("reference", "reference", slugs)];
-  for (const config of projects)
-    config.test = {
-      ...config.test,
-      setupFiles: [...(config.test?.setupFiles ?? []), ANNOUNCE_TESTS],
-    };
   const withLibrary = katasWithLibrary(slugs);
   if (withLibrary.length > 0) projects.push(project("lib", "lib", withLibrary));
   for (let n = 1; n <= maxBad; n++) {
