@@ -82,6 +82,29 @@ function setup(
 }
 
 /**
+ * A pool whose every validation passes after `validateMs`: a connection handed out stays "out for
+ * validation" that long. Records what it destroys.
+ */
+function slowlyValidatedPool(
+  options: PoolOptions,
+  { db = new FakeDatabase(), validateMs = 100 }: { db?: FakeDatabase; validateMs?: number } = {},
+) {
+  const destroyed: FakeConnection[] = [];
+  const pool = new Pool<FakeConnection>(
+    {
+      create: () => db.connect(),
+      destroy: (connection) => {
+        destroyed.push(connection);
+        return connection.end();
+      },
+      validate: () => new Promise((resolve) => setTimeout(() => resolve(true), validateMs)),
+    },
+    options,
+  );
+  return { db, pool, destroyed };
+}
+
+/**
  * A factory whose creates take the given times, in order, and then succeed (a number) or fail
  * (`{ failAfter }`): creates that finish out of order.
  */
@@ -681,19 +704,7 @@ describe("step 4 — when opening a connection fails", () => {
 
 describe("step 5 — validation on borrow", () => {
   it("refuses a release or destroy of a connection out for validation: it is not borrowed", async () => {
-    const db = new FakeDatabase();
-    const destroyed: FakeConnection[] = [];
-    const pool = new Pool<FakeConnection>(
-      {
-        create: () => db.connect(),
-        destroy: (connection) => {
-          destroyed.push(connection);
-          return connection.end();
-        },
-        validate: () => new Promise((resolve) => setTimeout(() => resolve(true), 100)),
-      },
-      { max: 1 },
-    );
+    const { pool, destroyed } = slowlyValidatedPool({ max: 1 });
     const connection = await pool.acquire();
     const waiter = track(pool.acquire());
     pool.release(connection); // handed to the waiter: out for validation, 100 ms
@@ -1031,15 +1042,11 @@ describe("step 6 — idle eviction", () => {
   });
 
   it("starts a fresh idle clock for a connection validated after its caller gave up", async () => {
-    const db = new FakeDatabase();
-    const pool = new Pool<FakeConnection>(
-      {
-        create: () => db.connect(),
-        destroy: (connection) => connection.end(),
-        validate: () => new Promise((resolve) => setTimeout(() => resolve(true), 100)),
-      },
-      { max: 1, acquireTimeoutMs: 50, idleTimeoutMs: 1_000 },
-    );
+    const { pool } = slowlyValidatedPool({
+      max: 1,
+      acquireTimeoutMs: 50,
+      idleTimeoutMs: 1_000,
+    });
     const connection = await pool.acquire();
     pool.release(connection); // t = 0: idle
     await advance(900);
@@ -1331,15 +1338,7 @@ describe("step 9 — draining", () => {
   });
 
   it("waits for a connection being validated and another being opened at the same time", async () => {
-    const db = new FakeDatabase(100, 200); // 200 ms to connect
-    const pool = new Pool<FakeConnection>(
-      {
-        create: () => db.connect(),
-        destroy: (connection) => connection.end(),
-        validate: () => new Promise((resolve) => setTimeout(() => resolve(true), 100)),
-      },
-      { max: 2 },
-    );
+    const { db, pool } = slowlyValidatedPool({ max: 2 }, { db: new FakeDatabase(100, 200) }); // 200 ms to connect
     const first = pool.acquire();
     await advance(200);
     pool.release(await first);
@@ -1450,19 +1449,7 @@ describe("step 9 — draining", () => {
   });
 
   it("destroys at once a connection validated during the drain after its caller gave up", async () => {
-    const db = new FakeDatabase();
-    const destroyed: FakeConnection[] = [];
-    const pool = new Pool<FakeConnection>(
-      {
-        create: () => db.connect(),
-        destroy: (connection) => {
-          destroyed.push(connection);
-          return connection.end();
-        },
-        validate: () => new Promise((resolve) => setTimeout(() => resolve(true), 100)),
-      },
-      { max: 2, acquireTimeoutMs: 50 },
-    );
+    const { pool, destroyed } = slowlyValidatedPool({ max: 2, acquireTimeoutMs: 50 });
     const [held, idle] = await acquireAll(pool, 2);
     pool.release(idle as FakeConnection);
     track(pool.acquire()); // the check takes 100 ms; the caller gives up at 50 ms

@@ -1033,60 +1033,44 @@ describe("step 5 — a cleanup stack", () => {
     expect(seen, "called once, with no this").toEqual([undefined]);
   });
 
-  it("awaits a thenable that a defer() function returns, as await does", async () => {
-    const journal: string[] = [];
-    const gate = deferred();
-    const stack = new CleanupStack();
-    stack.defer(() => {
-      journal.push("first");
-    });
-    const thenable = {
-      // biome-ignore lint/suspicious/noThenProperty: a thenable that is not a Promise is the point
-      then(resolve: () => void) {
-        journal.push("thenable started");
-        void gate.promise.then(() => {
-          journal.push("thenable done");
-          resolve();
-        });
-      },
-    };
-    stack.defer(() => thenable as unknown as Promise<void>);
-    const done = stack.disposeAsync();
-    await flush();
-    expect(journal, "the next cleanup waits for the thenable").toEqual(["thenable started"]);
-    gate.resolve();
-    await done;
-    expect(journal).toEqual(["thenable started", "thenable done", "first"]);
-  });
+  // The three ways to register a cleanup; each one's function returns the same thenable.
+  const registerReturning = {
+    "a defer() function": (stack: CleanupStack, result: () => unknown) =>
+      stack.defer(result as () => Promise<void>),
+    "a [Symbol.asyncDispose] method": (stack: CleanupStack, result: () => unknown) =>
+      stack.use({ [Symbol.asyncDispose]: result } as unknown as AsyncDisposable),
+    "a [Symbol.dispose] method": (stack: CleanupStack, result: () => unknown) =>
+      stack.use({ [Symbol.dispose]: result } as unknown as Disposable),
+  };
 
-  it.each([
-    ["[Symbol.asyncDispose]", Symbol.asyncDispose],
-    ["[Symbol.dispose]", Symbol.dispose],
-  ] as const)("awaits a thenable that a %s method returns, as await does", async (_name, key) => {
-    const journal: string[] = [];
-    const gate = deferred();
-    const stack = new CleanupStack();
-    stack.defer(() => {
-      journal.push("first");
-    });
-    const thenable = {
-      // biome-ignore lint/suspicious/noThenProperty: a thenable that is not a Promise is the point
-      then(resolve: () => void) {
-        journal.push("thenable started");
-        void gate.promise.then(() => {
-          journal.push("thenable done");
-          resolve();
-        });
-      },
-    };
-    stack.use({ [key]: () => thenable } as unknown as Disposable);
-    const done = stack.disposeAsync();
-    await flush();
-    expect(journal, "the next cleanup waits for the thenable").toEqual(["thenable started"]);
-    gate.resolve();
-    await done;
-    expect(journal).toEqual(["thenable started", "thenable done", "first"]);
-  });
+  it.each(Object.entries(registerReturning))(
+    "awaits a thenable that %s returns, as await does",
+    async (_how, register) => {
+      const journal: string[] = [];
+      const gate = deferred();
+      const stack = new CleanupStack();
+      stack.defer(() => {
+        journal.push("first");
+      });
+      const thenable = {
+        // biome-ignore lint/suspicious/noThenProperty: a thenable that is not a Promise is the point
+        then(resolve: () => void) {
+          journal.push("thenable started");
+          void gate.promise.then(() => {
+            journal.push("thenable done");
+            resolve();
+          });
+        },
+      };
+      register(stack, () => thenable);
+      const done = stack.disposeAsync();
+      await flush();
+      expect(journal, "the next cleanup waits for the thenable").toEqual(["thenable started"]);
+      gate.resolve();
+      await done;
+      expect(journal).toEqual(["thenable started", "thenable done", "first"]);
+    },
+  );
 
   it("reports the rejection of a thenable a cleanup returns as that cleanup's failure", async () => {
     const failure = new Error("cannot flush log");
