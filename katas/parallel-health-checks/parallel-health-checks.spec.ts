@@ -508,6 +508,28 @@ describe("step 4 — many at once, within a limit", () => {
     );
   });
 
+  it("hands each freed slot on at once, not when the whole batch in flight has ended", async () => {
+    const sent: Record<string, number> = {};
+    const plan: Record<string, number> = { slow: 100, quick: 10, third: 10, fourth: 10 };
+    for (const [name, ms] of Object.entries(plan))
+      server.use(
+        http.get(urlOf(name), async () => {
+          sent[name] = Date.now() - START.getTime();
+          await delay(ms);
+          return new HttpResponse("ok");
+        }),
+      );
+    const results = await run(
+      { concurrency: 2 },
+      Object.keys(plan).map((name) => target(name)),
+    );
+    expect(results.map((r) => r.status)).toEqual(["up", "up", "up", "up"]);
+    expect(
+      sent,
+      "quick ends at 10 ms: its slot goes to third at once (then to fourth at 20 ms), not after slow ends at 100 ms",
+    ).toEqual({ slow: 0, quick: 0, third: 10, fourth: 20 });
+  });
+
   it("keeps the results in the order of the targets when the first answers last", async () => {
     serve(urlOf("a"), { delayMs: 90 });
     serve(urlOf("b"), { delayMs: 60, status: 503 });
@@ -637,6 +659,23 @@ describe("step 6 — the TTL cache", () => {
     const second = await run(subject, [target("api")]);
     expect(api.requests).toBe(1);
     expect(second[0]?.cached).toBe(true);
+  });
+
+  it("counts the age from when the body ended, not from when the headers came", async () => {
+    const api = serve(urlOf("api"), { delayMs: 10, bodyDelayMs: 200 });
+    const subject = checker({ cacheTtlMs: 300 });
+    await run(subject, [target("api")]); // headers at 10 ms, body ended (arrived) at 210 ms
+    await advance(101); // 311 ms: 301 ms after the headers, 101 ms after the body ended
+    const second = await run(subject, [target("api")]);
+    expect(
+      api.requests,
+      "the result arrived when its body ended (210 ms): it is only 101 ms old",
+    ).toBe(1);
+    expect(second[0]?.cached).toBe(true);
+    await advance(200); // 511 ms: 301 ms after the body ended
+    const third = await run(subject, [target("api")]);
+    expect(api.requests, "301 ms after the body ended, the result is past cacheTtlMs 300").toBe(2);
+    expect(third[0]?.cached).toBe(false);
   });
 
   it("stores each result when it arrives, not when the whole check() has ended", async () => {
@@ -930,6 +969,25 @@ describe("step 7 — one batch call for Consul", () => {
     );
   });
 
+  it("keeps the path of consulUrl: the batch path is appended to it, not resolved against it", async () => {
+    const asked: string[] = [];
+    server.use(
+      http.get(/\/v1\/health\/state\/any$/, async ({ request }) => {
+        asked.push(request.url);
+        await delay(25);
+        return HttpResponse.json(fleet);
+      }),
+    );
+    const [api] = await run(checker({ consulUrl: "http://gw.example.test/consul/" }), [
+      consul("api"),
+    ]);
+    expect(api).toEqual(result("api", { latencyMs: 25 }));
+    expect(
+      asked,
+      "consulUrl http://gw.example.test/consul/ asks for …/consul/v1/health/state/any",
+    ).toEqual(["http://gw.example.test/consul/v1/health/state/any"]);
+  });
+
   it('gives a target with service "" exactly the node checks', async () => {
     serveConsul([
       consulCheck("", "warning"),
@@ -1146,5 +1204,26 @@ describe("step 8 — bad options", () => {
     });
     const results = await settled(subject.check([target("api")]));
     expect(results).toHaveLength(1);
+  });
+
+  it.each([
+    "HTTP://CONSUL.service.internal:8500",
+    "consul:8500",
+    "unix:/var/run/consul.sock",
+    "ftp://consul.service.internal",
+  ])("accepts consulUrl %j: any string new URL parses, whatever its scheme", (consulUrl) => {
+    const subject = createHealthChecker({ consulUrl });
+    expect(typeof subject.check, `consulUrl ${consulUrl} is an absolute URL: no TypeError`).toBe(
+      "function",
+    );
+  });
+
+  it("sends the batch to a consulUrl written in upper case, as fetch normalises it", async () => {
+    const batch = serveConsul([consulCheck("api", "passing")]);
+    const [api] = await run(checker({ consulUrl: "HTTP://CONSUL.service.internal:8500" }), [
+      consul("api"),
+    ]);
+    expect(batch.requests).toBe(1);
+    expect(api).toEqual(result("api", { latencyMs: 25 }));
   });
 });

@@ -126,12 +126,16 @@ const TCP_PORTS: [number, string, "critical" | "high"][] = [
 ];
 
 describe("step 1 — the world, in CIDR", () => {
-  it.each([["0.0.0.0/0"], ["::/0"], ["10.1.2.3/0"], ["2001:db8::/0"], ["0:0:0:0:0:0:0:0/0"]])(
-    "counts %s as the whole internet",
-    (cidr) => {
-      expect(isWorldCidr(cidr)).toBe(true);
-    },
-  );
+  it.each([
+    ["0.0.0.0/0"],
+    ["::/0"],
+    ["10.1.2.3/0"],
+    ["2001:db8::/0"],
+    ["0:0:0:0:0:0:0:0/0"],
+    ["fe80::1%eth0/0"],
+  ])("counts %s as the whole internet", (cidr) => {
+    expect(isWorldCidr(cidr)).toBe(true);
+  });
 
   it.each([["0.0.0.0/00"], ["::/000"], ["0.0.0.0/0000"], ["::/00000"]])(
     "reads the prefix of %s as a decimal number: leading zeros are allowed",
@@ -288,6 +292,8 @@ describe("step 2 — sensitive ports in a rule", () => {
     ["17.0"],
     ["-01"],
     ["-1.5"],
+    [" -1"],
+    ["-1\n"],
   ])(
     "reads the protocol %j as anything else: the numbers count only written exactly",
     (IpProtocol) => {
@@ -314,6 +320,18 @@ describe("step 2 — sensitive ports in a rule", () => {
 
     expect(findings).toEqual([]);
   });
+
+  it.each([[" tcp"], ["tcp\n"], [" udp "], ["\tTCP"]])(
+    "reads the protocol %j as anything else: a name is compared in any case, but never trimmed",
+    (IpProtocol) => {
+      const odd = group("sg-01", rule(IpProtocol, 22, 22), rule(IpProtocol, 11211, 11211));
+
+      expect(
+        checkGroup(odd),
+        `${JSON.stringify(IpProtocol)} is not "tcp" or "udp": spaces around a name make it anything else, never a finding`,
+      ).toEqual([]);
+    },
+  );
 
   it("skips a rule without IpProtocol, and reads missing lists and CIDRs as no source", () => {
     const noProtocol = rule("tcp", 22, 22);
@@ -627,15 +645,23 @@ describe("step 3 — all traffic and narrower rules", () => {
 
   it.each([
     [{ ipv4: "0.0.0.0/0", ipv6: "fd00::/8" }, "the world is not a trusted source"],
+    [
+      { ipv4: "10.0.0.0/00", ipv6: "fd00::/8" },
+      "the world, its prefix written with a leading zero",
+    ],
+    [
+      { ipv4: "10.0.0.0/8", ipv6: "::/000" },
+      "the IPv6 world, its prefix written with leading zeros",
+    ],
     [{ ipv4: "10.0.0.0", ipv6: "fd00::/8" }, "no prefix length"],
     [{ ipv4: "fd00::/8", ipv6: "fd00::/8" }, "an IPv6 range as ipv4"],
     [{ ipv4: "10.0.0.0/33", ipv6: "fd00::/8" }, "a prefix above 32"],
     [{ ipv4: "10.0.0.0/8", ipv6: "::/0" }, "the IPv6 world"],
     [{ ipv4: "10.0.0.0/8", ipv6: "10.0.0.0/8" }, "an IPv4 range as ipv6"],
     [{ ipv4: "10.0.0.0/8", ipv6: "fd00::/129" }, "a prefix above 128"],
-  ])("throws a RangeError for trusted sources %j (%s)", (trusted) => {
+  ])("throws a RangeError for trusted sources %j (%s)", (trusted, why) => {
     const safe = group("sg-01");
-    expect(() => checkGroup(safe, trusted)).toThrow(RangeError);
+    expect(() => checkGroup(safe, trusted), `${why}: a RangeError`).toThrow(RangeError);
     expect(() => checkGroup(safe, trusted)).toThrow(/trustedSources/);
   });
 
@@ -954,6 +980,25 @@ describe("step 4 — every page of groups", () => {
       code: "UnauthorizedOperation",
       cause: denied,
       message: `DescribeSecurityGroups failed: UnauthorizedOperation: ${denied.message}`,
+    });
+  });
+
+  it("takes an empty error name as the code too: no fallback to Error for an Error", async () => {
+    const nameless = Object.assign(new Error("request signature mismatch"), { name: "" });
+    ec2Mock.on(DescribeSecurityGroupsCommand).rejects(nameless);
+
+    const failure = await auditSecurityGroups(ec2).catch((error: unknown) => error);
+
+    expect(failure).toBeInstanceOf(AuditError);
+    expect(
+      failure,
+      'code is error.name even when it is "": "Error" is only for non-Errors',
+    ).toMatchObject({
+      name: "AuditError",
+      operation: "DescribeSecurityGroups",
+      code: "",
+      cause: nameless,
+      message: "DescribeSecurityGroups failed: : request signature mismatch",
     });
   });
 
