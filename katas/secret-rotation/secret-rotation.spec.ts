@@ -965,6 +965,28 @@ describe("step 2 — creating the pending version", () => {
     expect(sent()).not.toContain("PutSecretValue");
   });
 
+  it("refuses an AWSCURRENT version that has only a SecretBinary, even one holding credentials JSON", async () => {
+    const { run, secret } = setUp();
+    sm.on(GetSecretValueCommand, { VersionStage: AWSCURRENT }).resolves({
+      ARN: secret.arn,
+      Name: secret.name,
+      VersionId: CURRENT_ID,
+      SecretBinary: new TextEncoder().encode(credentials(CURRENT_PASSWORD)),
+      VersionStages: [AWSCURRENT],
+    });
+
+    const error = await refusal(run("createSecret"));
+
+    expect(
+      error.message,
+      "the README: a version's value is its SecretString; a SecretBinary is never read as credentials",
+    ).toBe(
+      `createSecret: the AWSCURRENT value of secret ${secret.arn} is not JSON with a string username and password`,
+    );
+    expect(sent()).not.toContain("PutSecretValue");
+    expect(secret.valueOf(TOKEN)).toBeUndefined();
+  });
+
   it.each([
     ["an empty RandomPassword", { RandomPassword: "" }],
     ["no RandomPassword", {}],
@@ -1287,6 +1309,30 @@ describe("step 3 — setting the password", () => {
     expect(db.passwordOf(USER)).toBe(CURRENT_PASSWORD);
   });
 
+  it.each([
+    ["a trailing space", "orders_app "],
+    ["a leading space", " orders_app"],
+    ["a trailing newline", "orders_app\n"],
+  ])(
+    "compares the usernames exactly: one that differs by %s is another user (never trimmed)",
+    async (_label, username) => {
+      const { run, db } = setUp({
+        pending: JSON.stringify({ username, password: "Pending-for-spaced-user" }),
+      });
+
+      const error = await refusal(run("setSecret"));
+
+      expect(
+        error.message,
+        "the README: the pending username must be exactly the AWSCURRENT one, spaces included",
+      ).toBe(
+        `setSecret: the AWSPENDING user ${JSON.stringify(username)} is not the AWSCURRENT user "${USER}"`,
+      );
+      expect(db.calls.filter((call) => call.startsWith("changePassword"))).toEqual([]);
+      expect(db.passwordOf(USER)).toBe(CURRENT_PASSWORD);
+    },
+  );
+
   it("quotes both usernames as JSON.stringify does", async () => {
     const { run } = setUp({
       pending: JSON.stringify({ username: 'intruder\\"x', password: "Pending-for-intruder" }),
@@ -1297,6 +1343,28 @@ describe("step 3 — setting the password", () => {
     expect(error.message).toBe(
       `setSecret: the AWSPENDING user "intruder\\\\\\"x" is not the AWSCURRENT user "${USER}"`,
     );
+  });
+
+  it("refuses an AWSPENDING version that has only a SecretBinary, even one holding credentials JSON", async () => {
+    const { run, secret, db } = setUp({ pending: credentials("Pending-as-bytes") });
+    sm.on(GetSecretValueCommand, { VersionStage: AWSPENDING }).resolves({
+      ARN: secret.arn,
+      Name: secret.name,
+      VersionId: TOKEN,
+      SecretBinary: new TextEncoder().encode(credentials("Pending-as-bytes")),
+      VersionStages: [AWSPENDING],
+    });
+
+    const error = await refusal(run("setSecret"));
+
+    expect(
+      error.message,
+      "the README: a version's value is its SecretString; a SecretBinary is never read as credentials",
+    ).toBe(
+      `setSecret: the AWSPENDING value of secret ${secret.arn} is not JSON with a string username and password`,
+    );
+    expect(db.calls, "refused before any login").toEqual([]);
+    expect(db.passwordOf(USER)).toBe(CURRENT_PASSWORD);
   });
 
   it("refuses an AWSPENDING value that is not credentials JSON", async () => {

@@ -677,6 +677,24 @@ describe("step 3 — reading Secrets Manager", () => {
     expect(username.reveal()).toBe("orders_app");
   });
 
+  it('reads keys of a JSON object that has its own "hasOwnProperty" field', async () => {
+    answer(SECRET_ID, {
+      SecretString: JSON.stringify({ hasOwnProperty: "shadowing", password: PASSWORD }),
+    });
+    const secrets = loader();
+
+    const password = await secrets.get({ secretId: SECRET_ID, key: "password" });
+    expect(
+      password.reveal(),
+      "the README: the key is an own property of the parsed JSON; a field named hasOwnProperty is just a field (Object.hasOwn, not fields.hasOwnProperty(key))",
+    ).toBe(PASSWORD);
+    const shadow = await secrets.get({ secretId: SECRET_ID, key: "hasOwnProperty" });
+    expect(shadow.reveal(), 'the field "hasOwnProperty" is a key like any other').toBe("shadowing");
+    const error = await rejection(secrets.get({ secretId: SECRET_ID, key: "token" }));
+    expect(error, "a missing key is still a SecretFormatError").toBeInstanceOf(SecretFormatError);
+    expect(error.message).toBe('secret "prod/orders/db" has no key "token"');
+  });
+
   it('takes key: "" as a key (the property ""), not as no key', async () => {
     answer(SECRET_ID, { SecretString: JSON.stringify({ "": "empty-named", password: PASSWORD }) });
     answer("plain/text", { SecretString: PLAIN });
@@ -1103,6 +1121,31 @@ describe("step 5 — typed errors", () => {
     expect((error as SecretsLoaderError).retryable).toBe(retryable);
     expect(error.cause, "the SDK error itself, for its details").toBe(sdkError);
   });
+
+  it.each([
+    ["a ResourceNotFoundException", secretsManagerErrors.secretNotFound, SecretNotFoundError],
+    [
+      "an AccessDeniedException",
+      () => secretsManagerErrors.accessDenied(SECRET_ID),
+      SecretAccessDeniedError,
+    ],
+    ["a DecryptionFailure", secretsManagerErrors.decryptionFailure, SecretDecryptionError],
+  ] as const)(
+    "keeps %s not retryable even when its $fault is server",
+    async (_label, sdk, type) => {
+      const sdkError = sdk();
+      Object.assign(sdkError, { $fault: "server" });
+      fail(SECRET_ID, sdkError);
+
+      const error = await rejection(loader().get({ secretId: SECRET_ID }));
+
+      expect(error).toBeInstanceOf(type);
+      expect(
+        (error as SecretsLoaderError).retryable,
+        "the README's table: retryable is false for not found, denied and decryption, whatever $fault says ($fault decides only for anything else)",
+      ).toBe(false);
+    },
+  );
 
   it.each([
     {
@@ -1759,6 +1802,18 @@ describe("step 6 — a cache with a TTL", () => {
       ).toBe(1);
     },
   );
+
+  it("accepts ttlMs: -0 as 0: never served from memory", async () => {
+    answer(SECRET_ID, { SecretString: PLAIN });
+    let secrets: SecretsLoader | undefined;
+    expect(() => {
+      secrets = loader({ ttlMs: -0, now: manualClock(5).now });
+    }, "the README: -0 is the integer 0, not a negative number").not.toThrow();
+
+    for (let i = 0; i < 3; i++)
+      expect((await secrets?.get({ secretId: SECRET_ID }))?.reveal()).toBe(PLAIN);
+    expect(requests(), "the README: ttlMs: -0 is ttlMs: 0, so every get sends a request").toBe(3);
+  });
 
   it.each([-1, 1.5, Number.NaN, Number.POSITIVE_INFINITY, Number.NEGATIVE_INFINITY, -0.5])(
     "refuses ttlMs %s with a RangeError naming ttlMs",
