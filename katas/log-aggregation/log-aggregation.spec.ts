@@ -428,6 +428,22 @@ describe("step 2 — JSON lines", () => {
     });
   });
 
+  it.each([
+    ["a number", 504],
+    ["a boolean", true],
+  ])("skips an error type that is %s (not a string) and tries the next name", (_, value) => {
+    const line = json({ service: "api", level: "error", error_type: value, errorType: "Gateway" });
+    expect(
+      parseLine(line)?.errorType,
+      "a non-string error_type is skipped, so errorType decides",
+    ).toBe("Gateway");
+    const only = json({ service: "api", level: "error", error_type: value });
+    expect(
+      parseLine(only)?.errorType,
+      "no string error type: null, not the value as text",
+    ).toBeNull();
+  });
+
   it("does not throw on null or scalar values where it expects an object", () => {
     const line = json({
       service: null,
@@ -547,6 +563,25 @@ describe("step 3 — syslog lines", () => {
       level: "INFO",
       isError: false,
       errorType: null,
+    });
+  });
+
+  it("takes a level word only when the colon follows it immediately: `error : x` is an INFO line", () => {
+    expect(
+      parseLine(syslog("app", "error : disk gone")),
+      "a space before the colon: no level word",
+    ).toMatchObject({
+      format: "syslog",
+      level: "INFO",
+      isError: false,
+      errorType: null,
+    });
+    expect(
+      parseLine(syslog("app", "error: disk gone")),
+      "no space before the colon: level ERROR",
+    ).toMatchObject({
+      level: "ERROR",
+      isError: true,
     });
   });
 
@@ -716,6 +751,18 @@ describe("step 4 — aggregating lines", () => {
     const summary = await aggregateLines(junk);
     expect(summary.totals).toEqual({ ...EMPTY.totals, lines: 7, unparsed: 7 });
     expect(summary.unparsedSamples).toEqual(["one", "two", "three", "four", "five"]);
+  });
+
+  it("keeps repeated unparsed lines as samples too: each takes a slot", async () => {
+    const summary = await aggregateLines(["junk", "junk", "x", "junk", "junk", "y", "z"]);
+    expect(summary.totals).toEqual({ ...EMPTY.totals, lines: 7, unparsed: 7 });
+    expect(summary.unparsedSamples, "the first 5 unparsed lines, repeats included").toEqual([
+      "junk",
+      "junk",
+      "x",
+      "junk",
+      "junk",
+    ]);
   });
 
   it("trims each sample and cuts it to its first 200 characters", async () => {

@@ -176,6 +176,16 @@ describe("step 2 — immutable records", () => {
     ).toBe(true);
   });
 
+  it("freezes what an array holds under its other own keys too, not only its items", () => {
+    const list = Object.assign([{ id: 1 }], { meta: { source: "inventory" } });
+    deepFreeze(list);
+    expect(Object.isFrozen(list[0]), "the item").toBe(true);
+    expect(
+      Object.isFrozen(list.meta),
+      "meta is under an own, enumerable, string key (Object.values gives it): frozen too",
+    ).toBe(true);
+  });
+
   it("freezes at any depth: 1,000 levels of nesting, down to the innermost object", () => {
     // Objects and arrays in turn, 1,000 levels deep (the README's limit): no depth cut-off.
     const innermost = { level: "innermost" };
@@ -655,6 +665,39 @@ describe("step 4 — counting with a Map", () => {
       ["web", 2],
       ["api", 2],
       ["queue", 2],
+    ]);
+  });
+
+  it("mostCommon keeps equal counts in first-seen order whichever way the keys would sort", () => {
+    const ascending = new Map([
+      ["a", 1],
+      ["b", 1],
+      ["c", 1],
+    ]);
+    const descending = new Map([
+      ["c", 1],
+      ["b", 1],
+      ["a", 1],
+    ]);
+    expect(mostCommon(ascending), "all counts equal: the Map's order, a b c").toEqual([
+      ["a", 1],
+      ["b", 1],
+      ["c", 1],
+    ]);
+    expect(mostCommon(descending), "all counts equal: the Map's order, c b a").toEqual([
+      ["c", 1],
+      ["b", 1],
+      ["a", 1],
+    ]);
+    const mixed = new Map([
+      ["z", 1],
+      ["top", 9],
+      ["a", 1],
+    ]);
+    expect(mostCommon(mixed), "the tie z, a keeps its order behind the higher count").toEqual([
+      ["top", 9],
+      ["z", 1],
+      ["a", 1],
     ]);
   });
 
