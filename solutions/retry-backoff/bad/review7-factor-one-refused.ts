@@ -45,10 +45,20 @@ function resolveOptions(options: RetryOptions) {
   } = options;
   return {
     retries: check("retries", retries, (v) => Number.isInteger(v) && v >= 0, "a whole number >= 0"),
-    baseDelayMs: check("baseDelayMs", baseDelayMs, (v) => Number.isFinite(v) && v >= 0, "a finite number >= 0"),
-    maxDelayMs: check("maxDelayMs", maxDelayMs, (v) => Number.isFinite(v) && v >= 0, "a finite number >= 0"),
+    baseDelayMs: check(
+      "baseDelayMs",
+      baseDelayMs,
+      (v) => Number.isFinite(v) && v >= 0,
+      "a finite number >= 0",
+    ),
+    maxDelayMs: check(
+      "maxDelayMs",
+      maxDelayMs,
+      (v) => Number.isFinite(v) && v >= 0,
+      "a finite number >= 0",
+    ),
     factor: check("factor", factor, (v) => Number.isFinite(v) && v > 1, "a finite number >= 1"),
-    jitter: check("jitter", jitter, (m) => JITTER_MODES.includes(m), "\"none\", \"full\" or \"equal\""),
+    jitter: check("jitter", jitter, (m) => JITTER_MODES.includes(m), '"none", "full" or "equal"'),
     random,
     shouldRetry,
     onRetry,
@@ -57,7 +67,12 @@ function resolveOptions(options: RetryOptions) {
 }
 
 function drawFrom(random: () => number): number {
-  return check("random()", random(), (r) => typeof r === "number" && r >= 0 && r < 1, "a number >= 0 and < 1");
+  return check(
+    "random()",
+    random(),
+    (r) => typeof r === "number" && r >= 0 && r < 1,
+    "a number >= 0 and < 1",
+  );
 }
 
 export function backoffDelay(retryNumber: number, options: RetryOptions = {}): number {

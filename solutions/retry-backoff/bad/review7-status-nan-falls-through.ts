@@ -9,7 +9,10 @@ export type { Jitter, RetryOptions } from "../options";
 export { backoffDelay, isRetryableHttpStatus } from "../retry-backoff";
 
 function httpStatusOf(error: unknown): number | undefined {
-  const candidate = error as { status?: unknown; $metadata?: { httpStatusCode?: unknown } } | null | undefined;
+  const candidate = error as
+    | { status?: unknown; $metadata?: { httpStatusCode?: unknown } }
+    | null
+    | undefined;
   // A status that is not a whole number is no real status: look at the SDK's metadata instead.
   if (Number.isInteger(candidate?.status)) return candidate?.status as number;
   const code = candidate?.$metadata?.httpStatusCode;
