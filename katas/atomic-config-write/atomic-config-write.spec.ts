@@ -740,6 +740,31 @@ describe("step 5 — several writes at once", () => {
     ).not.toBe(-1);
     expect(entries(), "no temp file may remain").toEqual(["app.conf"]);
   });
+  it("picks a temp name no other process picks, even in the same millisecond: two fresh module instances, one clock", async () => {
+    // Two "processes": two fresh instances of your module (nothing shared, every counter back at
+    // its start), whose clocks read the same millisecond. A name from the time and a counter is
+    // then the same in both; a random part is not.
+    vi.useFakeTimers({ toFake: ["Date"], now: new Date("2026-03-01T09:00:00.000Z") });
+    try {
+      const tempNames: string[] = [];
+      for (const run of [1, 2]) {
+        vi.resetModules();
+        const fresh = await import("./atomic-config-write");
+        const before = fsSpy.events.length;
+        await fresh.writeFileAtomic(target, `from process ${run}\n`);
+        const renamed = fsSpy.events.slice(before).find((event) => event.op === "rename");
+        expect(renamed, `process ${run} must rename a temp file over the target`).toBeDefined();
+        tempNames.push(basename(renamed?.path ?? ""));
+      }
+      expect(
+        tempNames[0],
+        "two processes writing in the same millisecond must not pick the same temp name (a random part is required, not the time and a counter)",
+      ).not.toBe(tempNames[1]);
+    } finally {
+      vi.useRealTimers();
+    }
+  });
+
   it("leaves another writer's temp file alone: that write, still under way, then completes", async () => {
     // The race, set up on purpose: another writer (another process, or a call this one cannot
     // see) has created its temp file next to the target and is still writing it when this call
@@ -780,6 +805,42 @@ describe("step 6 — updateJsonConfig", () => {
     expect(update).toHaveBeenCalledWith({ replicas: 2, image: "web:1.4" });
     expect(read(target)).toBe('{\n  "replicas": 5,\n  "image": "web:1.4"\n}\n');
   });
+
+  it("uses an existing file as it is: defaultValue is not merged into it", async () => {
+    writeFileSync(target, '{"replicas":2}');
+    const update = vi.fn((current: Record<string, unknown>) => ({ ...current, image: "web:1.5" }));
+    await updateJsonConfig(target, update, {
+      defaultValue: { replicas: 1, region: "eu-west-1" },
+    });
+    expect(
+      update,
+      "update must get the file's content alone: the default is only for a file that does not exist",
+    ).toHaveBeenCalledWith({ replicas: 2 });
+    expect(read(target), "no key of the default may reach an existing file").toBe(
+      '{\n  "replicas": 2,\n  "image": "web:1.5"\n}\n',
+    );
+  });
+
+  it.each([
+    ["0", 0],
+    ["false", false],
+    ["true", true],
+    ['""', ""],
+    ['"blue"', "blue"],
+    ["[1,2]", [1, 2]],
+  ])(
+    "passes a file holding %s, JSON that is not an object, to update as it parsed",
+    async (text, parsed) => {
+      writeFileSync(target, `${text}\n`);
+      const update = vi.fn((_current: unknown) => ({ replicas: 1 }));
+      await expect(
+        updateJsonConfig(target, update),
+        `${text} is valid JSON: it must not be refused as a config`,
+      ).resolves.toEqual({ replicas: 1 });
+      expect(update, `update must get ${text} as JSON.parse gives it`).toHaveBeenCalledWith(parsed);
+      expect(read(target)).toBe('{\n  "replicas": 1\n}\n');
+    },
+  );
 
   it("resolves with the very value update returned", async () => {
     writeFileSync(target, "{}");

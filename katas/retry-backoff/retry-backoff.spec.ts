@@ -318,6 +318,22 @@ describe("step 3 — the backoff delay", () => {
     },
   );
 
+  it.each([null, undefined, false, "", "0.5", [], {}])(
+    "throws a RangeError when random() returns %o, which is not a number (no coercion)",
+    (value) => {
+      const random = () => value as unknown as number;
+      for (const jitter of ["full", "equal"] as const) {
+        expect(
+          () => backoffDelay(3, { jitter, random }),
+          `random() returning ${typeof value} ${JSON.stringify(value)} must be refused, not coerced to a number`,
+        ).toThrow(RangeError);
+        expect(() => backoffDelay(3, { jitter, random })).toThrow(
+          `random() must be a number >= 0 and < 1 (got ${String(value)})`,
+        );
+      }
+    },
+  );
+
   it("draws and checks random() even when the capped delay is 0", () => {
     for (const jitter of ["full", "equal"] as const) {
       for (const zero of [{ baseDelayMs: 0 }, { maxDelayMs: 0 }]) {
@@ -823,6 +839,42 @@ describe("step 7 — cancelling with an AbortSignal", () => {
     await expect(rejection).rejects.toMatchObject({ name: "AbortError" });
   });
 
+  it.each([0, "", false, null, Number.NaN])(
+    "rejects with signal.reason exactly as given, even a falsy one (%o): before a call, after a failed attempt, during a wait",
+    async (reason) => {
+      const before = new AbortController();
+      before.abort(reason);
+      const fn = vi.fn(async () => "up");
+      await expect(
+        retry(fn, { signal: before.signal }),
+        "already aborted: the reason given to abort(), not an AbortError in its place",
+      ).rejects.toBe(reason);
+      expect(fn).not.toHaveBeenCalled();
+
+      const during = new AbortController();
+      const failing = vi.fn(async () => {
+        during.abort(reason);
+        throw new Error("connection reset");
+      });
+      const afterAttempt = track(retry(failing, { signal: during.signal }));
+      await until(() => afterAttempt.status !== "pending", "retry settles after the attempt");
+      expect(afterAttempt, "aborted during the attempt: the reason as given").toEqual({
+        status: "rejected",
+        error: reason,
+      });
+
+      const waiting = new AbortController();
+      const inWait = track(retry(alwaysFails().fn, { jitter: "none", signal: waiting.signal }));
+      await flush();
+      waiting.abort(reason);
+      await flush();
+      expect(inWait, "aborted during a wait: the reason as given").toEqual({
+        status: "rejected",
+        error: reason,
+      });
+    },
+  );
+
   it("cuts a pending wait short at once and makes no more calls", async () => {
     const { fn } = alwaysFails();
     const controller = new AbortController();
@@ -930,6 +982,67 @@ describe("step 7 — cancelling with an AbortSignal", () => {
       ).toEqual({ status: "rejected", error: reason });
       expect(fn, "fn must not be called again after the abort").toHaveBeenCalledTimes(1);
     }
+  });
+
+  it("rejects with what onRetry threw when it aborts the signal and then throws: the throw comes first", async () => {
+    const controller = new AbortController();
+    const hookError = new Error("onRetry broke");
+    const { fn } = alwaysFails();
+    const onRetry = () => {
+      controller.abort(new Error("cancelled in onRetry"));
+      throw hookError;
+    };
+    const outcome = track(retry(fn, { signal: controller.signal, onRetry }));
+    await until(() => outcome.status !== "pending", "retry settles without the clock moving");
+    expect(outcome, "onRetry's own error, not signal.reason").toEqual({
+      status: "rejected",
+      error: hookError,
+    });
+    expect(fn).toHaveBeenCalledTimes(1);
+    expect(vi.getTimerCount(), "no wait was started").toBe(0);
+  });
+
+  it("rejects with the attempt's error when shouldRetry aborts the signal and says no: nothing is left to cancel", async () => {
+    const controller = new AbortController();
+    const error = new Error("connection reset");
+    const fn = vi.fn(async () => {
+      throw error;
+    });
+    const onRetry = vi.fn();
+    const shouldRetry = vi.fn(() => {
+      controller.abort(new Error("cancelled in shouldRetry"));
+      return false;
+    });
+    const outcome = track(retry(fn, { signal: controller.signal, shouldRetry, onRetry }));
+    await until(() => outcome.status !== "pending", "retry settles without the clock moving");
+    expect(
+      outcome,
+      "the error is not retried: retry rejects with it, not with signal.reason",
+    ).toEqual({ status: "rejected", error });
+    expect(onRetry).not.toHaveBeenCalled();
+    expect(fn).toHaveBeenCalledTimes(1);
+  });
+
+  it("calls onRetry, then ends the wait with signal.reason, when shouldRetry aborts the signal and says yes", async () => {
+    const controller = new AbortController();
+    const reason = new Error("cancelled in shouldRetry");
+    const { fn } = alwaysFails();
+    const onRetry = vi.fn();
+    const shouldRetry = vi.fn(() => {
+      controller.abort(reason);
+      return true;
+    });
+    const outcome = track(
+      retry(fn, { jitter: "none", signal: controller.signal, shouldRetry, onRetry }),
+    );
+    await until(() => outcome.status !== "pending", "retry settles without the clock moving");
+    expect(onRetry, "a retry was decided: onRetry hears of it").toHaveBeenCalledTimes(1);
+    expect(outcome, "the wait ends at once with signal.reason").toEqual({
+      status: "rejected",
+      error: reason,
+    });
+    expect(vi.getTimerCount(), "no timer may be left pending").toBe(0);
+    expect(fn).toHaveBeenCalledTimes(1);
   });
 
   it("returns the result of an attempt that succeeded although the signal fired meanwhile", async () => {

@@ -51,7 +51,9 @@ async function runOnPRetry<T>(
           // Cancelled during the attempt: reject with the reason, before shouldRetry or onRetry.
           settings.signal?.throwIfAborted();
           const { thrown } = error as AttemptFailure;
-          if (!settings.shouldRetry(thrown, attemptNumber)) return false;
+          // Not retried: reject with the error itself. Thrown from this hook, it passes p-retry
+          // and the catch below as it is, so an abort made inside shouldRetry does not replace it.
+          if (!settings.shouldRetry(thrown, attemptNumber)) throw thrown;
           const delayMs = backoffDelay(attemptNumber, options);
           settings.onRetry?.({ attempt: attemptNumber, delayMs, error: thrown });
           await abortableSleep(delayMs, settings.signal);
@@ -60,9 +62,12 @@ async function runOnPRetry<T>(
       },
     );
   } catch (error) {
+    // Thrown by our hook (shouldRetry's error or its "no", onRetry's error, random()'s
+    // RangeError, an abort during the wait): as it is, whatever the signal says now.
+    if (!(error instanceof AttemptFailure)) throw error;
     // p-retry does not call shouldRetry after the last attempt: an abort during it is seen here.
     settings.signal?.throwIfAborted();
-    throw error instanceof AttemptFailure ? error.thrown : error;
+    throw error.thrown;
   }
 }
 
