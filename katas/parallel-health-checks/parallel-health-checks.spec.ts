@@ -746,11 +746,19 @@ describe("step 6 — the TTL cache", () => {
     const subject = withConsul();
     await run(subject, [target("site", spelled)]);
     const [service] = await run(subject, [consul("registry", spelled)]);
-    expect(batch.requests, "the HTTP result for that URL is no answer for the Consul service").toBe(1);
+    expect(batch.requests, "the HTTP result for that URL is no answer for the Consul service").toBe(
+      1,
+    );
     expect(service).toEqual(result("registry", { latencyMs: 25 }));
     const [site] = await run(subject, [target("site", spelled)]);
     expect(site, "the Consul result did not replace the URL's own entry").toEqual(
-      result("site", { status: "down", reason: "http-error", httpStatus: 503, latencyMs: 5, cached: true }),
+      result("site", {
+        status: "down",
+        reason: "http-error",
+        httpStatus: 503,
+        latencyMs: 5,
+        cached: true,
+      }),
     );
   });
 
