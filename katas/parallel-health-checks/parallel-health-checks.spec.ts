@@ -739,6 +739,64 @@ describe("step 6 — the TTL cache", () => {
     expect(second[0]?.cached).toBe(false);
   });
 
+  it("keeps HTTP URLs and Consul services apart: a service spelled like a URL is another entry", async () => {
+    const spelled = urlOf("api");
+    serve(spelled, { delayMs: 5, status: 503 });
+    const batch = serveConsul([consulCheck(spelled, "passing")], 25);
+    const subject = withConsul();
+    await run(subject, [target("site", spelled)]);
+    const [service] = await run(subject, [consul("registry", spelled)]);
+    expect(batch.requests, "the HTTP result for that URL is no answer for the Consul service").toBe(
+      1,
+    );
+    expect(service).toEqual(result("registry", { latencyMs: 25 }));
+    const [site] = await run(subject, [target("site", spelled)]);
+    expect(site, "the Consul result did not replace the URL's own entry").toEqual(
+      result("site", {
+        status: "down",
+        reason: "http-error",
+        httpStatus: 503,
+        latencyMs: 5,
+        cached: true,
+      }),
+    );
+  });
+
+  it("compares the exact age with cacheTtlMs, never a rounded one", async () => {
+    let now = 0;
+    const api = serve(urlOf("api"), { delayMs: 40 });
+    const subject = createHealthChecker({ now: () => now, cacheTtlMs: 1000 });
+    await run(subject, [target("api")]); // arrives while now() reads 0
+    now = 999.6;
+    const second = await run(subject, [target("api")]);
+    expect(second[0]?.cached, "999.6 ms old, with cacheTtlMs 1000: still reused").toBe(true);
+    now = 1000.4;
+    const third = await run(subject, [target("api")]);
+    expect(
+      api.requests,
+      "1000.4 ms old is older than cacheTtlMs 1000 (the age is not rounded): checked again",
+    ).toBe(2);
+    expect(third[0]?.cached).toBe(false);
+  });
+
+  it("answers a cached target at once, even while every slot is busy: a cache hit waits for no slot", async () => {
+    serve(urlOf("api"), { delayMs: 10 });
+    serve(urlOf("slow"), { delayMs: 1000 });
+    const subject = checker({ concurrency: 1 });
+    await run(subject, [target("api")]);
+    const busy = track(subject.check([target("slow")]));
+    await until(() => load.now === 1, "the slow request should hold the only slot");
+    const again = track(subject.check([target("api")]));
+    await until(
+      () => again.status !== "pending",
+      "a cached result sends nothing and takes no slot: it should come without waiting for the busy one",
+    );
+    expect(busy.status, "the slow request is still in flight").toBe("pending");
+    expect(again.value).toEqual([result("api", { latencyMs: 10, cached: true })]);
+    await advance(1000);
+    await until(() => busy.status !== "pending", "the slow request should end after 1000 ms");
+  });
+
   it("shares a request in flight with a target of the same URL in the same call", async () => {
     const shared = "https://lb.example.test/healthz";
     const lb = serve(shared, { delayMs: 30 });
@@ -833,6 +891,15 @@ describe("step 7 — one batch call for Consul", () => {
       result("api", { latencyMs: 25 }),
       result("web", { status: "degraded", reason: "warning", latencyMs: 25 }),
       result("db", { status: "down", reason: "critical", latencyMs: 25 }),
+    ]);
+  });
+
+  it("reads an empty batch answer ([]) as no checks at all: every service is not-registered", async () => {
+    serveConsul([], 25);
+    const results = await run(withConsul(), [consul("api"), consul("web")]);
+    expect(results, "[] is an array of checks, with none in it: not an invalid response").toEqual([
+      result("api", { status: "down", reason: "not-registered", latencyMs: 25 }),
+      result("web", { status: "down", reason: "not-registered", latencyMs: 25 }),
     ]);
   });
 

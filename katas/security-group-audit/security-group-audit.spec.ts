@@ -1318,6 +1318,20 @@ describe("step 5 — unused groups", () => {
     await expect(auditSecurityGroups(ec2)).resolves.toEqual([]);
   });
 
+  it("counts a reference from a group that is itself unused: only the referring group is reported", async () => {
+    const fromOld = rule("tcp", 5432, 5432, [], [], {
+      UserIdGroupPairs: [{ GroupId: "sg-0target", UserId: "123456789012" }],
+    });
+    account([group("sg-0old", fromOld), group("sg-0target")], [eni("eni-01", "sg-0other")]);
+
+    await expect(
+      auditSecurityGroups(ec2),
+      "EC2 refuses to delete sg-0target while sg-0old's rule names it, even though sg-0old is unused",
+    ).resolves.toEqual([unused("sg-0old")]);
+    const egress = sampleSecurityGroup("sg-0old", { IpPermissionsEgress: [fromOld] });
+    expect(findUnusedGroups([group("sg-0target"), egress], [])).toEqual([unused("sg-0old")]);
+  });
+
   it("still reports a group whose only reference is its own rule", async () => {
     const fromItself = allTraffic([], []);
     fromItself.UserIdGroupPairs = [{ GroupId: "sg-0lonely", UserId: "123456789012" }];
