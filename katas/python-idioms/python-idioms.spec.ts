@@ -885,6 +885,16 @@ describe("step 5 — enumerate, zip and comprehensions", () => {
       ]),
     ).toEqual(["h:1", "h:65535", "h:22"]);
   });
+
+  it("endpoints uses the host as given: no brackets around an IPv6 address", () => {
+    expect(
+      endpoints([
+        { host: "::1", ports: [443] },
+        { host: "fe80::1", ports: [22] },
+      ]),
+      'expected `${host}:${port}` as the f-string writes it ("::1:443"), not the URL form "[::1]:443"',
+    ).toEqual(["::1:443", "fe80::1:22"]);
+  });
 });
 
 describe("step 6 — sorting with a key function", () => {
@@ -1048,6 +1058,17 @@ describe("step 6 — sorting with a key function", () => {
   it("takes any iterable, and returns an empty array for no items", () => {
     expect(sortBy(new Set([3, 1, 2]), (n) => n)).toEqual([1, 2, 3]);
     expect(sortBy([], (n: number) => n)).toEqual([]);
+  });
+
+  it("returns a new array even for an empty array or a single item: never the input itself", () => {
+    for (const items of [[], [7]]) {
+      const sorted = sortBy(items, (n: number) => n);
+      expect(sorted, `${JSON.stringify(items)}: same items`).toEqual(items);
+      expect(
+        sorted,
+        `${JSON.stringify(items)}: a new array: pushing to the result must not change the input`,
+      ).not.toBe(items);
+    }
   });
 
   it("throws a TypeError for keys that cannot be compared: a number and a string", () => {
