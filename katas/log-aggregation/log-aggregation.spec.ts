@@ -180,6 +180,19 @@ describe("step 1 — application-log lines", () => {
     expect(parseLine(line)).toBeNull();
   });
 
+  it("takes the service up to the first ]: `[api][req-42] Boom: x` is service api", () => {
+    expect(
+      parseLine("2024-05-01T12:00:01Z ERROR [api][req-42] Boom: x"),
+      "service: the characters up to the first ]; the message [req-42] Boom: x names no error type",
+    ).toEqual({
+      format: "app",
+      service: "api",
+      level: "ERROR",
+      isError: true,
+      errorType: null,
+    });
+  });
+
   it("takes only ASCII letters for a level and an error type", () => {
     expect(
       parseLine(app("ERROR", "api", "ÉchecError: paiement refusé")),
@@ -481,6 +494,11 @@ describe("step 3 — syslog lines", () => {
 
   it.each([
     ["a two-digit day", "May 13 12:00:10 web-01 checkout[881]: error: Boom: x", "checkout"],
+    [
+      "three spaces between the month and the day (one or more)",
+      "May   1 12:00:10 web-01 checkout[881]: error: Boom: x",
+      "checkout",
+    ],
     ["no pid", "May  1 12:00:10 web-01 kernel: error: Boom: x", "kernel"],
     [
       "a tag with a slash",
@@ -598,6 +616,19 @@ describe("step 3 — syslog lines", () => {
       service: "app",
       level: "INFO",
       isError: false,
+      errorType: null,
+    });
+  });
+
+  it("skips only spaces after the level word's colon: a tab stays in the message, so no error type opens it", () => {
+    expect(
+      parseLine(syslog("app", "error:\tTimeoutError: x")),
+      "the message after `error:` is `\tTimeoutError: x`: level ERROR, but no name opens it",
+    ).toEqual({
+      format: "syslog",
+      service: "app",
+      level: "ERROR",
+      isError: true,
       errorType: null,
     });
   });
@@ -877,6 +908,22 @@ describe("step 4 — aggregating lines", () => {
   it("returns an empty summary for no lines", async () => {
     expect(await aggregateLines([])).toEqual(EMPTY);
   });
+
+  it("never throws: a sync generator that throws makes the promise reject with its error", async () => {
+    const failure = new Error("disk gone");
+    function* lines() {
+      yield app("ERROR", "api", "Boom: x");
+      throw failure;
+    }
+    let result: Promise<LogSummary> | undefined;
+    expect(() => {
+      result = aggregateLines(lines());
+    }, "aggregateLines must not throw synchronously, whatever its input").not.toThrow();
+    expect(result, "expected a Promise").toBeInstanceOf(Promise);
+    await expect(result, "expected the promise to reject with the generator's error").rejects.toBe(
+      failure,
+    );
+  });
 });
 
 describe("step 5 — bad input never throws", () => {
@@ -899,6 +946,19 @@ describe("step 5 — bad input never throws", () => {
     expect(parseLine(line)).toBeNull();
     const summary = await aggregateLines([line]);
     expect(summary.totals).toEqual({ ...EMPTY.totals, lines: 1, unparsed: 1 });
+  });
+
+  it("keeps NUL bytes (not whitespace): a run of NULs is unparsed, not blank, and so is a line behind NULs", async () => {
+    const behindNuls = `\u0000\u0000\u0000${app("ERROR", "api", "Boom: x")}`;
+    expect(parseLine("\u0000\u0000\u0000"), "a line of NULs: no format").toBeNull();
+    expect(parseLine(behindNuls), "NULs in front of a valid line: no format").toBeNull();
+    const summary = await aggregateLines(["\u0000\u0000\u0000", behindNuls]);
+    expect(summary.totals, "trim() keeps NULs: both lines are unparsed, none blank").toEqual({
+      ...EMPTY.totals,
+      lines: 2,
+      unparsed: 2,
+    });
+    expect(summary.errors).toEqual({});
   });
 
   it("reads CRLF lines without carrying the \\r into names", async () => {
