@@ -261,6 +261,22 @@ describe("step 1 — a value that never prints", () => {
     }
   });
 
+  it("reveals a view's bytes in a fresh array of their own: a subarray, a pooled Buffer", () => {
+    const whole = new Uint8Array([9, 9, 1, 2, 3, 9]);
+    const pooled = Buffer.from("pw");
+    for (const [label, view, length] of [
+      ["a subarray", whole.subarray(2, 5), 3],
+      ["a Buffer cut out of Node's pool", pooled, 2],
+    ] as const) {
+      const bytes = new Secret(view, "secrets-manager").revealBytes();
+      expect(bytes.byteOffset, `${label}: the README, byteOffset 0 (not the view's)`).toBe(0);
+      expect(
+        bytes.buffer.byteLength,
+        `${label}: the README, a buffer holding those ${length} bytes and nothing else (not the buffer behind the view)`,
+      ).toBe(length);
+    }
+  });
+
   it("turns into [REDACTED] as a string, however it is converted", () => {
     const secret = new Secret(PLAIN, "env");
 
@@ -945,6 +961,20 @@ describe("step 4 — malformed values", () => {
     expectNoLeak(error, PASSWORD);
   });
 
+  it("takes a dotted key as one property name, never as a path into nested objects", async () => {
+    answer(SECRET_ID, { SecretString: JSON.stringify({ db: { password: PASSWORD } }) });
+    const error = await rejection(loader().get({ secretId: SECRET_ID, key: "db.password" }));
+    expect(error, "the README: a key is one property name, never a path").toBeInstanceOf(
+      SecretFormatError,
+    );
+    expect(error.message).toBe('secret "prod/orders/db" has no key "db.password"');
+    expectNoLeak(error, PASSWORD);
+
+    answer("flat", { SecretString: JSON.stringify({ "db.password": "flat-pw" }) });
+    const flat = await loader().get({ secretId: "flat", key: "db.password" });
+    expect(flat.reveal(), "the property named db.password itself").toBe("flat-pw");
+  });
+
   it("quotes the secretId and key as JSON.stringify does", async () => {
     const odd = 'team "a"/db';
     answer(odd, { SecretString: JSON.stringify({}) });
@@ -1249,6 +1279,21 @@ describe("step 5 — typed errors", () => {
       retryable: true,
     },
     {
+      label: "a client-fault error the SDK marks $retryable as not retryable: $fault alone decides",
+      sdk: () =>
+        Object.assign(
+          awsServiceError(
+            SecretsManagerServiceException,
+            "SlowDown",
+            "Please reduce your request rate.",
+            400,
+          ),
+          { $retryable: { throttling: true } },
+        ),
+      code: "SlowDown",
+      retryable: false,
+    },
+    {
       label: "a network TypeError as not retryable",
       sdk: () => new TypeError("fetch failed"),
       code: "TypeError",
@@ -1270,7 +1315,10 @@ describe("step 5 — typed errors", () => {
       message,
     );
     expect(lines, "the warn line is exactly that message").toEqual([["warn", message]]);
-    expect((error as SecretsLoaderError).retryable).toBe(retryable);
+    expect(
+      (error as SecretsLoaderError).retryable,
+      "the README: retryable is true when $fault is server, else false ($fault alone, not $retryable or the status)",
+    ).toBe(retryable);
     expect((error as SecretsLoaderError).secretId).toBe(SECRET_ID);
     expect(error.cause).toBe(sdkError);
   });
@@ -1406,6 +1454,28 @@ describe("step 5 — typed errors", () => {
       expect(lines, "a failed request logs one warn line").toEqual([["warn", error.message]]);
       expect((await secrets.get({ secretId: SECRET_ID })).reveal()).toBe(PLAIN);
       expect(calls, "the failure is not cached: the next get sends again").toBe(2);
+    },
+  );
+
+  it.each([
+    ["ResourceNotFoundException", SecretNotFoundError],
+    ["AccessDeniedException", SecretAccessDeniedError],
+    ["ThrottlingException", SecretThrottledError],
+  ])(
+    "chooses the row by name when a wrapper client rejects with a plain object named %s",
+    async (name, type) => {
+      const thrown = { name, message: "from a wrapper", $fault: "client" };
+      const wrapper = { send: () => Promise.reject(thrown) };
+      const secrets = loader({ client: wrapper as unknown as SecretsManagerClient });
+
+      const error = await rejection(secrets.get({ secretId: SECRET_ID }));
+
+      expect(
+        error,
+        "the README: the row is chosen by the name of whatever was thrown, not only of an Error",
+      ).toBeInstanceOf(type);
+      expect(error.message).toContain(`(${name})`);
+      expect(error.cause, "the thrown object itself").toBe(thrown);
     },
   );
 
@@ -1803,6 +1873,14 @@ describe("step 6 — a cache with a TTL", () => {
     },
   );
 
+  it.each([
+    ["no options at all", undefined],
+    ["null options", null],
+  ])("refuses %s with a TypeError naming client", (_label, options) => {
+    expect(() => new SecretsLoader(options as unknown as SecretsLoaderOptions)).toThrow(TypeError);
+    expect(() => new SecretsLoader(options as unknown as SecretsLoaderOptions)).toThrow(/client/);
+  });
+
   it("accepts ttlMs: -0 as 0: never served from memory", async () => {
     answer(SECRET_ID, { SecretString: PLAIN });
     let secrets: SecretsLoader | undefined;
@@ -1936,6 +2014,76 @@ describe("step 7 — one refresh for many callers", () => {
       "the README: a failed request removes the cached value, so the next get sends a request",
     ).toBe("new-value");
     expect(requests()).toBe(3);
+  });
+
+  it("drops the cached value when a refresh answers neither SecretString nor SecretBinary", async () => {
+    sm.on(GetSecretValueCommand, { SecretId: SECRET_ID }, true)
+      .resolvesOnce(sampleSecretValue(SECRET_ID, { SecretString: "old-value" }))
+      .resolvesOnce({
+        ...sampleSecretValue(SECRET_ID),
+        SecretString: undefined,
+        SecretBinary: undefined,
+      })
+      .resolves(sampleSecretValue(SECRET_ID, { SecretString: "new-value" }));
+    const clock = manualClock(0);
+    const secrets = loader({ ttlMs: 100, now: clock.now });
+    await secrets.get({ secretId: SECRET_ID });
+
+    clock.time = 150;
+    await expect(secrets.get({ secretId: SECRET_ID })).rejects.toThrow(SecretFormatError);
+    clock.time = 50; // the old value's age is 50 ms again, inside ttlMs
+
+    const secret = await secrets.get({ secretId: SECRET_ID });
+    expect(
+      secret.reveal(),
+      "the README: a response with neither field is a failed request, and a failed request removes the cached value",
+    ).toBe("new-value");
+    expect(requests()).toBe(3);
+  });
+
+  it("gives every caller waiting on a failed request the same error object", async () => {
+    const held = hold(SECRET_ID);
+    const secrets = loader();
+    const callers = Array.from({ length: 3 }, () =>
+      rejection(secrets.get({ secretId: SECRET_ID })),
+    );
+    await flush();
+    held[0]?.reject(secretsManagerErrors.secretNotFound());
+
+    const [first, ...others] = await Promise.all(callers);
+    for (const other of others) {
+      expect(other, "the README: every waiting caller rejects with the same error object").toBe(
+        first,
+      );
+    }
+  });
+
+  it("serves the old value without waiting when the clock goes back within ttlMs during a refresh", async () => {
+    const held = hold(SECRET_ID);
+    const clock = manualClock(0);
+    const secrets = loader({ ttlMs: 100, now: clock.now });
+    const cold = secrets.get({ secretId: SECRET_ID });
+    await flush();
+    held[0]?.resolve({ SecretString: "old-value" });
+    await cold;
+
+    clock.time = 150;
+    const refresh = secrets.get({ secretId: SECRET_ID });
+    await flush();
+    expect(requests(), "the expired value is refreshed").toBe(2);
+    clock.time = 50; // the old value's age is 50 ms again, inside ttlMs
+
+    const during = await secrets.get({ secretId: SECRET_ID });
+    expect(
+      during.reveal(),
+      "the README: expiry is judged by the now() of each get, so a value fresh again is served while the refresh is in flight",
+    ).toBe("old-value");
+    expect(requests(), "no second request").toBe(2);
+
+    held[1]?.resolve({ SecretString: "new-value" });
+    expect((await refresh).reveal(), "the refresh's caller gets the new value").toBe("new-value");
+    expect((await secrets.get({ secretId: SECRET_ID })).reveal()).toBe("new-value");
+    expect(requests()).toBe(2);
   });
 
   it("does not make one secret wait for another", async () => {
