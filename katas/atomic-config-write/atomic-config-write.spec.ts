@@ -2,8 +2,8 @@ import implementationPath from "kata:implementation-path";
 import {
   chmodSync,
   closeSync,
-  constants as fsConstants,
   existsSync,
+  constants as fsConstants,
   fsyncSync,
   lstatSync,
   mkdirSync,
