@@ -843,6 +843,23 @@ describe("step 3 — reading Secrets Manager", () => {
     expect(secret.source).toBe("secrets-manager");
   });
 
+  it("returns an empty SecretBinary as a value of zero bytes, not as a missing value", async () => {
+    answer(SECRET_ID, { SecretString: undefined, SecretBinary: new Uint8Array(0) });
+    const { lines, logger } = recordingLogger();
+
+    const secret = await loader({ logger }).get({ secretId: SECRET_ID });
+
+    expect(
+      [...secret.revealBytes()],
+      "the README: an empty SecretBinary is a value of zero bytes",
+    ).toEqual([]);
+    expect(() => secret.reveal(), "it is still a binary value").toThrow(TypeError);
+    expect(
+      lines.map(([level]) => level),
+      "a successful request: info, no warn",
+    ).toEqual(["info"]);
+  });
+
   it("returns a SecretBinary that is a view into a larger buffer as exactly its bytes", async () => {
     // What the SDK hands over: it decodes the base64 with Buffer.from, which cuts small buffers out
     // of Node's shared pool, and returns a Uint8Array view of that slice.
@@ -1387,6 +1404,48 @@ describe("step 5 — typed errors", () => {
     ).toBe('could not load secret "prod/orders/db" (Error)');
   });
 
+  it.each([
+    [
+      "a SecretNotFoundError",
+      () => new SecretNotFoundError("not here", "other/secret", false),
+      "SecretNotFoundError",
+      false,
+    ],
+    [
+      "a SecretsLoaderError",
+      () => new SecretsLoaderError("boom", "other/secret", true),
+      "SecretsLoaderError",
+      false,
+    ],
+    [
+      "a SecretThrottledError",
+      () => new SecretThrottledError("slow down", SECRET_ID, true),
+      "SecretThrottledError",
+      false,
+    ],
+  ] as const)(
+    "wraps %s thrown by the client like any other error, chosen by its name",
+    async (_label, make, name, retryable) => {
+      const thrown = make();
+      fail(SECRET_ID, thrown);
+      const { lines, logger } = recordingLogger();
+
+      const error = await rejection(loader({ logger }).get({ secretId: SECRET_ID }));
+
+      expect(error, "the README: the row is chosen by the name of whatever was thrown").not.toBe(
+        thrown,
+      );
+      expect(error.constructor, `${name} is none of the table's SDK names: anything else`).toBe(
+        SecretsLoaderError,
+      );
+      expect(error.message).toBe(`could not load secret "prod/orders/db" (${name})`);
+      expect((error as SecretsLoaderError).secretId, "the ref's secretId").toBe(SECRET_ID);
+      expect((error as SecretsLoaderError).retryable, "no $fault: not retryable").toBe(retryable);
+      expect(error.cause, "the thrown value is the cause").toBe(thrown);
+      expect(lines).toEqual([["warn", error.message]]);
+    },
+  );
+
   it("matches AccessDeniedException exactly: AccessDenied (S3, STS, proxies) is anything else", async () => {
     const sdkError = awsServiceError(
       SecretsManagerServiceException,
@@ -1900,6 +1959,19 @@ describe("step 6 — a cache with a TTL", () => {
       expect(() => loader({ ttlMs })).toThrow(/ttlMs/);
     },
   );
+
+  it.each([
+    ['the string "5"', "5"],
+    ['the string "0"', "0"],
+    ["the empty string", ""],
+    ["true", true],
+  ])("refuses a ttlMs that is not a number (%s), never converted to one", (_label, ttlMs) => {
+    const build = () => loader({ ttlMs: ttlMs as unknown as number });
+    expect(build, 'the README: a ttlMs that is not a number ("5") throws a RangeError').toThrow(
+      RangeError,
+    );
+    expect(build).toThrow(/ttlMs/);
+  });
 });
 
 describe("step 7 — one refresh for many callers", () => {
