@@ -189,6 +189,20 @@ describe("step 1 — a value that never prints", () => {
     expect(fromAws.source).toBe("secrets-manager");
   });
 
+  it("reveals exactly the string it was given: a leading BOM and a lone surrogate are kept", () => {
+    const bom = "\uFEFFpw";
+    const lone = "a\uD800b";
+
+    expect(
+      new Secret(bom, "env").reveal(),
+      "the README: reveal() returns the string given, never re-decoded (a TextDecoder drops the BOM)",
+    ).toBe("\uFEFFpw");
+    expect(
+      new Secret(lone, "secrets-manager").reveal(),
+      "the README: reveal() returns the string given, never re-decoded (a lone surrogate is not U+FFFD)",
+    ).toBe("a\uD800b");
+  });
+
   it("gives the UTF-8 bytes of a text value", () => {
     const secret = new Secret("pé€", "env");
 
@@ -673,6 +687,20 @@ describe("step 3 — reading Secrets Manager", () => {
     });
   });
 
+  it.each([
+    ["spaces and a newline around it", "  pw\n"],
+    ["spaces only", "   "],
+  ])("returns a SecretString exactly as given, never trimmed: %s", async (_label, value) => {
+    answer(SECRET_ID, { SecretString: value });
+
+    const secret = await loader().get({ secretId: SECRET_ID });
+
+    expect(
+      secret.reveal(),
+      `the README: the value is the SecretString as given, never trimmed (${JSON.stringify(value)})`,
+    ).toBe(value);
+  });
+
   it("returns a JSON SecretString whole, unparsed, when no key is given", async () => {
     const json = JSON.stringify(DB_SECRET);
     answer(SECRET_ID, { SecretString: json });
@@ -999,6 +1027,21 @@ describe("step 4 — malformed values", () => {
     const error = await rejection(loader().get({ secretId: odd, key: 'pass"word' }));
 
     expect(error.message).toBe('secret "team \\"a\\"/db" has no key "pass\\"word"');
+  });
+
+  it("quotes control characters and lone surrogates as JSON.stringify does: \\t, \\n, \\u0000, \\ud800", async () => {
+    answer("db\u0001", { SecretString: JSON.stringify({}) });
+
+    const error = await rejection(
+      loader().get({ secretId: "db\u0001", key: "a\tb\n\u0000\uD800" }),
+    );
+
+    // Written by hand: JSON.stringify escapes a tab, a newline, other control characters and a
+    // lone surrogate; a quoter that escapes only " and \ leaves them raw inside the quotes.
+    expect(
+      error.message,
+      "the README: ids and keys are quoted as JSON.stringify quotes them, control characters included",
+    ).toBe('secret "db\\u0001" has no key "a\\tb\\n\\u0000\\ud800"');
   });
 
   it("writes key: null as JSON.stringify does: null, without quotes", async () => {
@@ -1624,6 +1667,26 @@ describe("step 5 — typed errors", () => {
     ]);
   });
 
+  it("looks info and warn up on the logger at each line: a spy installed after construction sees them", async () => {
+    answer(SECRET_ID, { SecretString: PLAIN });
+    fail("prod/missing", secretsManagerErrors.secretNotFound());
+    const logger = { info(_message: string) {}, warn(_message: string) {} };
+    const secrets = loader({ logger });
+
+    const info = vi.spyOn(logger, "info");
+    const warn = vi.spyOn(logger, "warn");
+    await secrets.get({ secretId: SECRET_ID });
+    await secrets.get({ secretId: "prod/missing" }).catch(() => undefined);
+
+    expect(
+      info.mock.calls,
+      "the README: logger.info is looked up at each line, never kept from the constructor",
+    ).toEqual([['fetched secret "prod/orders/db" from Secrets Manager']]);
+    expect(warn.mock.calls, "and logger.warn too").toEqual([
+      ['secret "prod/missing" was not found (ResourceNotFoundException)'],
+    ]);
+  });
+
   it("logs one warn line with the error's message per failed request", async () => {
     fail(SECRET_ID, secretsManagerErrors.accessDenied(SECRET_ID));
     const { lines, logger } = recordingLogger();
@@ -1683,6 +1746,47 @@ describe("step 6 — a cache with a TTL", () => {
     expect((await secrets.get({ secretId: "prod/b" })).reveal()).toBe("value-b");
     expect((await secrets.get({ secretId: "prod/a" })).reveal()).toBe("value-a");
     expect(requests()).toBe(2);
+  });
+
+  it("keeps every secret it fetched while fresh: no size limit evicts one to make room", async () => {
+    const ids = Array.from({ length: 150 }, (_, index) => `prod/service-${index}`);
+    for (const id of ids) answer(id, { SecretString: `value-of-${id}` });
+    const secrets = loader();
+
+    for (const id of ids) await secrets.get({ secretId: id });
+    for (const id of ids) {
+      expect((await secrets.get({ secretId: id })).reveal()).toBe(`value-of-${id}`);
+    }
+
+    expect(
+      requests(),
+      "the README: the cache keeps each secret's value per secretId: 150 secrets, 150 requests, then memory",
+    ).toBe(150);
+  });
+
+  it("computes the age as now() − fetchedAt in floating point: a fractional clock at the boundary", async () => {
+    // Worked out by hand: 128.2 − 28.2 is 99.99999999999999 in floating point (fresh: < 100),
+    // while 28.2 + 100 is 128.2, so the expiry-instant form `now() < fetchedAt + ttlMs` says expired.
+    expect(128.2 - 28.2).toBe(99.99999999999999);
+    expect(28.2 + 100).toBe(128.2);
+    answer(SECRET_ID, { SecretString: PLAIN });
+    const clock = manualClock(28.2);
+    const secrets = loader({ ttlMs: 100, now: clock.now });
+    await secrets.get({ secretId: SECRET_ID });
+
+    clock.time = 128.2;
+    expect((await secrets.get({ secretId: SECRET_ID })).reveal()).toBe(PLAIN);
+    expect(
+      requests(),
+      "the README: fresh while now() − fetchedAt < ttlMs, the subtraction as written (99.99999999999999 < 100)",
+    ).toBe(1);
+
+    clock.time = 128.20000000000002;
+    await secrets.get({ secretId: SECRET_ID });
+    expect(
+      requests(),
+      "the next clock value after 128.2: the age is 100.00000000000003, expired",
+    ).toBe(2);
   });
 
   it.each(["constructor", "toString", "__proto__", "hasOwnProperty"])(
@@ -1885,10 +1989,60 @@ describe("step 6 — a cache with a TTL", () => {
     ]);
   });
 
+  it("accepts a function that has a send method as client", async () => {
+    const inputs: unknown[] = [];
+    const callable = Object.assign(() => undefined, {
+      async send(command: GetSecretValueCommand) {
+        inputs.push(command.input);
+        return sampleSecretValue(SECRET_ID, { SecretString: PLAIN });
+      },
+    });
+    const secrets = new SecretsLoader({
+      client: callable as unknown as SecretsManagerClient,
+      env: {},
+    });
+
+    const secret = await secrets.get({ secretId: SECRET_ID });
+
+    expect(secret.reveal(), "the README: a function with a send method is a client").toBe(PLAIN);
+    expect(inputs).toEqual([{ SecretId: SECRET_ID }]);
+  });
+
+  it("looks send up on the client at each request: a send replaced after construction is called", async () => {
+    const calls: string[] = [];
+    const wrapper = {
+      async send(_command: GetSecretValueCommand): Promise<unknown> {
+        calls.push("original");
+        return sampleSecretValue(SECRET_ID, { SecretString: "from-the-original" });
+      },
+    };
+    const secrets = new SecretsLoader({
+      client: wrapper as unknown as SecretsManagerClient,
+      env: {},
+      ttlMs: 0,
+    });
+    await secrets.get({ secretId: SECRET_ID });
+
+    wrapper.send = async () => {
+      calls.push("replacement");
+      return sampleSecretValue(SECRET_ID, { SecretString: "from-the-replacement" });
+    };
+    const secret = await secrets.get({ secretId: SECRET_ID });
+
+    expect(
+      calls,
+      "the README: send is looked up at each request, never kept from the constructor",
+    ).toEqual(["original", "replacement"]);
+    expect(secret.reveal()).toBe("from-the-replacement");
+  });
+
   it.each([
     ["no client", undefined],
     ["null", null],
     ["an object without send", {}],
+    ["an object whose send is a number", { send: 42 }],
+    ["an object whose send is undefined", { send: undefined }],
+    ["an object whose send is a string", { send: "send" }],
   ])("refuses %s as client with a TypeError naming client", (_label, bad) => {
     const options = { client: bad as unknown as SecretsManagerClient, env: {} };
 
