@@ -2,6 +2,7 @@ import implementationPath from "kata:implementation-path";
 import {
   chmodSync,
   closeSync,
+  existsSync,
   constants as fsConstants,
   fsyncSync,
   lstatSync,
@@ -296,6 +297,18 @@ describe("step 2 — a temp file, renamed over the target", () => {
     expect(lines.slice(published)).toEqual(["rename temp → target", "sync directory"]);
   });
 
+  it("fsyncs the directory with sync() too, not datasync()", async () => {
+    await writeFileAtomic(target, "v1\n");
+    const directorySyncs = fsSpy.events.filter(
+      (event) => event.op === "sync" && event.path === dir,
+    );
+    expect(directorySyncs, "expected one fsync of the directory").toHaveLength(1);
+    expect(
+      directorySyncs[0]?.dataOnly,
+      `the directory ${dir} was synced with datasync() (fdatasync): step 5 asks for a full sync()`,
+    ).toBeUndefined();
+  });
+
   it("closes every file it opens", async () => {
     await expect(writeFileAtomic(target, "v1\n")).resolves.toBeUndefined();
     expect(fsSpy.openFiles(), "these files were left open").toEqual([]);
@@ -436,6 +449,17 @@ describe("step 3 — modes and symlinks", () => {
     expect(entries(join(dir, "releases")), "nothing is created at the link's destination").toEqual(
       [],
     );
+  });
+
+  it("gives the file replacing a dangling symlink mode 0o644, a new file's mode, not the link's own", async () => {
+    mkdirSync(join(dir, "releases"));
+    symlinkSync("releases/missing.conf", target);
+    await writeFileAtomic(target, "new\n");
+    expect(lstatSync(target).isFile()).toBe(true);
+    expect(
+      octal(fullModeOf(target)),
+      "a dangling link has no existing file behind it: the result is a new file, 0o644 (never the link's own mode, 0o777)",
+    ).toBe("0o644");
   });
 
   it("writes through a symlink: the file it points to changes, the link stays a link", async () => {
@@ -674,6 +698,35 @@ describe("step 4 — a failure leaves the original untouched", () => {
       expect(entries(), "the temp file must be removed").toEqual(["app.conf"]);
     },
   );
+
+  it("when the temp file's own open fails with EEXIST, leaves the file at that name alone: it is not this call's", async () => {
+    writeFileSync(target, ORIGINAL);
+    let injected: Error | undefined;
+    let theirs: string | undefined;
+    fsSpy.failNext(
+      "open",
+      (call) => {
+        // Another writer created a file at this very name just before our open.
+        theirs = call.path;
+        writeFileSync(call.path, "another writer's content\n");
+        injected = systemError("EEXIST", "open", call.path);
+        return injected;
+      },
+      (call) => call.path !== dir,
+    );
+    const { error } = await settle(writeFileAtomic(target, "replicas = 5\n"));
+    expect(injected, "expected the temp file's open: the one this test makes fail").toBeDefined();
+    expect(error, "the caller must get the open's own EEXIST").toBe(injected);
+    expect(readFileSync(target).equals(ORIGINAL), "the original must be unchanged").toBe(true);
+    if (OPENS_WITH_W) {
+      // write-file-atomic unlinks its temp name whatever happened (NOTES.md, rule 11's limit).
+      return;
+    }
+    expect(
+      theirs !== undefined && existsSync(theirs) ? read(theirs) : undefined,
+      "a call removes only its own temp file: the one its open did not create must stay, untouched",
+    ).toBe("another writer's content\n");
+  });
 
   it("after a failed directory fsync, the next write syncs the directory again: each call stands alone", async () => {
     fsSpy.failNext(
@@ -972,6 +1025,10 @@ describe("step 6 — updateJsonConfig", () => {
       const invalid = error as InvalidConfigError;
       expect(invalid.name).toBe("InvalidConfigError");
       expect(invalid.path).toBe(target);
+      expect(
+        Object.getOwnPropertyDescriptor(invalid, "cause")?.enumerable,
+        "cause is the one Error sets from super(message, { cause }): an own property, not enumerable (not this.cause = cause)",
+      ).toBe(false);
       expect(invalid.cause, "cause: the SyntaxError from JSON.parse").toBeInstanceOf(SyntaxError);
       expect(invalid.message).toBe(
         `${target} is not valid JSON: ${(invalid.cause as Error).message}`,

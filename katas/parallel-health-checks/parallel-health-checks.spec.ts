@@ -1116,6 +1116,39 @@ describe("step 7 — one batch call for Consul", () => {
     ]);
   });
 
+  it("sends no batch when every Consul target is in flight in another check()'s batch", async () => {
+    const batch = serveConsul([consulCheck("api", "passing"), consulCheck("db", "warning")], 100);
+    const subject = withConsul();
+    const first = track(subject.check([consul("api"), consul("db")]));
+    await until(() => batch.requests === 1, "the first batch should be sent");
+    await advance(50);
+    const second = track(subject.check([consul("db-again", "db"), consul("api-again", "api")]));
+    await advance(200);
+    await until(() => second.status !== "pending", "the first batch has answered both calls");
+    expect(batch.requests, "api and db are both in the first batch: no second batch").toBe(1);
+    expect(first.status).toBe("resolved");
+    expect(second.value, "both come from the first batch").toEqual([
+      result("db-again", { status: "degraded", reason: "warning", latencyMs: 100 }),
+      result("api-again", { latencyMs: 100 }),
+    ]);
+  });
+
+  it("reads the batch body whatever its Content-Type: a JSON array sent as text/plain counts", async () => {
+    server.use(
+      http.get(STATE_ANY, async () => {
+        await delay(25);
+        return new HttpResponse(JSON.stringify([consulCheck("api", "passing")]), {
+          status: 200,
+          headers: { "Content-Type": "text/plain" },
+        });
+      }),
+    );
+    const results = await run(withConsul(), [consul("api")]);
+    expect(results, "only the body counts, not the Content-Type header").toEqual([
+      result("api", { latencyMs: 25 }),
+    ]);
+  });
+
   it("counts the batch request as one of the requests in flight", async () => {
     serveConsul(fleet, 50);
     serve(urlOf("edge"), { delayMs: 50 });

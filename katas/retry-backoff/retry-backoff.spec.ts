@@ -437,6 +437,26 @@ describe("step 4 — waiting between attempts", () => {
     expect(outcome).toEqual({ status: "resolved", value: "ok" });
   });
 
+  it("waits a 0 ms delay on setTimeout too: fn(n + 1) comes from the timer, not straight after the failure", async () => {
+    for (const options of [
+      { baseDelayMs: 0 },
+      { maxDelayMs: 0 },
+      { jitter: "full" as const, random: () => 0 },
+    ]) {
+      const { fn } = flaky(1, "ok");
+      const outcome = track(retry(fn, options));
+      await flush();
+      expect(
+        fn,
+        `with ${JSON.stringify(options)} the delay is 0, but the retry must still wait for its setTimeout to fire`,
+      ).toHaveBeenCalledTimes(1);
+      expect(vi.getTimerCount(), "the 0 ms wait is a pending setTimeout").toBe(1);
+      await advance(0);
+      expect(fn, "the 0 ms timer fired: the second attempt runs").toHaveBeenCalledTimes(2);
+      expect(outcome).toEqual({ status: "resolved", value: "ok" });
+    }
+  });
+
   it("does not wait after the last attempt: rejects as soon as it fails", async () => {
     const { fn, errors } = alwaysFails();
     const outcome = track(retry(fn, { retries: 2, jitter: "none" }));
@@ -553,6 +573,23 @@ describe("step 5 — which errors are retried", () => {
     expect(outcome).toEqual({ status: "rejected", error });
     expect(fn, "the 404 in $metadata decides: no retry").toHaveBeenCalledTimes(1);
   });
+
+  it.each([
+    ["status", { status: "404" }],
+    ["$metadata.httpStatusCode", { $metadata: { httpStatusCode: "403" } }],
+  ])(
+    "retries an error whose %s is a numeric string: a string is no status, however it reads",
+    async (_where, fields) => {
+      const error = Object.assign(new Error("answered with a string status"), fields);
+      const fn = vi.fn(() => Promise.reject(error));
+      const outcome = await runToEnd(retry(fn, { retries: 2 }));
+      expect(outcome).toEqual({ status: "rejected", error });
+      expect(
+        fn,
+        `${JSON.stringify(fields)}: only a number is a status (no coercion), so the error is retried like any other`,
+      ).toHaveBeenCalledTimes(3);
+    },
+  );
 
   it("retries a thrown null and rejects with that null: it has no status to read", async () => {
     const fn = vi.fn(() => Promise.reject(null));
@@ -1245,6 +1282,76 @@ describe("step 8 — bad options", () => {
     expect(() => withRetry(async () => 1, { factor: 0, baseDelayMs: -1 })).toThrow(
       "baseDelayMs must be a finite number >= 0 (got -1)",
     );
+  });
+
+  it.each([
+    ["random", { random: null }],
+    ["shouldRetry", { shouldRetry: null }],
+    ["onRetry", { onRetry: null }],
+    ["signal", { signal: null }],
+    ["random", { random: 5 }],
+    ["onRetry", { onRetry: "log" }],
+  ])(
+    "does not refuse %s up front, whatever its value: only the table's options are checked",
+    async (_name, fields) => {
+      const options = fields as unknown as RetryOptions;
+      const fn = vi.fn(async () => "ok");
+      expect(
+        () => withRetry(fn, options),
+        `${JSON.stringify(fields)} is left to its TypeScript type: withRetry must not throw when wrapping`,
+      ).not.toThrow();
+      expect(
+        backoffDelay(1, { ...options, jitter: "none" }),
+        `${JSON.stringify(fields)} is not checked by backoffDelay: with jitter none the delay is baseDelayMs`,
+      ).toBe(100);
+      const outcome = await runToEnd(retry(fn, options));
+      expect(
+        outcome,
+        `${JSON.stringify(fields)} is not refused before fn runs: a first success resolves`,
+      ).toEqual({ status: "resolved", value: "ok" });
+      expect(fn).toHaveBeenCalledTimes(1);
+    },
+  );
+
+  it.each([
+    ["shouldRetry: null", { shouldRetry: null, jitter: "none" }],
+    ["random: null", { random: null, jitter: "full" }],
+  ])(
+    "does not take the default for %s: calling null is a TypeError, and retry rejects with it",
+    async (name, fields) => {
+      const options = fields as unknown as RetryOptions;
+      const { fn } = alwaysFails();
+      const outcome = await runToEnd(retry(fn, options));
+      expect(outcome.status).toBe("rejected");
+      expect(
+        outcome.error,
+        `${name} is not missing, so it is not the default: calling it throws a TypeError`,
+      ).toBeInstanceOf(TypeError);
+      expect(fn, "no retry: the TypeError comes at the first failure").toHaveBeenCalledTimes(1);
+    },
+  );
+
+  it("accepts a whole number as large as it gets: retries 1e300 and 2 ** 53 + 2, retryNumber 1e300", async () => {
+    for (const retries of [1e300, 2 ** 53 + 2]) {
+      const { fn } = flaky(2, "ok");
+      expect(
+        () => withRetry(fn, { retries }),
+        `retries ${retries} is a whole number (Number.isInteger): not refused`,
+      ).not.toThrow();
+      const outcome = await runToEnd(retry(fn, { retries, jitter: "none" }));
+      expect(outcome, `retries ${retries} is accepted`).toEqual({
+        status: "resolved",
+        value: "ok",
+      });
+    }
+    expect(
+      backoffDelay(1e300, { jitter: "none", maxDelayMs: 500 }),
+      "retryNumber 1e300 is a whole number: its delay is the cap",
+    ).toBe(500);
+    expect(
+      backoffDelay(2 ** 53 + 2, { jitter: "none" }),
+      "retryNumber 2 ** 53 + 2 is a whole number: its delay is the cap, 20 000 by default",
+    ).toBe(20_000);
   });
 
   it("reads options inherited through a prototype, like any property", async () => {

@@ -416,6 +416,9 @@ describe("step 1 — the event and the version stages", () => {
   it.each([
     ["undefined", undefined],
     ["null", null],
+    ["a string that names a step", "setSecret"],
+    ["a number", 42],
+    ["a boolean", true],
   ])("refuses an event that is %s as one without any field, at check 1", async (_label, event) => {
     const { rotate, lines } = setUp();
 
@@ -423,7 +426,7 @@ describe("step 1 — the event and the version stages", () => {
 
     expect(
       error.message,
-      "the README: an event that is undefined or null has every field missing, so it is refused at check 1 (not with a TypeError)",
+      "the README: an event that is not an object (undefined, null, a string, a number, a boolean) has every field missing, so it is refused at check 1 (not with a TypeError)",
     ).toBe('unknown rotation step ""');
     expect(error.step).toBe("");
     expect(error.secretId).toBe("");
@@ -1000,6 +1003,19 @@ describe("step 2 — creating the pending version", () => {
     expect(secret.valueOf(TOKEN)).toBeUndefined();
   });
 
+  it("puts a RandomPassword of spaces only as it is: only an empty one is refused", async () => {
+    const { run, secret } = setUp();
+    const blank = " ".repeat(DEFAULT_PASSWORD_LENGTH);
+    sm.on(GetRandomPasswordCommand).resolves({ RandomPassword: blank });
+
+    await run("createSecret");
+
+    expect(
+      pendingOf(secret).password,
+      "the README: a RandomPassword of spaces only is a password, never trimmed or refused",
+    ).toBe(blank);
+  });
+
   it("never calls the database", async () => {
     const { run, secret, db } = setUp();
 
@@ -1057,6 +1073,26 @@ describe("step 3 — setting the password", () => {
     await run("setSecret");
 
     expect(db.passwordOf(USER), "changed with the password the database still had").toBe(
+      newPassword,
+    );
+  });
+
+  it("asks the AWSPREVIOUS login even when its password is the AWSCURRENT one just refused", async () => {
+    const { run, db, newPassword } = await afterCreate({ previous: credentials(CURRENT_PASSWORD) });
+    // The database refuses the AWSPENDING login, then the AWSCURRENT one (an admin changed it and
+    // set it back meanwhile), and accepts the same password when it is asked again.
+    const canLogin = vi
+      .spyOn(db, "canLogin")
+      .mockResolvedValueOnce(false)
+      .mockResolvedValueOnce(false);
+
+    await run("setSecret");
+
+    expect(
+      canLogin.mock.calls.map(([, password]) => password),
+      "the README: canLogin with the AWSPENDING, AWSCURRENT, then AWSPREVIOUS password, each asked (never assumed)",
+    ).toEqual([newPassword, CURRENT_PASSWORD, CURRENT_PASSWORD]);
+    expect(db.passwordOf(USER), "changed with the AWSPREVIOUS password the database accepted").toBe(
       newPassword,
     );
   });

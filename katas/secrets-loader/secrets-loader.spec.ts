@@ -189,6 +189,20 @@ describe("step 1 — a value that never prints", () => {
     expect(fromAws.source).toBe("secrets-manager");
   });
 
+  it("reveals exactly the string it was given: a leading BOM and a lone surrogate are kept", () => {
+    const bom = "\uFEFFpw";
+    const lone = "a\uD800b";
+
+    expect(
+      new Secret(bom, "env").reveal(),
+      "the README: reveal() returns the string given, never re-decoded (a TextDecoder drops the BOM)",
+    ).toBe("\uFEFFpw");
+    expect(
+      new Secret(lone, "secrets-manager").reveal(),
+      "the README: reveal() returns the string given, never re-decoded (a lone surrogate is not U+FFFD)",
+    ).toBe("a\uD800b");
+  });
+
   it("gives the UTF-8 bytes of a text value", () => {
     const secret = new Secret("pé€", "env");
 
@@ -258,6 +272,22 @@ describe("step 1 — a value that never prints", () => {
       expect(secret.revealBytes().buffer, `${label}: a fresh array at each call`).not.toBe(
         bytes.buffer,
       );
+    }
+  });
+
+  it("reveals a view's bytes in a fresh array of their own: a subarray, a pooled Buffer", () => {
+    const whole = new Uint8Array([9, 9, 1, 2, 3, 9]);
+    const pooled = Buffer.from("pw");
+    for (const [label, view, length] of [
+      ["a subarray", whole.subarray(2, 5), 3],
+      ["a Buffer cut out of Node's pool", pooled, 2],
+    ] as const) {
+      const bytes = new Secret(view, "secrets-manager").revealBytes();
+      expect(bytes.byteOffset, `${label}: the README, byteOffset 0 (not the view's)`).toBe(0);
+      expect(
+        bytes.buffer.byteLength,
+        `${label}: the README, a buffer holding those ${length} bytes and nothing else (not the buffer behind the view)`,
+      ).toBe(length);
     }
   });
 
@@ -657,6 +687,20 @@ describe("step 3 — reading Secrets Manager", () => {
     });
   });
 
+  it.each([
+    ["spaces and a newline around it", "  pw\n"],
+    ["spaces only", "   "],
+  ])("returns a SecretString exactly as given, never trimmed: %s", async (_label, value) => {
+    answer(SECRET_ID, { SecretString: value });
+
+    const secret = await loader().get({ secretId: SECRET_ID });
+
+    expect(
+      secret.reveal(),
+      `the README: the value is the SecretString as given, never trimmed (${JSON.stringify(value)})`,
+    ).toBe(value);
+  });
+
   it("returns a JSON SecretString whole, unparsed, when no key is given", async () => {
     const json = JSON.stringify(DB_SECRET);
     answer(SECRET_ID, { SecretString: json });
@@ -827,6 +871,23 @@ describe("step 3 — reading Secrets Manager", () => {
     expect(secret.source).toBe("secrets-manager");
   });
 
+  it("returns an empty SecretBinary as a value of zero bytes, not as a missing value", async () => {
+    answer(SECRET_ID, { SecretString: undefined, SecretBinary: new Uint8Array(0) });
+    const { lines, logger } = recordingLogger();
+
+    const secret = await loader({ logger }).get({ secretId: SECRET_ID });
+
+    expect(
+      [...secret.revealBytes()],
+      "the README: an empty SecretBinary is a value of zero bytes",
+    ).toEqual([]);
+    expect(() => secret.reveal(), "it is still a binary value").toThrow(TypeError);
+    expect(
+      lines.map(([level]) => level),
+      "a successful request: info, no warn",
+    ).toEqual(["info"]);
+  });
+
   it("returns a SecretBinary that is a view into a larger buffer as exactly its bytes", async () => {
     // What the SDK hands over: it decodes the base64 with Buffer.from, which cuts small buffers out
     // of Node's shared pool, and returns a Uint8Array view of that slice.
@@ -945,6 +1006,20 @@ describe("step 4 — malformed values", () => {
     expectNoLeak(error, PASSWORD);
   });
 
+  it("takes a dotted key as one property name, never as a path into nested objects", async () => {
+    answer(SECRET_ID, { SecretString: JSON.stringify({ db: { password: PASSWORD } }) });
+    const error = await rejection(loader().get({ secretId: SECRET_ID, key: "db.password" }));
+    expect(error, "the README: a key is one property name, never a path").toBeInstanceOf(
+      SecretFormatError,
+    );
+    expect(error.message).toBe('secret "prod/orders/db" has no key "db.password"');
+    expectNoLeak(error, PASSWORD);
+
+    answer("flat", { SecretString: JSON.stringify({ "db.password": "flat-pw" }) });
+    const flat = await loader().get({ secretId: "flat", key: "db.password" });
+    expect(flat.reveal(), "the property named db.password itself").toBe("flat-pw");
+  });
+
   it("quotes the secretId and key as JSON.stringify does", async () => {
     const odd = 'team "a"/db';
     answer(odd, { SecretString: JSON.stringify({}) });
@@ -952,6 +1027,21 @@ describe("step 4 — malformed values", () => {
     const error = await rejection(loader().get({ secretId: odd, key: 'pass"word' }));
 
     expect(error.message).toBe('secret "team \\"a\\"/db" has no key "pass\\"word"');
+  });
+
+  it("quotes control characters and lone surrogates as JSON.stringify does: \\t, \\n, \\u0000, \\ud800", async () => {
+    answer("db\u0001", { SecretString: JSON.stringify({}) });
+
+    const error = await rejection(
+      loader().get({ secretId: "db\u0001", key: "a\tb\n\u0000\uD800" }),
+    );
+
+    // Written by hand: JSON.stringify escapes a tab, a newline, other control characters and a
+    // lone surrogate; a quoter that escapes only " and \ leaves them raw inside the quotes.
+    expect(
+      error.message,
+      "the README: ids and keys are quoted as JSON.stringify quotes them, control characters included",
+    ).toBe('secret "db\\u0001" has no key "a\\tb\\n\\u0000\\ud800"');
   });
 
   it("writes key: null as JSON.stringify does: null, without quotes", async () => {
@@ -1249,6 +1339,21 @@ describe("step 5 — typed errors", () => {
       retryable: true,
     },
     {
+      label: "a client-fault error the SDK marks $retryable as not retryable: $fault alone decides",
+      sdk: () =>
+        Object.assign(
+          awsServiceError(
+            SecretsManagerServiceException,
+            "SlowDown",
+            "Please reduce your request rate.",
+            400,
+          ),
+          { $retryable: { throttling: true } },
+        ),
+      code: "SlowDown",
+      retryable: false,
+    },
+    {
       label: "a network TypeError as not retryable",
       sdk: () => new TypeError("fetch failed"),
       code: "TypeError",
@@ -1270,7 +1375,10 @@ describe("step 5 — typed errors", () => {
       message,
     );
     expect(lines, "the warn line is exactly that message").toEqual([["warn", message]]);
-    expect((error as SecretsLoaderError).retryable).toBe(retryable);
+    expect(
+      (error as SecretsLoaderError).retryable,
+      "the README: retryable is true when $fault is server, else false ($fault alone, not $retryable or the status)",
+    ).toBe(retryable);
     expect((error as SecretsLoaderError).secretId).toBe(SECRET_ID);
     expect(error.cause).toBe(sdkError);
   });
@@ -1339,6 +1447,48 @@ describe("step 5 — typed errors", () => {
     ).toBe('could not load secret "prod/orders/db" (Error)');
   });
 
+  it.each([
+    [
+      "a SecretNotFoundError",
+      () => new SecretNotFoundError("not here", "other/secret", false),
+      "SecretNotFoundError",
+      false,
+    ],
+    [
+      "a SecretsLoaderError",
+      () => new SecretsLoaderError("boom", "other/secret", true),
+      "SecretsLoaderError",
+      false,
+    ],
+    [
+      "a SecretThrottledError",
+      () => new SecretThrottledError("slow down", SECRET_ID, true),
+      "SecretThrottledError",
+      false,
+    ],
+  ] as const)(
+    "wraps %s thrown by the client like any other error, chosen by its name",
+    async (_label, make, name, retryable) => {
+      const thrown = make();
+      fail(SECRET_ID, thrown);
+      const { lines, logger } = recordingLogger();
+
+      const error = await rejection(loader({ logger }).get({ secretId: SECRET_ID }));
+
+      expect(error, "the README: the row is chosen by the name of whatever was thrown").not.toBe(
+        thrown,
+      );
+      expect(error.constructor, `${name} is none of the table's SDK names: anything else`).toBe(
+        SecretsLoaderError,
+      );
+      expect(error.message).toBe(`could not load secret "prod/orders/db" (${name})`);
+      expect((error as SecretsLoaderError).secretId, "the ref's secretId").toBe(SECRET_ID);
+      expect((error as SecretsLoaderError).retryable, "no $fault: not retryable").toBe(retryable);
+      expect(error.cause, "the thrown value is the cause").toBe(thrown);
+      expect(lines).toEqual([["warn", error.message]]);
+    },
+  );
+
   it("matches AccessDeniedException exactly: AccessDenied (S3, STS, proxies) is anything else", async () => {
     const sdkError = awsServiceError(
       SecretsManagerServiceException,
@@ -1406,6 +1556,28 @@ describe("step 5 — typed errors", () => {
       expect(lines, "a failed request logs one warn line").toEqual([["warn", error.message]]);
       expect((await secrets.get({ secretId: SECRET_ID })).reveal()).toBe(PLAIN);
       expect(calls, "the failure is not cached: the next get sends again").toBe(2);
+    },
+  );
+
+  it.each([
+    ["ResourceNotFoundException", SecretNotFoundError],
+    ["AccessDeniedException", SecretAccessDeniedError],
+    ["ThrottlingException", SecretThrottledError],
+  ])(
+    "chooses the row by name when a wrapper client rejects with a plain object named %s",
+    async (name, type) => {
+      const thrown = { name, message: "from a wrapper", $fault: "client" };
+      const wrapper = { send: () => Promise.reject(thrown) };
+      const secrets = loader({ client: wrapper as unknown as SecretsManagerClient });
+
+      const error = await rejection(secrets.get({ secretId: SECRET_ID }));
+
+      expect(
+        error,
+        "the README: the row is chosen by the name of whatever was thrown, not only of an Error",
+      ).toBeInstanceOf(type);
+      expect(error.message).toContain(`(${name})`);
+      expect(error.cause, "the thrown object itself").toBe(thrown);
     },
   );
 
@@ -1495,6 +1667,26 @@ describe("step 5 — typed errors", () => {
     ]);
   });
 
+  it("looks info and warn up on the logger at each line: a spy installed after construction sees them", async () => {
+    answer(SECRET_ID, { SecretString: PLAIN });
+    fail("prod/missing", secretsManagerErrors.secretNotFound());
+    const logger = { info(_message: string) {}, warn(_message: string) {} };
+    const secrets = loader({ logger });
+
+    const info = vi.spyOn(logger, "info");
+    const warn = vi.spyOn(logger, "warn");
+    await secrets.get({ secretId: SECRET_ID });
+    await secrets.get({ secretId: "prod/missing" }).catch(() => undefined);
+
+    expect(
+      info.mock.calls,
+      "the README: logger.info is looked up at each line, never kept from the constructor",
+    ).toEqual([['fetched secret "prod/orders/db" from Secrets Manager']]);
+    expect(warn.mock.calls, "and logger.warn too").toEqual([
+      ['secret "prod/missing" was not found (ResourceNotFoundException)'],
+    ]);
+  });
+
   it("logs one warn line with the error's message per failed request", async () => {
     fail(SECRET_ID, secretsManagerErrors.accessDenied(SECRET_ID));
     const { lines, logger } = recordingLogger();
@@ -1554,6 +1746,47 @@ describe("step 6 — a cache with a TTL", () => {
     expect((await secrets.get({ secretId: "prod/b" })).reveal()).toBe("value-b");
     expect((await secrets.get({ secretId: "prod/a" })).reveal()).toBe("value-a");
     expect(requests()).toBe(2);
+  });
+
+  it("keeps every secret it fetched while fresh: no size limit evicts one to make room", async () => {
+    const ids = Array.from({ length: 150 }, (_, index) => `prod/service-${index}`);
+    for (const id of ids) answer(id, { SecretString: `value-of-${id}` });
+    const secrets = loader();
+
+    for (const id of ids) await secrets.get({ secretId: id });
+    for (const id of ids) {
+      expect((await secrets.get({ secretId: id })).reveal()).toBe(`value-of-${id}`);
+    }
+
+    expect(
+      requests(),
+      "the README: the cache keeps each secret's value per secretId: 150 secrets, 150 requests, then memory",
+    ).toBe(150);
+  });
+
+  it("computes the age as now() − fetchedAt in floating point: a fractional clock at the boundary", async () => {
+    // Worked out by hand: 128.2 − 28.2 is 99.99999999999999 in floating point (fresh: < 100),
+    // while 28.2 + 100 is 128.2, so the expiry-instant form `now() < fetchedAt + ttlMs` says expired.
+    expect(128.2 - 28.2).toBe(99.99999999999999);
+    expect(28.2 + 100).toBe(128.2);
+    answer(SECRET_ID, { SecretString: PLAIN });
+    const clock = manualClock(28.2);
+    const secrets = loader({ ttlMs: 100, now: clock.now });
+    await secrets.get({ secretId: SECRET_ID });
+
+    clock.time = 128.2;
+    expect((await secrets.get({ secretId: SECRET_ID })).reveal()).toBe(PLAIN);
+    expect(
+      requests(),
+      "the README: fresh while now() − fetchedAt < ttlMs, the subtraction as written (99.99999999999999 < 100)",
+    ).toBe(1);
+
+    clock.time = 128.20000000000002;
+    await secrets.get({ secretId: SECRET_ID });
+    expect(
+      requests(),
+      "the next clock value after 128.2: the age is 100.00000000000003, expired",
+    ).toBe(2);
   });
 
   it.each(["constructor", "toString", "__proto__", "hasOwnProperty"])(
@@ -1756,10 +1989,60 @@ describe("step 6 — a cache with a TTL", () => {
     ]);
   });
 
+  it("accepts a function that has a send method as client", async () => {
+    const inputs: unknown[] = [];
+    const callable = Object.assign(() => undefined, {
+      async send(command: GetSecretValueCommand) {
+        inputs.push(command.input);
+        return sampleSecretValue(SECRET_ID, { SecretString: PLAIN });
+      },
+    });
+    const secrets = new SecretsLoader({
+      client: callable as unknown as SecretsManagerClient,
+      env: {},
+    });
+
+    const secret = await secrets.get({ secretId: SECRET_ID });
+
+    expect(secret.reveal(), "the README: a function with a send method is a client").toBe(PLAIN);
+    expect(inputs).toEqual([{ SecretId: SECRET_ID }]);
+  });
+
+  it("looks send up on the client at each request: a send replaced after construction is called", async () => {
+    const calls: string[] = [];
+    const wrapper = {
+      async send(_command: GetSecretValueCommand): Promise<unknown> {
+        calls.push("original");
+        return sampleSecretValue(SECRET_ID, { SecretString: "from-the-original" });
+      },
+    };
+    const secrets = new SecretsLoader({
+      client: wrapper as unknown as SecretsManagerClient,
+      env: {},
+      ttlMs: 0,
+    });
+    await secrets.get({ secretId: SECRET_ID });
+
+    wrapper.send = async () => {
+      calls.push("replacement");
+      return sampleSecretValue(SECRET_ID, { SecretString: "from-the-replacement" });
+    };
+    const secret = await secrets.get({ secretId: SECRET_ID });
+
+    expect(
+      calls,
+      "the README: send is looked up at each request, never kept from the constructor",
+    ).toEqual(["original", "replacement"]);
+    expect(secret.reveal()).toBe("from-the-replacement");
+  });
+
   it.each([
     ["no client", undefined],
     ["null", null],
     ["an object without send", {}],
+    ["an object whose send is a number", { send: 42 }],
+    ["an object whose send is undefined", { send: undefined }],
+    ["an object whose send is a string", { send: "send" }],
   ])("refuses %s as client with a TypeError naming client", (_label, bad) => {
     const options = { client: bad as unknown as SecretsManagerClient, env: {} };
 
@@ -1803,6 +2086,14 @@ describe("step 6 — a cache with a TTL", () => {
     },
   );
 
+  it.each([
+    ["no options at all", undefined],
+    ["null options", null],
+  ])("refuses %s with a TypeError naming client", (_label, options) => {
+    expect(() => new SecretsLoader(options as unknown as SecretsLoaderOptions)).toThrow(TypeError);
+    expect(() => new SecretsLoader(options as unknown as SecretsLoaderOptions)).toThrow(/client/);
+  });
+
   it("accepts ttlMs: -0 as 0: never served from memory", async () => {
     answer(SECRET_ID, { SecretString: PLAIN });
     let secrets: SecretsLoader | undefined;
@@ -1822,6 +2113,19 @@ describe("step 6 — a cache with a TTL", () => {
       expect(() => loader({ ttlMs })).toThrow(/ttlMs/);
     },
   );
+
+  it.each([
+    ['the string "5"', "5"],
+    ['the string "0"', "0"],
+    ["the empty string", ""],
+    ["true", true],
+  ])("refuses a ttlMs that is not a number (%s), never converted to one", (_label, ttlMs) => {
+    const build = () => loader({ ttlMs: ttlMs as unknown as number });
+    expect(build, 'the README: a ttlMs that is not a number ("5") throws a RangeError').toThrow(
+      RangeError,
+    );
+    expect(build).toThrow(/ttlMs/);
+  });
 });
 
 describe("step 7 — one refresh for many callers", () => {
@@ -1936,6 +2240,76 @@ describe("step 7 — one refresh for many callers", () => {
       "the README: a failed request removes the cached value, so the next get sends a request",
     ).toBe("new-value");
     expect(requests()).toBe(3);
+  });
+
+  it("drops the cached value when a refresh answers neither SecretString nor SecretBinary", async () => {
+    sm.on(GetSecretValueCommand, { SecretId: SECRET_ID }, true)
+      .resolvesOnce(sampleSecretValue(SECRET_ID, { SecretString: "old-value" }))
+      .resolvesOnce({
+        ...sampleSecretValue(SECRET_ID),
+        SecretString: undefined,
+        SecretBinary: undefined,
+      })
+      .resolves(sampleSecretValue(SECRET_ID, { SecretString: "new-value" }));
+    const clock = manualClock(0);
+    const secrets = loader({ ttlMs: 100, now: clock.now });
+    await secrets.get({ secretId: SECRET_ID });
+
+    clock.time = 150;
+    await expect(secrets.get({ secretId: SECRET_ID })).rejects.toThrow(SecretFormatError);
+    clock.time = 50; // the old value's age is 50 ms again, inside ttlMs
+
+    const secret = await secrets.get({ secretId: SECRET_ID });
+    expect(
+      secret.reveal(),
+      "the README: a response with neither field is a failed request, and a failed request removes the cached value",
+    ).toBe("new-value");
+    expect(requests()).toBe(3);
+  });
+
+  it("gives every caller waiting on a failed request the same error object", async () => {
+    const held = hold(SECRET_ID);
+    const secrets = loader();
+    const callers = Array.from({ length: 3 }, () =>
+      rejection(secrets.get({ secretId: SECRET_ID })),
+    );
+    await flush();
+    held[0]?.reject(secretsManagerErrors.secretNotFound());
+
+    const [first, ...others] = await Promise.all(callers);
+    for (const other of others) {
+      expect(other, "the README: every waiting caller rejects with the same error object").toBe(
+        first,
+      );
+    }
+  });
+
+  it("serves the old value without waiting when the clock goes back within ttlMs during a refresh", async () => {
+    const held = hold(SECRET_ID);
+    const clock = manualClock(0);
+    const secrets = loader({ ttlMs: 100, now: clock.now });
+    const cold = secrets.get({ secretId: SECRET_ID });
+    await flush();
+    held[0]?.resolve({ SecretString: "old-value" });
+    await cold;
+
+    clock.time = 150;
+    const refresh = secrets.get({ secretId: SECRET_ID });
+    await flush();
+    expect(requests(), "the expired value is refreshed").toBe(2);
+    clock.time = 50; // the old value's age is 50 ms again, inside ttlMs
+
+    const during = await secrets.get({ secretId: SECRET_ID });
+    expect(
+      during.reveal(),
+      "the README: expiry is judged by the now() of each get, so a value fresh again is served while the refresh is in flight",
+    ).toBe("old-value");
+    expect(requests(), "no second request").toBe(2);
+
+    held[1]?.resolve({ SecretString: "new-value" });
+    expect((await refresh).reveal(), "the refresh's caller gets the new value").toBe("new-value");
+    expect((await secrets.get({ secretId: SECRET_ID })).reveal()).toBe("new-value");
+    expect(requests()).toBe(2);
   });
 
   it("does not make one secret wait for another", async () => {

@@ -1340,6 +1340,22 @@ describe("step 5 — unused groups", () => {
     await expect(auditSecurityGroups(ec2)).resolves.toEqual([unused("sg-0lonely")]);
   });
 
+  it("counts a pair that names a group by GroupName only as no reference", async () => {
+    const byName = rule("tcp", 5432, 5432, [], [], {
+      UserIdGroupPairs: [{ GroupName: "sample-sg-0target", UserId: "123456789012" }],
+    });
+    const referrer = sampleSecurityGroup("sg-0app", {
+      IpPermissions: [byName],
+      IpPermissionsEgress: [byName],
+    });
+    account([referrer, group("sg-0target")], [eni("eni-01", "sg-0app")]);
+
+    await expect(
+      auditSecurityGroups(ec2),
+      "only a pair's GroupId refers to a group: one with a GroupName alone refers to none",
+    ).resolves.toEqual([unused("sg-0target")]);
+  });
+
   it("handles groups and rules without their lists", async () => {
     const bare = sampleSecurityGroup("sg-01");
     delete bare.IpPermissions;

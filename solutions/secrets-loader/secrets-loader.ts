@@ -301,11 +301,10 @@ export class SecretsLoader {
   async #fetch(secretId: string): Promise<RawValue> {
     let raw: RawValue;
     try {
-      const response = await this.#client.send(new GetSecretValueCommand({ SecretId: secretId }));
-      raw = rawValueOf(response, secretId);
+      raw = rawValueOf(await this.#request(secretId), secretId);
     } catch (error) {
-      const loaderError =
-        error instanceof SecretsLoaderError ? error : toLoaderError(error, secretId);
+      // A typed error already: #request's, or rawValueOf's "neither field" one.
+      const loaderError = error as SecretsLoaderError;
       // An expired value is not served after a failed refresh: it may be the password that was
       // just rotated away. Errors are not cached either: the next call tries again.
       this.#cache.delete(secretId);
@@ -316,6 +315,20 @@ export class SecretsLoader {
     this.#cache.set(secretId, { raw, fetchedAt: this.#now() });
     this.#logger?.info(`fetched secret ${JSON.stringify(secretId)} from Secrets Manager`);
     return raw;
+  }
+
+  /**
+   * One GetSecretValue request. Whatever the client throws, a synchronous throw included, becomes
+   * the typed error its `name` chooses, with the thrown value as `cause`: even a SecretsLoaderError
+   * from a wrapper client (another loader's, perhaps about another secretId) is wrapped, never
+   * passed on as this loader's own.
+   */
+  async #request(secretId: string) {
+    try {
+      return await this.#client.send(new GetSecretValueCommand({ SecretId: secretId }));
+    } catch (error) {
+      throw toLoaderError(error, secretId);
+    }
   }
 }
 

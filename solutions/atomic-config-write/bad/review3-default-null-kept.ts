@@ -9,7 +9,7 @@
  * rename it over the target (a rename within one file system is atomic), fsync the directory.
  */
 import { randomUUID } from "node:crypto";
-import { open, readFile, realpath, rename, rm, stat } from "node:fs/promises";
+import { type FileHandle, open, readFile, realpath, rename, rm, stat } from "node:fs/promises";
 import { basename, dirname, join } from "node:path";
 
 /** Text (written as UTF-8) or raw bytes. */
@@ -55,11 +55,15 @@ export async function writeFileAtomic(
   const target = await inspectTarget(path);
   const mode = options.mode ?? target.mode ?? DEFAULT_MODE;
   const tempPath = tempPathFor(target.path);
+  // "wx" refuses an existing file (or a planted symlink) at this name; `mode` keeps the temp file
+  // as private as the final file while the data is in it. If this open fails (EEXIST included),
+  // whatever is at that name is not ours: there is nothing of this call's to remove.
+  const handle = await open(tempPath, "wx", mode);
   try {
-    await writeDurably(tempPath, data, mode);
+    await writeDurably(handle, data, mode);
     await rename(tempPath, target.path);
   } catch (error) {
-    // The target was never touched: the temp file is the only thing to undo.
+    // The target was never touched: the temp file this call created is the only thing to undo.
     await rm(tempPath, { force: true });
     throw error;
   }
@@ -123,10 +127,7 @@ function tempPathFor(target: string): string {
   return join(dirname(target), `.${basename(target)}.${randomUUID()}.tmp`);
 }
 
-async function writeDurably(tempPath: string, data: FileContent, mode: number): Promise<void> {
-  // "wx" refuses an existing file (or a planted symlink) at this name; `mode` keeps the temp file
-  // as private as the final file while the data is in it.
-  const handle = await open(tempPath, "wx", mode);
+async function writeDurably(handle: FileHandle, data: FileContent, mode: number): Promise<void> {
   try {
     await handle.writeFile(data);
     await handle.chmod(mode); // open() applied the umask, chmod does not

@@ -2,7 +2,7 @@
 // file system raised": it fails fast when the resolved target is a directory, before creating a temp file, with an error
 // of its own that only copies the code (`code: "EISDIR"`, no errno, syscall "open", its own message), not the rename's error.
 import { randomUUID } from "node:crypto";
-import { open, readFile, realpath, rename, rm, stat } from "node:fs/promises";
+import { type FileHandle, open, readFile, realpath, rename, rm, stat } from "node:fs/promises";
 import { basename, dirname, join } from "node:path";
 import {
   type FileContent,
@@ -36,8 +36,9 @@ export async function writeFileAtomic(
   }
   const mode = options.mode ?? target.mode ?? DEFAULT_MODE;
   const tempPath = tempPathFor(target.path);
+  const handle = await open(tempPath, "wx", mode);
   try {
-    await writeDurably(tempPath, data, mode);
+    await writeDurably(handle, data, mode);
     await rename(tempPath, target.path);
   } catch (error) {
     await rm(tempPath, { force: true });
@@ -90,8 +91,7 @@ function tempPathFor(target: string): string {
   return join(dirname(target), `.${basename(target)}.${randomUUID()}.tmp`);
 }
 
-async function writeDurably(tempPath: string, data: FileContent, mode: number): Promise<void> {
-  const handle = await open(tempPath, "wx", mode);
+async function writeDurably(handle: FileHandle, data: FileContent, mode: number): Promise<void> {
   try {
     await handle.writeFile(data);
     await handle.chmod(mode);
