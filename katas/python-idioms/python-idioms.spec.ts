@@ -892,7 +892,7 @@ describe("step 5 — enumerate, zip and comprehensions", () => {
         { host: "::1", ports: [443] },
         { host: "fe80::1", ports: [22] },
       ]),
-      'expected `${host}:${port}` as the f-string writes it ("::1:443"), not the URL form "[::1]:443"',
+      'expected host, a colon and port, as the f-string writes them ("::1:443"), not the URL form "[::1]:443"',
     ).toEqual(["::1:443", "fe80::1:22"]);
   });
 });
