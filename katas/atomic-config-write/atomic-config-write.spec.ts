@@ -1,6 +1,7 @@
 import implementationPath from "kata:implementation-path";
 import {
   chmodSync,
+  chownSync,
   closeSync,
   existsSync,
   constants as fsConstants,
@@ -20,6 +21,7 @@ import {
   writeFileSync,
   writeSync,
 } from "node:fs";
+import * as fsp from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { basename, dirname, join, relative } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -313,7 +315,53 @@ describe("step 2 — a temp file, renamed over the target", () => {
     await expect(writeFileAtomic(target, "v1\n")).resolves.toBeUndefined();
     expect(fsSpy.openFiles(), "these files were left open").toEqual([]);
   });
+
+  it("waits for each close to finish: the temp file's before the rename, the directory's before resolving", async () => {
+    const { closing } = slowCloses();
+    let closingAtRename: string[] | undefined;
+    fsSpy.failNext(
+      "rename",
+      () => new Error("never made: `when` says no"),
+      () => {
+        closingAtRename = [...closing];
+        return false;
+      },
+    );
+    await expect(writeFileAtomic(target, "v1\n")).resolves.toBeUndefined();
+    expect(closingAtRename, "a rename: the write publishes the temp file").toBeDefined();
+    expect(closingAtRename, "the temp file's close() must have finished before the rename").toEqual(
+      [],
+    );
+    expect(closing, "every close() must have finished before the promise resolves").toEqual([]);
+    fsSpy.failNext("write", () => systemError("ENOSPC", "write"));
+    const { error } = await settle(writeFileAtomic(target, "v2\n"));
+    expect(error).toMatchObject({ code: "ENOSPC" });
+    expect(closing, "every close() must have finished before the promise rejects").toEqual([]);
+  });
 });
+
+/**
+ * Makes every close() of a handle from open() finish 20 ms after the real close, and keeps the
+ * paths whose close has been called but has not finished yet: a close that is not awaited shows.
+ */
+function slowCloses(): { closing: string[] } {
+  const recorded = vi.mocked(fsp.open).getMockImplementation();
+  if (recorded === undefined) throw new Error("useFsSpy() should have installed open()");
+  const closing: string[] = [];
+  vi.mocked(fsp.open).mockImplementation(async (...args) => {
+    const handle = await recorded(...args);
+    const close = handle.close;
+    handle.close = async () => {
+      const path = String(args[0]);
+      closing.push(path);
+      await close();
+      await new Promise((resolve) => setTimeout(resolve, 20));
+      closing.splice(closing.indexOf(path), 1);
+    };
+    return handle;
+  });
+  return { closing };
+}
 
 describe("step 3 — modes and symlinks", () => {
   umaskTest("gives a new file mode 0o644, whatever the umask", async () => {
@@ -451,6 +499,19 @@ describe("step 3 — modes and symlinks", () => {
     );
   });
 
+  it("replaces the path given when a chain of links ends nowhere: the later links stay as they are", async () => {
+    mkdirSync(join(dir, "releases"));
+    const middle = join(dir, "current.conf");
+    symlinkSync("releases/missing.conf", middle);
+    symlinkSync("current.conf", target);
+    await writeFileAtomic(target, "new\n");
+    expect(lstatSync(target).isFile(), "the path given becomes a regular file").toBe(true);
+    expect(read(target)).toBe("new\n");
+    expect(lstatSync(middle).isSymbolicLink(), "the link in the middle stays a link").toBe(true);
+    expect(readlinkSync(middle), "pointing where it pointed").toBe("releases/missing.conf");
+    expect(entries(join(dir, "releases")), "nothing is created at the chain's end").toEqual([]);
+  });
+
   it("gives the file replacing a dangling symlink mode 0o644, a new file's mode, not the link's own", async () => {
     mkdirSync(join(dir, "releases"));
     symlinkSync("releases/missing.conf", target);
@@ -522,6 +583,42 @@ describe("step 3 — modes and symlinks", () => {
     expect(octal(modeOf(destination)), "the destination's own mode").toBe("0o600");
   });
 
+  it("sets the mode after the write: a non-root writer's write clears setuid and setgid, the chmod puts them back", {
+    timeout: 15_000,
+  }, async () => {
+    // A write by a process without CAP_FSETID clears the setuid and setgid bits of the file. Root
+    // has it, so as root the spec runs the write in a child process as the unprivileged "nobody".
+    if (process.getuid === undefined) return; // not POSIX: no setuid bits to lose
+    const asRoot = process.getuid() === 0;
+    const NOBODY = 65534;
+    writeFileSync(target, "v1\n");
+    if (asRoot) {
+      chownSync(dir, NOBODY, NOBODY);
+      chownSync(target, NOBODY, NOBODY); // before the chmod: a chown clears setuid and setgid
+    }
+    chmodSync(target, 0o6755);
+    const plainChild = fileURLToPath(
+      new URL("../../fixtures/katas/atomic-config-write/plain-writer.ts", import.meta.url),
+    );
+    const child = await execa(
+      process.execPath,
+      ["--import", "tsx", plainChild, implementationPath, target, "v2\n"],
+      {
+        cwd: fileURLToPath(new URL("../..", import.meta.url)),
+        reject: false,
+        stdin: "ignore",
+        timeout: 10_000,
+        ...(asRoot ? { uid: NOBODY, gid: NOBODY } : {}),
+      },
+    );
+    expect(child.exitCode, `the write failed:\n${String(child.stderr)}`).toBe(0);
+    expect(read(target)).toBe("v2\n");
+    expect(
+      octal(fullModeOf(target)),
+      "the existing file's 0o6755 (setuid, setgid): a chmod before the write loses both bits",
+    ).toBe("0o6755");
+  });
+
   it("creates the temp file with the final mode, not a wider mode changed later", async () => {
     writeFileSync(target, "v1\n");
     chmodSync(target, 0o600);
@@ -542,6 +639,8 @@ describe("step 3 — modes and symlinks", () => {
     ["mode: 0o640", undefined, 0o640, "0o640"],
     ["mode: 0o400", undefined, 0o400, "0o400"],
     ["an existing 0o444 file", 0o444, undefined, "0o444"],
+    ["mode: 0o2750, its setgid bit included", undefined, 0o2750, "0o2750"],
+    ["an existing 0o4755 file, its setuid bit included", 0o4755, undefined, "0o4755"],
   ] as const)(
     "gives open() exactly the final mode, neither wider nor narrower (%s)",
     async (_label, existing, mode, expected) => {
@@ -604,6 +703,26 @@ describe("step 4 — a failure leaves the original untouched", () => {
       expect(fsSpy.openFiles(), "every file opened must be closed, also on failure").toEqual([]);
     },
   );
+
+  it("rejects with the write's error even when removing the temp file fails too: a cleanup error never replaces it", async () => {
+    writeFileSync(target, ORIGINAL);
+    const injected = systemError("ENOSPC", "write");
+    fsSpy.failNext("write", () => injected);
+    // Whichever function the cleanup uses, it fails (once) as a busy file system would.
+    const refuse = (syscall: string) => async (path: unknown) => {
+      throw systemError("EBUSY", syscall, String(path));
+    };
+    vi.mocked(fsp.rm).mockImplementationOnce(refuse("rm"));
+    vi.mocked(fsp.unlink).mockImplementationOnce(refuse("unlink"));
+    try {
+      const { error } = await settle(writeFileAtomic(target, "replicas = 5\n"));
+      expect(error, "the caller gets the write's ENOSPC, not the cleanup's EBUSY").toBe(injected);
+      expect(readFileSync(target).equals(ORIGINAL), "the original must be unchanged").toBe(true);
+    } finally {
+      vi.mocked(fsp.rm).mockReset();
+      vi.mocked(fsp.unlink).mockReset();
+    }
+  });
 
   it("when the directory's fsync fails after the rename, rejects with that error and closes the directory", async () => {
     writeFileSync(target, ORIGINAL);

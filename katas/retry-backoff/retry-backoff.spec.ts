@@ -269,6 +269,29 @@ describe("step 3 — the backoff delay", () => {
     ).toBe(223);
   });
 
+  it("computes the growth as written, with one **: base 100, factor 1.7, retry 3 is 288, not 289", () => {
+    // 1.7 ** 2 * 100 is 288.99999999999994 in floating point, so the formula floors to 288;
+    // multiplying 100 by 1.7 twice rounds after each step and gives exactly 289.
+    expect(
+      backoffDelay(3, { ...none, factor: 1.7 }),
+      "floor(100 * 1.7 ** 2) = floor(288.99999999999994) = 288",
+    ).toBe(288);
+    expect(backoffDelay(2, { ...none, factor: 1.7 }), "floor(100 * 1.7 ** 1) = 170").toBe(170);
+  });
+
+  it("computes equal jitter in the order written, d / 2 + r * d / 2, not factored as d * (1 + r) / 2", () => {
+    // 1 + 0.16 rounds to 1.1599999999999999, so d * (1 + r) / 2 would come out 1 ms short.
+    const equal = { jitter: "equal" } as const;
+    expect(
+      backoffDelay(1, { ...equal, random: () => 0.16 }),
+      "d = 100, r = 0.16: 50 + 8 = 58 (the factored form gives 57)",
+    ).toBe(58);
+    expect(
+      backoffDelay(2, { ...equal, random: () => 0.13 }),
+      "d = 200, r = 0.13: 100 + 13 = 113 (the factored form gives 112)",
+    ).toBe(113);
+  });
+
   it("rounds down once, at the end: full jitter of a fractional d keeps its fraction until the end", () => {
     const options = { factor: 1.5, random: () => 0.99 };
     expect(
@@ -419,6 +442,33 @@ describe("step 4 — waiting between attempts", () => {
     expect(outcome).toEqual({ status: "resolved", value: "ok" });
   });
 
+  it("hands a delay longer than a timer can hold to setTimeout as it is, not clamped", async () => {
+    const controller = new AbortController();
+    const setTimeoutSpy = vi.spyOn(globalThis, "setTimeout");
+    try {
+      const huge = 3_000_000_000; // over 2 ** 31 - 1 ms
+      const { fn } = alwaysFails();
+      const outcome = track(
+        retry(fn, {
+          jitter: "none",
+          baseDelayMs: huge,
+          maxDelayMs: huge,
+          signal: controller.signal,
+        }),
+      );
+      await flush();
+      const delays = setTimeoutSpy.mock.calls.map((call) => call[1]);
+      expect(delays, "the wait is a setTimeout of backoffDelay's 3e9 ms, unchanged").toEqual([
+        huge,
+      ]);
+      controller.abort();
+      await flush();
+      expect(outcome.status).toBe("rejected");
+    } finally {
+      setTimeoutSpy.mockRestore();
+    }
+  });
+
   it("looks Math.random up for each wait: one replaced during the first wait sets the second", async () => {
     const { fn } = flaky(2, "ok");
     replaceMathRandom(0.5);
@@ -549,6 +599,10 @@ describe("step 5 — which errors are retried", () => {
       () => Object.assign(new Error("x"), { response: { status: 403 } }),
     ],
     ["a plain { statusCode: 400 }", () => ({ statusCode: 400 })],
+    [
+      "a cause carrying status 404",
+      () => new Error("GET /instances failed", { cause: { status: 404 } }),
+    ],
   ])(
     "reads only status and $metadata.httpStatusCode: an error with %s has no status and is retried",
     async (_label, make) => {
@@ -770,6 +824,23 @@ describe("step 6 — telling the caller about retries", () => {
     ).toHaveBeenCalledTimes(2);
     await flush();
     expect(outcome.value).toBe("ok");
+  });
+
+  it("does not look at a promise onRetry returns: no .then, .catch or .finally is attached to it", async () => {
+    const { fn } = flaky(1, "ok");
+    const returned = new Promise<void>(() => {});
+    const then = vi.fn();
+    const catchSpy = vi.fn();
+    const finallySpy = vi.fn();
+    Object.assign(returned, { then, catch: catchSpy, finally: finallySpy });
+    const outcome = await runToEnd(retry(fn, { jitter: "none", onRetry: () => returned }));
+    expect(outcome.value).toBe("ok");
+    expect(then, "retry must not call .then on onRetry's promise").not.toHaveBeenCalled();
+    expect(
+      catchSpy,
+      "retry must not .catch onRetry's promise: its rejection is left for Node to report",
+    ).not.toHaveBeenCalled();
+    expect(finallySpy, "retry must not call .finally on onRetry's promise").not.toHaveBeenCalled();
   });
 
   it("does not call onRetry when the first call succeeds", async () => {
@@ -1108,6 +1179,19 @@ describe("step 7 — cancelling with an AbortSignal", () => {
     await flush();
     expect(outcome.status).toBe("rejected");
     expect(getEventListeners(controller.signal, "abort")).toEqual([]);
+  });
+
+  it("leaves no abort listener on the signal when onRetry aborted it just before the wait", async () => {
+    const controller = new AbortController();
+    const { fn } = alwaysFails();
+    const onRetry = () => controller.abort();
+    const outcome = track(retry(fn, { jitter: "none", signal: controller.signal, onRetry }));
+    await flush();
+    expect(outcome.status).toBe("rejected");
+    expect(
+      getEventListeners(controller.signal, "abort"),
+      "the signal was already aborted when the wait began: no listener may be added (or it must be removed)",
+    ).toEqual([]);
   });
 
   it("leaves no abort listener on the signal once it has given up with the last error", async () => {
@@ -1462,6 +1546,23 @@ describe("step 9 — withRetry, the decorator", () => {
     const outcome = await runToEnd(wrapped(1));
     expect(outcome.status).toBe("rejected");
     expect(fn, "each call reads options.retries again: now 2, so 3 calls").toHaveBeenCalledTimes(3);
+  });
+
+  it("checks the options again on every call: one made bad after wrapping is a RangeError, fn not called", async () => {
+    for (const bad of [-1, null, 1.5]) {
+      const { fn } = alwaysFails();
+      const options: RetryOptions = { retries: 1, jitter: "none" };
+      const wrapped = withRetry(fn, options);
+      (options as { retries: unknown }).retries = bad;
+      const outcome = await runToEnd(wrapped(1));
+      expect(outcome.error, `retries ${bad} set after wrapping: the call rejects`).toBeInstanceOf(
+        RangeError,
+      );
+      expect((outcome.error as Error).message).toBe(
+        `retries must be a whole number >= 0 (got ${String(bad)})`,
+      );
+      expect(fn, "a call with a bad option never calls fn").not.toHaveBeenCalled();
+    }
   });
 
   it("looks Math.random up when a wrapped call waits, not when wrapping", async () => {

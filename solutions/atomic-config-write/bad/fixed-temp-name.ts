@@ -36,7 +36,7 @@ export async function writeFileAtomic(
     }
     await rename(tempPath, target);
   } catch (error) {
-    await rm(tempPath, { force: true });
+    await rm(tempPath, { force: true }).catch(() => {});
     throw error;
   }
   const directory = await open(dirname(target), "r");

@@ -37,7 +37,7 @@ export async function writeFileAtomic(
     }
     await rename(tempPath, target);
   } catch (error) {
-    await rm(tempPath, { force: true });
+    await rm(tempPath, { force: true }).catch(() => {});
     throw error;
   }
 }

@@ -59,7 +59,7 @@ export async function writeFileAtomic(
     await rename(tempPath, target.path);
   } catch (error) {
     // The target was never touched: the temp file is the only thing to undo.
-    await rm(tempPath, { force: true });
+    await rm(tempPath, { force: true }).catch(() => {});
     throw error;
   }
   await syncDirectory(dirname(target.path));

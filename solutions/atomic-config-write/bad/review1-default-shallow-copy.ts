@@ -65,7 +65,8 @@ export async function writeFileAtomic(
     await rename(tempPath, target.path);
   } catch (error) {
     // The target was never touched: the temp file this call created is the only thing to undo.
-    await rm(tempPath, { force: true });
+    // A failed removal (EBUSY, EACCES) must not replace the error that explains the failure.
+    await rm(tempPath, { force: true }).catch(() => {});
     throw error;
   }
   await syncDirectory(dirname(target.path));

@@ -70,7 +70,7 @@ async function writeNow(path: string, data: FileContent, options: WriteOptions):
     await rename(tempPath, target.path);
   } catch (error) {
     // The target was never touched: the temp file is the only thing to undo.
-    await rm(tempPath, { force: true });
+    await rm(tempPath, { force: true }).catch(() => {});
     throw error;
   }
   await syncDirectory(dirname(target.path));

@@ -32,7 +32,7 @@ export async function writeFileAtomic(
     await writeDurably(tempPath, data, mode);
     await rename(tempPath, target.path);
   } catch (error) {
-    await rm(tempPath, { force: true });
+    await rm(tempPath, { force: true }).catch(() => {});
     throw error;
   }
   await syncDirectory(dirname(target.path));
