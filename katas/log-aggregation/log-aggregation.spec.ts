@@ -10,7 +10,7 @@ import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { getHeapSpaceStatistics, setFlagsFromString } from "node:v8";
 import { runInNewContext } from "node:vm";
-import { gzipSync } from "node:zlib";
+import { deflateSync, gzipSync } from "node:zlib";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { aggregateFile, aggregateLines, type LogSummary, parseLine, topN } from "./log-aggregation";
 
@@ -693,6 +693,30 @@ describe("step 3 — syslog lines", () => {
       ).toBeNull();
     },
   );
+
+  it.each([
+    ["a three-digit day", "May 123 12:00:10 web-01 app[1]: error: Boom: x"],
+    ["a four-digit day", "May 0001 12:00:10 web-01 app[1]: error: Boom: x"],
+  ])("returns null for %s: the day has one or two digits", (_, line) => {
+    expect(
+      parseLine(line),
+      `${JSON.stringify(line)}: expected null (the day has one or two digits)`,
+    ).toBeNull();
+  });
+
+  it.each([
+    ["a fraction of a second", "May  1 12:00:10.5 web-01 app[1]: error: Boom: x"],
+    [
+      "microseconds, as rsyslog's high-precision time",
+      "May  1 12:00:10.123456 web-01 app[1]: error: Boom: x",
+    ],
+    ["a time zone after the time", "May  1 12:00:10Z web-01 app[1]: error: Boom: x"],
+  ])("returns null for %s: the time is HH:MM:SS and nothing more", (_, line) => {
+    expect(
+      parseLine(line),
+      `${JSON.stringify(line)}: expected null (the time is exactly HH:MM:SS, then one space)`,
+    ).toBeNull();
+  });
 });
 
 describe("step 4 — aggregating lines", () => {
@@ -1259,6 +1283,34 @@ describe("step 7 — reading files", () => {
     const path = join(dir, "plain.log.gz");
     await writeFile(path, `${app("ERROR", "api", "Boom: x")}\n`);
     await expect(aggregateFile(path)).rejects.toMatchObject({ code: "Z_DATA_ERROR" });
+  });
+
+  it("rejects with zlib's error for a .gz file holding zlib (deflate) data, not gzip", {
+    timeout: 1000,
+  }, async () => {
+    const path = join(dir, "deflated.log.gz");
+    await writeFile(path, deflateSync(`${app("ERROR", "api", "Boom: x")}\n`));
+    await expect(
+      aggregateFile(path),
+      "expected Z_DATA_ERROR: a .gz file is gunzipped, and zlib data is not gzip",
+    ).rejects.toMatchObject({ code: "Z_DATA_ERROR" });
+  });
+
+  it("rejects with zlib's error for an empty (0-byte) .gz file: it is not valid gzip", {
+    timeout: 1000,
+  }, async () => {
+    const path = join(dir, "empty.log.gz");
+    await writeFile(path, "");
+    await expect(
+      aggregateFile(path),
+      "expected Z_BUF_ERROR: a 0-byte .gz file is gzip cut short, not an empty log",
+    ).rejects.toMatchObject({ code: "Z_BUF_ERROR" });
+  });
+
+  it("reads a .gz file holding an empty gzip member as an empty summary", async () => {
+    const path = join(dir, "nothing.log.gz");
+    await writeFile(path, gzipSync(""));
+    expect(await aggregateFile(path)).toEqual(EMPTY);
   });
 
   it("rejects with zlib's error for a truncated .gz file", { timeout: 1000 }, async () => {
