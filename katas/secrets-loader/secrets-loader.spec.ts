@@ -685,6 +685,10 @@ describe("step 3 — reading Secrets Manager", () => {
     expect(sm.commandCalls(GetSecretValueCommand)[0]?.args[0].input).toEqual({
       SecretId: SECRET_ID,
     });
+    expect(
+      Object.keys(sm.commandCalls(GetSecretValueCommand)[0]?.args[0].input ?? {}),
+      "the README: the input has the one property SecretId, and no other (not even one set to undefined)",
+    ).toEqual(["SecretId"]);
   });
 
   it.each([
@@ -961,6 +965,18 @@ describe("step 4 — malformed values", () => {
     expect(error.cause, "the SyntaxError quotes the text: it must not be kept").toBeUndefined();
     expect(error.retryable).toBe(false);
     expectNoLeak(error, PLAIN, "s3cr3t");
+  });
+
+  it("parses the text as it is: a SecretString with a leading BOM is not a JSON object", async () => {
+    const text = `\uFEFF${JSON.stringify({ password: PASSWORD })}`;
+    const error = await formatError({ SecretString: text }, "password");
+
+    expect(
+      error.message,
+      "the README: the text is parsed as it is, a leading BOM is not stripped, and JSON.parse refuses it",
+    ).toBe('secret "prod/orders/db" is not a JSON object, so it has no key "password"');
+    expect(error.cause).toBeUndefined();
+    expectNoLeak(error, PASSWORD);
   });
 
   it.each([
@@ -2008,6 +2024,42 @@ describe("step 6 — a cache with a TTL", () => {
     expect(inputs).toEqual([{ SecretId: SECRET_ID }]);
   });
 
+  it("keeps a cache per loader: another loader with its own client sends its own request", async () => {
+    const clientFor = (value: string) => {
+      const inputs: unknown[] = [];
+      const own = {
+        inputs,
+        async send(command: GetSecretValueCommand) {
+          inputs.push(command.input);
+          return sampleSecretValue(SECRET_ID, { SecretString: value });
+        },
+      };
+      return own;
+    };
+    const accountA = clientFor("value-from-account-a");
+    const accountB = clientFor("value-from-account-b");
+    const loaderA = new SecretsLoader({
+      client: accountA as unknown as SecretsManagerClient,
+      env: {},
+    });
+    const loaderB = new SecretsLoader({
+      client: accountB as unknown as SecretsManagerClient,
+      env: {},
+    });
+
+    expect((await loaderA.get({ secretId: SECRET_ID })).reveal()).toBe("value-from-account-a");
+    const fromB = await loaderB.get({ secretId: SECRET_ID });
+
+    expect(
+      fromB.reveal(),
+      "the README: each loader has its own cache; loader B never gets the value loader A fetched",
+    ).toBe("value-from-account-b");
+    expect(accountB.inputs, "loader B sent its own request, through its own client").toEqual([
+      { SecretId: SECRET_ID },
+    ]);
+    expect(accountA.inputs, "loader A's client was asked once, by loader A").toHaveLength(1);
+  });
+
   it("looks send up on the client at each request: a send replaced after construction is called", async () => {
     const calls: string[] = [];
     const wrapper = {
@@ -2129,6 +2181,48 @@ describe("step 6 — a cache with a TTL", () => {
 });
 
 describe("step 7 — one refresh for many callers", () => {
+  it("keeps the requests in flight per loader: two loaders asking at once send two requests", async () => {
+    const heldClient = () => {
+      const pending: Array<(value: string) => void> = [];
+      return {
+        pending,
+        send(_command: GetSecretValueCommand) {
+          return new Promise((resolve) => {
+            pending.push((value) => resolve(sampleSecretValue(SECRET_ID, { SecretString: value })));
+          });
+        },
+      };
+    };
+    const accountA = heldClient();
+    const accountB = heldClient();
+    const loaderA = new SecretsLoader({
+      client: accountA as unknown as SecretsManagerClient,
+      env: {},
+    });
+    const loaderB = new SecretsLoader({
+      client: accountB as unknown as SecretsManagerClient,
+      env: {},
+    });
+
+    const fromA = loaderA.get({ secretId: SECRET_ID });
+    const fromB = loaderB.get({ secretId: SECRET_ID });
+    await flush();
+    const sentByA = accountA.pending.length;
+    const sentByB = accountB.pending.length;
+    // Settle whatever was sent before asserting, so a wrong solution leaves nothing in flight.
+    for (const settle of accountB.pending) settle("value-from-account-b");
+    for (const settle of accountA.pending) settle("value-from-account-a");
+    const [secretA, secretB] = await Promise.all([fromA, fromB]);
+
+    expect(sentByA, "loader A sends one request through its client").toBe(1);
+    expect(
+      sentByB,
+      "the README: each loader has its own requests in flight; loader B never joins loader A's request",
+    ).toBe(1);
+    expect(secretA.reveal()).toBe("value-from-account-a");
+    expect(secretB.reveal(), "loader B gets its own client's value").toBe("value-from-account-b");
+  });
+
   it("sends one request for many callers on a cold start, and gives all of them its value", async () => {
     const held = hold(SECRET_ID);
     const secrets = loader();
