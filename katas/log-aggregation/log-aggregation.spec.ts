@@ -193,6 +193,54 @@ describe("step 1 — application-log lines", () => {
     });
   });
 
+  it("separates the date and the time by one T or one space only: a tab, a no-break space or two spaces match no format", () => {
+    for (const gap of ["\t", "\u00a0", "  "]) {
+      expect(
+        parseLine(`2024-05-01${gap}12:00:01 ERROR [api] Boom: x`),
+        `${JSON.stringify(gap)} between the date and the time: expected null (only T or one space)`,
+      ).toBeNull();
+    }
+  });
+
+  it("takes a [ inside the brackets as part of the service: only ] and whitespace end it", () => {
+    expect(
+      parseLine("2024-05-01T12:00:01Z ERROR [a[b] Boom: x"),
+      "[a[b] is the service a[b",
+    ).toEqual({ format: "app", service: "a[b", level: "ERROR", isError: true, errorType: "Boom" });
+    expect(
+      parseLine("2024-05-01T12:00:01Z ERROR [[api]] Boom: x"),
+      "[[api]] is the service [api, with the message ] Boom: x (no error type)",
+    ).toEqual({ format: "app", service: "[api", level: "ERROR", isError: true, errorType: null });
+  });
+
+  it.each(["ERRORS", "Errata", "FATALITY", "ALERTS", "Panicked", "CRITICALLY"])(
+    "is an error only when the whole level is an error level: %s is not",
+    (level) => {
+      expect(
+        parseLine(app(level, "api", "Boom: x")),
+        `${level} only starts with an error level: a parsed line that is not an error`,
+      ).toEqual({
+        format: "app",
+        service: "api",
+        level: level.toUpperCase(),
+        isError: false,
+        errorType: null,
+      });
+    },
+  );
+
+  it.each([
+    ["Foo.: x", "Foo."],
+    ["a..b: x", "a..b"],
+    ["v1.2Error: x", "v1.2Error"],
+    ["_x._: x", "_x._"],
+  ])("does not check the dots of an error type: %s names %s", (message, name) => {
+    expect(
+      parseLine(app("ERROR", "api", message))?.errorType,
+      `letters, digits, _ and . in any order after the first character: expected ${name}`,
+    ).toBe(name);
+  });
+
   it("takes only ASCII letters for a level and an error type", () => {
     expect(
       parseLine(app("ERROR", "api", "ÉchecError: paiement refusé")),
@@ -401,6 +449,31 @@ describe("step 2 — JSON lines", () => {
     });
   });
 
+  it("tries each name flat then nested before the next name: a nested service.name beats a later app", () => {
+    expect(
+      parseLine(json({ service: { name: "checkout" }, app: "legacy", level: "error" }))?.service,
+      "service (an object) is skipped, then service.name (nested) gives checkout before app is tried",
+    ).toBe("checkout");
+    expect(
+      parseLine(json({ service: "api", level: "error", error: { type: "A" }, "err.type": "B" }))
+        ?.errorType,
+      "error.type (nested) comes before err.type (flat)",
+    ).toBe("A");
+    expect(
+      parseLine(json({ service: "api", levelname: "info", log: { level: "error" } }))?.level,
+      "levelname comes before log.level, nested or not",
+    ).toBe("INFO");
+  });
+
+  it("is an error only when the whole string level is an error level", () => {
+    for (const level of ["critically low", "errors", "fatality"]) {
+      expect(
+        parseLine(json({ service: "api", level })),
+        `"${level}" only starts with an error level: not an error`,
+      ).toMatchObject({ level: level.toUpperCase(), isError: false });
+    }
+  });
+
   it("takes a flat dotted key that is present even when its value is unusable: the nested path is not tried", () => {
     const line = json({ service: "auth", "log.level": null, log: { level: "error" } });
     expect(parseLine(line), "the flat log.level (null) decides: no usable level").toBeNull();
@@ -560,6 +633,19 @@ describe("step 3 — syslog lines", () => {
       level: "ERROR",
       isError: true,
       errorType: "Boom",
+    });
+  });
+
+  it("does not check the host: a line with no host reads the program as the host and the level word as the tag", () => {
+    expect(
+      parseLine("May  1 12:00:10 app[1]: error: X: y"),
+      "host app[1]:, tag error, message X: y (no level word): an INFO line",
+    ).toEqual({
+      format: "syslog",
+      service: "error",
+      level: "INFO",
+      isError: false,
+      errorType: null,
     });
   });
 
@@ -929,6 +1015,22 @@ describe("step 4 — aggregating lines", () => {
     expect((await result).errors).toEqual({ api: { Boom: 1 } });
   });
 
+  it("never throws for a value that is not iterable: the promise rejects with a TypeError", async () => {
+    for (const input of [null, undefined, 42, {}]) {
+      let result: Promise<LogSummary> | undefined;
+      expect(
+        () => {
+          result = aggregateLines(input as unknown as string[]);
+        },
+        `aggregateLines(${String(input)}) must not throw synchronously`,
+      ).not.toThrow();
+      await expect(
+        result,
+        `aggregateLines(${String(input)}): expected a promise rejected with a TypeError`,
+      ).rejects.toBeInstanceOf(TypeError);
+    }
+  });
+
   it("returns an empty summary for no lines", async () => {
     expect(await aggregateLines([])).toEqual(EMPTY);
   });
@@ -1065,6 +1167,18 @@ describe("step 6 — the top N", () => {
       { service: "_jobs", errorType: "a", count: 2 },
       { service: "alpha", errorType: "Zed", count: 2 },
       { service: "alpha", errorType: "b", count: 2 },
+    ]);
+  });
+
+  it("compares the service on its own before the error type, not a joined service:type key", () => {
+    const close: LogSummary = {
+      ...EMPTY,
+      errors: { "auth-api": { A: 1 }, auth: { Z: 1 }, "auth.x": { A: 1 } },
+    };
+    expect(topN(close), "auth < auth-api < auth.x, whatever their error types").toEqual([
+      { service: "auth", errorType: "Z", count: 1 },
+      { service: "auth-api", errorType: "A", count: 1 },
+      { service: "auth.x", errorType: "A", count: 1 },
     ]);
   });
 
