@@ -543,15 +543,14 @@ describe("step 5 — which errors are retried", () => {
     },
   );
 
-  it.each([200, 304, 400, 401, 403, 404, 407, 409, 410, 421, 422, 423, 424, 425, 426, 428, 430, 499, 600])(
-    "isRetryableHttpStatus(%i) is false",
-    (status) => {
-      expect(
-        isRetryableHttpStatus(status),
-        `only 408, 429 and 500-599 are retryable; ${status} is not (425 Too Early included)`,
-      ).toBe(false);
-    },
-  );
+  it.each([
+    200, 304, 400, 401, 403, 404, 407, 409, 410, 421, 422, 423, 424, 425, 426, 428, 430, 499, 600,
+  ])("isRetryableHttpStatus(%i) is false", (status) => {
+    expect(
+      isRetryableHttpStatus(status),
+      `only 408, 429 and 500-599 are retryable; ${status} is not (425 Too Early included)`,
+    ).toBe(false);
+  });
 
   it.each([500.5, 599.5, 408.5, 429.1, Number.NaN])(
     "isRetryableHttpStatus(%d) is false: only whole numbers are HTTP statuses",
