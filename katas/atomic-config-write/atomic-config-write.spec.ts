@@ -771,7 +771,7 @@ describe("step 4 — a failure leaves the original untouched", () => {
       const { error } = await settle(writeFileAtomic(target, "replicas = 5\n"));
       expect(
         closeErrors,
-        "expected the temp file to be closed after the failed " + op,
+        `expected the temp file to be closed after the failed ${op}`,
       ).toHaveLength(1);
       expect(
         error,

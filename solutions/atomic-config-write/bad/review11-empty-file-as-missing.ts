@@ -83,7 +83,6 @@ export async function updateJsonConfig<T = Record<string, unknown>>(
   // An empty file holds no settings yet: start from the default, as for a missing one.
   const current =
     text === undefined || text.trim() === ""
-
       ? (structuredClone(options.defaultValue ?? {}) as T)
       : parseConfig<T>(path, text);
   const next = await update(current);

@@ -99,12 +99,12 @@ export async function updateJsonConfig<T = Record<string, unknown>>(
 function sortKeys(_key: string, value: unknown): unknown {
   if (value === null || typeof value !== "object" || Array.isArray(value)) return value;
   const sorted: Record<string, unknown> = {};
-  for (const key of Object.keys(value).sort()) sorted[key] = (value as Record<string, unknown>)[key];
+  for (const key of Object.keys(value).sort())
+    sorted[key] = (value as Record<string, unknown>)[key];
   return sorted;
 }
 
 function assertPath(path: unknown): asserts path is string {
-
   if (typeof path !== "string" || path === "") {
     throw new TypeError("path must be a non-empty string");
   }

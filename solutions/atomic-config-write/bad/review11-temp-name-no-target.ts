@@ -12,7 +12,6 @@ import { randomUUID } from "node:crypto";
 import { type FileHandle, open, readFile, realpath, rename, rm, stat } from "node:fs/promises";
 import { dirname, join } from "node:path";
 
-
 /** Text (written as UTF-8) or raw bytes. */
 export type FileContent = string | Uint8Array;
 

@@ -92,7 +92,10 @@ export async function updateJsonConfig<T = Record<string, unknown>>(
 }
 
 /** mkstemp's loop: a name that is taken is not ours, so try another one. */
-async function createTemp(target: string, mode: number): Promise<{ tempPath: string; handle: FileHandle }> {
+async function createTemp(
+  target: string,
+  mode: number,
+): Promise<{ tempPath: string; handle: FileHandle }> {
   for (let tries = 1; ; tries++) {
     const tempPath = tempPathFor(target);
     try {
@@ -104,7 +107,6 @@ async function createTemp(target: string, mode: number): Promise<{ tempPath: str
 }
 
 function assertPath(path: unknown): asserts path is string {
-
   if (typeof path !== "string" || path === "") {
     throw new TypeError("path must be a non-empty string");
   }

@@ -13,6 +13,7 @@ import { abortableSleep } from "../abortable-sleep";
 import { check, type RetryOptions, resolveOptions } from "../options";
 
 export type { Jitter, RetryOptions } from "../options";
+
 import { httpStatusOf } from "../retryable";
 
 /** 408, 425 (Too Early: replay is safe), 429 and every 5xx are worth retrying. */

@@ -13,6 +13,7 @@ import { abortableSleep } from "../abortable-sleep";
 import { check, type RetryOptions, resolveOptions } from "../options";
 
 export type { Jitter, RetryOptions } from "../options";
+
 import { httpStatusOf } from "../retryable";
 
 /** 408, 429 and the whole 5xx class are worth retrying. */

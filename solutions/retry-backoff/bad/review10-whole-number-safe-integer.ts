@@ -10,9 +10,9 @@
  * AbortSignal can cut short (abortable-sleep.ts).
  */
 import { abortableSleep } from "../abortable-sleep";
+import type { RetrySettings } from "../options";
 import { check, type RetryOptions } from "../options";
 import { isRetryableError } from "../retryable";
-import type { RetrySettings } from "../options";
 
 const JITTER_MODES: readonly string[] = ["none", "full", "equal"];
 const isWholeNumber = (value: number) => Number.isSafeInteger(value) && value >= 0;
@@ -36,7 +36,12 @@ function resolveOptions(options: RetryOptions): RetrySettings {
     baseDelayMs: check("baseDelayMs", baseDelayMs, isFiniteNonNegative, "a finite number >= 0"),
     maxDelayMs: check("maxDelayMs", maxDelayMs, isFiniteNonNegative, "a finite number >= 0"),
     factor: check("factor", factor, isFiniteAtLeastOne, "a finite number >= 1"),
-    jitter: check("jitter", jitter, (mode) => JITTER_MODES.includes(mode), "\"none\", \"full\" or \"equal\""),
+    jitter: check(
+      "jitter",
+      jitter,
+      (mode) => JITTER_MODES.includes(mode),
+      '"none", "full" or "equal"',
+    ),
     random,
     shouldRetry,
     onRetry,
@@ -53,7 +58,12 @@ export { isRetryableHttpStatus } from "../retryable";
  * `min(maxDelayMs, baseDelayMs * factor ** (retryNumber - 1))`, then jittered, in whole ms.
  */
 export function backoffDelay(retryNumber: number, options: RetryOptions = {}): number {
-  check("retryNumber", retryNumber, (n) => Number.isSafeInteger(n) && n >= 1, "a whole number >= 1");
+  check(
+    "retryNumber",
+    retryNumber,
+    (n) => Number.isSafeInteger(n) && n >= 1,
+    "a whole number >= 1",
+  );
 
   const { baseDelayMs, maxDelayMs, factor, jitter, random } = resolveOptions(options);
   // Cap first, then jitter: capping a jittered value would pile every late retry onto the cap.
