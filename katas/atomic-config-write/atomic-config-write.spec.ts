@@ -126,6 +126,32 @@ function isExclusiveCreate(flags: unknown): boolean {
   return (flags & O_CREAT) !== 0 && (flags & O_EXCL) !== 0;
 }
 
+/**
+ * Makes close() fail (EIO, as it can on NFS) for every handle that open() gives for a path
+ * `isChosen` picks: the file is really closed first, then the close rejects. Wraps the fs spy's
+ * own open (which the spy's afterEach resets). Returns the errors raised, in order.
+ */
+function failCloseOf(isChosen: (path: string) => boolean): Error[] {
+  const raised: Error[] = [];
+  const spied = vi.mocked(fsp.open).getMockImplementation();
+  if (!spied) throw new Error("failCloseOf() needs the fs spy's open installed");
+  vi.mocked(fsp.open).mockImplementation(async (...args) => {
+    const handle = await spied(...args);
+    const path = String(args[0]);
+    if (isChosen(path)) {
+      const close = handle.close;
+      handle.close = async () => {
+        await close();
+        const error = systemError("EIO", "close", path);
+        raised.push(error);
+        throw error;
+      };
+    }
+    return handle;
+  });
+  return raised;
+}
+
 /** The library variant: write-file-atomic opens its temp file with "w" (NOTES.md, rule 11). */
 const OPENS_WITH_W = basename(implementationPath) === "atomic-config-write.lib.ts";
 
@@ -725,6 +751,75 @@ describe("step 4 — a failure leaves the original untouched", () => {
     }
   });
 
+  it.each(["write", "sync"] as const)(
+    "when %s fails and the temp file's close fails too, rejects with that first error: a close error never replaces it",
+    async (op) => {
+      if (OPENS_WITH_W) {
+        // write-file-atomic closes with the callback API (it ignores that close's error).
+        return;
+      }
+      writeFileSync(target, ORIGINAL);
+      const injected = systemError(
+        op === "write" ? "ENOSPC" : "EIO",
+        op === "write" ? "write" : "fsync",
+      );
+      fsSpy.failNext(
+        op,
+        () => injected,
+        (call) => call.path !== dir,
+      );
+      const closeErrors = failCloseOf((path) => path !== dir);
+      const { error } = await settle(writeFileAtomic(target, "replicas = 5\n"));
+      expect(
+        closeErrors,
+        `expected the temp file to be closed after the failed ${op}`,
+      ).toHaveLength(1);
+      expect(
+        error,
+        `the caller gets the ${op}'s own error, not the close's EIO that followed it (a close in a finally would replace it)`,
+      ).toBe(injected);
+      expect(readFileSync(target).equals(ORIGINAL), "the original must be unchanged").toBe(true);
+      expect(entries(), "the temp file must be removed").toEqual(["app.conf"]);
+    },
+  );
+
+  it("when only the temp file's close fails, rejects with the close's error, keeps the original and removes the temp file", async () => {
+    if (OPENS_WITH_W) {
+      // write-file-atomic closes with the callback API, which failCloseOf does not reach.
+      return;
+    }
+    writeFileSync(target, ORIGINAL);
+    const closeErrors = failCloseOf((path) => path !== dir);
+    const { error } = await settle(writeFileAtomic(target, "replicas = 5\n"));
+    expect(closeErrors, "expected the temp file to be closed once").toHaveLength(1);
+    expect(error, "a failed close is a failure before the rename: its own error").toBe(
+      closeErrors[0],
+    );
+    expect(renames(), "no rename after a failed close").toHaveLength(0);
+    expect(readFileSync(target).equals(ORIGINAL), "the original must be unchanged").toBe(true);
+    expect(entries(), "the temp file must be removed").toEqual(["app.conf"]);
+  });
+
+  it("when the directory's fsync and then its close fail, rejects with the fsync's error", async () => {
+    writeFileSync(target, ORIGINAL);
+    const injected = systemError("EIO", "fsync", dir);
+    fsSpy.failNext(
+      "sync",
+      () => injected,
+      (call) => call.path === dir,
+    );
+    const closeErrors = failCloseOf((path) => path === dir);
+    const { error } = await settle(writeFileAtomic(target, "replicas = 5\n"));
+    expect(closeErrors, "expected the directory to be closed after its failed fsync").toHaveLength(
+      1,
+    );
+    expect(error, "the caller gets the directory fsync's own error, not the close's EIO").toBe(
+      injected,
+    );
+    expect(read(target), "the rename happened: the new content is in place").toBe("replicas = 5\n");
+    expect(entries(), "no temp file may remain").toEqual(["app.conf"]);
+  });
+
   it("when the directory's fsync fails after the rename, rejects with that error and closes the directory", async () => {
     writeFileSync(target, ORIGINAL);
     let injected: Error | undefined;
@@ -837,6 +932,10 @@ describe("step 4 — a failure leaves the original untouched", () => {
     const { error } = await settle(writeFileAtomic(target, "replicas = 5\n"));
     expect(injected, "expected the temp file's open: the one this test makes fail").toBeDefined();
     expect(error, "the caller must get the open's own EEXIST").toBe(injected);
+    expect(
+      fsSpy.events.filter((call) => call.op === "open" && call.path !== dir),
+      "a failed open of the temp file (EEXIST included) is not retried with another name: one open only",
+    ).toHaveLength(1);
     expect(readFileSync(target).equals(ORIGINAL), "the original must be unchanged").toBe(true);
     if (OPENS_WITH_W) {
       // write-file-atomic unlinks its temp name whatever happened (NOTES.md, rule 11's limit).

@@ -220,6 +220,23 @@ describe("step 3 — the backoff delay", () => {
     expect(backoffDelay(3, { ...none, maxDelayMs: 399 })).toBe(399);
   });
 
+  it("accepts a cap below the base: every wait is then maxDelayMs", async () => {
+    const options = { ...none, baseDelayMs: 1000, maxDelayMs: 500 };
+    expect(
+      [1, 2, 3].map((n) => backoffDelay(n, options)),
+      "maxDelayMs below baseDelayMs is legal (no cross-field check): min(500, 1000 * 2^(n-1)) is 500",
+    ).toEqual([500, 500, 500]);
+    expect(backoffDelay(1, { baseDelayMs: 1000, maxDelayMs: 500, random: () => 0.5 })).toBe(250);
+    const error = new Error("down");
+    const fn = vi.fn(() => Promise.reject(error));
+    const outcome = await runToEnd(retry(fn, { ...options, retries: 1 }));
+    expect(outcome, "retry accepts the cap below the base too: no RangeError").toEqual({
+      status: "rejected",
+      error,
+    });
+    expect(fn).toHaveBeenCalledTimes(2);
+  });
+
   it("rounds down to whole milliseconds", () => {
     const options = { ...none, factor: 1.5 };
     expect([1, 2, 3, 4].map((n) => backoffDelay(n, options))).toEqual([100, 150, 225, 337]);
@@ -526,12 +543,14 @@ describe("step 5 — which errors are retried", () => {
     },
   );
 
-  it.each([200, 304, 400, 401, 403, 404, 407, 409, 422, 428, 430, 499, 600])(
-    "isRetryableHttpStatus(%i) is false",
-    (status) => {
-      expect(isRetryableHttpStatus(status)).toBe(false);
-    },
-  );
+  it.each([
+    200, 304, 400, 401, 403, 404, 407, 409, 410, 421, 422, 423, 424, 425, 426, 428, 430, 499, 600,
+  ])("isRetryableHttpStatus(%i) is false", (status) => {
+    expect(
+      isRetryableHttpStatus(status),
+      `only 408, 429 and 500-599 are retryable; ${status} is not (425 Too Early included)`,
+    ).toBe(false);
+  });
 
   it.each([500.5, 599.5, 408.5, 429.1, Number.NaN])(
     "isRetryableHttpStatus(%d) is false: only whole numbers are HTTP statuses",
@@ -543,7 +562,7 @@ describe("step 5 — which errors are retried", () => {
     },
   );
 
-  it.each([400, 401, 403, 404, 409, 422])(
+  it.each([400, 401, 403, 404, 409, 422, 425])(
     "does not retry an error with status %i",
     async (status) => {
       const error = httpError(status);

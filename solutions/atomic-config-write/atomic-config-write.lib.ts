@@ -96,9 +96,11 @@ async function syncDirectory(directory: string): Promise<void> {
   const handle = await open(directory, "r");
   try {
     await handle.sync();
-  } finally {
-    await handle.close();
+  } catch (error) {
+    await handle.close().catch(() => {}); // the sync's error is the one to report
+    throw error;
   }
+  await handle.close();
 }
 
 async function readIfExists(path: string): Promise<string | undefined> {

@@ -24,7 +24,9 @@ export async function writeFileAtomic(
     await handle.writeFile(data);
     await handle.chmod(mode);
     await handle.sync();
-  } finally {
-    await handle.close();
+  } catch (error) {
+    await handle.close().catch(() => {});
+    throw error;
   }
+  await handle.close();
 }

@@ -29,9 +29,11 @@ export async function writeFileAtomic(
     try {
       await handle.writeFile(data);
       await handle.sync();
-    } finally {
-      await handle.close();
+    } catch (error) {
+      await handle.close().catch(() => {});
+      throw error;
     }
+    await handle.close();
     await rename(tempPath, target);
   } catch (error) {
     await rm(tempPath, { force: true }).catch(() => {});
@@ -40,7 +42,9 @@ export async function writeFileAtomic(
   const directory = await open(dirname(target), "r");
   try {
     await directory.sync();
-  } finally {
-    await directory.close();
+  } catch (error) {
+    await directory.close().catch(() => {});
+    throw error;
   }
+  await directory.close();
 }

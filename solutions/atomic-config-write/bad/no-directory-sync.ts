@@ -32,9 +32,11 @@ export async function writeFileAtomic(
       await handle.writeFile(data);
       await handle.chmod(mode);
       await handle.sync();
-    } finally {
-      await handle.close();
+    } catch (error) {
+      await handle.close().catch(() => {});
+      throw error;
     }
+    await handle.close();
     await rename(tempPath, target);
   } catch (error) {
     await rm(tempPath, { force: true }).catch(() => {});

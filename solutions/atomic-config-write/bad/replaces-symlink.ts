@@ -31,9 +31,11 @@ export async function writeFileAtomic(
       await handle.writeFile(data);
       await handle.chmod(mode);
       await handle.sync();
-    } finally {
-      await handle.close();
+    } catch (error) {
+      await handle.close().catch(() => {});
+      throw error;
     }
+    await handle.close();
     await rename(tempPath, path);
   } catch (error) {
     await rm(tempPath, { force: true }).catch(() => {});
@@ -42,7 +44,9 @@ export async function writeFileAtomic(
   const directory = await open(dirname(path), "r");
   try {
     await directory.sync();
-  } finally {
-    await directory.close();
+  } catch (error) {
+    await directory.close().catch(() => {});
+    throw error;
   }
+  await directory.close();
 }

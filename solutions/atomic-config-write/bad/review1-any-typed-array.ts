@@ -131,9 +131,11 @@ async function writeDurably(tempPath: string, data: FileContent, mode: number): 
     await handle.writeFile(data);
     await handle.chmod(mode); // open() applied the umask, chmod does not
     await handle.sync(); // the data must be on disk before the rename publishes it
-  } finally {
-    await handle.close();
+  } catch (error) {
+    await handle.close().catch(() => {});
+    throw error;
   }
+  await handle.close();
 }
 
 /** The rename changed the directory, not the file: sync the directory to make it durable. */
@@ -141,9 +143,11 @@ async function syncDirectory(directory: string): Promise<void> {
   const handle = await open(directory, "r");
   try {
     await handle.sync();
-  } finally {
-    await handle.close();
+  } catch (error) {
+    await handle.close().catch(() => {});
+    throw error;
   }
+  await handle.close();
 }
 
 async function readIfExists(path: string): Promise<string | undefined> {

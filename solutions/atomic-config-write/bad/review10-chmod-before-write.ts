@@ -126,9 +126,11 @@ async function writeDurably(handle: FileHandle, data: FileContent, mode: number)
     await handle.chmod(mode); // open() applied the umask, chmod does not: set it before any data is in
     await handle.writeFile(data);
     await handle.sync(); // the data must be on disk before the rename publishes it
-  } finally {
-    await handle.close();
+  } catch (error) {
+    await handle.close().catch(() => {});
+    throw error;
   }
+  await handle.close();
 }
 
 /** The rename changed the directory, not the file: sync the directory to make it durable. */
@@ -136,9 +138,11 @@ async function syncDirectory(directory: string): Promise<void> {
   const handle = await open(directory, "r");
   try {
     await handle.sync();
-  } finally {
-    await handle.close();
+  } catch (error) {
+    await handle.close().catch(() => {});
+    throw error;
   }
+  await handle.close();
 }
 
 async function readIfExists(path: string): Promise<string | undefined> {

@@ -132,9 +132,11 @@ async function writeDurably(
     // A mode asked for, or the 0o644 of a new file, must beat the umask; an existing file's mode is what open got already.
     if (needsChmod) await handle.chmod(mode);
     await handle.sync(); // the data must be on disk before the rename publishes it
-  } finally {
-    await handle.close();
+  } catch (error) {
+    await handle.close().catch(() => {});
+    throw error;
   }
+  await handle.close();
 }
 
 /** The rename changed the directory, not the file: sync the directory to make it durable. */
@@ -142,9 +144,11 @@ async function syncDirectory(directory: string): Promise<void> {
   const handle = await open(directory, "r");
   try {
     await handle.sync();
-  } finally {
-    await handle.close();
+  } catch (error) {
+    await handle.close().catch(() => {});
+    throw error;
   }
+  await handle.close();
 }
 
 async function readIfExists(path: string): Promise<string | undefined> {

@@ -133,9 +133,11 @@ async function writeDurably(tempPath: string, data: FileContent, mode: number): 
     await handle.writeFile(data);
     await handle.chmod(mode); // open() applied the umask, chmod does not
     await handle.sync(); // the data must be on disk before the rename publishes it
-  } finally {
-    await handle.close();
+  } catch (error) {
+    await handle.close().catch(() => {});
+    throw error;
   }
+  await handle.close();
 }
 
 const UNSUPPORTED_DIR_SYNC = new Set(["EINVAL", "ENOTSUP", "EPERM", "EISDIR", "EBADF"]);
@@ -146,9 +148,11 @@ async function syncDirectory(directory: string): Promise<void> {
     const handle = await open(directory, "r");
     try {
       await handle.sync();
-    } finally {
-      await handle.close();
+    } catch (error) {
+      await handle.close().catch(() => {});
+      throw error;
     }
+    await handle.close();
   } catch (error) {
     // Some file systems (and Windows) cannot fsync a directory: nothing more we can do there.
     if (UNSUPPORTED_DIR_SYNC.has((error as NodeJS.ErrnoException).code ?? "")) return;

@@ -141,9 +141,11 @@ async function syncDirectory(directory: string): Promise<void> {
   const handle = await open(directory, "r");
   try {
     await handle.sync();
-  } finally {
-    await handle.close();
+  } catch (error) {
+    await handle.close().catch(() => {});
+    throw error;
   }
+  await handle.close();
 }
 
 async function readIfExists(path: string): Promise<string | undefined> {

@@ -99,18 +99,22 @@ async function writeDurably(tempPath: string, data: FileContent, mode: number): 
     await handle.writeFile(data);
     await handle.chmod(mode);
     await handle.sync();
-  } finally {
-    await handle.close();
+  } catch (error) {
+    await handle.close().catch(() => {});
+    throw error;
   }
+  await handle.close();
 }
 
 async function syncDirectory(directory: string): Promise<void> {
   const handle = await open(directory, "r");
   try {
     await handle.sync();
-  } finally {
-    await handle.close();
+  } catch (error) {
+    await handle.close().catch(() => {});
+    throw error;
   }
+  await handle.close();
 }
 
 async function readIfExists(path: string): Promise<string | undefined> {

@@ -138,9 +138,11 @@ async function writeDurably(handle: FileHandle, data: FileContent, mode: number)
     await handle.writeFile(text, "utf8");
     await handle.chmod(mode); // open() applied the umask, chmod does not
     await handle.sync(); // the data must be on disk before the rename publishes it
-  } finally {
-    await handle.close();
+  } catch (error) {
+    await handle.close().catch(() => {});
+    throw error;
   }
+  await handle.close();
 }
 
 /** The rename changed the directory, not the file: sync the directory to make it durable. */
@@ -148,9 +150,11 @@ async function syncDirectory(directory: string): Promise<void> {
   const handle = await open(directory, "r");
   try {
     await handle.sync();
-  } finally {
-    await handle.close();
+  } catch (error) {
+    await handle.close().catch(() => {});
+    throw error;
   }
+  await handle.close();
 }
 
 async function readIfExists(path: string): Promise<string | undefined> {
