@@ -1800,6 +1800,21 @@ describe("step 5 — typed errors", () => {
 });
 
 describe("step 6 — a cache with a TTL", () => {
+  it("keeps a cache per loader even on the same client object", async () => {
+    answer(SECRET_ID, { SecretString: PLAIN });
+    const first = loader();
+    const second = loader();
+
+    await first.get({ secretId: SECRET_ID });
+    const secret = await second.get({ secretId: SECRET_ID });
+
+    expect(secret.reveal()).toBe(PLAIN);
+    expect(
+      requests(),
+      "the README (3): two loaders never share a value, not even on the same client object",
+    ).toBe(2);
+  });
+
   it("calls the clock given as a plain function, with this undefined", async () => {
     answer(SECRET_ID, { SecretString: PLAIN });
     const receivers: unknown[] = [];
