@@ -375,6 +375,35 @@ describe("step 1 — a value that never prints", () => {
 });
 
 describe("step 2 — the environment first", () => {
+  it("reads a variable from an env object with a null prototype", async () => {
+    const env = Object.assign(Object.create(null) as Record<string, string>, {
+      DB_PASSWORD: "from-a-null-prototype-env",
+    });
+
+    const secret = await loader({ env }).get({ secretId: SECRET_ID, env: "DB_PASSWORD" });
+
+    expect(
+      secret.source,
+      "the README: any object is an env, Object.create(null) included (Object.hasOwn, not env.hasOwnProperty(name))",
+    ).toBe("env");
+    expect(secret.reveal()).toBe("from-a-null-prototype-env");
+    expect(requests()).toBe(0);
+  });
+
+  it('reads a variable named "hasOwnProperty" that the env object holds', async () => {
+    const secret = await loader({ env: { hasOwnProperty: "pw-named-hasOwnProperty" } }).get({
+      secretId: SECRET_ID,
+      env: "hasOwnProperty",
+    });
+
+    expect(
+      secret.source,
+      'the README: { hasOwnProperty: "pw" } with env: "hasOwnProperty" is "pw", a variable like any other',
+    ).toBe("env");
+    expect(secret.reveal()).toBe("pw-named-hasOwnProperty");
+    expect(requests()).toBe(0);
+  });
+
   it("takes the value of the environment variable and sends no request", async () => {
     const secrets = loader({ env: { DB_PASSWORD: PLAIN } });
 
@@ -1168,6 +1197,48 @@ describe("step 4 — malformed values", () => {
 
 describe("step 5 — typed errors", () => {
   it.each([
+    ["a plain object", () => ({ name: "InternalServiceError", message: "boom", $fault: "server" })],
+    [
+      "an Error",
+      () => Object.assign(new Error("boom"), { name: "InternalServiceError", $fault: "server" }),
+    ],
+  ])(
+    "reads $fault from whatever was thrown: %s from a wrapper client with $fault server is retryable",
+    async (_label, make) => {
+      const thrown = make();
+      const wrapper = { send: () => Promise.reject(thrown) };
+      const secrets = loader({ client: wrapper as unknown as SecretsManagerClient });
+
+      const error = await rejection(secrets.get({ secretId: SECRET_ID }));
+
+      expect(error.constructor).toBe(SecretsLoaderError);
+      expect(
+        (error as SecretsLoaderError).retryable,
+        "the README: retryable is true when the $fault of whatever was thrown is server, not only an SDK exception's",
+      ).toBe(true);
+      expect(error.cause).toBe(thrown);
+    },
+  );
+
+  it("calls the logger with the message as its one argument", async () => {
+    answer(SECRET_ID, { SecretString: PLAIN });
+    fail("prod/missing", secretsManagerErrors.secretNotFound());
+    const logger = { info: vi.fn(), warn: vi.fn() };
+    const secrets = loader({ logger });
+
+    await secrets.get({ secretId: SECRET_ID });
+    await rejection(secrets.get({ secretId: "prod/missing" }));
+
+    expect(
+      logger.info.mock.calls,
+      "the README (5): info(message) with that one argument only, no second argument such as { secretId }",
+    ).toEqual([['fetched secret "prod/orders/db" from Secrets Manager']]);
+    expect(logger.warn.mock.calls, "warn(message), one argument").toEqual([
+      ['secret "prod/missing" was not found (ResourceNotFoundException)'],
+    ]);
+  });
+
+  it.each([
     {
       label: "a ResourceNotFoundException",
       sdk: secretsManagerErrors.secretNotFound,
@@ -1729,6 +1800,56 @@ describe("step 5 — typed errors", () => {
 });
 
 describe("step 6 — a cache with a TTL", () => {
+  it("keeps a cache per loader even on the same client object", async () => {
+    answer(SECRET_ID, { SecretString: PLAIN });
+    const first = loader();
+    const second = loader();
+
+    await first.get({ secretId: SECRET_ID });
+    const secret = await second.get({ secretId: SECRET_ID });
+
+    expect(secret.reveal()).toBe(PLAIN);
+    expect(
+      requests(),
+      "the README (3): two loaders never share a value, not even on the same client object",
+    ).toBe(2);
+  });
+
+  it("calls the clock given as a plain function, with this undefined", async () => {
+    answer(SECRET_ID, { SecretString: PLAIN });
+    const receivers: unknown[] = [];
+    const now = function (this: unknown) {
+      receivers.push(this);
+      return 1_000;
+    };
+    const secrets = loader({ now });
+
+    await secrets.get({ secretId: SECRET_ID });
+    const second = await secrets.get({ secretId: SECRET_ID });
+
+    expect(second.reveal()).toBe(PLAIN);
+    expect(
+      receivers.length,
+      "the clock is read when the value arrives and when it is served",
+    ).toBeGreaterThan(0);
+    expect(
+      receivers.every((receiver) => receiver === undefined),
+      "the README: now is called as a plain function, now(), with this undefined (never as the loader's or the options' method)",
+    ).toBe(true);
+    expect(requests()).toBe(1);
+  });
+
+  it("works with a bound performance.now", async () => {
+    answer(SECRET_ID, { SecretString: PLAIN });
+    const secrets = loader({ now: () => performance.now() });
+
+    await secrets.get({ secretId: SECRET_ID });
+    const second = await secrets.get({ secretId: SECRET_ID });
+
+    expect(second.reveal()).toBe(PLAIN);
+    expect(requests(), "a fractional clock serves the second get from memory").toBe(1);
+  });
+
   it("serves a second get from memory: one request", async () => {
     answer(SECRET_ID, { SecretString: PLAIN });
     const secrets = loader();
@@ -2181,6 +2302,33 @@ describe("step 6 — a cache with a TTL", () => {
 });
 
 describe("step 7 — one refresh for many callers", () => {
+  it("leaves no unhandled rejection behind when the one request fails for many callers", async () => {
+    const held = hold(SECRET_ID);
+    const unhandled: unknown[] = [];
+    const listener = (reason: unknown) => unhandled.push(reason);
+    process.on("unhandledRejection", listener);
+    try {
+      const secrets = loader();
+      const callers = [1, 2, 3].map(() => rejection(secrets.get({ secretId: SECRET_ID })));
+      await flush();
+      held[0]?.reject(secretsManagerErrors.throttling());
+
+      const errors = await Promise.all(callers);
+      // Node reports a promise nobody handles once the microtasks are done: wait past that.
+      await flush();
+      await flush();
+
+      expect(held.length, "one request for the three callers").toBe(1);
+      for (const error of errors) expect(error).toBeInstanceOf(SecretThrottledError);
+      expect(
+        unhandled,
+        "the README: a failed request leaves no other rejected promise that nobody handles (a detached request.finally(...) does)",
+      ).toEqual([]);
+    } finally {
+      process.off("unhandledRejection", listener);
+    }
+  });
+
   it("keeps the requests in flight per loader: two loaders asking at once send two requests", async () => {
     const heldClient = () => {
       const pending: Array<(value: string) => void> = [];

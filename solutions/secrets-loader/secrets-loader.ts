@@ -263,7 +263,9 @@ export class SecretsLoader {
     this.#env = options.env;
     this.#ttlMs = ttlMs;
     // Looked up at each reading, not captured: a clock faked after construction is seen.
-    this.#now = options.now ?? (() => Date.now());
+    // A given clock is called as a plain function (`this` undefined), not as the loader's method.
+    const now = options.now;
+    this.#now = now == null ? () => Date.now() : () => now();
     this.#logger = options.logger;
   }
 
