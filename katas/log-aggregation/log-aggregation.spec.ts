@@ -3,7 +3,7 @@
  * each format, 4–6 count, never throw and rank, 7 reads files: plain, gzipped, broken, and big
  * enough that reading them whole shows in the heap. Every file it writes lives in a temp dir.
  */
-import { createReadStream } from "node:fs";
+import { createReadStream, existsSync, readdirSync, readlinkSync } from "node:fs";
 import { mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -174,6 +174,16 @@ describe("step 1 — application-log lines", () => {
       "2024-05-01t12:00:00Z ERROR [api] Boom: x",
     ],
     ["no level", "2024-05-01T12:00:00Z [api] Boom: x"],
+    [
+      "no whitespace between the level and the [service]",
+      "2024-05-01T12:00:00Z ERROR[api] Boom: x",
+    ],
+    [
+      "a date with a one-digit month and day (YYYY-MM-DD only)",
+      "2024-5-1 12:00:00 ERROR [api] Boom: x",
+    ],
+    ["a date with a one-digit day", "2024-05-1T12:00:00Z ERROR [api] Boom: x"],
+    ["a time with a one-digit hour (HH:MM:SS only)", "2024-05-01 9:00:01 ERROR [api] Boom: x"],
     ["an empty line", ""],
     ["a line of whitespace only", " \t \r"],
   ])("returns null for %s", (_, line) => {
@@ -377,6 +387,17 @@ describe("step 2 — JSON lines", () => {
     });
   });
 
+  it("takes a number under an earlier name over a level word under a later one: one name at a time", () => {
+    expect(
+      parseLine(json({ service: "api", level: 30, severity: "error" })),
+      "level: 30 is usable, so it is the level (30, not an error); severity is never read",
+    ).toEqual({ format: "json", service: "api", level: "30", isError: false, errorType: null });
+    expect(
+      parseLine(json({ service: "api", severity: 50, levelname: "info" })),
+      "severity: 50 comes before levelname: an error with the level 50",
+    ).toEqual({ format: "json", service: "api", level: "50", isError: true, errorType: null });
+  });
+
   it("takes a numeric level under a later name when the earlier names are unusable", () => {
     const line = json({ service: "auth", level: null, severity: " ", levelname: 30 });
     expect(parseLine(line), "levelname: 30 is the first usable level: not an error").toEqual({
@@ -479,6 +500,19 @@ describe("step 2 — JSON lines", () => {
     expect(parseLine(line), "the flat log.level (null) decides: no usable level").toBeNull();
     const type = json({ service: "auth", level: "error", "error.type": " ", error: { type: "X" } });
     expect(parseLine(type)?.errorType, "the flat error.type (blank) decides").toBeNull();
+  });
+
+  it("reads the error type only under its four names: bunyan's err.name or error.name is not one", () => {
+    for (const fields of [
+      { err: { name: "TypeError" } },
+      { error: { name: "TypeError" } },
+      { "err.name": "TypeError" },
+    ]) {
+      expect(
+        parseLine(json({ service: "api", level: 50, ...fields }))?.errorType,
+        `${json(fields)}: expected a null error type (only error_type, errorType, error.type, err.type)`,
+      ).toBeNull();
+    }
   });
 
   it("reports a null error type on an error line that names none", () => {
@@ -651,6 +685,15 @@ describe("step 3 — syslog lines", () => {
 
   it("takes the error type after a level word when its colon is followed by a tab", () => {
     expect(parseLine(syslog("app", "error: Boom:\tx"))?.errorType).toBe("Boom");
+  });
+
+  it("takes exactly three letters for a month: June or Sept match no format", () => {
+    for (const month of ["June", "Sept", "Ma"]) {
+      expect(
+        parseLine(`${month}  1 12:00:10 web-01 app[1]: error: Boom: x`),
+        `month ${month}: expected null (a month is exactly three letters)`,
+      ).toBeNull();
+    }
   });
 
   it("takes only ASCII letters for a month: Mäi is not one", () => {
@@ -1031,6 +1074,22 @@ describe("step 4 — aggregating lines", () => {
     }
   });
 
+  it("rejects with a TypeError for an item that is not a string, without throwing synchronously", async () => {
+    for (const item of [42, null, undefined, { line: "x" }]) {
+      let result: Promise<LogSummary> | undefined;
+      expect(
+        () => {
+          result = aggregateLines(["ok", item] as unknown as string[]);
+        },
+        `aggregateLines(["ok", ${String(item)}]) must not throw synchronously`,
+      ).not.toThrow();
+      await expect(
+        result,
+        `aggregateLines(["ok", ${String(item)}]): expected a promise rejected with a TypeError, not a count`,
+      ).rejects.toBeInstanceOf(TypeError);
+    }
+  });
+
   it("returns an empty summary for no lines", async () => {
     expect(await aggregateLines([])).toEqual(EMPTY);
   });
@@ -1206,6 +1265,14 @@ describe("step 6 — the top N", () => {
     const top = topN({ ...EMPTY, errors: { api: types } });
     expect(top).toHaveLength(10);
     expect(top.at(-1)).toEqual({ service: "api", errorType: "E9", count: 91 });
+  });
+
+  it("takes an explicit undefined as the default: 10 entries, no RangeError", () => {
+    const types = Object.fromEntries(Array.from({ length: 12 }, (_, i) => [`E${i}`, 100 - i]));
+    expect(
+      topN({ ...EMPTY, errors: { api: types } }, undefined),
+      "topN(summary, undefined) is topN(summary): the top 10",
+    ).toHaveLength(10);
   });
 
   it("returns everything when n is larger, and nothing when n is 0", () => {
@@ -1420,6 +1487,34 @@ describe("step 7 — reading files", () => {
       "expected Z_BUF_ERROR: a 0-byte .gz file is gzip cut short, not an empty log",
     ).rejects.toMatchObject({ code: "Z_BUF_ERROR" });
   });
+
+  it.skipIf(!existsSync("/proc/self/fd"))(
+    "closes the file when gunzip fails: no descriptor is left open on a corrupt .gz file",
+    { timeout: 2000 },
+    async () => {
+      // 1 MiB of plain text: zlib fails on the first 64 KiB read, long before the end of the file
+      // (which would close it on its own).
+      const path = join(dir, "corrupt-big.log.gz");
+      await writeFile(path, `${app("ERROR", "api", "Boom: x")}\n`.repeat(20_000));
+      const openOnPath = () =>
+        readdirSync("/proc/self/fd").filter((fd) => {
+          try {
+            return readlinkSync(`/proc/self/fd/${fd}`) === path;
+          } catch {
+            return false; // the descriptor readdir itself used, already closed
+          }
+        }).length;
+      await expect(aggregateFile(path)).rejects.toMatchObject({ code: "Z_DATA_ERROR" });
+      // Closing a descriptor takes a trip through libuv's thread pool: give it a few turns.
+      for (let turn = 0; turn < 200 && openOnPath() > 0; turn += 1) {
+        await new Promise((resolve) => setImmediate(resolve));
+      }
+      expect(
+        openOnPath(),
+        "expected the file to be closed once aggregateFile rejects (pipeline() destroys every stream; .pipe() leaves the file open)",
+      ).toBe(0);
+    },
+  );
 
   it("reads a .gz file holding an empty gzip member as an empty summary", async () => {
     const path = join(dir, "nothing.log.gz");
