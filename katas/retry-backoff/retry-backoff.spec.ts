@@ -609,6 +609,7 @@ describe("step 5 — which errors are retried", () => {
     [
       "an error class thrown as-is, with static status 404",
       () =>
+        // biome-ignore lint/complexity/noStaticOnlyClass: the point is a class thrown as it is
         class NotFound {
           static status = 404;
         },
