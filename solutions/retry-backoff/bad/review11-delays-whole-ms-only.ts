@@ -50,7 +50,6 @@ function resolveOptions(options: RetryOptions): RetrySettings {
   };
 }
 
-
 export type { Jitter, RetryOptions } from "../options";
 export { isRetryableHttpStatus } from "../retryable";
 

@@ -20,6 +20,7 @@ function abortableSleep(ms: number, signal?: AbortSignal): Promise<void> {
     };
   });
 }
+
 import { check, type RetryOptions, resolveOptions } from "../options";
 
 export type { Jitter, RetryOptions } from "../options";

@@ -11,8 +11,8 @@
  */
 import { abortableSleep } from "../abortable-sleep";
 import { check, type RetryOptions, type RetrySettings } from "../options";
-import { isRetryableError } from "../retryable";
-import { isRetryableHttpStatus } from "../retryable";
+import { isRetryableError, isRetryableHttpStatus } from "../retryable";
+
 void isRetryableError;
 function httpStatusOf(error: unknown): number | undefined {
   if (typeof error !== "object" || error === null) return undefined;
@@ -61,7 +61,6 @@ function resolveOptions(options: RetryOptions): RetrySettings {
     signal,
   };
 }
-
 
 export type { Jitter, RetryOptions } from "../options";
 export { isRetryableHttpStatus } from "../retryable";
