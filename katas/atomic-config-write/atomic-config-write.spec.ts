@@ -152,6 +152,34 @@ function failCloseOf(isChosen: (path: string) => boolean): Error[] {
   return raised;
 }
 
+/**
+ * Makes chmod fail (EPERM, as on vfat or some SMB mounts) for a path `isChosen` picks, whether it
+ * is done through a handle open() gave (`handle.chmod`) or by path (`fs/promises` `chmod`); the
+ * mode is left unchanged. Returns the errors raised, in order, and a function that undoes it.
+ */
+function failChmodOf(isChosen: (path: string) => boolean): { raised: Error[]; undo: () => void } {
+  const raised: Error[] = [];
+  const spied = vi.mocked(fsp.open).getMockImplementation();
+  if (!spied) throw new Error("failChmodOf() needs the fs spy's open installed");
+  const refuse = (path: string) => {
+    const error = systemError("EPERM", "fchmod", path);
+    raised.push(error);
+    return error;
+  };
+  vi.mocked(fsp.open).mockImplementation(async (...args) => {
+    const handle = await spied(...args);
+    const path = String(args[0]);
+    if (isChosen(path)) handle.chmod = async () => Promise.reject(refuse(path));
+    return handle;
+  });
+  vi.mocked(fsp.chmod).mockImplementation(async (path, mode) => {
+    if (isChosen(String(path))) throw refuse(String(path));
+    const actual = await vi.importActual<typeof fsp>("node:fs/promises");
+    return actual.chmod(path, mode);
+  });
+  return { raised, undo: () => vi.mocked(fsp.chmod).mockReset() };
+}
+
 /** The library variant: write-file-atomic opens its temp file with "w" (NOTES.md, rule 11). */
 const OPENS_WITH_W = basename(implementationPath) === "atomic-config-write.lib.ts";
 
@@ -798,6 +826,33 @@ describe("step 4 — a failure leaves the original untouched", () => {
     expect(renames(), "no rename after a failed close").toHaveLength(0);
     expect(readFileSync(target).equals(ORIGINAL), "the original must be unchanged").toBe(true);
     expect(entries(), "the temp file must be removed").toEqual(["app.conf"]);
+  });
+
+  it("when the temp file's chmod fails, rejects with that very error: chmod is not best effort", async () => {
+    writeFileSync(target, ORIGINAL);
+    const { raised, undo } = failChmodOf((path) => path !== dir && path !== target);
+    try {
+      const { error } = await settle(writeFileAtomic(target, "replicas = 5\n", { mode: 0o640 }));
+      expect(raised, "expected the temp file's mode to be set with chmod").not.toHaveLength(0);
+      expect(error, "a failed chmod is a failure before the rename: its own error").toBe(raised[0]);
+      expect(renames(), "no rename after a failed chmod").toHaveLength(0);
+      expect(readFileSync(target).equals(ORIGINAL), "the original must be unchanged").toBe(true);
+      expect(entries(), "the temp file must be removed").toEqual(["app.conf"]);
+      expect(fsSpy.openFiles(), "every file opened must be closed, also on failure").toEqual([]);
+    } finally {
+      undo();
+    }
+  });
+
+  it("when only the directory's close fails, after a good fsync, rejects with the close's error", async () => {
+    const closeErrors = failCloseOf((path) => path === dir);
+    const { error } = await settle(writeFileAtomic(target, "replicas = 5\n"));
+    expect(closeErrors, "expected the directory to be closed once").toHaveLength(1);
+    expect(error, "a failed close of the directory is not ignored: its own error").toBe(
+      closeErrors[0],
+    );
+    expect(read(target), "the rename happened: the new content is in place").toBe("replicas = 5\n");
+    expect(entries(), "no temp file may be left").toEqual(["app.conf"]);
   });
 
   it("when the directory's fsync and then its close fail, rejects with the fsync's error", async () => {

@@ -124,6 +124,16 @@ describe("step 1 — the first call", () => {
     await expect(retry(() => 42)).resolves.toBe(42);
   });
 
+  it("calls fn(1) synchronously, before retry returns its promise", async () => {
+    const fn = vi.fn(async () => "up");
+    const promise = retry(fn);
+    expect(
+      fn,
+      "fn(1) must already have been called when retry() returns: no await (not even a microtask) comes first",
+    ).toHaveBeenCalledTimes(1);
+    await expect(promise).resolves.toBe("up");
+  });
+
   it("makes the first call at once, without waiting", async () => {
     const outcome = track(retry(async () => "up"));
     await flush();
@@ -595,6 +605,19 @@ describe("step 5 — which errors are retried", () => {
   it.each([
     ["a plain object with status 404", () => ({ status: 404 })],
     ["a thrown Response with status 404", () => new Response(null, { status: 404 })],
+    ["a function with status 404", () => Object.assign(() => "not found", { status: 404 })],
+    [
+      "an error class thrown as-is, with static status 404",
+      () =>
+        // biome-ignore lint/complexity/noStaticOnlyClass: the point is a class thrown as it is
+        class NotFound {
+          static status = 404;
+        },
+    ],
+    [
+      "a function with $metadata.httpStatusCode 403",
+      () => Object.assign(() => "forbidden", { $metadata: { httpStatusCode: 403 } }),
+    ],
     [
       "a plain object with $metadata.httpStatusCode 403",
       () => ({ $metadata: { httpStatusCode: 403 } }),
@@ -1189,6 +1212,26 @@ describe("step 7 — cancelling with an AbortSignal", () => {
     expect(getEventListeners(controller.signal, "abort"), "one listener left per wait").toEqual([]);
   });
 
+  it("never sets signal.onabort: the caller's own onabort handler is kept and still fires", async () => {
+    const controller = new AbortController();
+    const callersHandler = vi.fn();
+    controller.signal.onabort = callersHandler;
+    const { fn } = flaky(2, "ok");
+    const outcome = track(retry(fn, { jitter: "none", signal: controller.signal }));
+    await flush();
+    expect(controller.signal.onabort, "during a wait, signal.onabort is still the caller's").toBe(
+      callersHandler,
+    );
+    await advance(100);
+    await advance(200);
+    expect(outcome).toEqual({ status: "resolved", value: "ok" });
+    expect(controller.signal.onabort, "after settling, signal.onabort is still the caller's").toBe(
+      callersHandler,
+    );
+    controller.abort();
+    expect(callersHandler, "the caller's onabort must still fire, once").toHaveBeenCalledTimes(1);
+  });
+
   it("leaves no abort listener on the signal after an abort", async () => {
     const controller = new AbortController();
     const { fn } = alwaysFails();
@@ -1235,6 +1278,39 @@ describe("step 7 — cancelling with an AbortSignal", () => {
 });
 
 describe("step 8 — bad options", () => {
+  it("accepts a fractional baseDelayMs or maxDelayMs: they are finite numbers >= 0, not whole numbers", async () => {
+    expect(
+      () => backoffDelay(1, { jitter: "none", baseDelayMs: 12.5 }),
+      "baseDelayMs: 12.5 is a finite number >= 0: it must not be refused",
+    ).not.toThrow();
+    expect(backoffDelay(2, { jitter: "none", baseDelayMs: 12.5 }), "floor(12.5 * 2)").toBe(25);
+    expect(backoffDelay(1, { jitter: "none", baseDelayMs: 12.5 }), "floor(12.5)").toBe(12);
+    expect(
+      backoffDelay(5, { jitter: "none", maxDelayMs: 1500.5 }),
+      "min(1500.5, 100 * 2 ** 4) rounded down: maxDelayMs 1500.5 is accepted",
+    ).toBe(1500);
+    expect(() => withRetry(async () => 1, { baseDelayMs: 0.5, maxDelayMs: 0.25 })).not.toThrow();
+    const { fn } = flaky(1, "ok");
+    const outcome = await runToEnd(
+      retry(fn, { jitter: "none", baseDelayMs: 12.5, maxDelayMs: 1500.5 }),
+    );
+    expect(outcome, "fractional delays are accepted by retry too").toEqual({
+      status: "resolved",
+      value: "ok",
+    });
+  });
+
+  it("treats onRetry: null as no callback: retry goes on as without one", async () => {
+    const { fn } = flaky(2, "ok");
+    const options = { jitter: "none", onRetry: null } as unknown as RetryOptions;
+    const outcome = await runToEnd(retry(fn, options));
+    expect(outcome, "onRetry: null is no onRetry: no TypeError, the retries run").toEqual({
+      status: "resolved",
+      value: "ok",
+    });
+    expect(fn).toHaveBeenCalledTimes(3);
+  });
+
   const cases: Array<[RetryOptions, string]> = [
     [{ retries: -1 }, "retries must be a whole number >= 0 (got -1)"],
     [{ retries: 1.5 }, "retries must be a whole number >= 0 (got 1.5)"],
