@@ -1300,6 +1300,41 @@ describe("step 5 — typed errors", () => {
   });
 
   it.each([
+    [
+      "an SDK error with $fault client and no $retryable",
+      () => {
+        const sdkError = secretsManagerErrors.throttling();
+        Object.assign(sdkError, { $fault: "client", $retryable: undefined });
+        return sdkError;
+      },
+    ],
+    [
+      "an SDK error whose $retryable says throttling: false",
+      () => {
+        const sdkError = secretsManagerErrors.throttling();
+        Object.assign(sdkError, { $fault: "client", $retryable: { throttling: false } });
+        return sdkError;
+      },
+    ],
+    ["a wrapper's plain { name } object", () => ({ name: "ThrottlingException" })],
+  ] as const)(
+    "keeps a ThrottlingException retryable whatever its $fault or $retryable: %s",
+    async (_label, thrown) => {
+      sm.on(GetSecretValueCommand, { SecretId: SECRET_ID }, true).callsFake(() => {
+        throw thrown();
+      });
+
+      const error = await rejection(loader().get({ secretId: SECRET_ID }));
+
+      expect(error).toBeInstanceOf(SecretThrottledError);
+      expect(
+        (error as SecretsLoaderError).retryable,
+        "the README's table: a ThrottlingException is retryable: true (whatever its $fault or $retryable)",
+      ).toBe(true);
+    },
+  );
+
+  it.each([
     ["a ResourceNotFoundException", secretsManagerErrors.secretNotFound, SecretNotFoundError],
     [
       "an AccessDeniedException",
@@ -1885,6 +1920,30 @@ describe("step 6 — a cache with a TTL", () => {
     expect(requests()).toBe(2);
   });
 
+  it.each([
+    ["the name, then the ARN", "name"],
+    ["the ARN, then the name", "arn"],
+  ] as const)(
+    "keeps a name and its ARN as two secretIds: %s sends two requests",
+    async (_label, first) => {
+      const arn = sampleSecretArn(SECRET_ID);
+      // Both responses name the same secret (its Name and ARN), as Secrets Manager's do.
+      answer(SECRET_ID, { SecretString: "asked-by-name", Name: SECRET_ID, ARN: arn });
+      answer(arn, { SecretString: "asked-by-arn", Name: SECRET_ID, ARN: arn });
+      const secrets = loader();
+      const order = first === "name" ? [SECRET_ID, arn] : [arn, SECRET_ID];
+
+      const values: string[] = [];
+      for (const secretId of order) values.push((await secrets.get({ secretId })).reveal());
+
+      expect(
+        sm.commandCalls(GetSecretValueCommand).map((call) => call.args[0].input.SecretId),
+        "the README: a name and its ARN are two secretIds, each with its own request and cache entry (the response's Name and ARN are never cache keys)",
+      ).toEqual(order);
+      expect(values).toEqual(order.map((id) => (id === arn ? "asked-by-arn" : "asked-by-name")));
+    },
+  );
+
   it("keeps every secret it fetched while fresh: no size limit evicts one to make room", async () => {
     const ids = Array.from({ length: 150 }, (_, index) => `prod/service-${index}`);
     for (const id of ids) answer(id, { SecretString: `value-of-${id}` });
@@ -1944,6 +2003,38 @@ describe("step 6 — a cache with a TTL", () => {
         sm.commandCalls(GetSecretValueCommand).map((call) => call.args[0].input),
         "one request, then the cache: keyed by the secretId, never by what Object.prototype holds",
       ).toEqual([{ SecretId: secretId }]);
+    },
+  );
+
+  it.each([
+    ["50 then 150: fresh at its one reading", [50, 150], 1],
+    ["150 then 50: expired at its one reading", [150, 50], 2],
+  ] as const)(
+    "reads the clock once per get to judge a cached value: readings %s",
+    async (_label, readings, expectedRequests) => {
+      answer(SECRET_ID, { SecretString: PLAIN });
+      // fetchedAt is 0; afterwards the clock hands out `readings` in turn, then stays at the last.
+      const queue: number[] = [0];
+      const now = vi.fn(() =>
+        queue.length > 1 ? (queue.shift() as number) : (queue[0] as number),
+      );
+      const secrets = loader({ ttlMs: 100, now });
+      await secrets.get({ secretId: SECRET_ID });
+      queue.splice(0, queue.length, ...readings);
+      const before = now.mock.calls.length;
+
+      const get = secrets.get({ secretId: SECRET_ID });
+      const readingsToJudge = now.mock.calls.length - before;
+      expect((await get).reveal()).toBe(PLAIN);
+
+      expect(
+        readingsToJudge,
+        "the README: expired is judged by the now() of each get, read once (one reading for both sides of 0 ≤ age < ttlMs)",
+      ).toBe(1);
+      expect(
+        requests(),
+        `the README: the first reading (${readings[0]}) decides, so ${expectedRequests} request(s) in all`,
+      ).toBe(expectedRequests);
     },
   );
 
