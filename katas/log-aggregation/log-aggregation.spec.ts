@@ -1095,7 +1095,6 @@ describe("step 4 — aggregating lines", () => {
   });
 
   it("counts a String object item as its text, like the string it holds", async () => {
-    // biome-ignore lint/style/useConsistentBuiltinInstantiation: a String object is the point
     const boxed = new String(` ${app("ERROR", "api", "Boom: x")} `) as unknown as string;
     expect(
       await aggregateLines([boxed]),
