@@ -1095,6 +1095,29 @@ describe("step 4 — aggregating lines", () => {
     expect(await aggregateLines([])).toEqual(EMPTY);
   });
 
+  it("counts a String object item as its text, like the string it holds", async () => {
+    const boxed = new String(` ${app("ERROR", "api", "Boom: x")} `) as unknown as string;
+    expect(
+      await aggregateLines([boxed]),
+      "expected new String(line) to be counted as the line it holds (the README: it is not a non-string item)",
+    ).toEqual({
+      ...EMPTY,
+      totals: { ...EMPTY.totals, lines: 1, parsed: 1, errors: 1 },
+      errors: { api: { Boom: 1 } },
+    });
+  });
+
+  it("iterates a string given as lines one character at a time, as any iterable", async () => {
+    expect(
+      await aggregateLines("ab\ncd"),
+      'expected "ab\\ncd" to count 5 one-character lines (a string is not split into lines)',
+    ).toEqual({
+      totals: { ...EMPTY.totals, lines: 5, blank: 1, unparsed: 4 },
+      errors: {},
+      unparsedSamples: ["a", "b", "c", "d"],
+    });
+  });
+
   it("never throws: a sync generator that throws makes the promise reject with its error", async () => {
     const failure = new Error("disk gone");
     function* lines() {
@@ -1521,6 +1544,36 @@ describe("step 7 — reading files", () => {
     const path = join(dir, "nothing.log.gz");
     await writeFile(path, gzipSync(""));
     expect(await aggregateFile(path)).toEqual(EMPTY);
+  });
+
+  it("reads every member of a .gz file made of several gzip members, one after another", async () => {
+    const path = join(dir, "appended.log.gz");
+    // cat a.gz b.gz: the second member's text follows the first's, so a line may span both.
+    const first = gzipSync(`${app("ERROR", "api", "Boom: x")}\n${app("ERROR", "web", "Oo")}`);
+    const second = gzipSync(`ps: y\n${app("ERROR", "db", "Down: z")}\n`);
+    await writeFile(path, Buffer.concat([first, second]));
+    expect(
+      await aggregateFile(path),
+      "expected both gzip members read, as gunzip reads them (the first member's last line continues in the second)",
+    ).toEqual({
+      ...EMPTY,
+      totals: { ...EMPTY.totals, lines: 3, parsed: 3, errors: 3 },
+      errors: { api: { Boom: 1 }, db: { Down: 1 }, web: { Oops: 1 } },
+    });
+  });
+
+  it("ends lines only at \\n, \\r\\n and \\r: \\u2028, \\u2029, \\v, \\f and \\x85 stay inside a line", async () => {
+    const path = join(dir, "separators.log");
+    const line = "junk\u2028one\vtwo\fthree\u2029four\u0085five";
+    await writeFile(path, `${line}\n${app("ERROR", "api", "Boom: x")}\n`);
+    expect(
+      await aggregateFile(path),
+      "expected two lines: Unicode and form-feed separators are not line breaks (unlike Python's splitlines())",
+    ).toEqual({
+      totals: { ...EMPTY.totals, lines: 2, parsed: 1, unparsed: 1, errors: 1 },
+      errors: { api: { Boom: 1 } },
+      unparsedSamples: [line],
+    });
   });
 
   it("rejects with zlib's error for a truncated .gz file", { timeout: 1000 }, async () => {
