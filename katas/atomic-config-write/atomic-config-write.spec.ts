@@ -1148,9 +1148,7 @@ describe("step 5 — several writes at once", () => {
     expect(reasons, "exactly one call's write failed, so exactly one call rejects").toHaveLength(1);
     expect(reasons[0], "the failed call rejects with its own write's error").toBe(injected);
     const winner = results.findIndex((result) => result.status === "fulfilled");
-    expect(read(target), "the call that did not fail wrote its own content").toBe(
-      contents[winner],
-    );
+    expect(read(target), "the call that did not fail wrote its own content").toBe(contents[winner]);
     expect(entries(), "no temp file may remain").toEqual(["app.conf"]);
   });
 
