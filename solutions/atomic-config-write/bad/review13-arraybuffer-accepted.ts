@@ -50,7 +50,8 @@ export async function writeFileAtomic(
 ): Promise<void> {
   assertPath(path);
   // `await response.arrayBuffer()` is bytes too: view it as a Uint8Array (no copy).
-  if ((data as unknown) instanceof ArrayBuffer) data = new Uint8Array(data as unknown as ArrayBuffer);
+  if ((data as unknown) instanceof ArrayBuffer)
+    data = new Uint8Array(data as unknown as ArrayBuffer);
   if (typeof data !== "string" && !(data instanceof Uint8Array)) {
     throw new TypeError("data must be a string or a Uint8Array");
   }
