@@ -118,6 +118,29 @@ function story(file: string): string[] {
 
 const renames = () => fsSpy.events.filter((event) => event.op === "rename");
 
+/**
+ * The content of every file renamed over `file` from now on, read just before its rename. Uses the
+ * fs spy's failNext hook as a watcher: its condition reads the source and never picks the call,
+ * so no rename is made to fail (and the hook stays planted for the rest of the test).
+ */
+function contentsRenamedOver(file: string): string[] {
+  const seen: string[] = [];
+  fsSpy.failNext(
+    "rename",
+    () => new Error("never raised: this hook only watches"),
+    (call) => {
+      if (call.to !== file) return false;
+      try {
+        seen.push(readFileSync(call.path, "utf8"));
+      } catch (error) {
+        seen.push(`<unreadable ${call.path}: ${(error as NodeJS.ErrnoException).code}>`);
+      }
+      return false;
+    },
+  );
+  return seen;
+}
+
 /** "wx", "xw", "wx+"…, or numeric flags with O_CREAT and O_EXCL: an open that refuses an existing file. */
 function isExclusiveCreate(flags: unknown): boolean {
   if (typeof flags === "string") return flags.includes("x") && /[wa]/.test(flags);
@@ -486,6 +509,21 @@ describe("step 3 — modes and symlinks", () => {
     expect(octal(fullModeOf(target))).toBe("0o2750");
   });
 
+  it("passes options.mode on as given: a stat().mode such as 0o100600 works, chmod keeps its permission bits", async () => {
+    const source = join(dir, "secret.conf");
+    writeFileSync(source, "x\n");
+    chmodSync(source, 0o600);
+    const { mode } = statSync(source);
+    expect(octal(mode), "the test's own stat(): the file type bits and 0o600").toBe("0o100600");
+    const { error } = await settle(writeFileAtomic(target, "v1\n", { mode }));
+    expect(
+      error,
+      "a mode outside 0..0o7777 is not checked by you (no error of your own): open and chmod take it as given",
+    ).toBeUndefined();
+    expect(read(target)).toBe("v1\n");
+    expect(octal(fullModeOf(target)), "chmod keeps the permission bits of 0o100600").toBe("0o600");
+  });
+
   it("lets options.mode replace an existing file's mode", async () => {
     writeFileSync(target, "v1\n");
     chmodSync(target, 0o600);
@@ -756,6 +794,10 @@ describe("step 4 — a failure leaves the original untouched", () => {
       expect(readFileSync(target).equals(ORIGINAL), "the original must be unchanged").toBe(true);
       expect(entries(), "the temp file must be removed").toEqual(["app.conf"]);
       expect(fsSpy.openFiles(), "every file opened must be closed, also on failure").toEqual([]);
+      expect(
+        fsSpy.events.filter((event) => event.path === dir).map((event) => event.op),
+        "no rename happened, so the directory is neither opened nor fsynced",
+      ).toEqual([]);
     },
   );
 
@@ -1067,6 +1109,49 @@ describe("step 5 — several writes at once", () => {
     ).not.toBe(-1);
     expect(entries(), "no temp file may remain").toEqual(["app.conf"]);
   });
+
+  it("each of five writes at once renames its own content over the target before it resolves: no joining another call's write", async () => {
+    writeFileSync(target, "v0\n");
+    const renamed = contentsRenamedOver(target);
+    const contents = Array.from({ length: 5 }, (_, i) => `writer ${i}\n`.repeat(300 * (i + 1)));
+    const resolvedEarly: number[] = [];
+    const results = await Promise.allSettled(
+      contents.map((text, i) =>
+        writeFileAtomic(target, text).then(() => {
+          if (!renamed.includes(text)) resolvedEarly.push(i);
+        }),
+      ),
+    );
+    const failures = results.flatMap((result) =>
+      result.status === "rejected" ? [String(result.reason)] : [],
+    );
+    expect(failures, "every write should succeed").toEqual([]);
+    expect(
+      resolvedEarly,
+      "a call resolves only once its own content is renamed over the target (these calls resolved before)",
+    ).toEqual([]);
+    expect(
+      renamed.map((text) => contents.indexOf(text)).sort(),
+      "each call writes its own temp file with its own content and renames it over the target, once (by call number)",
+    ).toEqual([0, 1, 2, 3, 4]);
+  });
+
+  it("when one of two writes at once fails, only that call rejects, with its own error: the other writes its own content", async () => {
+    writeFileSync(target, "v0\n");
+    const injected = systemError("ENOSPC", "write");
+    fsSpy.failNext("write", () => injected);
+    const contents = ["from the first call\n", "from the second call\n"];
+    const results = await Promise.allSettled(contents.map((text) => writeFileAtomic(target, text)));
+    const reasons = results.flatMap((result) =>
+      result.status === "rejected" ? [result.reason as unknown] : [],
+    );
+    expect(reasons, "exactly one call's write failed, so exactly one call rejects").toHaveLength(1);
+    expect(reasons[0], "the failed call rejects with its own write's error").toBe(injected);
+    const winner = results.findIndex((result) => result.status === "fulfilled");
+    expect(read(target), "the call that did not fail wrote its own content").toBe(contents[winner]);
+    expect(entries(), "no temp file may remain").toEqual(["app.conf"]);
+  });
+
   it("picks a temp name no other process picks, even in the same millisecond: two fresh module instances, one clock", async () => {
     // Two "processes": two fresh instances of your module (nothing shared, every counter back at
     // its start), whose clocks read the same millisecond. A name from the time and a counter is
