@@ -153,6 +153,30 @@ describe("step 2 — retries and the last error", () => {
     expect(fn).toHaveBeenCalledTimes(3);
   });
 
+  it("reads retries, shouldRetry, onRetry and signal once, when retry is called: changing them during the call changes nothing", async () => {
+    const { fn, errors } = alwaysFails();
+    const later = vi.fn(() => true);
+    const options: RetryOptions = { retries: 2, jitter: "none", shouldRetry: () => true };
+    const first = vi.fn(() => {
+      options.retries = 0;
+      options.shouldRetry = () => false;
+      options.onRetry = later;
+      options.signal = AbortSignal.abort("set during the call");
+    });
+    options.onRetry = first;
+    const outcome = await runToEnd(retry(fn, options));
+    expect(fn, "the 2 retries given when retry was called still hold").toHaveBeenCalledTimes(3);
+    expect(
+      first,
+      "the shouldRetry and onRetry given when retry was called are the ones used for both retries",
+    ).toHaveBeenCalledTimes(2);
+    expect(later, "a callback set during the call is not called").not.toHaveBeenCalled();
+    expect(
+      outcome,
+      "a signal set during the call is not looked at: retry rejects with the last error",
+    ).toEqual({ status: "rejected", error: errors[2] });
+  });
+
   it("passes the attempt number to every call: 1, 2, 3", async () => {
     const { fn } = flaky(2, "ok");
     await runToEnd(retry(fn));
@@ -440,6 +464,31 @@ describe("step 4 — waiting between attempts", () => {
     expect(outcome).toEqual({ status: "resolved", value: "ok" });
   });
 
+  it("reads the delay options again at each wait: a change made during the call applies to the waits that follow", async () => {
+    const { fn } = flaky(2, "ok");
+    const options: RetryOptions = { jitter: "none" };
+    options.onRetry = ({ attempt }) => {
+      if (attempt !== 1) return;
+      Object.assign(options, { baseDelayMs: 10, factor: 3, jitter: "full", random: () => 0.5 });
+    };
+    const outcome = track(retry(fn, options));
+    await advance(99);
+    expect(
+      fn,
+      "the first wait is computed before onRetry changes the options: 100 ms",
+    ).toHaveBeenCalledTimes(1);
+    await advance(1);
+    expect(fn).toHaveBeenCalledTimes(2);
+    await advance(14);
+    expect(
+      fn,
+      "retry 2 waits backoffDelay(2, options) with the options as they are now: floor(0.5 * 10 * 3) = 15 ms",
+    ).toHaveBeenCalledTimes(2);
+    await advance(1);
+    expect(fn, "retry 2 is due after 15 ms, not after 200").toHaveBeenCalledTimes(3);
+    expect(outcome).toEqual({ status: "resolved", value: "ok" });
+  });
+
   it("waits the jittered delay: with random() = 0.5, 50 then 100 ms (full jitter by default)", async () => {
     const { fn } = flaky(2, "ok");
     const outcome = track(retry(fn, { random: () => 0.5 }));
@@ -554,7 +603,8 @@ describe("step 5 — which errors are retried", () => {
   );
 
   it.each([
-    200, 304, 400, 401, 403, 404, 407, 409, 410, 421, 422, 423, 424, 425, 426, 428, 430, 499, 600,
+    0, 200, 304, 400, 401, 403, 404, 407, 409, 410, 421, 422, 423, 424, 425, 426, 428, 430, 499,
+    600,
   ])("isRetryableHttpStatus(%i) is false", (status) => {
     expect(
       isRetryableHttpStatus(status),
@@ -711,6 +761,40 @@ describe("step 5 — which errors are retried", () => {
     ).toHaveBeenCalledTimes(1);
   });
 
+  it("takes a NaN $metadata.httpStatusCode as a number too: not retryable, so not retried", async () => {
+    const error = Object.assign(new Error("bad status"), {
+      $metadata: { httpStatusCode: Number.NaN },
+    });
+    const fn = vi.fn(() => Promise.reject(error));
+    const outcome = await runToEnd(retry(fn, { retries: 2 }));
+    expect(outcome).toEqual({ status: "rejected", error });
+    expect(
+      fn,
+      'typeof NaN is "number" in $metadata as in status: isRetryableHttpStatus(NaN) is false, so no retry',
+    ).toHaveBeenCalledTimes(1);
+  });
+
+  it.each([
+    ["status 0", () => ({ status: 0 })],
+    [
+      "status 0 and $metadata.httpStatusCode 503",
+      () => ({ status: 0, $metadata: { httpStatusCode: 503 } }),
+    ],
+    ["$metadata.httpStatusCode 0", () => ({ $metadata: { httpStatusCode: 0 } })],
+  ])(
+    "takes a status of 0 as a number, not as no status: an error with %s is not retried",
+    async (_label, make) => {
+      const error = make();
+      const fn = vi.fn(() => Promise.reject(error));
+      const outcome = await runToEnd(retry(fn, { retries: 2 }));
+      expect(outcome).toEqual({ status: "rejected", error });
+      expect(
+        fn,
+        "0 is a number, so it is the status (the 503 behind it is not read), and isRetryableHttpStatus(0) is false: no retry",
+      ).toHaveBeenCalledTimes(1);
+    },
+  );
+
   it("takes a numeric status over $metadata.httpStatusCode when an error has both", async () => {
     const retried = Object.assign(new Error("busy"), {
       status: 503,
@@ -810,6 +894,26 @@ describe("step 6 — telling the caller about retries", () => {
       [{ attempt: 3, delayMs: 400, error: errors[2] }],
     ]);
     expect(onRetry.mock.calls[2]?.[0].error).toBe(errors[2]);
+  });
+
+  it("gives onRetry a new plain object at each retry, so one it keeps never changes", async () => {
+    const { fn, errors } = flaky(2, "ok");
+    const kept: object[] = [];
+    await runToEnd(retry(fn, { jitter: "none", onRetry: (info) => void kept.push(info) }));
+    expect(kept).toHaveLength(2);
+    expect(kept[0], "each retry gets its own object, not one object reused and changed").not.toBe(
+      kept[1],
+    );
+    expect(kept[0], "the first object still says what it said at the first retry").toEqual({
+      attempt: 1,
+      delayMs: 100,
+      error: errors[0],
+    });
+    for (const info of kept) {
+      expect(Object.getPrototypeOf(info), "a plain object: its prototype is Object.prototype").toBe(
+        Object.prototype,
+      );
+    }
   });
 
   it("calls onRetry when the wait starts, not when it ends", async () => {
@@ -1414,6 +1518,33 @@ describe("step 8 — bad options", () => {
     expect(() => withRetry(fn, options)).toThrow(message);
     expect(fn).not.toHaveBeenCalled();
   });
+
+  it.each([
+    ["factor", 0, "factor must be a finite number >= 1 (got 0)"],
+    ["jitter", "FULL", 'jitter must be "none", "full" or "equal" (got FULL)'],
+    ["retries", -1, "retries must be a whole number >= 0 (got -1)"],
+  ])(
+    "rejects with the RangeError when %s is made bad during the call: at the next delay, before onRetry, without waiting",
+    async (name, bad, message) => {
+      const { fn } = alwaysFails();
+      const told = vi.fn();
+      const options: RetryOptions = { retries: 3, jitter: "none" };
+      options.onRetry = (info) => {
+        told(info);
+        Object.assign(options, { [name]: bad });
+      };
+      const outcome = track(retry(fn, options));
+      await flush();
+      await advance(100);
+      expect(fn, "the second attempt ran after the first 100 ms wait").toHaveBeenCalledTimes(2);
+      expect(outcome.status, "the next delay checks the options again and rejects at once").toBe(
+        "rejected",
+      );
+      expect(outcome.error).toBeInstanceOf(RangeError);
+      expect((outcome.error as Error).message).toBe(message);
+      expect(told, "no onRetry for a retry that will not happen").toHaveBeenCalledTimes(1);
+    },
+  );
 
   it("checks the options before the signal: a bad option with an aborted signal is a RangeError", async () => {
     const controller = new AbortController();
