@@ -563,6 +563,30 @@ describe("step 2 — the environment first", () => {
     expect(requests(), "the Secrets Manager value itself stayed cached").toBe(1);
   });
 
+  it("reads the environment first even while a request is in flight for that secretId", async () => {
+    const held = hold(SECRET_ID);
+    const env: Record<string, string | undefined> = {};
+    const secrets = loader({ env });
+    const ref = { secretId: SECRET_ID, env: "DB_PASSWORD" };
+
+    const first = secrets.get(ref);
+    await flush();
+    expect(inFlight(held), "the first get, with no variable set, sends a request").toBe(1);
+    env.DB_PASSWORD = "set-meanwhile";
+    const second = await Promise.race([
+      secrets.get(ref),
+      flush().then(() => "still waiting" as const),
+    ]);
+
+    expect(
+      second === "still waiting" ? second : [second.reveal(), second.source],
+      "the README (1): the environment is read first on every call, even while a request is in flight: no waiting for it",
+    ).toEqual(["set-meanwhile", "env"]);
+    held[0]?.resolve({ SecretString: PLAIN });
+    expect((await first).reveal()).toBe(PLAIN);
+    expect(requests()).toBe(1);
+  });
+
   it("reads process.env by default, at the time of each call", async () => {
     const secrets = new SecretsLoader({ client });
     vi.stubEnv("KATA_SECRETS_LOADER_DB_PASSWORD", "from-process-env");
@@ -721,6 +745,28 @@ describe("step 3 — reading Secrets Manager", () => {
   });
 
   it.each([
+    ["versionStage", { versionStage: "AWSPENDING" }],
+    ["VersionStage", { VersionStage: "AWSPENDING" }],
+    ["versionId", { versionId: "EXAMPLE1-90ab-cdef-fedc-ba987SECRET1" }],
+  ])(
+    "ignores an option it does not have (%s): the request is still exactly { SecretId }",
+    async (_label, extra) => {
+      answer(SECRET_ID, { SecretString: PLAIN });
+
+      const secret = await loader(extra as Partial<SecretsLoaderOptions>).get({
+        secretId: SECRET_ID,
+      });
+
+      expect(secret.reveal()).toBe(PLAIN);
+      const input = sm.commandCalls(GetSecretValueCommand)[0]?.args[0].input ?? {};
+      expect(
+        [Object.keys(input), input],
+        "the README: the options are the five in the table; any other property of options is ignored, and the input is exactly { SecretId }",
+      ).toEqual([["SecretId"], { SecretId: SECRET_ID }]);
+    },
+  );
+
+  it.each([
     ["spaces and a newline around it", "  pw\n"],
     ["spaces only", "   "],
   ])("returns a SecretString exactly as given, never trimmed: %s", async (_label, value) => {
@@ -752,6 +798,17 @@ describe("step 3 — reading Secrets Manager", () => {
     expect(password.source).toBe("secrets-manager");
     const username = await secrets.get({ secretId: SECRET_ID, key: "username" });
     expect(username.reveal()).toBe("orders_app");
+  });
+
+  it("reads a key that the JSON text repeats as JSON.parse does: the last one wins", async () => {
+    answer(SECRET_ID, { SecretString: '{"password":"first-one","password":"last-one"}' });
+
+    const secret = await loader().get({ secretId: SECRET_ID, key: "password" });
+
+    expect(
+      secret.reveal(),
+      "the README: the text is read with JSON.parse, so of a key given twice the last value counts (no error, not the first)",
+    ).toBe("last-one");
   });
 
   it('reads keys of a JSON object that has its own "hasOwnProperty" field', async () => {
@@ -1650,6 +1707,42 @@ describe("step 5 — typed errors", () => {
   });
 
   it.each([
+    ["Code (boto3's Error.Code)", "Code"],
+    ["code", "code"],
+    ["__type (the JSON body's error type)", "__type"],
+  ])(
+    "chooses the row by name alone when the error also has a conflicting %s",
+    async (_label, property) => {
+      const asNamed = Object.assign(new Error("from a wrapper"), {
+        name: "SecretsManagerServiceException",
+        [property]: "AccessDeniedException",
+      });
+      const notFound = Object.assign(new Error("from a wrapper"), {
+        name: "ResourceNotFoundException",
+        [property]: "ThrottlingException",
+      });
+      fail("prod/a", asNamed);
+      fail("prod/b", notFound);
+      const secrets = loader();
+
+      const first = await rejection(secrets.get({ secretId: "prod/a" }));
+      const second = await rejection(secrets.get({ secretId: "prod/b" }));
+
+      expect(
+        [first.constructor, first.message],
+        `the README: the row and <name> come from the name alone, never from ${property}`,
+      ).toEqual([
+        SecretsLoaderError,
+        'could not load secret "prod/a" (SecretsManagerServiceException)',
+      ]);
+      expect(
+        [second.constructor, second.message],
+        `the README: a ResourceNotFoundException by name is not found, whatever its ${property} says`,
+      ).toEqual([SecretNotFoundError, 'secret "prod/b" was not found (ResourceNotFoundException)']);
+    },
+  );
+
+  it.each([
     ["an SDK error", () => secretsManagerErrors.secretNotFound(), SecretNotFoundError],
     ["a string", () => "socket hang up", SecretsLoaderError],
   ])(
@@ -2037,6 +2130,24 @@ describe("step 6 — a cache with a TTL", () => {
       ).toBe(expectedRequests);
     },
   );
+
+  it("reads the clock at most once before a cold get's response, and once when it arrives", async () => {
+    const held = hold(SECRET_ID);
+    const now = vi.fn(() => 0);
+    const secrets = loader({ ttlMs: 100, now });
+
+    const get = secrets.get({ secretId: SECRET_ID });
+    await flush();
+    const beforeResponse = now.mock.calls.length;
+    expect(inFlight(held), "the cold get sends its request").toBe(1);
+    held[0]?.resolve({ SecretString: PLAIN });
+    expect((await get).reveal()).toBe(PLAIN);
+
+    expect(
+      [beforeResponse <= 1, now.mock.calls.length - beforeResponse],
+      "the README: a get reads now() at most once until its response arrives (a cold one may skip it), then once for fetchedAt",
+    ).toEqual([true, 1]);
+  });
 
   it("decides expiry by now() alone: the loader sets no timers", async () => {
     answer(SECRET_ID, { SecretString: PLAIN });
