@@ -916,6 +916,30 @@ describe("step 6 — telling the caller about retries", () => {
     }
   });
 
+  it("gives onRetry an object as the literal { attempt, delayMs, error } makes it: Object.prototype, three own data fields", async () => {
+    const { fn, errors } = flaky(2, "ok");
+    const kept: object[] = [];
+    await runToEnd(retry(fn, { jitter: "none", onRetry: (info) => void kept.push(info) }));
+    expect(kept).toHaveLength(2);
+    for (const [index, info] of kept.entries()) {
+      expect(Object.getPrototypeOf(info), "its prototype is Object.prototype").toBe(
+        Object.prototype,
+      );
+      expect(
+        Reflect.ownKeys(info).sort(),
+        "its own properties are attempt, delayMs and error, nothing else (no symbol either)",
+      ).toEqual(["attempt", "delayMs", "error"]);
+      expect(
+        Object.getOwnPropertyDescriptors(info),
+        "three writable, enumerable, configurable data fields, as an object literal makes them: not frozen, sealed or a getter",
+      ).toEqual({
+        attempt: { value: index + 1, writable: true, enumerable: true, configurable: true },
+        delayMs: { value: 100 * 2 ** index, writable: true, enumerable: true, configurable: true },
+        error: { value: errors[index], writable: true, enumerable: true, configurable: true },
+      });
+    }
+  });
+
   it("calls onRetry when the wait starts, not when it ends", async () => {
     const { fn, errors } = flaky(1, "ok");
     const onRetry = vi.fn();
@@ -1546,6 +1570,29 @@ describe("step 8 — bad options", () => {
     },
   );
 
+  it.each([
+    ["the last attempt", { retries: 1 }],
+    ["an error that is not retried", { retries: 3, shouldRetry: (_: unknown, n: number) => n < 2 }],
+  ])(
+    "rejects with the attempt's error, not a RangeError, when an option made bad is followed by no delay: %s",
+    async (_case, extra) => {
+      const { fn, errors } = alwaysFails();
+      const options: RetryOptions = { ...extra, jitter: "none" };
+      options.onRetry = () => {
+        options.factor = 0;
+      };
+      const outcome = track(retry(fn, options));
+      await flush();
+      await advance(100);
+      expect(fn, "the second attempt ran after the first 100 ms wait").toHaveBeenCalledTimes(2);
+      expect(
+        outcome,
+        "no delay follows the second failure, so nothing is checked again: retry rejects with that attempt's error",
+      ).toEqual({ status: "rejected", error: errors[1] });
+      expect(outcome.error).toBe(errors[1]);
+    },
+  );
+
   it("checks the options before the signal: a bad option with an aborted signal is a RangeError", async () => {
     const controller = new AbortController();
     controller.abort(new Error("cancelled"));
@@ -1721,6 +1768,17 @@ describe("step 9 — withRetry, the decorator", () => {
       ["db.internal", 5432],
       ["db.internal", 5432],
     ]);
+  });
+
+  it("calls fn synchronously, before the wrapped function returns its promise", async () => {
+    const fn = vi.fn(async (name: string) => `${name} is up`);
+    const wrapped = withRetry(fn);
+    const promise = wrapped("db");
+    expect(
+      fn,
+      "fn must already have been called when the wrapped function returns: no await (not even a microtask) comes first",
+    ).toHaveBeenCalledTimes(1);
+    await expect(promise).resolves.toBe("db is up");
   });
 
   it("keeps `this`, so it can wrap a method", async () => {
