@@ -84,7 +84,9 @@ async function queued(
   const ticket = ++q.ticket;
   // Superseded while waiting: a newer call's content will replace ours anyway, so skip the write
   // and settle with the newest call instead of writing a file nobody will ever read.
-  const turn = q.tail.then<void | typeof SKIPPED>(() => (ticket === q.ticket ? writeNow(path, data, options) : SKIPPED));
+  const turn = q.tail.then<void | typeof SKIPPED>(() =>
+    ticket === q.ticket ? writeNow(path, data, options) : SKIPPED,
+  );
   q.tail = turn.catch(() => {});
   try {
     const result = await turn;

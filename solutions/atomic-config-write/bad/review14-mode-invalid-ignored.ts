@@ -55,7 +55,8 @@ export async function writeFileAtomic(
   }
   const target = await inspectTarget(path);
   const given = options.mode;
-  const usable = typeof given === "number" && Number.isInteger(given) && given >= 0 && given <= 0xffffffff;
+  const usable =
+    typeof given === "number" && Number.isInteger(given) && given >= 0 && given <= 0xffffffff;
   const mode = usable ? given : (target.mode ?? DEFAULT_MODE);
   const tempPath = tempPathFor(target.path);
   // "wx" refuses an existing file (or a planted symlink) at this name; `mode` keeps the temp file

@@ -55,7 +55,8 @@ export async function writeFileAtomic(
   }
   const target = await inspectTarget(path);
   // A stat().mode carries the file type too; keep the bits chmod understands.
-  const mode = options.mode !== undefined ? options.mode & PERMISSION_BITS : (target.mode ?? DEFAULT_MODE);
+  const mode =
+    options.mode !== undefined ? options.mode & PERMISSION_BITS : (target.mode ?? DEFAULT_MODE);
   const tempPath = tempPathFor(target.path);
   // "wx" refuses an existing file (or a planted symlink) at this name; `mode` keeps the temp file
   // as private as the final file while the data is in it. If this open fails (EEXIST included),
