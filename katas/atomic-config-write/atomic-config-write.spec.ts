@@ -203,6 +203,31 @@ function failChmodOf(isChosen: (path: string) => boolean): { raised: Error[]; un
   return { raised, undo: () => vi.mocked(fsp.chmod).mockReset() };
 }
 
+/**
+ * The mode of every chmod from now on, whether through a handle open() gave (`handle.chmod`) or
+ * by path (`fs/promises` `chmod`), in order. Each chmod still runs as usual.
+ */
+function recordChmodModes(): { modes: unknown[]; undo: () => void } {
+  const modes: unknown[] = [];
+  const spied = vi.mocked(fsp.open).getMockImplementation();
+  if (!spied) throw new Error("recordChmodModes() needs the fs spy's open installed");
+  vi.mocked(fsp.open).mockImplementation(async (...args) => {
+    const handle = await spied(...args);
+    const chmod = handle.chmod.bind(handle);
+    handle.chmod = async (mode) => {
+      modes.push(mode);
+      return chmod(mode);
+    };
+    return handle;
+  });
+  vi.mocked(fsp.chmod).mockImplementation(async (path, mode) => {
+    modes.push(mode);
+    const actual = await vi.importActual<typeof fsp>("node:fs/promises");
+    return actual.chmod(path, mode);
+  });
+  return { modes, undo: () => vi.mocked(fsp.chmod).mockReset() };
+}
+
 /** The library variant: write-file-atomic opens its temp file with "w" (NOTES.md, rule 11). */
 const OPENS_WITH_W = basename(implementationPath) === "atomic-config-write.lib.ts";
 
@@ -515,14 +540,65 @@ describe("step 3 — modes and symlinks", () => {
     chmodSync(source, 0o600);
     const { mode } = statSync(source);
     expect(octal(mode), "the test's own stat(): the file type bits and 0o600").toBe("0o100600");
+    const { modes: chmods, undo } = recordChmodModes();
     const { error } = await settle(writeFileAtomic(target, "v1\n", { mode }));
+    undo();
     expect(
       error,
       "a mode outside 0..0o7777 is not checked by you (no error of your own): open and chmod take it as given",
     ).toBeUndefined();
     expect(read(target)).toBe("v1\n");
     expect(octal(fullModeOf(target)), "chmod keeps the permission bits of 0o100600").toBe("0o600");
+    const [publish] = renames() as [FsEvent];
+    const created = fsSpy.events.filter(
+      (event) => event.op === "open" && event.path === publish.path,
+    );
+    expect(created, "the temp file is opened once").toHaveLength(1);
+    expect(
+      octal(Number(created[0]?.openMode)),
+      "open(temp, flags, mode) gets options.mode as given (0o100600), not masked with 0o7777 first",
+    ).toBe(octal(mode));
+    expect(chmods.length, "expected the temp file to be chmod-ed").toBeGreaterThan(0);
+    for (const given of chmods) {
+      expect(octal(Number(given)), "chmod gets options.mode as given, not masked first").toBe(
+        octal(mode),
+      );
+    }
   });
+
+  it.each([
+    ["-1", -1],
+    ["1.5", 1.5],
+    ["NaN", Number.NaN],
+  ])(
+    "passes a mode Node refuses (%s) on as given: rejects with Node's own error, writes nothing",
+    async (_label, mode) => {
+      writeFileSync(target, "v1\n");
+      chmodSync(target, 0o640);
+      // The error Node's fs itself raises for this mode (the real open, not the spy's).
+      const real = await vi.importActual<typeof fsp>("node:fs/promises");
+      const scratch = mkdtempSync(join(tmpdir(), "kata-atomic-probe-"));
+      const expected = await settle(real.open(join(scratch, "probe"), "wx", mode));
+      rmSync(scratch, { recursive: true, force: true });
+      expect(expected.error, "the test's own open() with this mode must fail").toBeInstanceOf(
+        Error,
+      );
+      const nodeError = expected.error as NodeJS.ErrnoException;
+      const { error } = await settle(writeFileAtomic(target, "v2\n", { mode }));
+      expect(
+        error,
+        `a bad mode is not checked, fixed or ignored by you: open and chmod refuse it with Node's own ${nodeError.code}`,
+      ).toBeInstanceOf(nodeError.constructor);
+      expect(error).toMatchObject({
+        name: nodeError.name,
+        code: nodeError.code,
+        message: nodeError.message,
+      });
+      expect(read(target), "the target is untouched").toBe("v1\n");
+      expect(octal(fullModeOf(target)), "the target's mode is untouched").toBe("0o640");
+      expect(entries(), "no temp file is left").toEqual(["app.conf"]);
+    },
+  );
 
   it("lets options.mode replace an existing file's mode", async () => {
     writeFileSync(target, "v1\n");
@@ -643,6 +719,42 @@ describe("step 3 — modes and symlinks", () => {
     expect(readlinkSync(middle)).toBe("releases/v2.conf");
     expect(lstatSync(target).isSymbolicLink(), "the first link must stay a link").toBe(true);
     expect(readlinkSync(target)).toBe("current.conf");
+  });
+
+  it("resolves the path again on every call: a symlink switched between two writes is followed to its new destination", async () => {
+    mkdirSync(join(dir, "releases"));
+    const blue = join(dir, "releases", "v2.conf");
+    const green = join(dir, "releases", "v3.conf");
+    writeFileSync(blue, "blue\n");
+    writeFileSync(green, "green\n");
+    symlinkSync("releases/v2.conf", target);
+    await writeFileAtomic(target, "first\n");
+    expect(read(blue), "the first write goes to the link's destination, v2.conf").toBe("first\n");
+    // The blue/green switch: a new link renamed over the old one.
+    symlinkSync("releases/v3.conf", join(dir, "switch.conf"));
+    renameSync(join(dir, "switch.conf"), target);
+    await writeFileAtomic(target, "second\n");
+    expect(
+      read(green),
+      "the second write goes to v3.conf, where the link points now: nothing is remembered between calls",
+    ).toBe("second\n");
+    expect(read(blue), "v2.conf keeps the first write").toBe("first\n");
+    expect(lstatSync(target).isSymbolicLink(), "the link stays a link").toBe(true);
+    expect(readlinkSync(target)).toBe("releases/v3.conf");
+  });
+
+  it("reads the existing file's mode again on every call: a mode changed between two writes is kept", async () => {
+    writeFileSync(target, "v1\n");
+    chmodSync(target, 0o600);
+    await writeFileAtomic(target, "v2\n");
+    expect(octal(modeOf(target))).toBe("0o600");
+    chmodSync(target, 0o640);
+    await writeFileAtomic(target, "v3\n");
+    expect(read(target)).toBe("v3\n");
+    expect(
+      octal(modeOf(target)),
+      "the file's mode now (0o640), not the one a previous call saw: nothing is remembered between calls",
+    ).toBe("0o640");
   });
 
   it("puts the temp file next to the link's destination, not next to the link", async () => {
