@@ -829,6 +829,24 @@ describe("step 3 — reading Secrets Manager", () => {
     expect(error.message).toBe('secret "prod/orders/db" has no key "token"');
   });
 
+  it.each([
+    ["__proto__", '{"__proto__":"pw"}'],
+    ["constructor", '{"constructor":"pw"}'],
+    ["prototype", '{"prototype":"pw"}'],
+  ])(
+    "reads a key named %s that the JSON text gives: JSON.parse makes it an own property",
+    async (key, text) => {
+      answer(SECRET_ID, { SecretString: text });
+
+      const secret = await loader().get({ secretId: SECRET_ID, key });
+
+      expect(
+        secret.reveal(),
+        `the README: ${text} with key "${key}" is "pw" (JSON.parse of the text as it is makes "${key}" an own property; no reviver drops it)`,
+      ).toBe("pw");
+    },
+  );
+
   it('takes key: "" as a key (the property ""), not as no key', async () => {
     answer(SECRET_ID, { SecretString: JSON.stringify({ "": "empty-named", password: PASSWORD }) });
     answer("plain/text", { SecretString: PLAIN });
@@ -1990,6 +2008,21 @@ describe("step 6 — a cache with a TTL", () => {
     expect(requests()).toBe(1);
   });
 
+  it.each([1, 100])(
+    "serves a get in the very millisecond of the response from memory: an age of 0 is fresh (ttlMs: %i)",
+    async (ttlMs) => {
+      answer(SECRET_ID, { SecretString: PLAIN });
+      const secrets = loader({ ttlMs, now: manualClock(1_000).now }); // the clock never moves
+
+      await secrets.get({ secretId: SECRET_ID });
+      expect((await secrets.get({ secretId: SECRET_ID })).reveal()).toBe(PLAIN);
+      expect(
+        requests(),
+        "the README: 0 ≤ now() − fetchedAt < ttlMs, so an age of exactly 0 is served from memory (one request)",
+      ).toBe(1);
+    },
+  );
+
   it("shares one request between keys of the same secret", async () => {
     answer(SECRET_ID, { SecretString: JSON.stringify(DB_SECRET) });
     const secrets = loader();
@@ -2587,6 +2620,44 @@ describe("step 7 — one refresh for many callers", () => {
     const values = (await Promise.all(callers)).map((secret) => secret.reveal());
     expect(values.filter((value) => value === PASSWORD)).toHaveLength(13);
     expect(values.filter((value) => value === "orders_app")).toHaveLength(12);
+  });
+
+  it("reads the clock once when the shared response arrives, however many gets wait: that reading is fetchedAt", async () => {
+    const held = hold(SECRET_ID);
+    let reading = 0;
+    const now = vi.fn(() => {
+      reading += 1_000; // every reading differs from the last
+      return reading;
+    });
+    const ttlMs = 10_000;
+    const secrets = loader({ ttlMs, now });
+
+    const callers = Array.from({ length: 4 }, () => secrets.get({ secretId: SECRET_ID }));
+    await flush();
+    expect(inFlight(held), "4 gets at once: one request").toBe(1);
+    const beforeResponse = now.mock.calls.length;
+    held[0]?.resolve({ SecretString: PLAIN });
+    for (const secret of await Promise.all(callers)) expect(secret.reveal()).toBe(PLAIN);
+
+    expect(
+      now.mock.calls.length - beforeResponse,
+      "the README: the request reads now() exactly once more when its response arrives; no waiting get reads it after that",
+    ).toBe(1);
+    const fetchedAt = now.mock.results[beforeResponse]?.value as number;
+
+    now.mockImplementation(() => fetchedAt + ttlMs - 1);
+    await secrets.get({ secretId: SECRET_ID });
+    expect(
+      requests(),
+      "ttlMs − 1 after the one reading taken when the response arrived: fresh",
+    ).toBe(1);
+    now.mockImplementation(() => fetchedAt + ttlMs);
+    answer(SECRET_ID, { SecretString: PLAIN });
+    await secrets.get({ secretId: SECRET_ID });
+    expect(
+      requests(),
+      "ttlMs after that reading: expired (fetchedAt is the request's one reading, not a later get's)",
+    ).toBe(2);
   });
 
   it("refreshes an expired value once, and no caller gets the expired value meanwhile", async () => {
