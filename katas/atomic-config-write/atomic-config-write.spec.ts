@@ -228,6 +228,52 @@ function recordChmodModes(): { modes: unknown[]; undo: () => void } {
   return { modes, undo: () => vi.mocked(fsp.chmod).mockReset() };
 }
 
+/**
+ * Makes the next `write()` on a FileHandle short, as a real disk can (ENOSPC part-way, a signal):
+ * it writes only the first half of the bytes it was given and reports that truthfully in
+ * `bytesWritten`. Later writes run as usual. Wraps the prototype's `write` (the fs spy's), so the
+ * call is still recorded. Returns how many writes were made short, and a function that undoes it.
+ */
+async function shortFirstWrite(): Promise<{ shortened: () => number; undo: () => void }> {
+  const actual = await vi.importActual<typeof fsp>("node:fs/promises");
+  const probe = await actual.open(fileURLToPath(import.meta.url), "r");
+  await probe.close();
+  const proto = Object.getPrototypeOf(probe) as fsp.FileHandle;
+  const write = proto.write;
+  let shortened = 0;
+  proto.write = async function (this: fsp.FileHandle, data: unknown, ...rest: unknown[]) {
+    if (shortened > 0) return Reflect.apply(write, this, [data, ...rest]);
+    let bytes: Uint8Array;
+    let position: unknown;
+    if (typeof data === "string") {
+      bytes = Buffer.from(data, typeof rest[1] === "string" ? (rest[1] as BufferEncoding) : "utf8");
+      position = rest[0];
+    } else {
+      const view = data as ArrayBufferView;
+      const whole = new Uint8Array(view.buffer, view.byteOffset, view.byteLength);
+      const options =
+        typeof rest[0] === "object" && rest[0] !== null
+          ? (rest[0] as { offset?: number; length?: number; position?: number | null })
+          : { offset: rest[0] as number, length: rest[1] as number, position: rest[2] as number };
+      const offset = options.offset ?? 0;
+      const length = options.length ?? whole.byteLength - offset;
+      bytes = whole.subarray(offset, offset + length);
+      position = options.position;
+    }
+    if (bytes.byteLength < 2) return Reflect.apply(write, this, [data, ...rest]);
+    shortened += 1;
+    const half = Math.floor(bytes.byteLength / 2);
+    const { bytesWritten } = await Reflect.apply(write, this, [bytes, 0, half, position]);
+    return { bytesWritten, buffer: data };
+  } as typeof write;
+  return {
+    shortened: () => shortened,
+    undo: () => {
+      proto.write = write;
+    },
+  };
+}
+
 /** The library variant: write-file-atomic opens its temp file with "w" (NOTES.md, rule 11). */
 const OPENS_WITH_W = basename(implementationPath) === "atomic-config-write.lib.ts";
 
@@ -352,6 +398,51 @@ describe("step 2 — a temp file, renamed over the target", () => {
     const [first, second] = renames().map((event) => event.path);
     expect(first, "expected one rename per write").toBeDefined();
     expect(second, "two writes must not share a temp file name").not.toBe(first);
+  });
+
+  it("draws the temp name's random part from node:crypto, not Math.random()", async () => {
+    // Math.random() is not meant for unique names: with it pinned, a name drawn from it repeats.
+    const random = vi.spyOn(Math, "random").mockReturnValue(0.5);
+    try {
+      await writeFileAtomic(target, "v1\n");
+      await writeFileAtomic(target, "v2\n");
+    } finally {
+      random.mockRestore();
+    }
+    const [first, second] = renames().map((event) => event.path);
+    expect(first, "expected one rename per write").toBeDefined();
+    expect(
+      second,
+      "two writes must not share a temp file name, even with Math.random() returning the same number each time",
+    ).not.toBe(first);
+  });
+
+  it("uses a fresh temp file name for two writes of the same content: the random part is not derived from the data", async () => {
+    await writeFileAtomic(target, "same\n");
+    await writeFileAtomic(target, "same\n");
+    const [first, second] = renames().map((event) => event.path);
+    expect(first, "expected one rename per write").toBeDefined();
+    expect(
+      second,
+      "two writes of the same content to the same path must not share a temp file name",
+    ).not.toBe(first);
+  });
+
+  it("writes all the data even when a write() is short: a short write's bytesWritten is checked and the rest written", async () => {
+    writeFileSync(target, "v0\n");
+    const text = "replicas = 5\n".repeat(5000);
+    const short = await shortFirstWrite();
+    try {
+      await writeFileAtomic(target, text);
+    } finally {
+      short.undo();
+    }
+    const written = read(target);
+    expect(
+      written.length,
+      `the file must hold all ${text.length} chars (a write() that wrote only part was not followed by the rest)`,
+    ).toBe(text.length);
+    expect(written === text, "the file must hold the new content, byte for byte").toBe(true);
   });
 
   it("leaves nothing but the target in the directory", async () => {
@@ -1205,6 +1296,23 @@ describe("step 4 — a failure leaves the original untouched", () => {
 });
 
 describe("step 5 — several writes at once", () => {
+  it("five writes of the same content to one path at once all succeed: their temp names differ", async () => {
+    writeFileSync(target, "v0\n");
+    const text = "replicas = 5\n".repeat(2000);
+    const results = await Promise.allSettled(
+      Array.from({ length: 5 }, () => writeFileAtomic(target, text)),
+    );
+    const failures = results.flatMap((result) =>
+      result.status === "rejected" ? [String(result.reason)] : [],
+    );
+    expect(
+      failures,
+      "every write should succeed (a temp name derived from the path or the data collides: EEXIST)",
+    ).toEqual([]);
+    expect(read(target), "the file must hold the content, whole").toBe(text);
+    expect(entries(), "no temp file may remain").toEqual(["app.conf"]);
+  });
+
   it("five writes to one path at once all succeed, and the file holds exactly one of them, whole", async () => {
     writeFileSync(target, "v0\n");
     const contents = Array.from({ length: 5 }, (_, i) => `writer ${i}\n`.repeat(500 * (i + 1)));
