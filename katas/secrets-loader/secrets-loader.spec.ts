@@ -594,9 +594,10 @@ describe("step 2 — the environment first", () => {
     const ref = { secretId: SECRET_ID, env: "DB_PASSWORD" };
 
     const first = secrets.get(ref);
-    const firstFails = expect(first, "the get that sent the request rejects with its error").rejects.toBeInstanceOf(
-      SecretNotFoundError,
-    );
+    const firstFails = expect(
+      first,
+      "the get that sent the request rejects with its error",
+    ).rejects.toBeInstanceOf(SecretNotFoundError);
     await flush();
     expect(inFlight(held), "the first get, with no variable set, sends a request").toBe(1);
     env.DB_PASSWORD = "set-meanwhile";
@@ -617,20 +618,23 @@ describe("step 2 — the environment first", () => {
   it.each([
     ["changed", "changed-later"],
     ["removed", undefined],
-  ])("uses the variable as it was when get was called, even when it is %s before that get settles", async (_label, later) => {
-    const env: Record<string, string | undefined> = { DB_PASSWORD: "at-the-call" };
-    const secrets = loader({ env });
+  ])(
+    "uses the variable as it was when get was called, even when it is %s before that get settles",
+    async (_label, later) => {
+      const env: Record<string, string | undefined> = { DB_PASSWORD: "at-the-call" };
+      const secrets = loader({ env });
 
-    const pending = secrets.get({ secretId: SECRET_ID, env: "DB_PASSWORD" });
-    env.DB_PASSWORD = later;
-    const secret = await pending;
+      const pending = secrets.get({ secretId: SECRET_ID, env: "DB_PASSWORD" });
+      env.DB_PASSWORD = later;
+      const secret = await pending;
 
-    expect(
-      [secret.reveal(), secret.source],
-      "the README (1): the environment is read when get is called, before it awaits anything",
-    ).toEqual(["at-the-call", "env"]);
-    expect(requests(), "a variable set at the call sends no request").toBe(0);
-  });
+      expect(
+        [secret.reveal(), secret.source],
+        "the README (1): the environment is read when get is called, before it awaits anything",
+      ).toEqual(["at-the-call", "env"]);
+      expect(requests(), "a variable set at the call sends no request").toBe(0);
+    },
+  );
 
   it("reads process.env by default, at the time of each call", async () => {
     const secrets = new SecretsLoader({ client });
