@@ -587,6 +587,55 @@ describe("step 2 — the environment first", () => {
     expect(requests()).toBe(1);
   });
 
+  it("serves a variable set while a request is in flight even when that request then fails", async () => {
+    const held = hold(SECRET_ID);
+    const env: Record<string, string | undefined> = {};
+    const secrets = loader({ env });
+    const ref = { secretId: SECRET_ID, env: "DB_PASSWORD" };
+
+    const first = secrets.get(ref);
+    const firstFails = expect(
+      first,
+      "the get that sent the request rejects with its error",
+    ).rejects.toBeInstanceOf(SecretNotFoundError);
+    await flush();
+    expect(inFlight(held), "the first get, with no variable set, sends a request").toBe(1);
+    env.DB_PASSWORD = "set-meanwhile";
+    const second = secrets.get(ref).then(
+      (secret) => [secret.reveal(), secret.source],
+      (error: unknown) => ["rejected", error],
+    );
+    await flush();
+    held[0]?.reject(secretsManagerErrors.secretNotFound());
+
+    expect(
+      await second,
+      "the README (1): a get that finds its variable set never waits for the request in flight, so its failure is not that get's",
+    ).toEqual(["set-meanwhile", "env"]);
+    await firstFails;
+  });
+
+  it.each([
+    ["changed", "changed-later"],
+    ["removed", undefined],
+  ])(
+    "uses the variable as it was when get was called, even when it is %s before that get settles",
+    async (_label, later) => {
+      const env: Record<string, string | undefined> = { DB_PASSWORD: "at-the-call" };
+      const secrets = loader({ env });
+
+      const pending = secrets.get({ secretId: SECRET_ID, env: "DB_PASSWORD" });
+      env.DB_PASSWORD = later;
+      const secret = await pending;
+
+      expect(
+        [secret.reveal(), secret.source],
+        "the README (1): the environment is read when get is called, before it awaits anything",
+      ).toEqual(["at-the-call", "env"]);
+      expect(requests(), "a variable set at the call sends no request").toBe(0);
+    },
+  );
+
   it("reads process.env by default, at the time of each call", async () => {
     const secrets = new SecretsLoader({ client });
     vi.stubEnv("KATA_SECRETS_LOADER_DB_PASSWORD", "from-process-env");
