@@ -1203,6 +1203,39 @@ describe("step 4 — a failure leaves the original untouched", () => {
     },
   );
 
+  it.each([
+    { op: "write", makeError: () => systemError("ENOSPC", "write") },
+    {
+      op: "rename",
+      makeError: (call: FsEvent) => systemError("EXDEV", "rename", call.path, call.to),
+    },
+  ] as { op: FailableOp; makeError: (call: FsEvent) => Error }[])(
+    "when $op fails, the cleanup removes only this call's temp file: another writer's, named like its own, stays",
+    async ({ op, makeError }) => {
+      writeFileSync(target, ORIGINAL);
+      // Another writer (another call, another process) is still writing its temp file, named
+      // the way this call names its own.
+      const theirs = ".app.conf.0b9e4c1a-6f2d-4e8b-a7c3-5d1e2f3a4b5c.tmp";
+      writeFileSync(join(dir, theirs), "from the other writer, half");
+      let injected: Error | undefined;
+      fsSpy.failNext(op, (call) => {
+        injected = makeError(call);
+        return injected;
+      });
+      const { error } = await settle(writeFileAtomic(target, "replicas = 5\n"));
+      expect(injected, `expected a "${op}" call: the one this test makes fail`).toBeDefined();
+      expect(error, "the caller must get the file system's own error").toBe(injected);
+      expect(
+        entries(),
+        "after a failure, only this call's temp file is removed: another writer's temp file, even one named like its own, must be left alone",
+      ).toEqual([theirs, "app.conf"]);
+      expect(read(join(dir, theirs)), "the other writer's temp file must be untouched").toBe(
+        "from the other writer, half",
+      );
+      expect(readFileSync(target).equals(ORIGINAL), "the original must be unchanged").toBe(true);
+    },
+  );
+
   it("when the temp file's own open fails with EEXIST, leaves the file at that name alone: it is not this call's", async () => {
     writeFileSync(target, ORIGINAL);
     let injected: Error | undefined;
@@ -1646,6 +1679,34 @@ describe("step 6 — updateJsonConfig", () => {
       `update for ${given} returned undefined: return the new config`,
     );
   });
+
+  it.each([
+    ["a ./ prefix and a doubled slash", (folder: string) => `./${folder}//app.conf`],
+    ["a .. through a subdirectory", (folder: string) => `${folder}/sub/../app.conf`],
+  ])(
+    "names the file by the very string given, not normalized: a path with %s stays as written in its errors",
+    async (_label, spell) => {
+      mkdirSync(join(dir, "sub"));
+      const given = spell(relative(process.cwd(), dir));
+      expect(given.startsWith("/"), "the test needs a relative path").toBe(false);
+      writeFileSync(target, "{");
+      const { error } = await settle(updateJsonConfig(given, (current: object) => current));
+      expect(error).toBeInstanceOf(InvalidConfigError);
+      expect(
+        (error as InvalidConfigError).path,
+        "InvalidConfigError.path is the very string passed in, not a normalized one",
+      ).toBe(given);
+      expect(
+        (error as InvalidConfigError).message,
+        "the message names the very string passed in, not a normalized one",
+      ).toBe(`${given} is not valid JSON: ${((error as InvalidConfigError).cause as Error).message}`);
+      writeFileSync(target, "{}");
+      await expectTypeError(
+        updateJsonConfig(given, () => undefined as unknown as object),
+        `update for ${given} returned undefined: return the new config`,
+      );
+    },
+  );
 
   it("rejects with the read error, without calling update, when the file cannot be read", async () => {
     mkdirSync(target); // reading a directory fails with EISDIR
