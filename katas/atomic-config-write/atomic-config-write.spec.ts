@@ -1699,7 +1699,9 @@ describe("step 6 — updateJsonConfig", () => {
       expect(
         (error as InvalidConfigError).message,
         "the message names the very string passed in, not a normalized one",
-      ).toBe(`${given} is not valid JSON: ${((error as InvalidConfigError).cause as Error).message}`);
+      ).toBe(
+        `${given} is not valid JSON: ${((error as InvalidConfigError).cause as Error).message}`,
+      );
       writeFileSync(target, "{}");
       await expectTypeError(
         updateJsonConfig(given, () => undefined as unknown as object),
