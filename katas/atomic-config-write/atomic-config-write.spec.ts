@@ -1394,6 +1394,24 @@ describe("step 5 — several writes at once", () => {
     expect(entries(), "no temp file may remain").toEqual(["app.conf"]);
   });
 
+  it("when one of two writes at once in one process fails at its rename, its cleanup leaves the other call's temp file alone", async () => {
+    writeFileSync(target, "v0\n");
+    const injected = systemError("EIO", "rename");
+    fsSpy.failNext("rename", () => injected);
+    const contents = ["from the first call\n", "from the other call\n"];
+    const results = await Promise.allSettled(contents.map((text) => writeFileAtomic(target, text)));
+    const reasons = results.flatMap((result) =>
+      result.status === "rejected" ? [result.reason as unknown] : [],
+    );
+    expect(
+      reasons,
+      "only the call whose rename failed may reject (a cleanup that removes every temp file with this process's prefix deletes the other call's)",
+    ).toEqual([injected]);
+    const winner = results.findIndex((result) => result.status === "fulfilled");
+    expect(read(target), "the call that did not fail wrote its own content").toBe(contents[winner]);
+    expect(entries(), "no temp file may remain").toEqual(["app.conf"]);
+  });
+
   it("picks a temp name no other process picks, even in the same millisecond: two fresh module instances, one clock", async () => {
     // Two "processes": two fresh instances of your module (nothing shared, every counter back at
     // its start), whose clocks read the same millisecond. A name from the time and a counter is
@@ -1855,6 +1873,33 @@ describe("step 6 — updateJsonConfig", () => {
       updateJsonConfig("", "not a function" as unknown as () => object),
       "path must be a non-empty string",
     );
+  });
+
+  it("writes even when the file already holds the new text: options.mode applied, a rename done", async () => {
+    const text = `${JSON.stringify({ replicas: 2 }, null, 2)}\n`;
+    writeFileSync(target, text);
+    chmodSync(target, 0o600);
+    const before = renames().length;
+    await updateJsonConfig(target, (current) => current, { mode: 0o640 });
+    expect(read(target)).toBe(text);
+    expect(octal(modeOf(target)), "options.mode is applied even when the text is unchanged").toBe(
+      octal(0o640),
+    );
+    expect(
+      renames().length - before,
+      "an unchanged update still writes: one rename over the target",
+    ).toBe(1);
+  });
+
+  it("passes writeFileAtomic's rejection on as it is: the very error, not wrapped", async () => {
+    writeFileSync(target, '{"replicas":2}\n');
+    const injected = systemError("EIO", "rename");
+    fsSpy.failNext("rename", () => injected);
+    const result = await settle(updateJsonConfig(target, (c) => ({ ...c, replicas: 3 })));
+    expect(result.error, "updateJsonConfig rejects with the write's own error, the same object").toBe(
+      injected,
+    );
+    expect(read(target)).toBe('{"replicas":2}\n');
   });
 });
 
