@@ -1396,10 +1396,36 @@ describe("step 5 — several writes at once", () => {
 
   it("when one of two writes at once in one process fails at its rename, its cleanup leaves the other call's temp file alone", async () => {
     writeFileSync(target, "v0\n");
+    // The second temp file opened is held before its fsync until the other call has rejected, so
+    // the failed call's cleanup runs while the other call's temp file is still being written.
+    const recorded = vi.mocked(fsp.open).getMockImplementation();
+    if (recorded === undefined) throw new Error("useFsSpy() should have installed open()");
+    let release = () => {};
+    const gate = new Promise<void>((resolve) => {
+      release = resolve;
+    });
+    let tempOpens = 0;
+    vi.mocked(fsp.open).mockImplementation(async (...args) => {
+      const handle = await recorded(...args);
+      if (isExclusiveCreate(args[1])) {
+        tempOpens += 1;
+        if (tempOpens === 2) {
+          const sync = handle.sync.bind(handle);
+          handle.sync = async () => {
+            await gate;
+            return sync();
+          };
+        }
+      }
+      return handle;
+    });
     const injected = systemError("EIO", "rename");
     fsSpy.failNext("rename", () => injected);
     const contents = ["from the first call\n", "from the other call\n"];
-    const results = await Promise.allSettled(contents.map((text) => writeFileAtomic(target, text)));
+    const calls = contents.map((text) => writeFileAtomic(target, text));
+    void Promise.race(calls.map((call) => call.catch(() => {}))).then(release);
+    setTimeout(release, 2000);
+    const results = await Promise.allSettled(calls);
     const reasons = results.flatMap((result) =>
       result.status === "rejected" ? [result.reason as unknown] : [],
     );

@@ -1,6 +1,6 @@
 // Mistake: breaks "A Uint8Array that views part of a larger buffer (a subarray, a small pooled Buffer) is written as its own bytes
 // only (byteOffset to byteOffset + byteLength)": bytes are wrapped as `Buffer.from(data.buffer, data.byteOffset)` (length
-// forgotten), so a view is written from its start to the end of the underlying buffer; `buf.subarray(k)` (to the end) is still right.
+// forgotten), so a view is written from its start to the end of the underlying buffer; `buf.subarray(k)` (to the end) is still right. (adversarial review, round 18)
 /**
  * Atomic file writes: whoever reads the file sees the old content or the new content, whole,
  * never a half-written file, and never no file at all.

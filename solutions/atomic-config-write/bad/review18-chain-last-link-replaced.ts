@@ -1,6 +1,6 @@
 // Mistake: breaks step 1, "In a chain that ends nowhere (app.json -> current.json -> missing.json), path itself (app.json) is the
 // one replaced, and current.json stays a link": on ENOENT the links are followed (lstat/readlink) as far as they exist, and the
-// last link (current.json) is replaced; a lone dangling link is still replaced itself, and app.json still reads the new content.
+// last link (current.json) is replaced; a lone dangling link is still replaced itself, and app.json still reads the new content. (adversarial review, round 18)
 /**
  * Atomic file writes: whoever reads the file sees the old content or the new content, whole,
  * never a half-written file, and never no file at all.

@@ -1,6 +1,6 @@
 // Mistake: breaks "the temp file is removed (this call's temp file and nothing else: another writer's temp file beside it, even one
 // named like its own, is left alone)": names are `.app.json.<processUuid>.<n>.tmp` (allowed), but the failure cleanup removes every
-// `.app.json.<processUuid>.*.tmp` ("all of this process's leftovers"), so a concurrent in-process call's temp file is deleted too.
+// `.app.json.<processUuid>.*.tmp` ("all of this process's leftovers"), so a concurrent in-process call's temp file is deleted too. (adversarial review, round 18)
 /**
  * Atomic file writes: whoever reads the file sees the old content or the new content, whole,
  * never a half-written file, and never no file at all.

@@ -1,6 +1,6 @@
-// Mistake: breaks step 5, "The directory is fsynced exactly once per write, after the rename": through a symlink in another
+// Mistake: breaks step 5, "The resolved target's directory, and no other (not a symlink's own), is fsynced exactly once per write, after the rename": through a symlink in another
 // directory, both the target's directory and the link's own directory are fsynced ("both hold a name of the file, sync both to be
-// safe"); the target's directory is synced as it must be, but such a call opens and fsyncs two directories.
+// safe"); the target's directory is synced as it must be, but such a call opens and fsyncs two directories. (adversarial review, round 18)
 /**
  * Atomic file writes: whoever reads the file sees the old content or the new content, whole,
  * never a half-written file, and never no file at all.

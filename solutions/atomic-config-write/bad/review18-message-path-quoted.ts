@@ -1,6 +1,6 @@
 // Mistake: breaks the messages "TypeError("update for <path> returned undefined: return the new config")" and InvalidConfigError's
 // `${path} is not valid JSON: ${cause.message}`: ported from Python's f"{path!r}", the path is quoted in both (`JSON.stringify(path)`,
-// "so a path with spaces reads clearly"); `error.path` is still the very string passed, only the messages differ.
+// "so a path with spaces reads clearly"); `error.path` is still the very string passed, only the messages differ. (adversarial review, round 18)
 /**
  * Atomic file writes: whoever reads the file sees the old content or the new content, whole,
  * never a half-written file, and never no file at all.

@@ -1,6 +1,6 @@
 // Mistake: breaks updateJsonConfig step 4, "Writes JSON.stringify(next, null, 2) + "\n" with writeFileAtomic(path, ..., { mode:
 // options.mode })": when the file already holds exactly that text, nothing is written ("no-op update: do not trigger a reload"), so
-// `options.mode` is not applied to it and no write, fsync or rename happens; the content on disk is the same either way.
+// `options.mode` is not applied to it and no write, fsync or rename happens; the content on disk is the same either way. (adversarial review, round 18)
 /**
  * Atomic file writes: whoever reads the file sees the old content or the new content, whole,
  * never a half-written file, and never no file at all.

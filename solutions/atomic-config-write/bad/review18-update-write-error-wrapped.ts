@@ -1,6 +1,6 @@
 // Mistake: breaks updateJsonConfig step 4 (it writes "with writeFileAtomic", which "rejects with the very error the file system
 // raised (not wrapped ...)") and "Let the error you did not expect propagate as it is (same object)": a failed write is rethrown as
-// `new Error("cannot write config <path>: <message>", { cause })`, so the caller loses `code`, `syscall` and `path` at the top level.
+// `new Error("cannot write config <path>: <message>", { cause })`, so the caller loses `code`, `syscall` and `path` at the top level. (adversarial review, round 18)
 /**
  * Atomic file writes: whoever reads the file sees the old content or the new content, whole,
  * never a half-written file, and never no file at all.
