@@ -1921,10 +1921,11 @@ describe("step 6 — updateJsonConfig", () => {
     writeFileSync(target, '{"replicas":2}\n');
     const injected = systemError("EIO", "rename");
     fsSpy.failNext("rename", () => injected);
-    const result = await settle(updateJsonConfig(target, (c) => ({ ...c, replicas: 3 })));
-    expect(result.error, "updateJsonConfig rejects with the write's own error, the same object").toBe(
-      injected,
-    );
+    const result = await settle(updateJsonConfig(target, () => ({ replicas: 3 })));
+    expect(
+      result.error,
+      "updateJsonConfig rejects with the write's own error, the same object",
+    ).toBe(injected);
     expect(read(target)).toBe('{"replicas":2}\n');
   });
 });

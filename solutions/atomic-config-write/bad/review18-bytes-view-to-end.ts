@@ -130,7 +130,10 @@ function tempPathFor(target: string): string {
 
 async function writeDurably(handle: FileHandle, data: FileContent, mode: number): Promise<void> {
   try {
-    const bytes = typeof data === "string" ? Buffer.from(data, "utf8") : Buffer.from(data.buffer, data.byteOffset);
+    const bytes =
+      typeof data === "string"
+        ? Buffer.from(data, "utf8")
+        : Buffer.from(data.buffer, data.byteOffset);
     let offset = 0;
     while (offset < bytes.length) {
       const { bytesWritten } = await handle.write(bytes, offset, bytes.length - offset);

@@ -9,7 +9,17 @@
  * rename it over the target (a rename within one file system is atomic), fsync the directory.
  */
 import { randomUUID } from "node:crypto";
-import { type FileHandle, lstat, open, readFile, readlink, realpath, rename, rm, stat } from "node:fs/promises";
+import {
+  type FileHandle,
+  lstat,
+  open,
+  readFile,
+  readlink,
+  realpath,
+  rename,
+  rm,
+  stat,
+} from "node:fs/promises";
 import { basename, dirname, join, resolve } from "node:path";
 
 /** Text (written as UTF-8) or raw bytes. */

@@ -9,7 +9,16 @@
  * rename it over the target (a rename within one file system is atomic), fsync the directory.
  */
 import { randomUUID } from "node:crypto";
-import { type FileHandle, open, readdir, readFile, realpath, rename, rm, stat } from "node:fs/promises";
+import {
+  type FileHandle,
+  open,
+  readdir,
+  readFile,
+  realpath,
+  rename,
+  rm,
+  stat,
+} from "node:fs/promises";
 import { basename, dirname, join } from "node:path";
 
 /** Text (written as UTF-8) or raw bytes. */

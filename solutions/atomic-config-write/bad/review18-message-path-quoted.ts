@@ -89,7 +89,9 @@ export async function updateJsonConfig<T = Record<string, unknown>>(
   // file would be the very torn config this module exists to prevent.
   const json = JSON.stringify(next, null, 2);
   if (json === undefined) {
-    throw new TypeError(`update for ${JSON.stringify(path)} returned ${typeof next}: return the new config`);
+    throw new TypeError(
+      `update for ${JSON.stringify(path)} returned ${typeof next}: return the new config`,
+    );
   }
   await writeFileAtomic(path, `${json}\n`, { mode: options.mode });
   return next;
